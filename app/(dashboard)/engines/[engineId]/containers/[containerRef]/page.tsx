@@ -1,0 +1,49 @@
+import Link from "next/link";
+import { ContainerDetailView } from "@/components/containers/container-detail-view";
+import { Banner } from "@/components/ui/banner";
+import { PageHeader } from "@/components/ui/page-header";
+import { AppError } from "@/lib/api/app-error";
+import { containerParams } from "@/lib/api/schemas";
+import { getContainerDetail } from "@/lib/containers/get-container-detail";
+
+export const dynamic = "force-dynamic";
+
+export default async function ContainerPage({ params }: { params: Promise<{ engineId: string; containerRef: string }> }) {
+  const raw = await params;
+  const parsed = containerParams.safeParse(raw);
+  let detail;
+  let failure: string | null = parsed.success ? null : "That is not a valid container name or id.";
+  if (parsed.success) {
+    try {
+      detail = await getContainerDetail(parsed.data.engineId, parsed.data.containerRef);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      failure = error.message;
+    }
+  }
+  if (!detail) {
+    return (
+      <>
+        <PageHeader title={raw.containerRef} />
+        <Banner tone="red">{failure}</Banner>
+        <p className="mt-4 text-sm">
+          <Link className="text-sky-700 hover:underline" href="/containers">
+            Back to containers
+          </Link>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <div className="mb-1 text-sm">
+        <Link className="text-sky-700 hover:underline" href="/containers">
+          Containers
+        </Link>{" "}
+        / {detail.engineName}
+      </div>
+      <PageHeader title={detail.name} description={`Container ${detail.id.slice(0, 12)} on engine ${detail.engineName}.`} />
+      <ContainerDetailView initial={detail} />
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+// GET /api/health: is the database answering, and which engines are reachable (no sign-in)
+import { NextResponse } from "next/server";
+import { route } from "@/lib/api/route";
+import { db } from "@/lib/db";
+import { listEngineViews } from "@/lib/engines/engine-registry";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route(async () => {
+  let database: { ok: boolean; error?: string } = { ok: true };
+  try {
+    await db.$queryRawUnsafe("SELECT 1");
+  } catch (error) {
+    database = { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const engines = database.ok
+    ? (await listEngineViews()).map(({ id, name, endpoint, reachable, version, error }) => ({ id, name, endpoint, reachable, version, ...(error ? { error } : {}) }))
+    : [];
+  return NextResponse.json({ ok: database.ok, database, engines }, { status: database.ok ? 200 : 503 });
+});

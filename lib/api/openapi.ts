@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { addEngineBody, containerRefParam, containersQuery, engineIdParam } from "./schemas";
+
+// The API description served at /api/openapi.json. Each path lists its operations; the auth
+// tests (issue 6) walk this file, so every route must be here.
+
+type Operation = { summary: string; body?: z.ZodType; query?: z.ZodObject; responses: Record<string, string>; long?: boolean };
+type PathItem = { params?: Record<string, z.ZodType>; get?: Operation; post?: Operation; put?: Operation; delete?: Operation };
+
+const errorSchema = {
+  type: "object",
+  properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, required: ["code", "message"] } },
+};
+
+export const apiPaths: Record<string, PathItem> = {
+  "/api/health": { get: { summary: "Database and engine reachability (no sign-in needed)", responses: { "200": "ok" } } },
+  "/api/engines": {
+    get: { summary: "Registered engines with reachability and version", responses: { "200": "engines" } },
+    post: { summary: "Register an engine (unix://, tcp:// with optional TLS files, ssh://)", body: addEngineBody, responses: { "201": "engine", "409": "name or endpoint taken", "422": "invalid" } },
+  },
+  "/api/engines/{engineId}": {
+    params: { engineId: engineIdParam },
+    get: { summary: "One engine with its status", responses: { "200": "engine", "404": "unknown engine" } },
+    delete: { summary: "Forget an engine (the local engine stays)", responses: { "204": "deleted", "404": "unknown engine", "409": "local engine" } },
+  },
+  "/api/containers": { get: { summary: "Containers of every engine", query: containersQuery, responses: { "200": "containers" } } },
+  "/api/engines/{engineId}/containers/{containerRef}": {
+    params: { engineId: engineIdParam, containerRef: containerRefParam },
+    get: { summary: "Container detail: config (secrets masked), mounts, OS and package manager", responses: { "200": "container", "404": "unknown container", "502": "engine unreachable" } },
+  },
+};
+
+function schemaOf(type: z.ZodType): unknown {
+  return z.toJSONSchema(type, { io: "input", unrepresentable: "any" });
+}
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const [path, item] of Object.entries(apiPaths)) {
+    const parameters = Object.entries(item.params ?? {}).map(([name, schema]) => ({ name, in: "path", required: true, schema: schemaOf(schema) }));
+    const operations: Record<string, unknown> = {};
+    for (const method of ["get", "post", "put", "delete"] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const queryParameters = operation.query
+        ? Object.entries(operation.query.shape).map(([name, schema]) => ({ name, in: "query", required: false, schema: schemaOf(schema as z.ZodType) }))
+        : [];
+      operations[method] = {
+        summary: operation.summary,
+        parameters: [...parameters, ...queryParameters],
+        ...(operation.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(operation.body) } } } } : {}),
+        responses: Object.fromEntries(
+          Object.entries(operation.responses).map(([status, description]) => [
+            status,
+            { description, content: { "application/json": { schema: Number(status) >= 400 ? errorSchema : {} } } },
+          ]),
+        ),
+      };
+    }
+    paths[path] = operations;
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Kura API", version: "1", description: "Preserve retired services as their mutable data; restore them on a newer OS. Errors: {error: {code, message}}." },
+    paths,
+  };
+}

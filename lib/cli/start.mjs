@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `npm start`: install what is missing, generate the Prisma client, migrate the SQLite
+// database, build when the sources changed, and serve on PORT (default 3000).
+// Plain Node with no dependencies: it runs before node_modules exists.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+process.chdir(root);
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+env.KURA_DATA_DIR = path.resolve(env.KURA_DATA_DIR ?? "data");
+mkdirSync(env.KURA_DATA_DIR, { recursive: true });
+env.DATABASE_URL ??= `file:${path.join(env.KURA_DATA_DIR, "kura.db")}`;
+
+function step(label, argv) {
+  process.stdout.write(`[kura] ${label}\n`);
+  const result = spawnSync(argv[0], argv.slice(1), { stdio: "inherit", env });
+  if (result.status !== 0) {
+    process.stderr.write(`[kura] ${label} failed (exit ${result.status ?? result.signal}).\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  process.stderr.write(`[kura] Kura needs Node.js 20.19 or newer; this is ${process.versions.node}.\n`);
+  process.exit(1);
+}
+
+if (!existsSync("node_modules/.package-lock.json") || statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs) {
+  step("installing dependencies (npm ci)", ["npm", "ci", "--no-audit", "--no-fund"]);
+}
+step("generating the database client", ["npx", "prisma", "generate"]);
+step(`migrating the database (${env.DATABASE_URL})`, ["npx", "prisma", "migrate", "deploy"]);
+
+// Rebuild only when a source file changed since the last build.
+function fingerprint() {
+  const hash = createHash("sha256");
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (name === "generated" || name === "node_modules") continue;
+      const stat = statSync(full);
+      if (stat.isDirectory()) walk(full);
+      else hash.update(`${full}:${stat.size}:${stat.mtimeMs}\n`);
+    }
+  };
+  for (const dir of ["app", "components", "lib", "public"]) if (existsSync(dir)) walk(dir);
+  for (const file of ["package-lock.json", "next.config.js", "tsconfig.json", "postcss.config.mjs"]) if (existsSync(file)) hash.update(readFileSync(file));
+  return hash.digest("hex");
+}
+const stamp = path.join(".next", "kura-build-fingerprint");
+const current = fingerprint();
+if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== current) {
+  step("building the dashboard (next build)", ["npx", "next", "build"]);
+  writeFileSync(stamp, current);
+}
+
+const port = env.PORT ?? "3000";
+process.stdout.write(`[kura] serving on http://localhost:${port} (engine: ${env.DOCKER_HOST ?? "local socket"})\n`);
+const server = spawnSync("npx", ["next", "start", "-p", port, ...(env.HOSTNAME ? ["-H", env.HOSTNAME] : [])], { stdio: "inherit", env });
+process.exit(server.status ?? 0);

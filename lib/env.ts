@@ -1,0 +1,30 @@
+import path from "node:path";
+import { z } from "zod";
+import { databaseUrl } from "./database-url";
+
+// Read and checked once; everything else imports `env` instead of touching process.env.
+const schema = z.object({
+  DATABASE_URL: z.string().startsWith("file:", "DATABASE_URL must be a SQLite file: URL"),
+  KURA_DATA_DIR: z.string().min(1),
+  DOCKER_HOST: z.string().optional(),
+  /** Network for `docker build` steps (e.g. "host" where the engine has no bridge). */
+  KURA_BUILD_NETWORK: z.string().optional(),
+  /** How long to wait for an engine before calling it unreachable. */
+  KURA_ENGINE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse({
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? databaseUrl(),
+    KURA_DATA_DIR: path.resolve(process.env.KURA_DATA_DIR ?? "data"),
+  });
+  if (!parsed.success) {
+    throw new Error(`Kura's settings are not valid: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}
+
+export const env = load();

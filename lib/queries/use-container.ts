@@ -1,0 +1,14 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { ContainerDetail } from "@/lib/containers/get-container-detail";
+import { fetchJson } from "./fetch-json";
+import { queryKeys } from "./keys";
+
+export function useContainer(engineId: string, containerRef: string, initialData?: ContainerDetail) {
+  return useQuery({
+    queryKey: queryKeys.container(engineId, containerRef),
+    queryFn: () => fetchJson<ContainerDetail>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}`),
+    initialData,
+    refetchInterval: 10000,
+  });
+}
