@@ -25,7 +25,7 @@ export default async function ContainerPage({ params }: { params: Promise<{ engi
     return (
       <>
         <PageHeader title={raw.containerRef} />
-        <Banner tone="red">{failure}</Banner>
+        <Banner tone="red" testId="page-error">{failure}</Banner>
         <p className="mt-4 text-sm">
           <Link className="text-sky-700 hover:underline" href="/containers">
             Back to containers

@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import tar from "tar-stream";
+import { dockerFor } from "./client";
+import { toAppError } from "./docker-error";
+import type { EngineConnection } from "./types";
+
+export type ArchiveHeader = {
+  /** Absolute path inside the container. */
+  path: string;
+  type: "file" | "dir" | "symlink" | "other";
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  mtime: string;
+  linkTarget: string | null;
+  /** First bytes of a regular file, when asked for (to spot private keys). */
+  head?: Buffer;
+  /** md5 of the content, when asked for (to compare with dpkg's md5sums). */
+  md5?: string;
+};
+
+export type WalkOptions = {
+  /** Read only the header of the path itself, not what is below it. */
+  firstOnly?: boolean;
+  /** Bytes of each regular file to keep in `head` (0: none). */
+  headBytes?: number;
+  /** Which files to hash (md5) while streaming. */
+  hash?: (containerPath: string) => boolean;
+};
+
+function entryType(type: string | null | undefined): ArchiveHeader["type"] {
+  if (type === "file" || type === "contiguous-file") return "file";
+  if (type === "directory") return "dir";
+  if (type === "symlink") return "symlink";
+  return "other";
+}
+
+/**
+ * Stream the engine's tar of `root` (GET /containers/{id}/archive) and report each entry's
+ * header, skipping content unless a head or hash is asked for. Works on stopped containers and
+ * reads through volumes and bind mounts. Resolves with false when `root` does not exist.
+ */
+export async function walkArchive(engine: EngineConnection, containerId: string, root: string, onEntry: (header: ArchiveHeader) => void, options: WalkOptions = {}): Promise<boolean> {
+  let stream: Readable;
+  try {
+    stream = (await dockerFor(engine).getContainer(containerId).getArchive({ path: root })) as unknown as Readable;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw toAppError(error, { containerRef: containerId });
+  }
+  // Tar names are relative to the parent of `root` ("data/a.txt" for /srv/data).
+  const parent = path.posix.dirname(root);
+  const headBytes = options.headBytes ?? 0;
+  return new Promise<boolean>((resolve, reject) => {
+    const extract = tar.extract();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      resolve(true);
+    };
+    extract.on("entry", (header, content, next) => {
+      const name = header.name.replace(/\/$/, "");
+      const containerPath = path.posix.join(parent, name);
+      const type = entryType(header.type);
+      const result: ArchiveHeader = {
+        path: containerPath,
+        type,
+        size: type === "file" ? header.size ?? 0 : 0,
+        mode: (header.mode ?? 0) & 0o7777,
+        uid: header.uid ?? 0,
+        gid: header.gid ?? 0,
+        uname: header.uname ?? "",
+        gname: header.gname ?? "",
+        mtime: (header.mtime ?? new Date(0)).toISOString(),
+        linkTarget: header.linkname ?? null,
+      };
+      const hasher = type === "file" && options.hash?.(containerPath) ? createHash("md5") : null;
+      const wantHead = type === "file" && headBytes > 0;
+      const headChunks: Buffer[] = [];
+      let headLength = 0;
+      content.on("data", (data: unknown) => {
+        const chunk = data as Buffer;
+        hasher?.update(chunk);
+        if (wantHead && headLength < headBytes) {
+          headChunks.push(chunk.subarray(0, headBytes - headLength));
+          headLength += chunk.length;
+        }
+      });
+      content.on("end", () => {
+        if (hasher) result.md5 = hasher.digest("hex");
+        if (wantHead) result.head = Buffer.concat(headChunks);
+        onEntry(result);
+        if (options.firstOnly) {
+          // The rest of a directory's tar is not needed: stop the transfer.
+          stream.destroy();
+          finish();
+          return;
+        }
+        next();
+      });
+      content.resume();
+    });
+    extract.on("finish", finish);
+    extract.on("error", (error) => (done ? undefined : reject(error)));
+    stream.on("error", (error) => (done ? undefined : reject(error)));
+    stream.pipe(extract);
+  });
+}
