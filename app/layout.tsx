@@ -19,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               </div>
               <div className="space-y-1">
                 <NavLink href="/containers">Containers</NavLink>
+                <NavLink href="/rules">Rule sets</NavLink>
                 <NavLink href="/engines">Engines</NavLink>
               </div>
             </nav>

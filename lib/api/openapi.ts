@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addEngineBody, containerRefParam, containersQuery, engineIdParam } from "./schemas";
+import { addEngineBody, changesQuery, containerRefParam, containersQuery, createRuleSetBody, engineIdParam, previewBody, selectionBody, updateRuleSetBody } from "./schemas";
 
 // The API description served at /api/openapi.json. Each path lists its operations; the auth
 // tests (issue 6) walk this file, so every route must be here.
@@ -27,6 +27,33 @@ export const apiPaths: Record<string, PathItem> = {
   "/api/engines/{engineId}/containers/{containerRef}": {
     params: { engineId: engineIdParam, containerRef: containerRefParam },
     get: { summary: "Container detail: config (secrets masked), mounts, OS and package manager", responses: { "200": "container", "404": "unknown container", "502": "engine unreachable" } },
+  },
+  "/api/engines/{engineId}/containers/{containerRef}/changes": {
+    params: { engineId: engineIdParam, containerRef: containerRefParam },
+    get: {
+      summary: "Changed paths (writable layer, volumes, bind mounts), each classified and selected, with what decided it",
+      query: changesQuery,
+      responses: { "200": "entries and totals", "404": "unknown container or rule set", "502": "engine unreachable" },
+    },
+  },
+  "/api/engines/{engineId}/containers/{containerRef}/selection": {
+    params: { engineId: engineIdParam, containerRef: containerRefParam },
+    get: { summary: "The stored curation (rule set and hand overrides)", responses: { "200": "selection" } },
+    put: { summary: "Store the curation: overrides by path (a folder's override applies below it) and the rule set", body: selectionBody, responses: { "200": "selection", "422": "invalid" } },
+  },
+  "/api/rule-sets": {
+    get: { summary: "Rule sets, the built-in default first", responses: { "200": "rule sets" } },
+    post: { summary: "Create a rule set (rules given, a copy of another, or the defaults)", body: createRuleSetBody, responses: { "201": "rule set", "409": "name taken", "422": "invalid" } },
+  },
+  "/api/rule-sets/{id}": {
+    params: { id: z.string() },
+    get: { summary: "One rule set", responses: { "200": "rule set", "404": "unknown" } },
+    put: { summary: "Replace a rule set's name and ordered rules (not the built-in one)", body: updateRuleSetBody, responses: { "200": "rule set", "409": "built-in", "422": "invalid" } },
+    delete: { summary: "Delete a rule set (not the built-in one)", responses: { "204": "deleted", "409": "built-in" } },
+  },
+  "/api/rule-sets/{id}/preview": {
+    params: { id: z.string() },
+    post: { summary: "What each rule (saved, or a draft given in the body) matches on a container: count and bytes", body: previewBody, responses: { "200": "preview" } },
   },
 };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseEndpoint } from "@/lib/engines/parse-endpoint";
+import { ruleListSchema } from "@/lib/rules/rule-schema";
 
 // Input shapes for every route; the OpenAPI document is generated from these too.
 
@@ -36,3 +37,31 @@ export const containersQuery = z.object({
   state: z.enum(containerStates).optional(),
   q: z.string().max(200).optional(),
 });
+
+export const changesQuery = z.object({
+  ruleSet: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "A rule set id is 1-64 letters, digits, '-' or '_'.").optional(),
+  since: z.iso.datetime({ offset: true, message: "since is an ISO 8601 time such as 2024-01-31T12:00:00Z." }).optional(),
+  sinceMarker: z.string().max(4096).regex(/^\/[^\0]*$/, "sinceMarker is an absolute path inside the container, such as /tmp/ts0.").optional(),
+  packageChecks: z.enum(["true", "false"]).optional(),
+});
+
+const containerPath = z.string().min(1).max(4096).regex(/^\/[^\0]*$/, "Paths are absolute paths inside the container.");
+
+export const selectionBody = z.object({
+  overrides: z.array(z.object({ path: containerPath, selected: z.boolean() })).max(200_000),
+  ruleSetId: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/).nullable().optional(),
+});
+
+export const ruleSetIdParam = z.object({ id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "A rule set id is 1-64 letters, digits, '-' or '_'.") });
+
+const ruleSetName = z.string().trim().min(1, "Give the rule set a name.").max(80);
+
+export const createRuleSetBody = z.object({
+  name: ruleSetName,
+  rules: ruleListSchema.optional(),
+  copyFrom: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/).optional(),
+});
+
+export const updateRuleSetBody = z.object({ name: ruleSetName.optional(), rules: ruleListSchema });
+
+export const previewBody = z.object({ engineId: engineIdParam, containerRef: containerRefParam, rules: ruleListSchema.optional() });

@@ -52,4 +52,3 @@ export type ContainerInspection = {
   engineManagedFiles: string[];
 };
 
-export type PathStat = { name: string; size: number; mode: number; mtime: string; linkTarget: string };

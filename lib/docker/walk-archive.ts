@@ -22,6 +22,8 @@ export type ArchiveHeader = {
   head?: Buffer;
   /** md5 of the content, when asked for (to compare with dpkg's md5sums). */
   md5?: string;
+  /** The whole content, when asked for (small database files such as dpkg's lists). */
+  content?: Buffer;
 };
 
 export type WalkOptions = {
@@ -31,6 +33,8 @@ export type WalkOptions = {
   headBytes?: number;
   /** Which files to hash (md5) while streaming. */
   hash?: (containerPath: string) => boolean;
+  /** Which files to keep whole in `content`. */
+  keep?: (containerPath: string) => boolean;
 };
 
 function entryType(type: string | null | undefined): ArchiveHeader["type"] {
@@ -82,11 +86,14 @@ export async function walkArchive(engine: EngineConnection, containerId: string,
       };
       const hasher = type === "file" && options.hash?.(containerPath) ? createHash("md5") : null;
       const wantHead = type === "file" && headBytes > 0;
+      const keepAll = type === "file" && Boolean(options.keep?.(containerPath));
+      const allChunks: Buffer[] = [];
       const headChunks: Buffer[] = [];
       let headLength = 0;
       content.on("data", (data: unknown) => {
         const chunk = data as Buffer;
         hasher?.update(chunk);
+        if (keepAll) allChunks.push(chunk);
         if (wantHead && headLength < headBytes) {
           headChunks.push(chunk.subarray(0, headBytes - headLength));
           headLength += chunk.length;
@@ -95,6 +102,7 @@ export async function walkArchive(engine: EngineConnection, containerId: string,
       content.on("end", () => {
         if (hasher) result.md5 = hasher.digest("hex");
         if (wantHead) result.head = Buffer.concat(headChunks);
+        if (keepAll) result.content = Buffer.concat(allChunks);
         onEntry(result);
         if (options.firstOnly) {
           // The rest of a directory's tar is not needed: stop the transfer.

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { ContainerDetailView } from "@/components/containers/container-detail-view";
+import { MutableDataPanel } from "@/components/containers/mutable-data-panel";
 import { Banner } from "@/components/ui/banner";
 import { PageHeader } from "@/components/ui/page-header";
 import { AppError } from "@/lib/api/app-error";
@@ -8,8 +9,9 @@ import { getContainerDetail } from "@/lib/containers/get-container-detail";
 
 export const dynamic = "force-dynamic";
 
-export default async function ContainerPage({ params }: { params: Promise<{ engineId: string; containerRef: string }> }) {
+export default async function ContainerPage({ params, searchParams }: { params: Promise<{ engineId: string; containerRef: string }>; searchParams: Promise<{ view?: string }> }) {
   const raw = await params;
+  const view = (await searchParams).view === "data" ? "data" : "overview";
   const parsed = containerParams.safeParse(raw);
   let detail;
   let failure: string | null = parsed.success ? null : "That is not a valid container name or id.";
@@ -43,7 +45,25 @@ export default async function ContainerPage({ params }: { params: Promise<{ engi
         / {detail.engineName}
       </div>
       <PageHeader title={detail.name} description={`Container ${detail.id.slice(0, 12)} on engine ${detail.engineName}.`} />
-      <ContainerDetailView initial={detail} />
+      <div className="mb-4 flex gap-1 border-b border-slate-200" role="tablist">
+        {(
+          [
+            ["overview", "Overview", ""],
+            ["data", "Mutable data", "?view=data"],
+          ] as const
+        ).map(([key, label, query]) => (
+          <Link
+            key={key}
+            role="tab"
+            aria-selected={view === key}
+            href={`/engines/${detail.engineId}/containers/${raw.containerRef}${query}`}
+            className={`-mb-px border-b-2 px-4 py-2 text-sm ${view === key ? "border-slate-900 font-medium" : "border-transparent text-slate-500 hover:text-slate-800"}`}
+          >
+            {label}
+          </Link>
+        ))}
+      </div>
+      {view === "data" ? <MutableDataPanel engineId={detail.engineId} containerRef={detail.id.slice(0, 12)} /> : <ContainerDetailView initial={detail} />}
     </>
   );
 }

@@ -1,0 +1,45 @@
+import Link from "next/link";
+import { RuleSetEditor } from "@/components/rules/rule-set-editor";
+import { Banner } from "@/components/ui/banner";
+import { PageHeader } from "@/components/ui/page-header";
+import { AppError } from "@/lib/api/app-error";
+import { ruleSetIdParam } from "@/lib/api/schemas";
+import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
+
+export const dynamic = "force-dynamic";
+
+export default async function RuleSetPage({ params }: { params: Promise<{ id: string }> }) {
+  const parsed = ruleSetIdParam.safeParse(await params);
+  let ruleSet;
+  let failure = parsed.success ? null : "That is not a valid rule set id.";
+  if (parsed.success) {
+    try {
+      ruleSet = await getRuleSet(parsed.data.id);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      failure = error.message;
+    }
+  }
+  return (
+    <>
+      <div className="mb-1 text-sm">
+        <Link className="text-sky-700 hover:underline" href="/rules">
+          Rule sets
+        </Link>
+      </div>
+      {ruleSet ? (
+        <>
+          <PageHeader
+            title={ruleSet.name}
+            description="Rules apply top to bottom and the last one that matches a path decides. A pattern that matches a folder covers everything below it; '!' (include) can bring back a path below an excluded folder. Pick a container to see what each rule matches before saving."
+          />
+          <RuleSetEditor key={ruleSet.updatedAt} ruleSet={ruleSet} />
+        </>
+      ) : (
+        <Banner tone="red" testId="page-error">
+          {failure}
+        </Banner>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+// GET /api/engines/{engineId}/containers/{containerRef}/changes: every changed path, classified and selected
+import { NextResponse } from "next/server";
+import { readQuery, route } from "@/lib/api/route";
+import { changesQuery, containerParams } from "@/lib/api/schemas";
+import { detectContainerChanges } from "@/lib/jobs/detect-container-changes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ engineId: string; containerRef: string }>(async ({ request, params }) => {
+  const { engineId, containerRef } = containerParams.parse(params);
+  const query = readQuery(request, changesQuery);
+  const detected = await detectContainerChanges(engineId, containerRef, {
+    ruleSetId: query.ruleSet,
+    since: query.since,
+    sinceMarker: query.sinceMarker,
+    packageChecks: query.packageChecks !== "false",
+  });
+  return NextResponse.json(detected);
+});

@@ -1,0 +1,20 @@
+// GET|PUT|DELETE /api/rule-sets/{id}: one rule set (the built-in default is read-only)
+import { NextResponse } from "next/server";
+import { readJson, route } from "@/lib/api/route";
+import { ruleSetIdParam, updateRuleSetBody } from "@/lib/api/schemas";
+import { deleteRuleSet, getRuleSet, updateRuleSet } from "@/lib/rule-sets/rule-set-store";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ id: string }>(async ({ params }) => NextResponse.json(await getRuleSet(ruleSetIdParam.parse(params).id)));
+
+export const PUT = route<{ id: string }>(async ({ request, params }) => {
+  const { id } = ruleSetIdParam.parse(params);
+  const body = await readJson(request, updateRuleSetBody);
+  return NextResponse.json(await updateRuleSet(id, body, "anonymous"));
+});
+
+export const DELETE = route<{ id: string }>(async ({ params }) => {
+  await deleteRuleSet(ruleSetIdParam.parse(params).id, "anonymous");
+  return new NextResponse(null, { status: 204 });
+});

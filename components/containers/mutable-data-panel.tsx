@@ -1,0 +1,118 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { ChangeTree } from "@/components/changes/change-tree";
+import { Banner } from "@/components/ui/banner";
+import { Button } from "@/components/ui/button";
+import { formatBytes } from "@/components/ui/format";
+import { useChanges } from "@/lib/queries/use-changes";
+import { useRuleSets } from "@/lib/queries/use-rule-sets";
+import { useSaveSelection } from "@/lib/queries/use-save-selection";
+
+const SAVE_DELAY_MS = 400;
+
+/** Detect, review and curate a container's mutable data. Ticks are saved as they happen. */
+export function MutableDataPanel({ engineId, containerRef }: { engineId: string; containerRef: string }) {
+  const [ruleSet, setRuleSet] = useState<string | undefined>(undefined);
+  const [markerDraft, setMarkerDraft] = useState("");
+  const [sinceMarker, setSinceMarker] = useState<string | undefined>(undefined);
+  const changes = useChanges(engineId, containerRef, { ruleSet, sinceMarker });
+  const ruleSets = useRuleSets();
+  const saveSelection = useSaveSelection(engineId, containerRef);
+  const [overrides, setOverrides] = useState<Map<string, boolean> | null>(null);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // Start from what the server has stored each time a detection arrives.
+  const stored = changes.data?.overrides;
+  useEffect(() => {
+    if (stored) setOverrides(new Map(stored.map((override) => [override.path, override.selected])));
+  }, [stored]);
+
+  function changeOverrides(next: Map<string, boolean>) {
+    setOverrides(next);
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => {
+      saveSelection.mutate({ overrides: [...next].map(([path, selected]) => ({ path, selected })) });
+    }, SAVE_DELAY_MS);
+  }
+
+  function chooseRuleSet(id: string) {
+    saveSelection.mutate(
+      { overrides: [...(overrides ?? new Map())].map(([path, selected]) => ({ path, selected })), ruleSetId: id },
+      { onSuccess: () => setRuleSet(id) },
+    );
+  }
+
+  const entries = useMemo(() => changes.data?.entries ?? [], [changes.data]);
+  const data = changes.data;
+
+  return (
+    <div className="space-y-4" data-testid="mutable-data">
+      <div className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm">
+        <label>
+          <span className="mb-1 block text-slate-600">Rule set</span>
+          <select
+            aria-label="Rule set"
+            className="rounded-md border border-slate-300 bg-white px-2 py-1.5"
+            value={data?.ruleSet.id ?? ""}
+            onChange={(event) => chooseRuleSet(event.target.value)}
+            disabled={!data || saveSelection.isPending}
+          >
+            {(ruleSets.data ?? []).map((set) => (
+              <option key={set.id} value={set.id}>
+                {set.name}
+                {set.builtIn ? " (built-in)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <form
+          className="flex items-end gap-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            setSinceMarker(markerDraft.trim() || undefined);
+          }}
+        >
+          <label>
+            <span className="mb-1 block text-slate-600" title="Only files modified after this file's mtime, e.g. a marker written when the image was built">
+              Changed after marker file
+            </span>
+            <input className="w-48 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs" placeholder="/tmp/ts0" value={markerDraft} onChange={(event) => setMarkerDraft(event.target.value)} />
+          </label>
+          <Button variant="secondary" type="submit">
+            Apply
+          </Button>
+        </form>
+        <Button variant="secondary" onClick={() => void changes.refetch()} disabled={changes.isFetching}>
+          {changes.isFetching ? "Detecting…" : "Detect again"}
+        </Button>
+        <Link className="text-sky-700 hover:underline" href="/rules">
+          Edit rule sets
+        </Link>
+        <span className="ml-auto text-xs text-slate-500" aria-live="polite" data-testid="save-state">
+          {saveSelection.isPending ? "saving…" : saveSelection.isError ? "" : saveSelection.isSuccess ? "saved" : ""}
+        </span>
+      </div>
+
+      {changes.error ? <Banner tone="red">Detection failed: {changes.error.message}</Banner> : null}
+      {saveSelection.error ? <Banner tone="red">Your ticks were not saved: {saveSelection.error.message}</Banner> : null}
+      {changes.isLoading ? (
+        <div className="rounded-lg border border-slate-200 bg-white p-8 text-center text-sm text-slate-500" role="status">
+          Reading the container&apos;s changes, volumes and package database…
+        </div>
+      ) : null}
+
+      {data ? (
+        <>
+          <p className="text-sm text-slate-600">
+            {data.totals.entries.toLocaleString()} changed paths ({formatBytes(data.totals.bytes)}) in the writable layer, volumes and bind mounts
+            {data.since ? `, modified after ${data.since}` : ""}. Package manager: {data.packageManager ?? "none"}
+            {data.packages.length ? ` (${data.packages.length} packages installed, ${data.packages.filter((pkg) => pkg.manual).length} by hand)` : ""}. Ticked entries are kept
+            when you archive; package files that are unchanged come back with the package.
+          </p>
+          <ChangeTree entries={entries} overrides={overrides ?? new Map()} onOverridesChange={changeOverrides} saving={saveSelection.isPending} />
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Banner } from "@/components/ui/banner";
+import { Button } from "@/components/ui/button";
+import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
+import { useCreateRuleSet } from "@/lib/queries/use-create-rule-set";
+import { useRuleSets } from "@/lib/queries/use-rule-sets";
+
+export function RuleSetsList({ initial }: { initial: RuleSet[] }) {
+  const ruleSets = useRuleSets(initial);
+  const createRuleSet = useCreateRuleSet();
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [copyFrom, setCopyFrom] = useState("default");
+
+  return (
+    <div className="space-y-6">
+      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+        <table className="w-full text-left text-sm">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2">Name</th>
+              <th className="px-4 py-2">Rules</th>
+              <th className="px-4 py-2">Updated</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {(ruleSets.data ?? []).map((set) => (
+              <tr key={set.id} data-testid="rule-set-row" data-name={set.name}>
+                <td className="px-4 py-2">
+                  <Link className="font-medium text-sky-700 hover:underline" href={`/rules/${set.id}`}>
+                    {set.name}
+                  </Link>{" "}
+                  {set.builtIn ? <Badge>built-in, read-only</Badge> : null}
+                </td>
+                <td className="px-4 py-2">{set.rules.length}</td>
+                <td className="px-4 py-2 text-xs text-slate-500">{set.updatedAt.slice(0, 16).replace("T", " ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form
+        aria-label="New rule set"
+        className="flex max-w-2xl flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm"
+        onSubmit={(event) => {
+          event.preventDefault();
+          createRuleSet.mutate({ name, copyFrom }, { onSuccess: (created) => router.push(`/rules/${created.id}`) });
+        }}
+      >
+        <label>
+          <span className="mb-1 block text-slate-600">New rule set name</span>
+          <input className="w-56 rounded-md border border-slate-300 px-3 py-1.5" value={name} onChange={(event) => setName(event.target.value)} required />
+        </label>
+        <label>
+          <span className="mb-1 block text-slate-600">Start from</span>
+          <select className="rounded-md border border-slate-300 bg-white px-2 py-1.5" value={copyFrom} onChange={(event) => setCopyFrom(event.target.value)}>
+            {(ruleSets.data ?? []).map((set) => (
+              <option key={set.id} value={set.id}>
+                a copy of {set.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button type="submit" disabled={createRuleSet.isPending}>
+          Create
+        </Button>
+        {createRuleSet.error ? <Banner tone="red">{createRuleSet.error.message}</Banner> : null}
+      </form>
+    </div>
+  );
+}

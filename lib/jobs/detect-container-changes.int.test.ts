@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BOOKWORM, BUSYBOX, docker, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { detectContainerChanges, type DetectedChanges } from "./detect-container-changes";
+
+// Detection against the real engine: a Debian 12 container that does what services do.
+
+const name = uniqueName("kura-it-detect");
+const volume = uniqueName("kura-it-vol");
+const bindDir = mkdtempSync(path.join(tmpdir(), "kura-it-bind-"));
+const busyboxName = uniqueName("kura-it-busybox");
+
+const SETUP = [
+  "set -e",
+  "useradd -m -u 1500 alice",
+  "echo '# kura test edit' >> /etc/bash.bashrc",
+  "touch /usr/bin/true /etc/skel/.bashrc",
+  "mkdir -p /srv/app && echo 'customer records' > /srv/app/data.txt",
+  "echo 'volume data' > /var/lib/appdata/v.txt",
+  "echo 'bind data' > /mnt/bind/b.txt",
+  "echo 4242 > /run/app.pid",
+  "echo 'started' > /var/log/app.log",
+  "mkdir -p /root/.ssh && printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\\nAAAA\\n-----END OPENSSH PRIVATE KEY-----\\n' > /root/.ssh/id_rsa && chmod 600 /root/.ssh/id_rsa",
+].join("\n");
+
+function entry(detected: DetectedChanges, entryPath: string) {
+  const found = detected.entries.find((candidate) => candidate.path === entryPath);
+  if (!found) throw new Error(`${entryPath} was not detected; got ${detected.entries.length} entries`);
+  return found;
+}
+
+function expectServiceData(detected: DetectedChanges) {
+  expect(detected.packageManager).toBe("dpkg");
+  expect(entry(detected, "/etc/passwd")).toMatchObject({ category: "account", source: "layer", selected: true });
+  expect(entry(detected, "/etc/shadow")).toMatchObject({ category: "account", selected: true });
+  const conffile = entry(detected, "/etc/bash.bashrc");
+  expect(conffile).toMatchObject({ category: "config", selected: true, kind: "modified" });
+  expect(conffile.decidedBy.reason).toContain("bash");
+  expect(entry(detected, "/srv/app/data.txt")).toMatchObject({ category: "user-data", source: "layer", selected: true, kind: "added", type: "file", size: 17 });
+  expect(entry(detected, "/var/lib/appdata/v.txt")).toMatchObject({ category: "user-data", source: "volume", selected: true });
+  expect(entry(detected, "/mnt/bind/b.txt")).toMatchObject({ category: "user-data", source: "bind", selected: true });
+  const pid = entry(detected, "/run/app.pid");
+  expect(pid).toMatchObject({ category: "runtime", selected: false });
+  expect(pid.decidedBy.rule).toBeTruthy();
+  const log = entry(detected, "/var/log/app.log");
+  expect(log).toMatchObject({ category: "log", selected: false });
+  expect(log.decidedBy.rule).toBeTruthy();
+  const key = entry(detected, "/root/.ssh/id_rsa");
+  expect(key).toMatchObject({ category: "secret-candidate", selected: false, mode: 0o600 });
+  const untouched = entry(detected, "/usr/bin/true");
+  expect(untouched).toMatchObject({ category: "package-unchanged", selected: false });
+  expect(untouched.decidedBy.reason).toContain("coreutils");
+  expect(entry(detected, "/etc/skel/.bashrc")).toMatchObject({ category: "package-unchanged" });
+  for (const managed of ["/etc/hosts", "/etc/resolv.conf", "/etc/hostname"]) {
+    const found = detected.entries.find((candidate) => candidate.path === managed);
+    if (found) expect(found.category).not.toBe("user-data");
+  }
+  const home = entry(detected, "/home/alice");
+  expect(home).toMatchObject({ type: "dir", uid: 1500 });
+  expect(detected.packages.find((pkg) => pkg.name === "bash")?.version).toMatch(/^5\./);
+  expect(detected.totals.entries).toBe(detected.entries.length);
+  expect(detected.totals.selectedEntries).toBe(detected.entries.filter((candidate) => candidate.selected).length);
+}
+
+describe("detectContainerChanges on Debian 12", () => {
+  beforeAll(() => {
+    runContainer({ name, image: BOOKWORM, volumes: [`${volume}:/var/lib/appdata`, `${bindDir}:/mnt/bind`] });
+    exec(name, ["bash", "-c", SETUP]);
+  });
+  afterAll(() => {
+    removeContainer(name);
+    try {
+      docker(["volume", "rm", volume]);
+    } catch {}
+  });
+
+  it("classifies every kind of change on a running container", async () => {
+    expectServiceData(await detectContainerChanges("local", name));
+  });
+
+  it("does the same on the stopped container", async () => {
+    docker(["stop", "-t", "0", name]);
+    const detected = await detectContainerChanges("local", name);
+    expect(detected.container.state).toBe("exited");
+    expectServiceData(detected);
+  });
+
+  it("limits to files changed after a marker file", async () => {
+    docker(["start", name]);
+    exec(name, ["bash", "-c", "touch /tmp/ts0 && sleep 1.1 && echo later > /srv/app/later.txt"]);
+    const detected = await detectContainerChanges("local", name, { sinceMarker: "/tmp/ts0" });
+    expect(detected.since).not.toBeNull();
+    expect(detected.entries.some((candidate) => candidate.path === "/srv/app/later.txt")).toBe(true);
+    expect(detected.entries.some((candidate) => candidate.path === "/srv/app/data.txt")).toBe(false);
+  });
+
+  it("reports an unknown container as not found", async () => {
+    await expect(detectContainerChanges("local", "kura-no-such-container")).rejects.toMatchObject({ status: 404, code: "container_not_found" });
+  });
+});
+
+describe("detectContainerChanges without a package manager", () => {
+  beforeAll(() => {
+    writeFileSync(path.join(bindDir, "unused"), "");
+    runContainer({ name: busyboxName, image: BUSYBOX, command: ["sleep", "3600"] });
+    exec(busyboxName, ["sh", "-c", "mkdir -p /srv/data && echo hello > /srv/data/notes.txt && echo 1 > /tmp/x.pid"]);
+  });
+  afterAll(() => removeContainer(busyboxName));
+
+  it("classifies by path alone", async () => {
+    const detected = await detectContainerChanges("local", busyboxName);
+    expect(detected.packageManager).toBeNull();
+    expect(detected.packages).toEqual([]);
+    expect(entry(detected, "/srv/data/notes.txt")).toMatchObject({ category: "user-data", selected: true });
+    expect(entry(detected, "/tmp/x.pid")).toMatchObject({ category: "runtime", selected: false });
+  });
+});

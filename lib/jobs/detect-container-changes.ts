@@ -1,0 +1,247 @@
+import path from "node:path";
+import { AppError } from "@/lib/api/app-error";
+import { classifyEntry, looksLikePrivateKey } from "@/lib/changes/classify-entry";
+import { decideAll } from "@/lib/changes/decide-selection";
+import { manualPackages, parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/parse-dpkg";
+import type { ChangeEntry, PackageFacts, RawEntry } from "@/lib/changes/types";
+import { detectPackageManager, type PackageManager } from "@/lib/containers/get-container-detail";
+import { inspectContainer } from "@/lib/docker/inspect-container";
+import { readContainerFile } from "@/lib/docker/read-container-file";
+import { readDiff, type DiffEntry } from "@/lib/docker/read-diff";
+import type { ContainerInspection } from "@/lib/docker/types";
+import { walkArchive, type ArchiveHeader } from "@/lib/docker/walk-archive";
+import { getEngine, type Engine } from "@/lib/engines/engine-registry";
+import { DEFAULT_RULE_SET_ID, getRuleSet, type RuleSet } from "@/lib/rule-sets/rule-set-store";
+import { getSelection } from "@/lib/selections/selection-store";
+
+// Detection wires the engine (diff, archive headers, dpkg's database) to the pure classifier and
+// the rules. It reads only what changed: headers of changed paths, and content only where a
+// hash is needed (package-owned files) or a key might hide (the first bytes of small files).
+
+export type DetectOptions = {
+  ruleSetId?: string;
+  /** Only entries modified after this time (ISO). */
+  since?: string;
+  /** Only entries modified after this file's mtime in the container (e.g. /tmp/ts0). */
+  sinceMarker?: string;
+  /** Compare package-owned files with the package database (default true). */
+  packageChecks?: boolean;
+};
+
+export type InstalledPackage = { name: string; version: string; architecture: string; manual: boolean };
+
+export type DetectedChanges = {
+  container: { engineId: string; id: string; name: string; state: string };
+  ruleSet: { id: string; name: string };
+  /** The person's stored ticks (path -> selected), applied on top of the rules. */
+  overrides: { path: string; selected: boolean }[];
+  since: string | null;
+  packageManager: PackageManager | null;
+  packages: InstalledPackage[];
+  entries: (ChangeEntry & { defaultSelected: boolean })[];
+  totals: { entries: number; selectedEntries: number; bytes: number; selectedBytes: number };
+  timings: Record<string, number>;
+};
+
+const HEAD_BYTES = 64;
+const SNIFF_MAX_SIZE = 1024 * 1024;
+const CONCURRENCY = 8;
+
+async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+type PackageDb = { owners: Map<string, string>; md5: Map<string, string>; conffiles: Map<string, string>; packages: InstalledPackage[] };
+
+// Merged /usr: dpkg may record /bin/true while the diff reports /usr/bin/true.
+const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
+function changedAlias(file: string, changedPaths: Set<string>): string | null {
+  if (changedPaths.has(file)) return file;
+  if (MERGED_DIRS.test(file) && changedPaths.has(`/usr${file}`)) return `/usr${file}`;
+  return null;
+}
+
+/** dpkg's status and the lists/md5sums of installed packages, kept only for the changed paths. */
+async function readDpkg(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
+  const statusText = (await readContainerFile(engine, containerId, "/var/lib/dpkg/status", 64 * 1024 * 1024))?.toString("utf8") ?? "";
+  const status = parseDpkgStatus(statusText);
+  const extended = (await readContainerFile(engine, containerId, "/var/lib/apt/extended_states", 16 * 1024 * 1024))?.toString("utf8") ?? "";
+  const manual = new Set(manualPackages(status, parseExtendedStates(extended)));
+  const owners = new Map<string, string>();
+  const md5 = new Map<string, string>();
+  const conffiles = new Map<string, string>();
+  for (const pkg of status.values()) {
+    for (const [listed, sum] of pkg.conffiles) {
+      const file = changedAlias(listed, changedPaths);
+      if (!file) continue;
+      conffiles.set(file, sum);
+      owners.set(file, pkg.name);
+    }
+  }
+  await walkArchive(
+    engine,
+    containerId,
+    "/var/lib/dpkg/info",
+    (header) => {
+      if (!header.content) return;
+      const base = path.posix.basename(header.path);
+      const pkgName = base.replace(/\.(list|md5sums)$/, "").replace(/:.*$/, "");
+      const text = header.content.toString("utf8");
+      if (base.endsWith(".list")) {
+        for (const listed of parseDpkgList(text)) {
+          const file = changedAlias(listed, changedPaths);
+          if (file && !owners.has(file)) owners.set(file, pkgName);
+        }
+      } else {
+        for (const [listed, sum] of parseMd5sums(text)) {
+          const file = changedAlias(listed, changedPaths);
+          if (file) md5.set(file, sum);
+        }
+      }
+    },
+    { keep: (file) => file.endsWith(".list") || file.endsWith(".md5sums") },
+  );
+  const packages = [...status.values()]
+    .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: manual.has(pkg.name) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { owners, md5, conffiles, packages };
+}
+
+function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry {
+  return { path: header.path, kind, source, type: header.type, size: header.size, mode: header.mode, uid: header.uid, gid: header.gid, mtime: header.mtime, linkTarget: header.linkTarget };
+}
+
+/** Added paths whose parent was not added: one archive each covers everything below. */
+function addedRoots(diff: DiffEntry[]): { roots: string[]; singles: DiffEntry[] } {
+  const added = new Set(diff.filter((entry) => entry.kind === "added").map((entry) => entry.path));
+  const roots: string[] = [];
+  const singles: DiffEntry[] = [];
+  for (const entry of diff) {
+    if (entry.kind === "deleted") continue;
+    if (entry.kind === "added") {
+      if (!added.has(path.posix.dirname(entry.path))) roots.push(entry.path);
+    } else singles.push(entry);
+  }
+  return { roots, singles };
+}
+
+export async function detectContainerChanges(engineId: string, containerRef: string, options: DetectOptions = {}): Promise<DetectedChanges> {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[label] = Math.round(performance.now() - start);
+    }
+  };
+  const engine = await getEngine(engineId);
+  const inspection: ContainerInspection = await inspectContainer(engine, containerRef);
+  const containerId = inspection.id;
+  const [diff, packageManager, selection] = await Promise.all([
+    timed("diff", () => readDiff(engine, containerId)),
+    detectPackageManager(engine, containerId),
+    getSelection(engine.id, containerId),
+  ]);
+  const ruleSet: RuleSet = await getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID);
+  const kindOf = new Map(diff.map((entry) => [entry.path, entry.kind]));
+
+  const packageDb =
+    packageManager === "dpkg" && options.packageChecks !== false
+      ? await timed("packages", () => readDpkg(engine, containerId, new Set(diff.filter((entry) => entry.kind !== "deleted").map((entry) => entry.path))))
+      : null;
+  const needsHash = (file: string) => Boolean(packageDb && (packageDb.md5.has(file) || packageDb.conffiles.has(file)));
+
+  const raw: RawEntry[] = [];
+  const heads = new Map<string, Buffer>();
+  const md5s = new Map<string, string>();
+  const collect = (kind: (file: string) => RawEntry["kind"], source: RawEntry["source"]) => (header: ArchiveHeader) => {
+    raw.push(toRaw(header, kind(header.path), source));
+    if (header.head && header.size <= SNIFF_MAX_SIZE) heads.set(header.path, header.head);
+    if (header.md5) md5s.set(header.path, header.md5);
+  };
+
+  const engineManaged = new Set(inspection.engineManagedFiles);
+  const mounts = inspection.mounts.filter((mount) => (mount.type === "volume" || mount.type === "bind") && !engineManaged.has(mount.destination));
+  // The layer's archive of a mount point reads through the mount: those files belong to the mount.
+  const underMount = (file: string) => mounts.some((mount) => file.startsWith(`${mount.destination}/`));
+  const collectLayer = collect((file) => kindOf.get(file) ?? "added", "layer");
+
+  const { roots, singles } = addedRoots(diff);
+  await timed("layer", () =>
+    mapLimit([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))], CONCURRENCY, async (job) => {
+      await walkArchive(engine, containerId, job.path, (header) => (underMount(header.path) ? undefined : collectLayer(header)), { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash });
+    }),
+  );
+  for (const entry of diff) {
+    if (entry.kind === "deleted") raw.push({ path: entry.path, kind: "deleted", source: "layer", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
+  }
+
+  await timed("mounts", () =>
+    mapLimit(mounts, CONCURRENCY, async (mount) => {
+      const source = mount.type === "volume" ? "volume" : "bind";
+      await walkArchive(engine, containerId, mount.destination, collect(() => "added", source), { headBytes: HEAD_BYTES });
+    }),
+  );
+
+  let since: string | null = options.since ? new Date(options.since).toISOString() : null;
+  if (options.sinceMarker) {
+    let markerTime: string | null = null;
+    await walkArchive(engine, containerId, options.sinceMarker, (header) => (markerTime = header.mtime), { firstOnly: true });
+    if (!markerTime) throw new AppError(422, "marker_not_found", `The marker file ${options.sinceMarker} does not exist in the container.`);
+    since = markerTime;
+  }
+  const kept = since ? raw.filter((entry) => entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since)) : raw;
+
+  const classify = (entry: RawEntry) => {
+    let pkg: PackageFacts | null = null;
+    const owner = packageDb?.owners.get(entry.path);
+    if (owner && entry.type === "file") {
+      const expected = packageDb?.conffiles.get(entry.path) ?? packageDb?.md5.get(entry.path);
+      const actual = md5s.get(entry.path);
+      pkg = { owner, conffile: packageDb?.conffiles.has(entry.path) ?? false, unchanged: expected && actual ? expected === actual : null };
+    }
+    const head = heads.get(entry.path);
+    return classifyEntry(entry, { pkg, engineManaged: engineManaged.has(entry.path), looksLikePrivateKey: head ? looksLikePrivateKey(head.toString("latin1")) : false });
+  };
+  const classifications = new Map<string, ReturnType<typeof classify>>();
+  const classifyOnce = (entry: RawEntry) => {
+    const key = `${entry.source}:${entry.path}`;
+    let result = classifications.get(key);
+    if (!result) classifications.set(key, (result = classify(entry)));
+    return result;
+  };
+  const decided = await timed("classify", async () => {
+    const withDefaults = decideAll(kept, classifyOnce, ruleSet.rules, []);
+    const withOverrides = selection.overrides.length ? decideAll(kept, classifyOnce, ruleSet.rules, selection.overrides) : withDefaults;
+    return withOverrides.map((entry, index) => ({ ...entry, defaultSelected: withDefaults[index]!.selected }));
+  });
+  decided.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const totals = { entries: decided.length, selectedEntries: 0, bytes: 0, selectedBytes: 0 };
+  for (const entry of decided) {
+    totals.bytes += entry.size;
+    if (entry.selected) {
+      totals.selectedEntries++;
+      totals.selectedBytes += entry.size;
+    }
+  }
+  return {
+    container: { engineId: engine.id, id: containerId, name: inspection.name, state: inspection.state },
+    ruleSet: { id: ruleSet.id, name: ruleSet.name },
+    overrides: selection.overrides,
+    since,
+    packageManager,
+    packages: packageDb?.packages ?? [],
+    entries: decided,
+    totals,
+    timings,
+  };
+}

@@ -1,0 +1,20 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { DetectedChanges } from "@/lib/jobs/detect-container-changes";
+import { fetchJson } from "./fetch-json";
+import { queryKeys } from "./keys";
+
+export function useChanges(engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string }) {
+  const params = new URLSearchParams();
+  if (options.ruleSet) params.set("ruleSet", options.ruleSet);
+  if (options.sinceMarker) params.set("sinceMarker", options.sinceMarker);
+  const search = params.toString();
+  return useQuery({
+    queryKey: queryKeys.changes(engineId, containerRef, options),
+    queryFn: () => fetchJson<DetectedChanges>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/changes${search ? `?${search}` : ""}`),
+    // Detection reads the container; refetch only when asked or when the rules change.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    placeholderData: (previous) => previous,
+  });
+}

@@ -1,0 +1,13 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
+import { fetchJson } from "./fetch-json";
+import { queryKeys } from "./keys";
+
+export function useCreateRuleSet() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; copyFrom?: string }) => fetchJson<RuleSet>("/api/rule-sets", { method: "POST", body: JSON.stringify(input) }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.ruleSets() }),
+  });
+}

@@ -1,0 +1,9 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
+import { fetchJson } from "./fetch-json";
+import { queryKeys } from "./keys";
+
+export function useRuleSets(initialData?: RuleSet[]) {
+  return useQuery({ queryKey: queryKeys.ruleSets(), queryFn: () => fetchJson<RuleSet[]>("/api/rule-sets"), initialData });
+}

@@ -1,0 +1,19 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Rule } from "@/lib/changes/types";
+import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
+import { fetchJson } from "./fetch-json";
+import { queryKeys } from "./keys";
+
+export function useSaveRuleSet() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: string; name?: string; rules: Rule[] }) =>
+      fetchJson<RuleSet>(`/api/rule-sets/${encodeURIComponent(input.id)}`, { method: "PUT", body: JSON.stringify({ name: input.name, rules: input.rules }) }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.ruleSets() });
+      // Every container's classification may change with the rules.
+      void queryClient.invalidateQueries({ queryKey: ["changes"] });
+    },
+  });
+}
