@@ -26,8 +26,8 @@ const started = [];
 
 async function prepare() {
   if (!existsSync("node_modules/.package-lock.json") || statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs) {
-    log("installing dependencies (npm ci)");
-    run(["npm", "ci", "--no-audit", "--no-fund"]);
+    log("installing dependencies (npm install)");
+    run(["npm", "install", "--no-audit", "--no-fund"]);
   }
 
   const primary = await ensurePrimaryEngine();

@@ -32,7 +32,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 if (!existsSync("node_modules/.package-lock.json") || statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs) {
-  step("installing dependencies (npm ci)", ["npm", "ci", "--no-audit", "--no-fund"]);
+  // npm install (not ci): it honours the lock and also fills in optional platform packages.
+  step("installing dependencies (npm install)", ["npm", "install", "--no-audit", "--no-fund"]);
 }
 step("generating the database client", ["npx", "prisma", "generate"]);
 step(`migrating the database (${env.DATABASE_URL})`, ["npx", "prisma", "migrate", "deploy"]);
