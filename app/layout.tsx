@@ -18,9 +18,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <div className="text-xs text-slate-400">keep the data, rebuild the rest</div>
               </div>
               <div className="space-y-1">
-                <NavLink href="/containers">Containers</NavLink>
+                <NavLink href="/containers" activeFor={[/^\/engines\/[^/]+\/containers\//]}>
+                  Containers
+                </NavLink>
                 <NavLink href="/rules">Rule sets</NavLink>
-                <NavLink href="/engines">Engines</NavLink>
+                <NavLink href="/engines" exact>
+                  Engines
+                </NavLink>
               </div>
             </nav>
             <main className="min-w-0 flex-1 px-8 py-6">{children}</main>

@@ -3,9 +3,10 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
-export function NavLink({ href, children }: { href: string; children: ReactNode }) {
+/** `activeFor` lists extra path patterns that belong to this section (container pages live under /engines/…). */
+export function NavLink({ href, children, activeFor = [], exact = false }: { href: string; children: ReactNode; activeFor?: RegExp[]; exact?: boolean }) {
   const pathname = usePathname();
-  const active = pathname === href || pathname.startsWith(`${href}/`);
+  const active = pathname === href || (!exact && pathname.startsWith(`${href}/`)) || activeFor.some((pattern) => pattern.test(pathname));
   return (
     <Link
       href={href}

@@ -1,6 +1,7 @@
-// One rule pattern -> a fast test over absolute container paths. Semantics: see match-rules.ts.
-// Hand-written rather than `ignore`: git cannot re-include below an excluded directory, Kura can,
-// so every pattern is compiled on its own and match-rules.ts applies "last match wins".
+// One rule pattern -> a test over container paths. Semantics: see match-rules.ts.
+// Globbing itself is picomatch's; this module adds what the rule language says around it:
+// anchoring, "matches everything below", dir-only patterns and "/x/**" (below /x, not /x).
+import picomatch from "picomatch";
 
 /**
  * Tests a "subject": the absolute path, with a "/" appended when it is a directory. The trailing
@@ -10,219 +11,117 @@ export type SubjectTest = (subject: string) => boolean;
 
 export type CompiledPattern = {
   test: SubjectTest;
-  /** The same test as regex source (flag "s", searched), so a matcher can screen many rules in one pass. */
+  /** The same test as regex source, over the subject without its leading "/". */
   source: string;
   /** Literal first folder of an anchored pattern ("var" for "/var/log/*"); null: any root. */
   root: string | null;
-  /** Why the pattern is malformed (it still compiles, leniently, as git would). */
+  /** Why the pattern is malformed; a malformed pattern matches nothing. */
   problem: string | null;
 };
 
-type Token = { lit: string } | { re: string };
-
-const NEVER: SubjectTest = () => false;
+// gitignore has no braces, extglobs or leading-"!" negation (Kura's include is the rule's action).
+const GLOB_OPTIONS = { dot: true, nonegate: true, noextglob: true, nobrace: true } as const;
+// @types/picomatch types parse()'s options as {maxLength} only; at run time it takes them all.
+const parseGlob = picomatch.parse as unknown as (glob: string, options: picomatch.PicomatchOptions) => { output: string };
 const NEVER_SOURCE = "(?!)";
+const NEVER: CompiledPattern = { test: () => false, source: NEVER_SOURCE, root: null, problem: null };
+const GLOB_CHARS = /[*?[\]\\]/;
 
-const POSIX_CLASSES: Record<string, string> = {
-  alpha: "a-zA-Z",
-  digit: "0-9",
-  alnum: "a-zA-Z0-9",
-  upper: "A-Z",
-  lower: "a-z",
-  space: " \\t\\n\\r\\f\\v",
-  xdigit: "0-9a-fA-F",
-  punct: "!-\\/:-@\\[-`{-~",
-};
+// gitignore reads these literally; picomatch would give them meaning, so they are escaped.
+const LITERAL_OUTSIDE_CLASS = new Set(["+", "(", ")", "|", "{", "}", "@", "$", "^", "!"]);
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
+type Normalized = { glob: string; problem: string | null; never: boolean };
 
-function escapeClassChar(char: string): string {
-  return /[\\\]\[^-]/.test(char) ? `\\${char}` : char;
-}
-
-/** Parses "[...]" starting at `start`; null when it never closes (then "[" is literal, as in git). */
-function parseClass(seg: string, start: number): { re: string; end: number } | null {
-  let i = start + 1;
-  let negate = false;
-  if (seg[i] === "!" || seg[i] === "^") {
-    negate = true;
-    i++;
-  }
-  let body = "";
-  let first = true;
-  while (i < seg.length) {
-    const c = seg[i] as string;
-    if (c === "]" && !first) {
-      if (body === "") return null;
-      // A bracket never matches "/": paths are compared segment by segment.
-      return { re: `(?!/)[${negate ? "^" : ""}${body}]`, end: i };
-    }
-    first = false;
-    if (c === "\\" && i + 1 < seg.length) {
-      body += escapeClassChar(seg[i + 1] as string);
-      i += 2;
+/**
+ * Rewrite a gitignore-style pattern into picomatch's dialect: "[!a]" -> "[^a]", literal
+ * characters escaped, an unclosed "[" or lone trailing "\" taken literally (with a problem
+ * reported, as git is lenient), "//" collapsed, and "/" never matched by a class.
+ */
+function normalize(pattern: string): Normalized {
+  let glob = "";
+  let problem: string | null = null;
+  let never = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === "\\") {
+      const next = pattern[i + 1];
+      if (next === undefined) {
+        problem = 'The pattern ends with a lone "\\"; write "\\\\" for a literal backslash.';
+        glob += "\\\\";
+      } else {
+        glob += `\\${next}`;
+        i++;
+      }
       continue;
     }
-    if (c === "[" && seg[i + 1] === ":") {
-      const close = seg.indexOf(":]", i + 2);
-      const name = close === -1 ? undefined : seg.slice(i + 2, close);
-      const range = name === undefined ? undefined : POSIX_CLASSES[name];
-      if (range !== undefined) {
-        body += range;
-        i = close + 2;
+    if (char === "[") {
+      const close = findClassEnd(pattern, i);
+      if (close === -1) {
+        problem = `The "[" at position ${i + 1} is never closed with "]"; write "\\[" for a literal bracket.`;
+        glob += "\\[";
+        continue;
+      }
+      let inner = pattern.slice(i + 1, close);
+      const negated = inner.startsWith("!") || inner.startsWith("^");
+      if (negated) inner = inner.slice(1);
+      inner = inner.replaceAll("/", "");
+      if (inner === "") never = true;
+      const range = /(?:^|[^\\])([^\\\]])-([^\]])/.exec(inner);
+      if (range?.[1] && range[2] && range[1] > range[2]) problem = `The range "${range[1]}-${range[2]}" in "[${pattern.slice(i + 1, close)}]" is not valid.`;
+      glob += `[${negated ? "^" : ""}${inner}]`;
+      i = close;
+      continue;
+    }
+    if (char === "/" && glob.endsWith("/")) continue;
+    glob += LITERAL_OUTSIDE_CLASS.has(char) ? `\\${char}` : char;
+  }
+  return { glob, problem, never: never || (problem?.startsWith("The range") ?? false) };
+}
+
+/** Index of the "]" closing the class opened at `open` ("[]a]" and "[!]a]" include the "]"), or -1. */
+function findClassEnd(pattern: string, open: number): number {
+  let i = open + 1;
+  if (pattern[i] === "!" || pattern[i] === "^") i++;
+  if (pattern[i] === "]") i++;
+  for (; i < pattern.length; i++) {
+    if (pattern[i] === "[" && pattern[i + 1] === ":") {
+      const end = pattern.indexOf(":]", i + 2);
+      if (end !== -1) {
+        i = end + 1;
         continue;
       }
     }
-    // "-" stays a range operator between two characters, literal at either end.
-    const isRange = c === "-" && body !== "" && seg[i + 1] !== undefined && seg[i + 1] !== "]";
-    body += isRange ? "-" : escapeClassChar(c);
-    i++;
+    if (pattern[i] === "]") return i;
   }
-  return null;
-}
-
-function tokenizeSegment(seg: string, tokens: Token[]): string | null {
-  let problem: string | null = null;
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i] as string;
-    if (c === "\\") {
-      const next = seg[i + 1];
-      if (next === undefined) {
-        problem = 'The pattern ends with a lone "\\"; write "\\\\" for a literal backslash.';
-        tokens.push({ lit: "\\" });
-      } else {
-        tokens.push({ lit: next });
-        i++;
-      }
-    } else if (c === "*") {
-      while (seg[i + 1] === "*") i++;
-      tokens.push({ re: "[^/]*" });
-    } else if (c === "?") {
-      tokens.push({ re: "[^/]" });
-    } else if (c === "[") {
-      const parsed = parseClass(seg, i);
-      if (parsed) {
-        tokens.push({ re: parsed.re });
-        i = parsed.end;
-      } else {
-        problem = `The "[" at position ${i + 1} of "${seg}" is never closed with "]"; write "\\[" for a literal bracket.`;
-        tokens.push({ lit: "[" });
-      }
-    } else {
-      tokens.push({ lit: c });
-    }
-  }
-  return problem;
-}
-
-function literalOf(tokens: Token[]): string | null {
-  let text = "";
-  for (const token of tokens) {
-    if (!("lit" in token)) return null;
-    text += token.lit;
-  }
-  return text;
-}
-
-/** Longest run of literal text: a substring every match must contain (cheap pre-filter). */
-function longestLiteral(tokens: Token[]): string {
-  let best = "";
-  let run = "";
-  for (const token of tokens) {
-    if ("lit" in token) {
-      run += token.lit;
-      if (run.length > best.length) best = run;
-    } else {
-      run = "";
-    }
-  }
-  return best;
-}
-
-function leadingLiteral(tokens: Token[]): string {
-  let text = "";
-  for (const token of tokens) {
-    if (!("lit" in token)) break;
-    text += token.lit;
-  }
-  return text;
+  return -1;
 }
 
 export function compilePattern(pattern: string): CompiledPattern {
-  const dirOnly = pattern.endsWith("/");
-  const trimmed = pattern.replace(/\/+$/, "").replace(/\/{2,}/g, "/");
-  const anchored = trimmed.includes("/");
-  const body = trimmed.replace(/^\//, "");
-  if (body === "") return { test: NEVER, source: NEVER_SOURCE, root: null, problem: "The pattern names no path." };
-
-  const segments = body.split("/");
-  const first = segments[0] ?? "";
-  const root = anchored && !/[*?[\\]/.test(first) ? first : null;
-  const tokens: Token[] = [];
-  let problem: string | null = null;
-  let endsInside = false; // pattern ends with "/**": everything below, never the folder itself
-  segments.forEach((seg, i) => {
-    const last = i === segments.length - 1;
-    if (seg === "**" && anchored) {
-      if (last) {
-        tokens.push({ re: dirOnly ? "[^/].*/" : "[^/].*" });
-        endsInside = true;
-      } else {
-        tokens.push({ re: "(?:.*/)?" }); // zero or more whole folders
-      }
-      return;
-    }
-    problem = tokenizeSegment(seg, tokens) ?? problem;
-    if (!last) tokens.push({ lit: "/" });
-  });
-
-  const end = endsInside ? "" : dirOnly ? "/" : "(?:/|$)";
-  const reBody = tokens.map((t) => ("lit" in t ? escapeRegex(t.lit) : t.re)).join("");
-  const source = `${anchored ? "^/" : "/"}${reBody}${end}`;
-  let regex: RegExp;
-  try {
-    regex = new RegExp(source, "s"); // "s": "." also matches a newline inside a file name
-  } catch (error) {
-    const message = `The pattern is not valid: ${error instanceof Error ? error.message : String(error)}.`;
-    return { test: NEVER, source: NEVER_SOURCE, root, problem: message };
+  if (pattern.replace(/^\/+|\/+$/g, "") === "") return { ...NEVER, problem: "The pattern names no path." };
+  const { glob: normalized, problem, never } = normalize(pattern);
+  if (never) return { ...NEVER, problem };
+  let body = normalized;
+  const dirOnly = body.endsWith("/");
+  body = body.replace(/\/+$/, "");
+  const anchored = body.includes("/");
+  body = body.replace(/^\/+/, "");
+  const strictlyBelow = body.endsWith("/**");
+  if (strictlyBelow) body = body.slice(0, -3);
+  const first = body.split("/")[0] ?? "";
+  const root = anchored && first !== "" && !GLOB_CHARS.test(first) ? first : null;
+  // Most rules name a plain folder or file ("/var/cache"): a string comparison is enough.
+  if (anchored && !strictlyBelow && !GLOB_CHARS.test(body)) {
+    const exact = `/${body}`;
+    const below = `/${body}/`;
+    const test: SubjectTest = dirOnly ? (subject) => subject.startsWith(below) : (subject) => subject === exact || subject.startsWith(below);
+    const escaped = body.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    return { test, source: `^${escaped}${dirOnly ? "\\/.*" : "(?:\\/.*)?"}$`, root, problem };
   }
-  const suffix = anchored ? null : nameSuffix(tokens);
-  const test = fastTest(tokens, anchored, dirOnly, suffix) ?? regexTest(regex, tokens, anchored);
-  // "*.pid" searched as "\.pid(?:/|$)": same matches, without backtracking over "[^/]*".
-  return { test, source: suffix ? `${escapeRegex(suffix)}${end}` : source, root, problem };
-}
-
-/** ".pid" for "*.pid": a name pattern that is a star and fixed text, the commonest glob. */
-function nameSuffix(tokens: Token[]): string | null {
-  const head = tokens[0];
-  if (!head || !("re" in head) || head.re !== "[^/]*") return null;
-  return literalOf(tokens.slice(1)) || null;
-}
-
-// Most rules are plain paths, names or "*.ext": string compares beat a regex by a wide margin.
-function fastTest(tokens: Token[], anchored: boolean, dirOnly: boolean, suffix: string | null): SubjectTest | null {
-  const literal = literalOf(tokens);
-  if (literal !== null) {
-    const path = `/${literal}`;
-    const pathSlash = `${path}/`;
-    if (anchored) return dirOnly ? (s) => s.startsWith(pathSlash) : (s) => s === path || s.startsWith(pathSlash);
-    return dirOnly ? (s) => s.includes(pathSlash) : (s) => s.endsWith(path) || s.includes(pathSlash);
-  }
-  if (suffix === null) return null;
-  // "*.pid", "*~": the last name, or a folder's name, ends with fixed text.
-  const suffixSlash = `${suffix}/`;
-  return dirOnly ? (s) => s.includes(suffixSlash) : (s) => s.endsWith(suffix) || s.includes(suffixSlash);
-}
-
-/** A regex behind a cheap literal pre-check, since most paths fail on the literal part. */
-function regexTest(regex: RegExp, tokens: Token[], anchored: boolean): SubjectTest {
-  if (anchored) {
-    const prefix = `/${leadingLiteral(tokens)}`;
-    if (prefix.length > 1) return (s) => s.startsWith(prefix) && regex.test(s);
-  }
-  const hint = longestLiteral(tokens);
-  if (hint.length >= 2) return (s) => s.includes(hint) && regex.test(s);
-  return (s) => regex.test(s);
+  const output = parseGlob(body, GLOB_OPTIONS).output;
+  const tail = strictlyBelow ? "\\/.+" : dirOnly ? "\\/.*" : "(?:\\/.*)?";
+  // Anchored: from the root. Unanchored ("*.pid"): any one name, found by a search that starts at
+  // a segment boundary; cheaper than a "**/" prefix.
+  const source = `${anchored ? "^" : "(?:^|\\/)"}(?:${output})${tail}$`;
+  const regex = new RegExp(source, "s");
+  return { test: (subject) => regex.test(subject.slice(1)), source, root, problem };
 }

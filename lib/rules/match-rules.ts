@@ -65,7 +65,7 @@ export function compileRules(rules: readonly Rule[]): RuleMatcher {
     decide(path, isDir) {
       const subject = subjectOf(path, isDir);
       const candidates = candidatesByRoot.get(rootOf(subject)) ?? fallback;
-      const screened = screen !== null && screen.test(subject);
+      const screened = screen !== null && screen.test(subject.slice(1));
       for (const index of candidates) {
         if (!screened && unanchored[index]) continue;
         if ((tests[index] as SubjectTest)(subject)) return { index, rule: list[index] as Rule };
