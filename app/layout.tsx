@@ -18,7 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <div className="text-xs text-slate-400">keep the data, rebuild the rest</div>
               </div>
               <div className="space-y-1">
-                <NavLink href="/containers" activeFor={[/^\/engines\/[^/]+\/containers\//]}>
+                <NavLink href="/containers" activeFor={["^/engines/[^/]+/containers/"]}>
                   Containers
                 </NavLink>
                 <NavLink href="/rules">Rule sets</NavLink>

@@ -8,7 +8,7 @@ import path from "node:path";
 export function databaseUrl(): string {
   const fromEnv = process.env.DATABASE_URL;
   if (fromEnv) return fromEnv;
-  const dataDir = path.resolve(process.env.KURA_DATA_DIR ?? "data");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ process.env.KURA_DATA_DIR ?? "data");
   mkdirSync(dataDir, { recursive: true });
   return `file:${path.join(dataDir, "kura.db")}`;
 }

@@ -19,7 +19,7 @@ function load(): Env {
   const parsed = schema.safeParse({
     ...process.env,
     DATABASE_URL: process.env.DATABASE_URL ?? databaseUrl(),
-    KURA_DATA_DIR: path.resolve(process.env.KURA_DATA_DIR ?? "data"),
+    KURA_DATA_DIR: path.resolve(/*turbopackIgnore: true*/ process.env.KURA_DATA_DIR ?? "data"),
   });
   if (!parsed.success) {
     throw new Error(`Kura's settings are not valid: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);

@@ -9,6 +9,7 @@ import type { EngineView } from "@/lib/engines/engine-registry";
 import { useContainers } from "@/lib/queries/use-containers";
 import { useEngines } from "@/lib/queries/use-engines";
 import { StateBadge } from "./state-badge";
+import { DataTable } from "@/components/ui/data-table";
 
 export function ContainersTable({ initialContainers, initialEngines }: { initialContainers: ContainerRow[]; initialEngines: EngineView[] }) {
   const [q, setQ] = useState("");
@@ -65,18 +66,7 @@ export function ContainersTable({ initialContainers, initialEngines }: { initial
       ))}
       {containers.error ? <Banner tone="red">Could not load containers: {containers.error.message}</Banner> : null}
 
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Name</th>
-              <th className="px-4 py-2">Image</th>
-              <th className="px-4 py-2">State</th>
-              <th className="px-4 py-2">Created</th>
-              <th className="px-4 py-2">Engine</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable columns={[{ label: "Name" }, { label: "Image" }, { label: "State" }, { label: "Created" }, { label: "Engine" }]}>
             {rows.map((row) => (
               <tr key={`${row.engineId}/${row.id}`} data-testid="container-row" data-name={row.name} data-engine={row.engineName} data-state={row.state} className="hover:bg-slate-50">
                 <td className="px-4 py-2 font-medium">
@@ -105,9 +95,7 @@ export function ContainersTable({ initialContainers, initialEngines }: { initial
                 </td>
               </tr>
             ) : null}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { EngineView } from "@/lib/engines/engine-registry";
 import { useAddEngine } from "@/lib/queries/use-add-engine";
 import { useDeleteEngine } from "@/lib/queries/use-delete-engine";
 import { useEngines } from "@/lib/queries/use-engines";
+import { DataTable } from "@/components/ui/data-table";
 
 const input = "w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm";
 
@@ -35,17 +36,7 @@ export function EnginesPanel({ initialEngines }: { initialEngines: EngineView[] 
 
   return (
     <div className="space-y-6">
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Name</th>
-              <th className="px-4 py-2">Endpoint</th>
-              <th className="px-4 py-2">Status</th>
-              <th className="px-4 py-2" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable columns={[{ label: "Name" }, { label: "Endpoint" }, { label: "Status" }, {}]}>
             {(engines.data ?? []).map((engine) => (
               <tr key={engine.id} data-testid="engine-row" data-name={engine.name}>
                 <td className="px-4 py-2 font-medium">
@@ -65,9 +56,7 @@ export function EnginesPanel({ initialEngines }: { initialEngines: EngineView[] 
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       {deleteEngine.error ? <Banner tone="red">{deleteEngine.error.message}</Banner> : null}
 
       <form onSubmit={submit} className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-label="Add an engine">

@@ -12,6 +12,7 @@ import { useDeleteRuleSet } from "@/lib/queries/use-delete-rule-set";
 import { useRulePreview } from "@/lib/queries/use-rule-preview";
 import { useSaveRuleSet } from "@/lib/queries/use-save-rule-set";
 import { validatePattern } from "@/lib/rules/rule-schema";
+import { DataTable } from "@/components/ui/data-table";
 
 const cell = "rounded border border-slate-300 px-2 py-1 text-xs disabled:bg-slate-50";
 
@@ -94,22 +95,7 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
       {saveRuleSet.error ? <Banner tone="red">{saveRuleSet.error.message}</Banner> : null}
       {preview.error ? <Banner tone="red">Preview failed: {preview.error.message}</Banner> : null}
 
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="w-10 px-3 py-2">#</th>
-              <th className="px-3 py-2">Action</th>
-              <th className="px-3 py-2">Pattern</th>
-              <th className="px-3 py-2">Note</th>
-              <th className="px-3 py-2 text-right" title="Entries this rule matches / entries it decides (last match)">
-                Matches
-              </th>
-              <th className="px-3 py-2 text-right">Bytes</th>
-              <th className="px-3 py-2" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable columns={[{ label: "#", className: "w-10" }, { label: "Action" }, { label: "Pattern" }, { label: "Note" }, { label: "Matches", className: "text-right", title: "Entries this rule matches / entries it decides (last match)" }, { label: "Bytes", className: "text-right" }, {}]} cellPadding="px-3 py-2">
             {rules.map((rule, index) => {
               const stats = preview.data?.rules[index];
               return (
@@ -150,9 +136,7 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
                 </tr>
               );
             })}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       {!readOnly ? (
         <Button variant="secondary" onClick={() => setRules([...rules, { pattern: "", action: "exclude", note: "" }])}>
           Add rule

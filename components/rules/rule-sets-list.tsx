@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
 import { useCreateRuleSet } from "@/lib/queries/use-create-rule-set";
 import { useRuleSets } from "@/lib/queries/use-rule-sets";
+import { DataTable } from "@/components/ui/data-table";
 
 export function RuleSetsList({ initial }: { initial: RuleSet[] }) {
   const ruleSets = useRuleSets(initial);
@@ -18,16 +19,7 @@ export function RuleSetsList({ initial }: { initial: RuleSet[] }) {
 
   return (
     <div className="space-y-6">
-      <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Name</th>
-              <th className="px-4 py-2">Rules</th>
-              <th className="px-4 py-2">Updated</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable columns={[{ label: "Name" }, { label: "Rules" }, { label: "Updated" }]}>
             {(ruleSets.data ?? []).map((set) => (
               <tr key={set.id} data-testid="rule-set-row" data-name={set.name}>
                 <td className="px-4 py-2">
@@ -40,9 +32,7 @@ export function RuleSetsList({ initial }: { initial: RuleSet[] }) {
                 <td className="px-4 py-2 text-xs text-slate-500">{set.updatedAt.slice(0, 16).replace("T", " ")}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <form
         aria-label="New rule set"
         className="flex max-w-2xl flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm"
