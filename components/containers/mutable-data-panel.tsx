@@ -16,7 +16,9 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
   const [ruleSet, setRuleSet] = useState<string | undefined>(undefined);
   const [markerDraft, setMarkerDraft] = useState("");
   const [sinceMarker, setSinceMarker] = useState<string | undefined>(undefined);
-  const changes = useChanges(engineId, containerRef, { ruleSet, sinceMarker });
+  const [sinceDraft, setSinceDraft] = useState("");
+  const [since, setSince] = useState<string | undefined>(undefined);
+  const changes = useChanges(engineId, containerRef, { ruleSet, sinceMarker, since });
   const ruleSets = useRuleSets();
   const saveSelection = useSaveSelection(engineId, containerRef);
   const [overrides, setOverrides] = useState<Map<string, boolean> | null>(null);
@@ -71,13 +73,21 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
           onSubmit={(event) => {
             event.preventDefault();
             setSinceMarker(markerDraft.trim() || undefined);
+            // datetime-local is the browser's local time; the API takes an ISO instant.
+            setSince(sinceDraft ? new Date(sinceDraft).toISOString() : undefined);
           }}
         >
           <label>
-            <span className="mb-1 block text-slate-600" title="Only files modified after this file's mtime, e.g. a marker written when the image was built">
-              Changed after marker file
+            <span className="mb-1 block text-slate-600" title="Only files modified after this time (your local time)">
+              Changed after
             </span>
-            <input className="w-48 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs" placeholder="/tmp/ts0" value={markerDraft} onChange={(event) => setMarkerDraft(event.target.value)} />
+            <input type="datetime-local" aria-label="Changed after time" className="rounded-md border border-slate-300 px-2 py-1 text-xs" value={sinceDraft} onChange={(event) => setSinceDraft(event.target.value)} />
+          </label>
+          <label>
+            <span className="mb-1 block text-slate-600" title="Only files modified after this file's mtime, e.g. a marker written when the image was built">
+              or after marker file
+            </span>
+            <input aria-label="Marker file" className="w-48 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs" placeholder="/tmp/ts0" value={markerDraft} onChange={(event) => setMarkerDraft(event.target.value)} />
           </label>
           <Button variant="secondary" type="submit">
             Apply

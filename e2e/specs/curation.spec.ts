@@ -60,3 +60,14 @@ test("edit a rule: the preview counts and the tree change", async ({ page, reque
   await expect(row(page, "/srv/other/c.txt")).toHaveAttribute("data-selected", "false");
   await expect(row(page, "/srv/other/c.txt")).toHaveAttribute("title", /\/srv\/other/);
 });
+
+test("limit the view to files changed after a marker file", async ({ page }) => {
+  exec(name, ["bash", "-c", "touch /tmp/ts0 && sleep 1.1 && echo new > /srv/other/new.txt"]);
+  await page.goto(`/engines/local/containers/${name}?view=data`);
+  await expect(row(page, "/srv/app/a.txt")).toBeVisible();
+  await page.getByLabel("Marker file").fill("/tmp/ts0");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(row(page, "/srv/other/new.txt")).toBeVisible();
+  await expect(row(page, "/srv/app/a.txt")).toHaveCount(0);
+  await expect(page.getByText(/modified after/)).toBeVisible();
+});

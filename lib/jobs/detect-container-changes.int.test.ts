@@ -76,8 +76,19 @@ describe("detectContainerChanges on Debian 12", () => {
     } catch {}
   });
 
-  it("classifies every kind of change on a running container", async () => {
-    expectServiceData(await detectContainerChanges("local", name));
+  it("classifies every kind of change on a running container, reading the layer directly", async () => {
+    const detected = await detectContainerChanges("local", name);
+    expect(detected.layerReadVia).toBe("overlay2");
+    expectServiceData(detected);
+  });
+
+  it("gives the same answer through the archive API (how remote engines are read)", async () => {
+    const viaArchive = await detectContainerChanges("local", name, { layerAccess: "archive-api" });
+    expect(viaArchive.layerReadVia).toBe("archive-api");
+    expectServiceData(viaArchive);
+    const direct = await detectContainerChanges("local", name);
+    const strip = (result: typeof direct) => result.entries.map(({ path, category, selected, type, size, mode, uid, gid, mtime }) => ({ path, category, selected, type, size, mode, uid, gid, mtime }));
+    expect(strip(viaArchive)).toEqual(strip(direct));
   });
 
   it("does the same on the stopped container", async () => {

@@ -8,6 +8,7 @@ import { detectPackageManager, type PackageManager } from "@/lib/containers/get-
 import { inspectContainer } from "@/lib/docker/inspect-container";
 import { readContainerFile } from "@/lib/docker/read-container-file";
 import { readDiff, type DiffEntry } from "@/lib/docker/read-diff";
+import { findLayerDirectory, hashLayerFiles, walkLayerDirectory } from "@/lib/docker/read-layer-directly";
 import type { ContainerInspection } from "@/lib/docker/types";
 import { walkArchive, type ArchiveHeader } from "@/lib/docker/walk-archive";
 import { getEngine, type Engine } from "@/lib/engines/engine-registry";
@@ -26,6 +27,8 @@ export type DetectOptions = {
   sinceMarker?: string;
   /** Compare package-owned files with the package database (default true). */
   packageChecks?: boolean;
+  /** "archive-api" skips the overlay2 fast path (what remote engines always use). */
+  layerAccess?: "auto" | "archive-api";
 };
 
 export type InstalledPackage = { name: string; version: string; architecture: string; manual: boolean };
@@ -37,6 +40,8 @@ export type DetectedChanges = {
   overrides: { path: string; selected: boolean }[];
   since: string | null;
   packageManager: PackageManager | null;
+  /** How the writable layer was read: straight from the engine's overlay2 folder, or through its archive API. */
+  layerReadVia: "overlay2" | "archive-api";
   packages: InstalledPackage[];
   entries: (ChangeEntry & { defaultSelected: boolean })[];
   totals: { entries: number; selectedEntries: number; bytes: number; selectedBytes: number };
@@ -145,18 +150,33 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   const engine = await getEngine(engineId);
   const inspection: ContainerInspection = await inspectContainer(engine, containerRef);
   const containerId = inspection.id;
-  const [diff, packageManager, selection] = await Promise.all([
-    timed("diff", () => readDiff(engine, containerId)),
-    detectPackageManager(engine, containerId),
+  const layerDir = options.layerAccess === "archive-api" ? null : await findLayerDirectory(engine, containerId);
+  // The engine's diff is the slow part (about 2 s per 100,000 paths). Meanwhile: read the layer
+  // folder (when it is on this machine), then dpkg's database and the package files to hash,
+  // keyed off the layer folder's paths (a superset of the diff's).
+  const diffPromise = timed("diff", () => readDiff(engine, containerId));
+  // If the folder cannot be walked after all, the archive API below still gives the right answer.
+  const layerPromise = layerDir ? timed("layer", () => walkLayerDirectory(layerDir, { headBytes: HEAD_BYTES }).catch(() => null)) : Promise.resolve(null);
+  const packageManagerPromise = detectPackageManager(engine, containerId);
+  const packagePromise = (async () => {
+    if ((await packageManagerPromise) !== "dpkg" || options.packageChecks === false) return null;
+    const layer = await layerPromise;
+    const changed = layer ? new Set(layer.keys()) : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
+    const db = await timed("packages", () => readDpkg(engine, containerId, changed));
+    if (!layer || !layerDir) return { db, sums: null };
+    const owned = [...db.owners.keys()].filter((file) => layer.get(file)?.type === "file" && (db.md5.has(file) || db.conffiles.has(file)));
+    return { db, sums: await timed("hash", () => hashLayerFiles(layerDir, owned)) };
+  })();
+  const [diff, packageManager, selection, layerHeaders, packageFacts] = await Promise.all([
+    diffPromise,
+    packageManagerPromise,
     getSelection(engine.id, containerId),
+    layerPromise,
+    packagePromise,
   ]);
   const ruleSet: RuleSet = await getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID);
   const kindOf = new Map(diff.map((entry) => [entry.path, entry.kind]));
-
-  const packageDb =
-    packageManager === "dpkg" && options.packageChecks !== false
-      ? await timed("packages", () => readDpkg(engine, containerId, new Set(diff.filter((entry) => entry.kind !== "deleted").map((entry) => entry.path))))
-      : null;
+  const packageDb = packageFacts?.db ?? null;
   const needsHash = (file: string) => Boolean(packageDb && (packageDb.md5.has(file) || packageDb.conffiles.has(file)));
 
   const raw: RawEntry[] = [];
@@ -170,16 +190,34 @@ export async function detectContainerChanges(engineId: string, containerRef: str
 
   const engineManaged = new Set(inspection.engineManagedFiles);
   const mounts = inspection.mounts.filter((mount) => (mount.type === "volume" || mount.type === "bind") && !engineManaged.has(mount.destination));
-  // The layer's archive of a mount point reads through the mount: those files belong to the mount.
-  const underMount = (file: string) => mounts.some((mount) => file.startsWith(`${mount.destination}/`));
+  // A mount point and what is below it belong to the mount (which is listed on its own); the
+  // archive API would read through the mount and report the mount's files as the layer's.
+  const underMount = (file: string) => mounts.some((mount) => file === mount.destination || file.startsWith(`${mount.destination}/`));
   const collectLayer = collect((file) => kindOf.get(file) ?? "added", "layer");
 
-  const { roots, singles } = addedRoots(diff);
-  await timed("layer", () =>
-    mapLimit([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))], CONCURRENCY, async (job) => {
-      await walkArchive(engine, containerId, job.path, (header) => (underMount(header.path) ? undefined : collectLayer(header)), { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash });
-    }),
-  );
+  const layerOnly = (header: ArchiveHeader) => (underMount(header.path) ? undefined : collectLayer(header));
+  const walkEach = (jobs: { path: string; firstOnly: boolean }[]) =>
+    mapLimit(jobs, CONCURRENCY, async (job) => {
+      await walkArchive(engine, containerId, job.path, layerOnly, { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash });
+    });
+  const joinStart = performance.now();
+  if (layerDir && layerHeaders) {
+    const missed: { path: string; firstOnly: boolean }[] = [];
+    for (const entry of diff) {
+      if (entry.kind === "deleted") continue;
+      const header = layerHeaders.get(entry.path);
+      if (header) layerOnly(header);
+      else missed.push({ path: entry.path, firstOnly: true });
+    }
+    for (const [file, sum] of packageFacts?.sums ?? []) md5s.set(file, sum);
+    await walkEach(missed);
+  } else {
+    await timed("layer", async () => {
+      const { roots, singles } = addedRoots(diff);
+      await walkEach([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))]);
+    });
+  }
+  timings.join = Math.round(performance.now() - joinStart);
   for (const entry of diff) {
     if (entry.kind === "deleted") raw.push({ path: entry.path, kind: "deleted", source: "layer", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
   }
@@ -218,12 +256,18 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     if (!result) classifications.set(key, (result = classify(entry)));
     return result;
   };
+  // Sort the plain entries once, before classification builds larger objects from them.
+  const sortStart = performance.now();
+  kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  timings.sort = Math.round(performance.now() - sortStart);
   const decided = await timed("classify", async () => {
     const withDefaults = decideAll(kept, classifyOnce, ruleSet.rules, []);
     const withOverrides = selection.overrides.length ? decideAll(kept, classifyOnce, ruleSet.rules, selection.overrides) : withDefaults;
-    return withOverrides.map((entry, index) => ({ ...entry, defaultSelected: withDefaults[index]!.selected }));
+    // Assigned rather than spread: a spread copy of 100,000 entries costs hundreds of ms here.
+    const result = withOverrides as (ChangeEntry & { defaultSelected: boolean })[];
+    for (let index = 0; index < result.length; index++) result[index]!.defaultSelected = withDefaults[index]!.selected;
+    return result;
   });
-  decided.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const totals = { entries: decided.length, selectedEntries: 0, bytes: 0, selectedBytes: 0 };
   for (const entry of decided) {
@@ -239,6 +283,7 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     overrides: selection.overrides,
     since,
     packageManager,
+    layerReadVia: layerDir && layerHeaders ? "overlay2" : "archive-api",
     packages: packageDb?.packages ?? [],
     entries: decided,
     totals,

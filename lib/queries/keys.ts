@@ -6,7 +6,7 @@ export const queryKeys = {
   containers: (filter: ContainerFilter = {}) => ["containers", filter] as const,
   allContainers: () => ["containers"] as const,
   container: (engineId: string, containerRef: string) => ["container", engineId, containerRef] as const,
-  changes: (engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string } = {}) => ["changes", engineId, containerRef, options] as const,
+  changes: (engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string; since?: string } = {}) => ["changes", engineId, containerRef, options] as const,
   allChanges: (engineId: string, containerRef: string) => ["changes", engineId, containerRef] as const,
   ruleSets: () => ["rule-sets"] as const,
   ruleSet: (id: string) => ["rule-sets", id] as const,

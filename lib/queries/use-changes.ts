@@ -4,10 +4,11 @@ import type { DetectedChanges } from "@/lib/jobs/detect-container-changes";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
-export function useChanges(engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string }) {
+export function useChanges(engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string; since?: string }) {
   const params = new URLSearchParams();
   if (options.ruleSet) params.set("ruleSet", options.ruleSet);
   if (options.sinceMarker) params.set("sinceMarker", options.sinceMarker);
+  if (options.since) params.set("since", options.since);
   const search = params.toString();
   return useQuery({
     queryKey: queryKeys.changes(engineId, containerRef, options),

@@ -1,0 +1,66 @@
+// Shared by `npm test` and `npm run bench`: dependencies, engines, base images, Chromium, a fresh
+// database and a production build. Plain Node: it runs before node_modules exists.
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import {
+  BUSYBOX_TAG,
+  copyImage,
+  ensureBusyboxImage,
+  ensureDebianImage,
+  ensurePrimaryEngine,
+  removeTestContainers,
+  startPrivateEngine,
+  stopEngine,
+} from "./engine.mjs";
+import { aptInstall, log, run } from "./sh.mjs";
+
+/** Returns the engines and the list of daemons this run started (to stop at the end). */
+export async function prepare({ artifacts }) {
+  const dataDir = path.join(artifacts, "data");
+  const started = [];
+  if (!existsSync("node_modules/.package-lock.json") || statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs) {
+    log("installing dependencies (npm install)");
+    run(["npm", "install", "--no-audit", "--no-fund"]);
+  }
+
+  const primary = await ensurePrimaryEngine();
+  if (primary.started) started.push(primary);
+  const secondary = await startPrivateEngine({ root: "/tmp/kura-e2", dataRoot: "/tmp/kura-e2/data" });
+  if (secondary.started) started.push(secondary);
+
+  ensureBusyboxImage(primary.socketPath);
+  ensureDebianImage(primary.socketPath, "bookworm");
+  ensureDebianImage(primary.socketPath, "trixie");
+  copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
+  removeTestContainers(primary.socketPath);
+  removeTestContainers(secondary.socketPath);
+
+  if (!existsSync("/usr/bin/chromium")) aptInstall(["chromium"]);
+
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    KURA_DATA_DIR: dataDir,
+    DATABASE_URL: `file:${path.join(dataDir, "kura.db")}`,
+    DOCKER_HOST: `unix://${primary.socketPath}`,
+    KURA_TEST_ENGINE2_SOCKET: secondary.socketPath,
+    KURA_BUILD_NETWORK: process.env.KURA_BUILD_NETWORK ?? "host",
+  };
+  Object.assign(process.env, env);
+  run(["npx", "prisma", "generate"], { quiet: true });
+  run(["npx", "prisma", "migrate", "deploy"], { quiet: true });
+  log("building the dashboard (next build)");
+  run(["npx", "next", "build"], { quiet: true });
+  return { primary, secondary, started };
+}
+
+
+/** Remove test containers and stop the daemons this run started. */
+export async function cleanUp(prepared) {
+  if (!prepared) return;
+  removeTestContainers(prepared.primary.socketPath);
+  removeTestContainers(prepared.secondary.socketPath);
+  for (const engine of prepared.started) await stopEngine(engine);
+}
