@@ -43,7 +43,7 @@ export type DetectedChanges = {
   /** How the writable layer was read: straight from the engine's overlay2 folder, or through its archive API. */
   layerReadVia: "overlay2" | "archive-api";
   packages: InstalledPackage[];
-  entries: (ChangeEntry & { defaultSelected: boolean })[];
+  entries: DecidedEntry[];
   totals: { entries: number; selectedEntries: number; bytes: number; selectedBytes: number };
   timings: Record<string, number>;
 };
@@ -123,6 +123,23 @@ function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["
   return { path: header.path, kind, source, type: header.type, size: header.size, mode: header.mode, uid: header.uid, gid: header.gid, mtime: header.mtime, linkTarget: header.linkTarget };
 }
 
+type DecidedEntry = ChangeEntry & { defaultSelected: boolean };
+
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Merge two lists already sorted by path. */
+function mergeSorted(left: DecidedEntry[], right: DecidedEntry[]): DecidedEntry[] {
+  if (!right.length) return left;
+  if (!left.length) return right;
+  const merged: DecidedEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) merged.push(byPath(left[i]!, right[j]!) <= 0 ? left[i++]! : right[j++]!);
+  while (i < left.length) merged.push(left[i++]!);
+  while (j < right.length) merged.push(right[j++]!);
+  return merged;
+}
+
 /** Added paths whose parent was not added: one archive each covers everything below. */
 function addedRoots(diff: DiffEntry[]): { roots: string[]; singles: DiffEntry[] } {
   const added = new Set(diff.filter((entry) => entry.kind === "added").map((entry) => entry.path));
@@ -167,107 +184,121 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     const owned = [...db.owners.keys()].filter((file) => layer.get(file)?.type === "file" && (db.md5.has(file) || db.conffiles.has(file)));
     return { db, sums: await timed("hash", () => hashLayerFiles(layerDir, owned)) };
   })();
-  const [diff, packageManager, selection, layerHeaders, packageFacts] = await Promise.all([
-    diffPromise,
-    packageManagerPromise,
-    getSelection(engine.id, containerId),
-    layerPromise,
-    packagePromise,
-  ]);
-  const ruleSet: RuleSet = await getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID);
-  const kindOf = new Map(diff.map((entry) => [entry.path, entry.kind]));
-  const packageDb = packageFacts?.db ?? null;
-  const needsHash = (file: string) => Boolean(packageDb && (packageDb.md5.has(file) || packageDb.conffiles.has(file)));
-
-  const raw: RawEntry[] = [];
-  const heads = new Map<string, Buffer>();
-  const md5s = new Map<string, string>();
-  const collect = (kind: (file: string) => RawEntry["kind"], source: RawEntry["source"]) => (header: ArchiveHeader) => {
-    raw.push(toRaw(header, kind(header.path), source));
-    if (header.head && header.size <= SNIFF_MAX_SIZE) heads.set(header.path, header.head);
-    if (header.md5) md5s.set(header.path, header.md5);
-  };
+  const selectionPromise = getSelection(engine.id, containerId);
+  const ruleSetPromise = selectionPromise.then((selection) => getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID));
 
   const engineManaged = new Set(inspection.engineManagedFiles);
   const mounts = inspection.mounts.filter((mount) => (mount.type === "volume" || mount.type === "bind") && !engineManaged.has(mount.destination));
   // A mount point and what is below it belong to the mount (which is listed on its own); the
   // archive API would read through the mount and report the mount's files as the layer's.
   const underMount = (file: string) => mounts.some((mount) => file === mount.destination || file.startsWith(`${mount.destination}/`));
-  const collectLayer = collect((file) => kindOf.get(file) ?? "added", "layer");
 
-  const layerOnly = (header: ArchiveHeader) => (underMount(header.path) ? undefined : collectLayer(header));
+  // Facts gathered from every source, used by classification.
+  const heads = new Map<string, Buffer>();
+  const md5s = new Map<string, string>();
+  const toEntry = (header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry => {
+    if (header.head && header.size <= SNIFF_MAX_SIZE) heads.set(header.path, header.head);
+    if (header.md5) md5s.set(header.path, header.md5);
+    return toRaw(header, kind, source);
+  };
+  const decide = async (entries: RawEntry[]): Promise<DecidedEntry[]> => {
+    const [packageFacts, ruleSet, selection] = await Promise.all([packagePromise, ruleSetPromise, selectionPromise]);
+    const packageDb = packageFacts?.db ?? null;
+    const classify = (entry: RawEntry) => {
+      let pkg: PackageFacts | null = null;
+      const owner = packageDb?.owners.get(entry.path);
+      if (owner && entry.type === "file") {
+        const expected = packageDb?.conffiles.get(entry.path) ?? packageDb?.md5.get(entry.path);
+        const actual = md5s.get(entry.path) ?? packageFacts?.sums?.get(entry.path);
+        pkg = { owner, conffile: packageDb?.conffiles.has(entry.path) ?? false, unchanged: expected && actual ? expected === actual : null };
+      }
+      const head = heads.get(entry.path);
+      return classifyEntry(entry, { pkg, engineManaged: engineManaged.has(entry.path), looksLikePrivateKey: head ? looksLikePrivateKey(head.toString("latin1")) : false });
+    };
+    // Sort the plain entries once, before classification builds larger objects from them.
+    entries.sort(byPath);
+    const withDefaults = decideAll(entries, classify, ruleSet.rules, []);
+    const withOverrides = selection.overrides.length ? decideAll(entries, classify, ruleSet.rules, selection.overrides) : withDefaults;
+    // Assigned rather than spread: a spread copy of 100,000 entries costs hundreds of ms here.
+    const result = withOverrides as DecidedEntry[];
+    for (let index = 0; index < result.length; index++) result[index]!.defaultSelected = withDefaults[index]!.selected;
+    return result;
+  };
+
+  // With the layer folder at hand, every entry in it is classified and decided while the engine
+  // still computes the diff (neither depends on it: a folder entry is never a deletion); the diff
+  // then only says which of them count and whether each was added or modified.
+  const earlyPromise = (async () => {
+    const layer = await layerPromise;
+    if (!layer) return null;
+    const entries: RawEntry[] = [];
+    for (const header of layer.values()) if (!underMount(header.path)) entries.push(toEntry(header, "added", "layer"));
+    return timed("classify", () => decide(entries));
+  })();
+  const mountsPromise = timed("mounts", async () => {
+    const entries: RawEntry[] = [];
+    for (const mount of mounts) {
+      const source = mount.type === "volume" ? "volume" : "bind";
+      await walkArchive(engine, containerId, mount.destination, (header) => entries.push(toEntry(header, "added", source)), { headBytes: HEAD_BYTES });
+    }
+    return entries;
+  });
+  const sincePromise = (async () => {
+    if (!options.sinceMarker) return options.since ? new Date(options.since).toISOString() : null;
+    let markerTime: string | null = null;
+    await walkArchive(engine, containerId, options.sinceMarker, (header) => (markerTime = header.mtime), { firstOnly: true });
+    if (!markerTime) throw new AppError(422, "marker_not_found", `The marker file ${options.sinceMarker} does not exist in the container.`);
+    return markerTime;
+  })();
+
+  const [diff, packageManager, selection, ruleSet, packageFacts, early, mountEntries, since] = await Promise.all([
+    diffPromise,
+    packageManagerPromise,
+    selectionPromise,
+    ruleSetPromise,
+    packagePromise,
+    earlyPromise,
+    mountsPromise,
+    sincePromise,
+  ]);
+  const packageDb = packageFacts?.db ?? null;
+
+  const joinStart = performance.now();
+  const kindOf = new Map(diff.map((entry) => [entry.path, entry.kind]));
+  // Paths the early pass could not serve (or all of them without the layer folder) are read
+  // through the archive API; deletions come from the diff alone.
+  const extras: RawEntry[] = [...mountEntries];
+  const collectLayer = (header: ArchiveHeader) => {
+    if (!underMount(header.path)) extras.push(toEntry(header, kindOf.get(header.path) ?? "added", "layer"));
+  };
+  const needsHash = (file: string) => Boolean(packageDb && (packageDb.md5.has(file) || packageDb.conffiles.has(file)));
   const walkEach = (jobs: { path: string; firstOnly: boolean }[]) =>
     mapLimit(jobs, CONCURRENCY, async (job) => {
-      await walkArchive(engine, containerId, job.path, layerOnly, { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash });
+      await walkArchive(engine, containerId, job.path, collectLayer, { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash });
     });
-  const joinStart = performance.now();
-  if (layerDir && layerHeaders) {
-    const missed: { path: string; firstOnly: boolean }[] = [];
-    for (const entry of diff) {
-      if (entry.kind === "deleted") continue;
-      const header = layerHeaders.get(entry.path);
-      if (header) layerOnly(header);
-      else missed.push({ path: entry.path, firstOnly: true });
-    }
-    for (const [file, sum] of packageFacts?.sums ?? []) md5s.set(file, sum);
-    await walkEach(missed);
+  let layerEntries: DecidedEntry[] = [];
+  if (early) {
+    const served = new Set<string>();
+    layerEntries = early.filter((entry) => {
+      const kind = kindOf.get(entry.path);
+      if (!kind || kind === "deleted") return false;
+      entry.kind = kind;
+      served.add(entry.path);
+      return true;
+    });
+    await walkEach(diff.filter((entry) => entry.kind !== "deleted" && !served.has(entry.path) && !underMount(entry.path)).map((entry) => ({ path: entry.path, firstOnly: true })));
   } else {
     await timed("layer", async () => {
       const { roots, singles } = addedRoots(diff);
       await walkEach([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))]);
     });
   }
-  timings.join = Math.round(performance.now() - joinStart);
   for (const entry of diff) {
-    if (entry.kind === "deleted") raw.push({ path: entry.path, kind: "deleted", source: "layer", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
+    if (entry.kind === "deleted") extras.push({ path: entry.path, kind: "deleted", source: "layer", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
   }
-
-  await timed("mounts", () =>
-    mapLimit(mounts, CONCURRENCY, async (mount) => {
-      const source = mount.type === "volume" ? "volume" : "bind";
-      await walkArchive(engine, containerId, mount.destination, collect(() => "added", source), { headBytes: HEAD_BYTES });
-    }),
-  );
-
-  let since: string | null = options.since ? new Date(options.since).toISOString() : null;
-  if (options.sinceMarker) {
-    let markerTime: string | null = null;
-    await walkArchive(engine, containerId, options.sinceMarker, (header) => (markerTime = header.mtime), { firstOnly: true });
-    if (!markerTime) throw new AppError(422, "marker_not_found", `The marker file ${options.sinceMarker} does not exist in the container.`);
-    since = markerTime;
-  }
-  const kept = since ? raw.filter((entry) => entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since)) : raw;
-
-  const classify = (entry: RawEntry) => {
-    let pkg: PackageFacts | null = null;
-    const owner = packageDb?.owners.get(entry.path);
-    if (owner && entry.type === "file") {
-      const expected = packageDb?.conffiles.get(entry.path) ?? packageDb?.md5.get(entry.path);
-      const actual = md5s.get(entry.path);
-      pkg = { owner, conffile: packageDb?.conffiles.has(entry.path) ?? false, unchanged: expected && actual ? expected === actual : null };
-    }
-    const head = heads.get(entry.path);
-    return classifyEntry(entry, { pkg, engineManaged: engineManaged.has(entry.path), looksLikePrivateKey: head ? looksLikePrivateKey(head.toString("latin1")) : false });
-  };
-  const classifications = new Map<string, ReturnType<typeof classify>>();
-  const classifyOnce = (entry: RawEntry) => {
-    const key = `${entry.source}:${entry.path}`;
-    let result = classifications.get(key);
-    if (!result) classifications.set(key, (result = classify(entry)));
-    return result;
-  };
-  // Sort the plain entries once, before classification builds larger objects from them.
-  const sortStart = performance.now();
-  kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  timings.sort = Math.round(performance.now() - sortStart);
-  const decided = await timed("classify", async () => {
-    const withDefaults = decideAll(kept, classifyOnce, ruleSet.rules, []);
-    const withOverrides = selection.overrides.length ? decideAll(kept, classifyOnce, ruleSet.rules, selection.overrides) : withDefaults;
-    // Assigned rather than spread: a spread copy of 100,000 entries costs hundreds of ms here.
-    const result = withOverrides as (ChangeEntry & { defaultSelected: boolean })[];
-    for (let index = 0; index < result.length; index++) result[index]!.defaultSelected = withDefaults[index]!.selected;
-    return result;
-  });
+  const merged = mergeSorted(layerEntries, await decide(extras));
+  const decided = since ? merged.filter((entry) => entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since)) : merged;
+  timings.join = Math.round(performance.now() - joinStart);
 
   const totals = { entries: decided.length, selectedEntries: 0, bytes: 0, selectedBytes: 0 };
   for (const entry of decided) {
@@ -283,7 +314,7 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     overrides: selection.overrides,
     since,
     packageManager,
-    layerReadVia: layerDir && layerHeaders ? "overlay2" : "archive-api",
+    layerReadVia: early ? "overlay2" : "archive-api",
     packages: packageDb?.packages ?? [],
     entries: decided,
     totals,
