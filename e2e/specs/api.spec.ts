@@ -68,3 +68,14 @@ test("an unknown API path is a JSON 404", async ({ request }) => {
   expect(response.status()).toBe(404);
   expect((await response.json()).error.code).toBe("route_not_found");
 });
+
+test("jobs: an unknown job is a 404 and the list is an array", async ({ request }) => {
+  const unknown = await request.get("/api/jobs/nosuchjob");
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error.code).toBe("job_not_found");
+  expect((await request.post("/api/jobs/nosuchjob/cancel")).status()).toBe(404);
+  expect((await request.get("/api/jobs/bad..id")).status()).toBe(422);
+  const list = await request.get("/api/jobs?state=running");
+  expect(list.status()).toBe(200);
+  expect(Array.isArray(await list.json())).toBe(true);
+});

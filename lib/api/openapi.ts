@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addEngineBody, changesQuery, containerRefParam, containersQuery, createRuleSetBody, engineIdParam, previewBody, selectionBody, updateRuleSetBody } from "./schemas";
+import { addEngineBody, archiveBody, archiveParams, changesQuery, containerRefParam, containersQuery, createRuleSetBody, engineIdParam, jobParams, jobsQuery, previewBody, selectionBody, updateRuleSetBody } from "./schemas";
 
 // The API description served at /api/openapi.json. Each path lists its operations; the auth
 // tests (issue 6) walk this file, so every route must be here.
@@ -50,6 +50,24 @@ export const apiPaths: Record<string, PathItem> = {
     get: { summary: "One rule set", responses: { "200": "rule set", "404": "unknown" } },
     put: { summary: "Replace a rule set's name and ordered rules (not the built-in one)", body: updateRuleSetBody, responses: { "200": "rule set", "409": "built-in", "422": "invalid" } },
     delete: { summary: "Delete a rule set (not the built-in one)", responses: { "204": "deleted", "409": "built-in" } },
+  },
+  "/api/engines/{engineId}/containers/{containerRef}/archives": {
+    params: { engineId: engineIdParam, containerRef: containerRefParam },
+    post: { summary: "Archive the container's curated selection: a job; 202 {jobId, archiveId}", body: archiveBody, responses: { "202": "started", "404": "unknown container", "409": "an archive of it is already running" } },
+  },
+  "/api/archives": { get: { summary: "Archives with sizes (files, bytes, stored bytes, image bytes) and state", responses: { "200": "archives" } } },
+  "/api/archives/{id}": {
+    params: { id: archiveParams.shape.id },
+    get: { summary: "An archive's summary and manifest (null until complete)", responses: { "200": "archive", "404": "unknown archive" } },
+  },
+  "/api/jobs": { get: { summary: "Recent jobs, newest first", query: jobsQuery, responses: { "200": "jobs" } } },
+  "/api/jobs/{jobId}": {
+    params: { jobId: jobParams.shape.jobId },
+    get: { summary: "A job: state (queued|running|succeeded|failed|cancelled), progress {done,total,unit,message}, result, error", responses: { "200": "job", "404": "unknown job" } },
+  },
+  "/api/jobs/{jobId}/cancel": {
+    params: { jobId: jobParams.shape.jobId },
+    post: { summary: "Cancel a running job; it removes what it had half-made", responses: { "202": "cancelling", "404": "unknown job", "409": "already ended" } },
   },
   "/api/rule-sets/{id}/preview": {
     params: { id: z.string() },

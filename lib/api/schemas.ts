@@ -65,3 +65,13 @@ export const createRuleSetBody = z.object({
 export const updateRuleSetBody = z.object({ name: ruleSetName.optional(), rules: ruleListSchema });
 
 export const previewBody = z.object({ engineId: engineIdParam, containerRef: containerRefParam, rules: ruleListSchema.optional() });
+
+export const jobParams = z.object({ jobId: z.string().regex(/^[a-z0-9]{1,64}$/, "A job id is letters and digits.") });
+
+export const jobsQuery = z.object({
+  state: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).optional(),
+  target: z.string().max(200).optional(),
+});
+
+export const archiveBody = z.object({ name: z.string().trim().max(120).optional(), note: z.string().max(2000).optional() });
+export const archiveParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "An archive id is letters and digits.") });

@@ -1,0 +1,13 @@
+// GET /api/archives/{id}: the summary and, once complete, the manifest
+import { NextResponse } from "next/server";
+import { route } from "@/lib/api/route";
+import { archiveParams } from "@/lib/api/schemas";
+import { getArchiveSummary, readManifest } from "@/lib/archives/archive-registry";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ id: string }>(async ({ params }) => {
+  const { id } = archiveParams.parse(params);
+  const [summary, manifest] = await Promise.all([getArchiveSummary(id), readManifest(id)]);
+  return NextResponse.json({ ...summary, manifest });
+});

@@ -1,0 +1,11 @@
+// Next.js calls register() once when the server starts: recover from a previous crash or restart.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { recoverAfterRestart } = await import("@/lib/jobs/recover-after-restart");
+  try {
+    const recovered = await recoverAfterRestart();
+    if (recovered.jobs || recovered.archives || recovered.temporaryFiles) console.warn("[kura] recovered after a restart:", recovered);
+  } catch (error) {
+    console.error("[kura] could not recover after a restart:", error);
+  }
+}

@@ -1,0 +1,293 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { link, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip, createGzip } from "node:zlib";
+import { AppError } from "@/lib/api/app-error";
+
+/**
+ * A content-addressed store of file contents, rooted at one folder (the app uses `<KURA_DATA_DIR>/store`):
+ *
+ *   blobs/<first 2 hex>/<sha256>.gz   each distinct content once, gzip level 6, named by the SHA-256 of the UNCOMPRESSED bytes
+ *   tmp/<random>                      writes in progress; anything left here after a crash is garbage (see cleanTemporary)
+ *
+ * A blob only ever appears under blobs/ complete and fsynced (written to tmp/, fsynced, then linked or renamed into
+ * place), so a crash, kill -9 or full disk leaves at most a stray file in tmp/.
+ *
+ * Usage:
+ *   const store = createBlobStore(path.join(env.KURA_DATA_DIR, "store"));
+ *   await store.cleanTemporary();                       // once at start-up, before any put
+ *   const { sha256, isNew } = await store.put(fileStream, { signal, onBytes: (n) => progress += n });
+ *   store.open(sha256).pipe(destination);                // the original bytes
+ */
+export type BlobStore = {
+  /** The absolute root folder. */
+  readonly root: string;
+  /**
+   * Streams `source` into the store and resolves once it is durably on disk. `size` is the uncompressed length,
+   * `storedBytes` the blob's size on disk (also when it was already stored), `isNew` whether this call added it.
+   * `onBytes` is called with each chunk's length (uncompressed) as it passes. Aborting `signal` removes the temporary
+   * file and rejects with an AbortError; a full disk rejects with AppError 507 "disk_full"; other errors are rethrown.
+   * The source is consumed, and destroyed if the put fails.
+   */
+  put(source: Readable, options?: PutOptions): Promise<PutResult>;
+  has(sha256: string): Promise<boolean>;
+  /** The decompressed content. An unknown blob makes the stream fail with AppError 404 "blob_not_found". */
+  open(sha256: string): Readable;
+  /** The blob's size on disk, or null when it is not stored. */
+  stat(sha256: string): Promise<{ storedBytes: number } | null>;
+  /**
+   * Decompresses and re-hashes the blob. Damage (a corrupt or truncated gzip stream, altered content, a missing or
+   * unreadable file) gives `ok: false` with a sentence in `error`; `actual` is the content's hash when it could be read.
+   */
+  verify(sha256: string): Promise<VerifyResult>;
+  /** Removes leftovers of interrupted writes from tmp/ (skipping this store's own writes in progress); returns how many. */
+  cleanTemporary(): Promise<number>;
+  /** Sum of the sizes on disk of all blobs. */
+  totalStoredBytes(): Promise<number>;
+};
+
+export type PutOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
+export type PutResult = { sha256: string; size: number; storedBytes: number; isNew: boolean };
+export type VerifyResult = { ok: boolean; actual: string | null; error?: string };
+
+const BLOB_ID = /^[0-9a-f]{64}$/;
+// Archived files can hold secrets (keys, password hashes), so only Kura's own user may read the store.
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/** Throws AppError 422 "invalid_blob_id" unless `value` is 64 lowercase hex characters, so no id can escape the root. */
+export function assertBlobId(value: unknown): asserts value is string {
+  if (typeof value === "string" && BLOB_ID.test(value)) return;
+  const shown = typeof value === "string" ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : typeof value;
+  throw new AppError(422, "invalid_blob_id", `${shown} is not a blob id: expected a SHA-256 written as 64 lowercase hexadecimal characters.`);
+}
+
+export function createBlobStore(root: string): BlobStore {
+  const rootDir = path.resolve(root);
+  const blobsDir = path.join(rootDir, "blobs");
+  const tmpDir = path.join(rootDir, "tmp");
+  // Temporary names of puts running in this process, so cleanTemporary never pulls a file from under one.
+  const active = new Set<string>();
+  let ready: Promise<void> | null = null;
+
+  const blobPath = (sha256: string) => path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
+
+  const ensureDirs = () => {
+    ready ??= Promise.all([mkdir(tmpDir, { recursive: true, mode: DIR_MODE }), mkdir(blobsDir, { recursive: true, mode: DIR_MODE })]).then(
+      () => undefined,
+      (err: unknown) => {
+        ready = null; // let a later call retry, e.g. once the disk has space again
+        throw err;
+      },
+    );
+    return ready;
+  };
+
+  const diskFull = () =>
+    new AppError(
+      507,
+      "disk_full",
+      `The disk holding the archive store (${rootDir}) is full. Free some space on it, or move KURA_DATA_DIR to a larger disk, then run the archive again.`,
+    );
+
+  async function put(source: Readable, options: PutOptions = {}): Promise<PutResult> {
+    const { signal, onBytes } = options;
+    const name = randomUUID();
+    const tmpPath = path.join(tmpDir, name);
+    const hash = createHash("sha256");
+    let size = 0;
+    // pipeline destroys every stream with the first error, so note which side failed first: a source failing with
+    // ENOSPC (e.g. reading from a full network share) is not the store's disk being full.
+    let failedFirst: "source" | "store" | null = null;
+    const onSourceError = () => {
+      failedFirst ??= "source";
+    };
+    source.once("error", onSourceError);
+    active.add(name);
+    try {
+      await ensureDirs();
+      const hashing = async function* (chunks: AsyncIterable<Buffer | Uint8Array | string>) {
+        for await (const chunk of chunks) {
+          const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+          hash.update(bytes);
+          size += bytes.byteLength;
+          onBytes?.(bytes.byteLength);
+          yield bytes;
+        }
+      };
+      // flush: fsync before close; pipeline settles only after the close, so the bytes are on disk before the rename.
+      const out = createWriteStream(tmpPath, { flags: "wx", mode: FILE_MODE, flush: true });
+      out.once("error", () => {
+        failedFirst ??= "store";
+      });
+      await pipeline(source, hashing, createGzip({ level: 6 }), out, signal ? { signal } : {});
+
+      const sha256 = hash.digest("hex");
+      const target = blobPath(sha256);
+      const shardDir = path.dirname(target);
+      await mkdir(shardDir, { recursive: true, mode: DIR_MODE });
+      const isNew = await publish(tmpPath, target);
+      if (isNew) await syncDir(shardDir);
+      const { size: storedBytes } = await stat(target);
+      return { sha256, size, storedBytes, isNew };
+    } catch (err) {
+      source.destroy(); // put owns the source; after an early failure (before pipeline) it would keep its file open
+      await rm(tmpPath, { force: true }).catch(() => undefined);
+      if (failedFirst !== "source" && isNoSpace(err)) throw diskFull();
+      throw err;
+    } finally {
+      active.delete(name);
+      source.off("error", onSourceError);
+    }
+  }
+
+  /** Moves a finished temp file into place; false when the blob was already there (then the temp file is dropped). */
+  async function publish(tmpPath: string, target: string): Promise<boolean> {
+    try {
+      // link fails with EEXIST atomically, so two concurrent puts of the same content agree on who added it.
+      await link(tmpPath, target);
+      await unlink(tmpPath);
+      return true;
+    } catch (err) {
+      if (errorCode(err) === "EEXIST") {
+        await unlink(tmpPath);
+        return false;
+      }
+      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"].includes(errorCode(err) ?? "")) throw err;
+    }
+    // File systems without hard links: check, then rename (atomic too; a race only overwrites equal bytes).
+    if (await exists(target)) {
+      await unlink(tmpPath);
+      return false;
+    }
+    await rename(tmpPath, target);
+    return true;
+  }
+
+  function openBlob(sha256: string): Readable {
+    assertBlobId(sha256);
+    const file = createReadStream(blobPath(sha256));
+    const gunzip = createGunzip();
+    file.once("error", (err) =>
+      gunzip.destroy(errorCode(err) === "ENOENT" ? new AppError(404, "blob_not_found", `No stored content has the id ${sha256}.`) : err),
+    );
+    // A consumer that stops early must not leave the file open.
+    gunzip.once("close", () => file.destroy());
+    return file.pipe(gunzip);
+  }
+
+  async function verify(sha256: string): Promise<VerifyResult> {
+    assertBlobId(sha256);
+    const hash = createHash("sha256");
+    try {
+      await pipeline(createReadStream(blobPath(sha256)), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) hash.update(chunk);
+      });
+    } catch (err) {
+      const code = errorCode(err) ?? "";
+      if (code === "ENOENT") return { ok: false, actual: null, error: `The blob file for ${sha256} is missing from the store.` };
+      if (code.startsWith("Z_"))
+        return { ok: false, actual: null, error: `The stored file is damaged: its gzip stream cannot be decompressed (${errorMessage(err)}).` };
+      if (code === "EIO") return { ok: false, actual: null, error: `The stored file cannot be read from disk (${errorMessage(err)}).` };
+      throw err; // e.g. EMFILE or EACCES: a problem of this machine, not proof that the blob is bad
+    }
+    const actual = hash.digest("hex");
+    if (actual === sha256) return { ok: true, actual };
+    return { ok: false, actual, error: `The stored content hashes to ${actual} instead of ${sha256}: the file was altered.` };
+  }
+
+  async function cleanTemporary(): Promise<number> {
+    const names = await readdirOrEmpty(tmpDir);
+    let removed = 0;
+    for (const name of names) {
+      if (active.has(name)) continue;
+      await rm(path.join(tmpDir, name), { recursive: true, force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
+  async function totalStoredBytes(): Promise<number> {
+    let total = 0;
+    for (const shard of await readdirOrEmpty(blobsDir)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      const shardDir = path.join(blobsDir, shard);
+      const names = (await readdirOrEmpty(shardDir)).filter((n) => n.endsWith(".gz") && BLOB_ID.test(n.slice(0, -3)));
+      const sizes = await Promise.all(names.map(async (n) => (await stat(path.join(shardDir, n))).size));
+      for (const s of sizes) total += s;
+    }
+    return total;
+  }
+
+  return {
+    root: rootDir,
+    put,
+    open: openBlob,
+    verify,
+    cleanTemporary,
+    totalStoredBytes,
+    async has(sha256) {
+      assertBlobId(sha256);
+      return exists(blobPath(sha256));
+    },
+    async stat(sha256) {
+      assertBlobId(sha256);
+      try {
+        const info = await stat(blobPath(sha256));
+        return info.isFile() ? { storedBytes: info.size } : null;
+      } catch (err) {
+        if (errorCode(err) === "ENOENT") return null;
+        throw err;
+      }
+    },
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch (err) {
+    if (errorCode(err) === "ENOENT") return false;
+    throw err;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if (errorCode(err) === "ENOENT") return [];
+    throw err;
+  }
+}
+
+/** Makes a rename/link in `dir` survive a power loss. */
+async function syncDir(dir: string): Promise<void> {
+  let handle: FileHandle | null = null;
+  try {
+    handle = await open(dir, "r");
+    await handle.sync();
+  } catch {
+    // Some platforms and file systems cannot fsync a directory; the blob itself is already synced.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err === "object" && err !== null && "code" in err && typeof err.code === "string") return err.code;
+  return undefined;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isNoSpace(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === "ENOSPC" || code === "EDQUOT";
+}

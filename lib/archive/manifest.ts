@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { isSecretName } from "@/lib/containers/mask-env";
+
+// The archive manifest, format "kura-archive" version 1: everything needed to understand and
+// rebuild the service without Kura. Pure: builds and checks plain data. The README's "Archive
+// manifest" section documents the fields.
+
+export const MANIFEST_FORMAT = "kura-archive";
+export const MANIFEST_VERSION = 1;
+
+const entrySchema = z.object({
+  path: z.string().startsWith("/"),
+  type: z.enum(["file", "dir", "symlink", "other"]),
+  mode: z.number().int().min(0).max(0o7777),
+  uid: z.number().int().min(0),
+  gid: z.number().int().min(0),
+  user: z.string(),
+  group: z.string(),
+  size: z.number().int().min(0),
+  mtime: z.string().nullable(),
+  linkTarget: z.string().nullable(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  source: z.enum(["layer", "volume", "bind"]),
+  category: z.string(),
+});
+
+export const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  version: z.literal(MANIFEST_VERSION),
+  archive: z.object({ id: z.string(), name: z.string(), note: z.string(), createdAt: z.string(), createdBy: z.string() }),
+  engine: z.object({ name: z.string(), version: z.string().nullable() }),
+  container: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), startedAt: z.string().nullable() }),
+  image: z.object({ reference: z.string(), id: z.string(), digest: z.string().nullable(), size: z.number().nullable() }),
+  config: z.object({
+    cmd: z.array(z.string()).nullable(),
+    entrypoint: z.array(z.string()).nullable(),
+    env: z.array(z.object({ name: z.string(), value: z.string().nullable(), redacted: z.boolean() })),
+    workingDir: z.string(),
+    user: z.string(),
+    exposedPorts: z.array(z.string()),
+    labels: z.record(z.string(), z.string()),
+    volumes: z.array(z.string()),
+    mounts: z.array(z.object({ type: z.string(), name: z.string().nullable(), source: z.string(), destination: z.string(), readOnly: z.boolean() })),
+  }),
+  os: z.object({ id: z.string(), versionId: z.string().nullable(), prettyName: z.string(), versionCodename: z.string().nullable(), fields: z.record(z.string(), z.string()) }).nullable(),
+  packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
+  packages: z.array(z.object({ name: z.string(), version: z.string(), architecture: z.string(), manual: z.boolean() })),
+  ruleSet: z.object({ id: z.string(), name: z.string(), rules: z.array(z.object({ pattern: z.string(), action: z.enum(["exclude", "include"]), note: z.string() })) }),
+  entries: z.array(entrySchema),
+  /** Paths the container deleted from its image: a restore deletes them too. */
+  deleted: z.array(z.string().startsWith("/")),
+  totals: z.object({ files: z.number().int(), bytes: z.number() }),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestEntry = z.infer<typeof entrySchema>;
+
+/** Env as "NAME=value" -> manifest form, secret-looking values left out unless asked to keep them. */
+export function redactEnv(env: readonly string[], keepSecrets = false): Manifest["config"]["env"] {
+  return env.map((entry) => {
+    const at = entry.indexOf("=");
+    const name = at === -1 ? entry : entry.slice(0, at);
+    const value = at === -1 ? "" : entry.slice(at + 1);
+    const redacted = !keepSecrets && isSecretName(name) && value !== "";
+    return { name, value: redacted ? null : value, redacted };
+  });
+}
+
+/** Entries sorted by path, with totals computed from them. */
+export function finishManifest(manifest: Omit<Manifest, "format" | "version" | "totals">): Manifest {
+  const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.source < b.source ? -1 : 1));
+  const files = entries.filter((entry) => entry.type === "file");
+  return {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    ...manifest,
+    entries,
+    deleted: [...manifest.deleted].sort(),
+    totals: { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0) },
+  };
+}

@@ -1,0 +1,171 @@
+import path from "node:path";
+import { Readable } from "node:stream";
+import { conflict } from "@/lib/api/app-error";
+import { finishManifest, redactEnv, type ManifestEntry } from "@/lib/archive/manifest";
+import { store } from "@/lib/archive/store";
+import { recordEvent } from "@/lib/audit/record-event";
+import { readOsRelease } from "@/lib/containers/get-container-detail";
+import { db } from "@/lib/db";
+import { inspectContainer } from "@/lib/docker/inspect-container";
+import { inspectImage } from "@/lib/docker/inspect-image";
+import { pingEngine } from "@/lib/docker/ping-engine";
+import { streamArchive } from "@/lib/docker/stream-archive";
+import { getEngine } from "@/lib/engines/engine-registry";
+import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
+import { detectContainerChanges } from "./detect-container-changes";
+import { startJob, type JobContext } from "./job-runner";
+
+// Archive: detect with the person's curation, stream the selected entries out of the container
+// (layer, volumes, binds; running or stopped) into the content-addressed store, then write the
+// manifest. The archive row says "complete" only after the manifest is stored, so a crash, a
+// cancel or a full disk never leaves a complete-looking archive that misses content.
+
+export type StartArchiveInput = { engineId: string; containerRef: string; name?: string; note?: string; actor: string };
+
+type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
+
+function drain(content: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    content.on("end", resolve);
+    content.on("error", reject);
+    content.resume();
+  });
+}
+
+/** What to stream: whole added folders (one tar each), single files, and each mount. */
+function streamRoots(selected: Selected[]): { path: string; source: Selected["source"] }[] {
+  const addedLayer = new Set(selected.filter((entry) => entry.source === "layer" && entry.kind === "added").map((entry) => entry.path));
+  const roots: { path: string; source: Selected["source"] }[] = [];
+  for (const entry of selected) {
+    if (entry.kind === "deleted" || entry.source !== "layer") continue;
+    if (entry.kind === "added" && addedLayer.has(path.posix.dirname(entry.path))) continue;
+    // A modified folder needs only its own header (known from detection); its changed children are listed themselves.
+    if (entry.kind === "modified" && entry.type === "dir") continue;
+    roots.push({ path: entry.path, source: "layer" });
+  }
+  return roots;
+}
+
+async function runArchive(context: JobContext, archiveId: string, input: StartArchiveInput, meta: { createdAt: Date }) {
+  const { signal, progress } = context;
+  const engine = await getEngine(input.engineId);
+  const container = await inspectContainer(engine, input.containerRef);
+  progress({ message: "Detecting changes", unit: "bytes" });
+  const detected = await detectContainerChanges(engine.id, container.id, {});
+  const selected = detected.entries.filter((entry) => entry.selected);
+  const wanted = new Map(selected.filter((entry) => entry.kind !== "deleted").map((entry) => [`${entry.source}:${entry.path}`, entry]));
+  const totalBytes = selected.reduce((sum, entry) => sum + (entry.type === "file" ? entry.size : 0), 0);
+  progress({ done: 0, total: totalBytes, message: `Copying ${wanted.size.toLocaleString("en")} entries` });
+
+  const entries = new Map<string, ManifestEntry>();
+  let doneBytes = 0;
+  let storedBytes = 0;
+  const take = (source: Selected["source"]) => async (header: Parameters<Parameters<typeof streamArchive>[3]>[0], content: Readable) => {
+    const key = `${source}:${header.path}`;
+    const entry = wanted.get(key);
+    if (!entry || entries.has(key)) return drain(content);
+    let sha256: string | null = null;
+    if (header.type === "file") {
+      const put = await store.put(content, { signal, onBytes: (bytes) => progress({ done: (doneBytes += bytes) }) });
+      sha256 = put.sha256;
+      if (put.isNew) storedBytes += put.storedBytes;
+    } else await drain(content);
+    entries.set(key, {
+      path: header.path,
+      type: header.type,
+      mode: header.mode,
+      uid: header.uid,
+      gid: header.gid,
+      user: header.uname,
+      group: header.gname,
+      size: header.size,
+      mtime: header.mtime,
+      linkTarget: header.type === "symlink" ? header.linkTarget : null,
+      sha256,
+      source,
+      category: entry.category,
+    });
+  };
+
+  const mounts = container.mounts.filter((mount) => (mount.type === "volume" || mount.type === "bind") && !container.engineManagedFiles.includes(mount.destination));
+  const jobs = [...streamRoots(selected), ...mounts.map((mount) => ({ path: mount.destination, source: (mount.type === "volume" ? "volume" : "bind") as Selected["source"] }))];
+  for (const job of jobs) {
+    signal.throwIfAborted();
+    await streamArchive(engine, container.id, job.path, take(job.source), signal);
+  }
+  // Entries that needed no stream (modified folders) keep the metadata detection read.
+  for (const [key, entry] of wanted) {
+    if (entries.has(key)) continue;
+    if (entry.type === "file") throw new Error(`${entry.path} disappeared from the container while it was being archived; archive again.`);
+    entries.set(key, { path: entry.path, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, user: "", group: "", size: 0, mtime: entry.mtime, linkTarget: entry.linkTarget ?? null, sha256: null, source: entry.source, category: entry.category });
+  }
+
+  progress({ message: "Writing the manifest" });
+  const [engineStatus, image, os, ruleSet] = await Promise.all([pingEngine(engine), inspectImage(engine, container.imageId), readOsRelease(engine, container.id), getRuleSet(detected.ruleSet.id)]);
+  const archive = await db.archive.findUniqueOrThrow({ where: { id: archiveId } });
+  const manifest = finishManifest({
+    archive: { id: archiveId, name: archive.name, note: archive.note, createdAt: meta.createdAt.toISOString(), createdBy: input.actor },
+    engine: { name: engine.name, version: engineStatus.reachable ? engineStatus.version : null },
+    container: { id: container.id, name: container.name, createdAt: container.createdAt, startedAt: container.startedAt },
+    image: { reference: container.image, id: container.imageId, digest: image?.digest ?? container.imageDigest, size: image?.size ?? null },
+    config: { ...container.config, env: redactEnv(container.config.env), mounts: container.mounts },
+    os: os ? { id: os.id, versionId: os.versionId, prettyName: os.prettyName, versionCodename: os.versionCodename, fields: os.fields } : null,
+    packageManager: detected.packageManager,
+    packages: detected.packages,
+    ruleSet: { id: ruleSet.id, name: ruleSet.name, rules: ruleSet.rules },
+    entries: [...entries.values()],
+    deleted: selected.filter((entry) => entry.kind === "deleted").map((entry) => entry.path),
+  });
+  const stored = await store.put(Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]), { signal });
+  if (stored.isNew) storedBytes += stored.storedBytes;
+  signal.throwIfAborted();
+  await db.archive.update({
+    where: { id: archiveId },
+    data: { state: "complete", manifestSha: stored.sha256, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, imageBytes: image?.size ?? 0, completedAt: new Date() },
+  });
+  progress({ done: totalBytes, message: "Done" });
+  return { archiveId, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes };
+}
+
+/** Start an archive job. Refuses (409) while another archive of the same container is running. */
+export async function startArchive(input: StartArchiveInput): Promise<{ jobId: string; archiveId: string }> {
+  const engine = await getEngine(input.engineId);
+  const container = await inspectContainer(engine, input.containerRef);
+  const busy = await db.archive.findFirst({ where: { containerId: container.id, state: "creating" } });
+  if (busy) throw conflict("archive_in_progress", `An archive of ${container.name} is already being made (job ${busy.jobId ?? "starting"}); wait for it or cancel it.`);
+  const createdAt = new Date();
+  const archive = await db.archive.create({
+    data: {
+      name: input.name?.trim() || `${container.name} ${createdAt.toISOString().slice(0, 16).replace("T", " ")}`,
+      note: input.note ?? "",
+      engineId: engine.id,
+      engineName: engine.name,
+      containerId: container.id,
+      containerName: container.name,
+      image: container.image,
+      createdBy: input.actor,
+      createdAt,
+    },
+  });
+  const target = `archive:${archive.id}`;
+  const jobId = await startJob({
+    kind: "archive",
+    target,
+    actor: input.actor,
+    work: async (context) => {
+      try {
+        const result = await runArchive(context, archive.id, input, { createdAt });
+        await recordEvent({ actor: input.actor, action: "archive.create", target, detail: { container: container.name, engine: engine.name, files: result.files, bytes: result.bytes, storedBytes: result.storedBytes } });
+        return result;
+      } catch (error) {
+        const state = context.signal.aborted ? "cancelled" : "failed";
+        const message = error instanceof Error ? error.message : String(error);
+        await db.archive.update({ where: { id: archive.id }, data: { state, error: state === "cancelled" ? "Cancelled" : message } });
+        await recordEvent({ actor: input.actor, action: "archive.create", target, result: "failed", detail: { container: container.name, state, error: message } });
+        throw error;
+      }
+    },
+  });
+  await db.archive.update({ where: { id: archive.id }, data: { jobId } });
+  return { jobId, archiveId: archive.id };
+}

@@ -1,0 +1,18 @@
+import { store } from "@/lib/archive/store";
+import { db } from "@/lib/db";
+import { failInterruptedJobs } from "./job-runner";
+
+/**
+ * At start-up, after a crash, kill -9 or restart: jobs that were running are marked failed,
+ * archives they were making are marked failed (never complete), and half-written blobs in the
+ * store's temporary folder are removed.
+ */
+export async function recoverAfterRestart(): Promise<{ jobs: number; archives: number; temporaryFiles: number }> {
+  const jobs = await failInterruptedJobs();
+  const { count: archives } = await db.archive.updateMany({
+    where: { state: "creating" },
+    data: { state: "failed", error: "Interrupted: the dashboard stopped while this archive was being made. Archive again." },
+  });
+  const temporaryFiles = await store.cleanTemporary();
+  return { jobs, archives, temporaryFiles };
+}
