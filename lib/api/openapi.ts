@@ -60,6 +60,10 @@ export const apiPaths: Record<string, PathItem> = {
     params: { id: archiveParams.shape.id },
     get: { summary: "An archive's summary and manifest (null until complete)", responses: { "200": "archive", "404": "unknown archive" } },
   },
+  "/api/archives/{id}/verify": {
+    params: { id: archiveParams.shape.id },
+    post: { summary: "Re-read every blob of the archive and check its hash (a job); result {blobsChecked, corrupt}", responses: { "202": "started", "404": "unknown archive", "409": "not complete" } },
+  },
   "/api/jobs": { get: { summary: "Recent jobs, newest first", query: jobsQuery, responses: { "200": "jobs" } } },
   "/api/jobs/{jobId}": {
     params: { jobId: jobParams.shape.jobId },

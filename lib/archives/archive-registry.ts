@@ -19,6 +19,8 @@ export type ArchiveSummary = {
   imageBytes: number;
   jobId: string | null;
   error: string | null;
+  verifiedAt: string | null;
+  verifyState: string | null;
 };
 
 type Row = Awaited<ReturnType<typeof db.archive.findMany>>[number];
@@ -40,6 +42,8 @@ function toSummary(row: Row): ArchiveSummary {
     imageBytes: row.imageBytes,
     jobId: row.jobId,
     error: row.error,
+    verifiedAt: row.verifiedAt?.toISOString() ?? null,
+    verifyState: row.verifyState,
   };
 }
 

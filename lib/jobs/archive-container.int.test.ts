@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { db } from "@/lib/db";
 import { startArchive } from "./archive-container";
 import { cancelJob, waitForJob } from "./job-runner";
 import { recoverAfterRestart } from "./recover-after-restart";
+import { startVerify } from "./verify-archive";
 
 // Archiving on the real engine, into the real store and database.
 
@@ -29,6 +30,8 @@ const SETUP = [
   "head -c 20971520 /dev/urandom > /srv/app/big.bin",
   "printf 'in the volume' > /var/lib/appdata/v.txt",
 ].join("\n");
+
+let firstArchiveId = "";
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
@@ -56,6 +59,7 @@ describe("archive a container", () => {
     const job = await waitForJob(jobId, 300_000);
     expect(job.error).toBeNull();
     expect(job.state).toBe("succeeded");
+    firstArchiveId = archiveId;
     const summary = await getArchiveSummary(archiveId);
     expect(summary).toMatchObject({ state: "complete", name: "it archive", createdBy: "tester" });
     expect(summary.imageBytes).toBeGreaterThan(10_000_000);
@@ -113,6 +117,25 @@ describe("archive a container", () => {
     const summary = await getArchiveSummary(archiveId);
     expect(summary.state).toBe("cancelled");
     expect(await readManifest(archiveId)).toBeNull();
+  });
+
+  it("verify passes on a good archive and names the blob whose byte was flipped", async () => {
+    const good = await waitForJob((await startVerify(firstArchiveId, "tester")).jobId);
+    expect(good).toMatchObject({ state: "succeeded", result: { corrupt: [] } });
+    expect((good.result as { blobsChecked: number }).blobsChecked).toBeGreaterThan(10);
+    expect(await getArchiveSummary(firstArchiveId)).toMatchObject({ verifyState: "ok" });
+
+    const manifest = await readManifest(firstArchiveId);
+    const data = manifest?.entries.find((entry) => entry.path === "/srv/app/data.txt");
+    const blobFile = path.join(store.root, "blobs", data!.sha256!.slice(0, 2), `${data!.sha256}.gz`);
+    const bytes = readFileSync(blobFile);
+    bytes[bytes.length - 9] = bytes[bytes.length - 9]! ^ 0xff;
+    writeFileSync(blobFile, bytes);
+    const bad = await waitForJob((await startVerify(firstArchiveId, "tester")).jobId);
+    expect(bad.state).toBe("succeeded");
+    const corrupt = (bad.result as { corrupt: { sha256: string; paths: string[] }[] }).corrupt;
+    expect(corrupt).toEqual([expect.objectContaining({ sha256: data!.sha256, paths: expect.arrayContaining(["/srv/app/data.txt"]) })]);
+    expect(await getArchiveSummary(firstArchiveId)).toMatchObject({ verifyState: "corrupt" });
   });
 
   it("after a restart, an archive left half-made is failed and temporary files are removed", async () => {
