@@ -21,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <NavLink href="/containers" activeFor={["^/engines/[^/]+/containers/"]}>
                   Containers
                 </NavLink>
+                <NavLink href="/archives">Archives</NavLink>
                 <NavLink href="/rules">Rule sets</NavLink>
                 <NavLink href="/engines" exact>
                   Engines

@@ -1,7 +1,9 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { ArchiveSelection } from "@/components/archives/archive-selection";
 import { ChangeTree } from "@/components/changes/change-tree";
+import { effectiveSelected } from "@/components/changes/tree-model";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
@@ -38,6 +40,14 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
     }, SAVE_DELAY_MS);
   }
 
+  /** Save ticks still waiting for the debounce, so an archive started now uses them. */
+  async function flushSelection() {
+    if (!saveTimer.current || !overrides) return;
+    clearTimeout(saveTimer.current);
+    saveTimer.current = null;
+    await saveSelection.mutateAsync({ overrides: [...overrides].map(([path, selected]) => ({ path, selected })) });
+  }
+
   function chooseRuleSet(id: string) {
     saveSelection.mutate(
       { overrides: [...(overrides ?? new Map())].map(([path, selected]) => ({ path, selected })), ruleSetId: id },
@@ -46,6 +56,20 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
   }
 
   const entries = useMemo(() => changes.data?.entries ?? [], [changes.data]);
+  // What an archive would keep right now: the tree's ticks, saved or about to be.
+  const selectedTotals = useMemo(() => {
+    const current = overrides ?? new Map<string, boolean>();
+    let count = 0;
+    let bytes = 0;
+    for (const entry of entries) {
+      const selected = effectiveSelected(current, entry.path, entry.defaultSelected);
+      if (selected) {
+        count++;
+        bytes += entry.size;
+      }
+    }
+    return { entries: count, bytes };
+  }, [entries, overrides]);
   const data = changes.data;
 
   return (
@@ -121,6 +145,7 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
             when you archive; package files that are unchanged come back with the package.
           </p>
           <ChangeTree entries={entries} overrides={overrides ?? new Map()} onOverridesChange={changeOverrides} saving={saveSelection.isPending} />
+          <ArchiveSelection engineId={engineId} containerRef={containerRef} selectedEntries={selectedTotals.entries} selectedBytes={selectedTotals.bytes} beforeArchive={flushSelection} />
         </>
       ) : null}
     </div>

@@ -9,6 +9,9 @@ export const queryKeys = {
   changes: (engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string; since?: string } = {}) => ["changes", engineId, containerRef, options] as const,
   allChanges: (engineId: string, containerRef: string) => ["changes", engineId, containerRef] as const,
   ruleSets: () => ["rule-sets"] as const,
+  job: (jobId: string) => ["jobs", jobId] as const,
+  archives: () => ["archives"] as const,
+  archive: (id: string) => ["archives", id] as const,
   ruleSet: (id: string) => ["rule-sets", id] as const,
   rulePreview: (id: string, engineId: string, containerRef: string, rulesKey: string) => ["rule-preview", id, engineId, containerRef, rulesKey] as const,
 };

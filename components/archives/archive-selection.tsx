@@ -1,0 +1,69 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { JobProgress } from "@/components/jobs/job-progress";
+import { Banner } from "@/components/ui/banner";
+import { Button } from "@/components/ui/button";
+import { formatBytes } from "@/components/ui/format";
+import { useStartArchive } from "@/lib/queries/use-start-archive";
+
+type ArchiveResult = { archiveId: string; files: number; bytes: number; storedBytes: number };
+
+/** "Archive" for the curated selection: a name, a note, then a progress bar until it is stored. */
+export function ArchiveSelection({
+  engineId,
+  containerRef,
+  selectedEntries,
+  selectedBytes,
+  beforeArchive,
+}: {
+  engineId: string;
+  containerRef: string;
+  selectedEntries: number;
+  selectedBytes: number;
+  beforeArchive: () => Promise<void>;
+}) {
+  const startArchive = useStartArchive(engineId, containerRef);
+  const [name, setName] = useState("");
+  const [note, setNote] = useState("");
+  const started = startArchive.data;
+  return (
+    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="archive-selection">
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void beforeArchive().then(() => startArchive.mutate({ name: name || undefined, note: note || undefined }));
+        }}
+      >
+        <label>
+          <span className="mb-1 block text-slate-600">Archive name</span>
+          <input aria-label="Archive name" className="w-64 rounded-md border border-slate-300 px-3 py-1.5" placeholder="container name and date" value={name} onChange={(event) => setName(event.target.value)} />
+        </label>
+        <label className="min-w-64 flex-1">
+          <span className="mb-1 block text-slate-600">Note</span>
+          <input aria-label="Archive note" className="w-full rounded-md border border-slate-300 px-3 py-1.5" placeholder="why it was retired, who owned it…" value={note} onChange={(event) => setNote(event.target.value)} />
+        </label>
+        <Button type="submit" disabled={startArchive.isPending || selectedEntries === 0}>
+          Archive {selectedEntries.toLocaleString("en")} selected entries ({formatBytes(selectedBytes)})
+        </Button>
+      </form>
+      {startArchive.error ? <Banner tone="red">{startArchive.error.message}</Banner> : null}
+      {started ? (
+        <JobProgress key={started.jobId} jobId={started.jobId} label="Archiving">
+          {(job) => {
+            const result = job.result as ArchiveResult;
+            return (
+              <Banner tone="blue" testId="archive-done">
+                Archived {result.files.toLocaleString("en")} files ({formatBytes(result.bytes)}); {formatBytes(result.storedBytes)} new in the store.{" "}
+                <Link className="font-medium underline" href={`/archives/${result.archiveId}`}>
+                  Open the archive
+                </Link>
+              </Banner>
+            );
+          }}
+        </JobProgress>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { ArchiveSummary } from "@/lib/archives/archive-registry";
+import { fetchJson } from "./fetch-json";
+import { queryKeys } from "./keys";
+
+export function useArchives(initialData?: ArchiveSummary[]) {
+  return useQuery({ queryKey: queryKeys.archives(), queryFn: () => fetchJson<ArchiveSummary[]>("/api/archives"), initialData, refetchInterval: 5000 });
+}
