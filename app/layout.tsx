@@ -23,6 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 </NavLink>
                 <NavLink href="/archives">Archives</NavLink>
                 <NavLink href="/rules">Rule sets</NavLink>
+                <NavLink href="/migration-rules">Migration rules</NavLink>
                 <NavLink href="/engines" exact>
                   Engines
                 </NavLink>

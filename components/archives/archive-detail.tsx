@@ -2,6 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { JobProgress } from "@/components/jobs/job-progress";
+import { ArchiveRestores } from "@/components/restores/archive-restores";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
@@ -11,7 +12,10 @@ import { Field, Section } from "@/components/ui/section";
 import type { VerifyResult } from "@/lib/jobs/verify-archive";
 import { queryKeys } from "@/lib/queries/keys";
 import { useArchive, type ArchiveDetail as ArchiveDetailData } from "@/lib/queries/use-archive";
+import { useDeleteArchive } from "@/lib/queries/use-delete-archive";
 import { useStartVerify } from "@/lib/queries/use-start-verify";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { saving } from "./archives-table";
 
 const SHOWN_ROWS = 1000;
@@ -31,6 +35,35 @@ function VerifyOutcome({ archiveId, result }: { archiveId: string; result: Verif
     <Banner tone="blue" testId="verify-result">
       All {result.blobsChecked} blobs are intact.
     </Banner>
+  );
+}
+
+/** Delete in two clicks: the first asks, the second deletes and returns to the list. */
+function DeleteArchive({ archiveId, name }: { archiveId: string; name: string }) {
+  const router = useRouter();
+  const remove = useDeleteArchive(archiveId);
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <Button variant="secondary" onClick={() => setAsking(true)}>
+        Delete archive
+      </Button>
+    );
+  return (
+    <div className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3" data-testid="delete-confirm">
+      <p>
+        Delete <strong>{name}</strong>? Its manifest and the content no other archive shares are removed from the store. This cannot be undone.
+      </p>
+      <div className="flex gap-2">
+        <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate(undefined, { onSuccess: () => router.push("/archives") })}>
+          Delete for good
+        </Button>
+        <Button variant="secondary" onClick={() => setAsking(false)}>
+          Keep it
+        </Button>
+      </div>
+      {remove.error ? <Banner tone="red">{remove.error.message}</Banner> : null}
+    </div>
   );
 }
 
@@ -81,9 +114,22 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
           </dl>
           {data.state === "complete" ? (
             <div className="mt-3 space-y-2">
-              <Button variant="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
-                Verify every blob
-              </Button>
+              <div className="flex flex-wrap gap-2">
+                <Link href={`/archives/${data.id}/restore`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+                  Restore…
+                </Link>
+                <Button variant="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
+                  Verify every blob
+                </Button>
+                <a
+                  href={`/api/archives/${data.id}/bundle`}
+                  download
+                  className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+                  title="One .tar.gz with the manifest, the files, a Dockerfile and a restore script: rebuild it with plain `docker build - < bundle.tar.gz`, no Kura needed."
+                >
+                  Download bundle (.tar.gz)
+                </a>
+              </div>
               {verify.error ? <Banner tone="red">{verify.error.message}</Banner> : null}
               {verify.data ? (
                 <JobProgress key={verify.data.jobId} jobId={verify.data.jobId} label="Verifying">
@@ -92,6 +138,9 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
               ) : null}
             </div>
           ) : null}
+          <div className="mt-3">
+            <DeleteArchive archiveId={data.id} name={data.name} />
+          </div>
         </Section>
         {manifest ? (
           <Section title="System">
@@ -126,6 +175,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
           </Section>
         ) : null}
       </div>
+      <ArchiveRestores archiveId={data.id} />
       {manifest ? (
         <>
           <Section title={`Files (${manifest.entries.length.toLocaleString("en")} entries, ${manifest.deleted.length} deletions recorded)`} testId="archive-files">

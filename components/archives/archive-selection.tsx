@@ -26,6 +26,7 @@ export function ArchiveSelection({
   const startArchive = useStartArchive(engineId, containerRef);
   const [name, setName] = useState("");
   const [note, setNote] = useState("");
+  const [keepSecrets, setKeepSecrets] = useState(false);
   const started = startArchive.data;
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="archive-selection">
@@ -33,7 +34,7 @@ export function ArchiveSelection({
         className="flex flex-wrap items-end gap-3"
         onSubmit={(event) => {
           event.preventDefault();
-          void beforeArchive().then(() => startArchive.mutate({ name: name || undefined, note: note || undefined }));
+          void beforeArchive().then(() => startArchive.mutate({ name: name || undefined, note: note || undefined, keepSecrets }));
         }}
       >
         <label>
@@ -43,6 +44,10 @@ export function ArchiveSelection({
         <label className="min-w-64 flex-1">
           <span className="mb-1 block text-slate-600">Note</span>
           <input aria-label="Archive note" className="w-full rounded-md border border-slate-300 px-3 py-1.5" placeholder="why it was retired, who owned it…" value={note} onChange={(event) => setNote(event.target.value)} />
+        </label>
+        <label className="flex items-center gap-2 py-1.5" title="Environment values whose names look secret (PASSWORD, TOKEN, KEY…) are left out of the manifest unless this is ticked.">
+          <input type="checkbox" checked={keepSecrets} onChange={(event) => setKeepSecrets(event.target.checked)} />
+          <span className="text-slate-600">Keep secret env values</span>
         </label>
         <Button type="submit" disabled={startArchive.isPending || selectedEntries === 0}>
           Archive {selectedEntries.toLocaleString("en")} selected entries ({formatBytes(selectedBytes)})

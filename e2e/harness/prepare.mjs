@@ -12,6 +12,7 @@ import {
   startPrivateEngine,
   stopEngine,
 } from "./engine.mjs";
+import { ensureSambaImage } from "./samba-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
 
 /** Returns the engines and the list of daemons this run started (to stop at the end). */
@@ -31,6 +32,7 @@ export async function prepare({ artifacts }) {
   ensureBusyboxImage(primary.socketPath);
   ensureDebianImage(primary.socketPath, "bookworm");
   ensureDebianImage(primary.socketPath, "trixie");
+  ensureSambaImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
   removeTestContainers(primary.socketPath);
   removeTestContainers(secondary.socketPath);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addEngineBody, archiveBody, archiveParams, changesQuery, containerRefParam, containersQuery, createRuleSetBody, engineIdParam, jobParams, jobsQuery, previewBody, selectionBody, updateRuleSetBody } from "./schemas";
+import { addEngineBody, archiveBody, archiveParams, bundleQuery, changesQuery, engineParams, migrationRuleBody, migrationRuleParams, restoreParams, restorePlanBody, startRestoreBody, containerRefParam, containersQuery, createRuleSetBody, engineIdParam, jobParams, jobsQuery, previewBody, selectionBody, updateRuleSetBody } from "./schemas";
 
 // The API description served at /api/openapi.json. Each path lists its operations; the auth
 // tests (issue 6) walk this file, so every route must be here.
@@ -59,10 +59,56 @@ export const apiPaths: Record<string, PathItem> = {
   "/api/archives/{id}": {
     params: { id: archiveParams.shape.id },
     get: { summary: "An archive's summary and manifest (null until complete)", responses: { "200": "archive", "404": "unknown archive" } },
+    delete: { summary: "Delete an archive and free the content no other archive shares; {freedBytes, blobsRemoved}", responses: { "200": "deleted", "404": "unknown archive", "409": "a job is using it" } },
   },
   "/api/archives/{id}/verify": {
     params: { id: archiveParams.shape.id },
     post: { summary: "Re-read every blob of the archive and check its hash (a job); result {blobsChecked, corrupt}", responses: { "202": "started", "404": "unknown archive", "409": "not complete" } },
+  },
+  "/api/archives/{id}/bundle": {
+    params: { id: archiveParams.shape.id },
+    get: {
+      summary: "The archive as one .tar.gz (manifest, payload, Dockerfile, restore script, README) that `docker build - < bundle.tar.gz` rebuilds; ?base= targets another base image",
+      query: bundleQuery,
+      responses: { "200": "application/gzip", "404": "unknown archive or base image", "409": "not complete" },
+    },
+  },
+  "/api/archives/import": {
+    post: {
+      summary: "Import an exported bundle, sent as the raw request body (application/gzip); checked for unsafe names, links, devices, size limits and hashes before anything is stored",
+      responses: { "201": "archive", "409": "already imported", "413": "over a size limit", "422": "unsafe or damaged bundle" },
+    },
+  },
+  "/api/archives/{id}/restore-plan": {
+    params: { id: archiveParams.shape.id },
+    post: { summary: "Plan a restore onto a base image: Dockerfile, restore script, packages, migration rules, warnings", body: restorePlanBody, responses: { "200": "plan", "404": "unknown archive, engine or image", "409": "not complete" } },
+  },
+  "/api/archives/{id}/restores": {
+    params: { id: archiveParams.shape.id },
+    get: { summary: "This archive's restores, newest first", responses: { "200": "restores", "404": "unknown archive" } },
+    post: {
+      summary: "Restore the archive (a job): build on the base image, start the container, verify every file, run the check command; 202 {jobId, restoreId}",
+      body: startRestoreBody,
+      responses: { "202": "started", "404": "unknown archive, engine or image", "409": "not complete, or the container name is taken" },
+    },
+  },
+  "/api/restores": { get: { summary: "Every restore, newest first", responses: { "200": "restores" } } },
+  "/api/restores/{id}": {
+    params: { id: restoreParams.shape.id },
+    get: { summary: "A restore: state, failed step, verification, check result, Dockerfile diff and build log", responses: { "200": "restore", "404": "unknown restore" } },
+  },
+  "/api/engines/{engineId}/images": {
+    params: { engineId: engineParams.shape.engineId },
+    get: { summary: "The engine's tagged images (base images to restore onto)", responses: { "200": "images", "404": "unknown engine", "502": "engine unreachable" } },
+  },
+  "/api/migration-rules": {
+    get: { summary: "Migration rules: the built-in ones (read-only, can be switched off) and people's own", responses: { "200": "rules" } },
+    post: { summary: "Add a migration rule (package, version ranges, action: move | rename-key | delete)", body: migrationRuleBody, responses: { "201": "rule", "422": "invalid" } },
+  },
+  "/api/migration-rules/{id}": {
+    params: { id: migrationRuleParams.shape.id },
+    put: { summary: "Edit a rule of your own, or switch a built-in one off or on", body: migrationRuleBody, responses: { "200": "rule", "404": "unknown", "409": "built-in rules can only be switched", "422": "invalid" } },
+    delete: { summary: "Delete a rule of your own", responses: { "204": "deleted", "404": "unknown", "409": "built-in" } },
   },
   "/api/jobs": { get: { summary: "Recent jobs, newest first", query: jobsQuery, responses: { "200": "jobs" } } },
   "/api/jobs/{jobId}": {

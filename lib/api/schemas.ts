@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseEndpoint } from "@/lib/engines/parse-endpoint";
+import { migrationRuleSchema } from "@/lib/restore/migration-rule-schema";
 import { ruleListSchema } from "@/lib/rules/rule-schema";
 
 // Input shapes for every route; the OpenAPI document is generated from these too.
@@ -73,5 +74,46 @@ export const jobsQuery = z.object({
   target: z.string().max(200).optional(),
 });
 
-export const archiveBody = z.object({ name: z.string().trim().max(120).optional(), note: z.string().max(2000).optional() });
+export const archiveBody = z.object({
+  name: z.string().trim().max(120).optional(),
+  note: z.string().max(2000).optional(),
+  /** Keep secret-looking environment values in the manifest instead of leaving them out. */
+  keepSecrets: z.boolean().optional(),
+});
 export const archiveParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "An archive id is letters and digits.") });
+
+// Restores, migration rules, bundles
+
+export const imageRef = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.\-/:@]{0,254}$/, "An image is named like debian:trixie or registry.example/team/app:1.2 (letters, digits, '_', '.', '-', '/', ':', '@').");
+
+export const containerNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "A container name starts with a letter or digit, then letters, digits, '_', '.' or '-' (at most 128).");
+
+export const migrationRuleBody = migrationRuleSchema.pick({ package: true, fromVersions: true, toVersions: true, action: true }).extend({
+  note: migrationRuleSchema.shape.note.default(""),
+  enabled: z.boolean().default(true),
+});
+
+export const migrationRuleParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "A migration rule id is letters, digits, '_', '.' or '-'.") });
+
+export const restorePlanBody = z.object({ engineId: engineIdParam.optional(), baseImage: imageRef.optional() });
+
+export const startRestoreBody = z.object({
+  engineId: engineIdParam,
+  baseImage: imageRef,
+  containerName: containerNameSchema,
+  dockerfile: z.string().min(1).max(512 * 1024, "The Dockerfile may be at most 512 KiB.").optional(),
+  buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "A build argument is named like an environment variable."), z.string().max(64 * 1024)).optional(),
+  checkCommand: z.string().max(4096).optional(),
+  network: z.enum(["none", "default"]).default("none"),
+  publish: z.record(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "A port is written like 445/tcp."), z.number().int().min(1).max(65535)).optional(),
+});
+
+export const restoreParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "A restore id is letters and digits.") });
+
+export const bundleQuery = z.object({ base: imageRef.optional() });

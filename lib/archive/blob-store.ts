@@ -48,6 +48,8 @@ export type BlobStore = {
   cleanTemporary(): Promise<number>;
   /** Sum of the sizes on disk of all blobs. */
   totalStoredBytes(): Promise<number>;
+  /** Deletes a blob (when no archive names it any more); returns the bytes freed, 0 when it was not stored. */
+  remove(sha256: string): Promise<number>;
 };
 
 export type PutOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
@@ -230,6 +232,17 @@ export function createBlobStore(root: string): BlobStore {
     verify,
     cleanTemporary,
     totalStoredBytes,
+    async remove(sha256) {
+      assertBlobId(sha256);
+      try {
+        const { size } = await stat(blobPath(sha256));
+        await unlink(blobPath(sha256));
+        return size;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+        throw err;
+      }
+    },
     async has(sha256) {
       assertBlobId(sha256);
       return exists(blobPath(sha256));

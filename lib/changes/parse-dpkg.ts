@@ -126,19 +126,21 @@ export function parseExtendedStates(text: string): Set<string> {
 }
 
 const BASE_PRIORITIES = new Set(["required", "important"]);
+// Shared-library packages (libc6, libdb5.3, libgnutls30t64): named after their soname, pulled in by
+// what needs them, and renamed between releases, so never "installed by hand" for a restore.
+const SHARED_LIBRARY = /^lib[a-z0-9+.-]*\d(t64)?$/;
 
 /**
- * Packages someone asked for, sorted: an approximation of `apt-mark showmanual`.
- * Minimal images often have no extended_states (or an empty one), which would make every base
- * package look manual; then packages of priority required/important and Essential ones are
- * left out too, since any image of the target OS brings its own.
+ * Packages someone asked for, sorted: an approximation of `apt-mark showmanual` without the base
+ * system. Debian images made by debootstrap mark every package manual, so packages of priority
+ * required/important, Essential ones and shared libraries are left out: any image of the target
+ * OS brings its own, and a dependent pulls its libraries in.
  */
 export function manualPackages(status: ReadonlyMap<string, DpkgPackage>, autoInstalled: ReadonlySet<string> | null): string[] {
-  const noAutoInfo = autoInstalled === null || autoInstalled.size === 0;
   const manual: string[] = [];
   for (const pkg of status.values()) {
     if (autoInstalled?.has(pkg.name)) continue;
-    if (noAutoInfo && (pkg.essential || BASE_PRIORITIES.has(pkg.priority))) continue;
+    if (pkg.essential || BASE_PRIORITIES.has(pkg.priority) || SHARED_LIBRARY.test(pkg.name)) continue;
     manual.push(pkg.name);
   }
   return manual.sort();

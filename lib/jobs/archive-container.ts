@@ -20,7 +20,7 @@ import { startJob, type JobContext } from "./job-runner";
 // manifest. The archive row says "complete" only after the manifest is stored, so a crash, a
 // cancel or a full disk never leaves a complete-looking archive that misses content.
 
-export type StartArchiveInput = { engineId: string; containerRef: string; name?: string; note?: string; actor: string };
+export type StartArchiveInput = { engineId: string; containerRef: string; name?: string; note?: string; keepSecrets?: boolean; actor: string };
 
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
 
@@ -108,7 +108,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     engine: { name: engine.name, version: engineStatus.reachable ? engineStatus.version : null },
     container: { id: container.id, name: container.name, createdAt: container.createdAt, startedAt: container.startedAt },
     image: { reference: container.image, id: container.imageId, digest: image?.digest ?? container.imageDigest, size: image?.size ?? null },
-    config: { ...container.config, env: redactEnv(container.config.env), mounts: container.mounts },
+    config: { ...container.config, env: redactEnv(container.config.env, input.keepSecrets ?? false), mounts: container.mounts },
     os: os ? { id: os.id, versionId: os.versionId, prettyName: os.prettyName, versionCodename: os.versionCodename, fields: os.fields } : null,
     packageManager: detected.packageManager,
     packages: detected.packages,
@@ -155,7 +155,7 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
     work: async (context) => {
       try {
         const result = await runArchive(context, archive.id, input, { createdAt });
-        await recordEvent({ actor: input.actor, action: "archive.create", target, detail: { container: container.name, engine: engine.name, files: result.files, bytes: result.bytes, storedBytes: result.storedBytes } });
+        await recordEvent({ actor: input.actor, action: "archive.create", target, detail: { container: container.name, engine: engine.name, keepSecrets: input.keepSecrets ?? false, files: result.files, bytes: result.bytes, storedBytes: result.storedBytes } });
         return result;
       } catch (error) {
         const state = context.signal.aborted ? "cancelled" : "failed";

@@ -13,6 +13,10 @@ export async function recoverAfterRestart(): Promise<{ jobs: number; archives: n
     where: { state: "creating" },
     data: { state: "failed", error: "Interrupted: the dashboard stopped while this archive was being made. Archive again." },
   });
+  await db.restore.updateMany({
+    where: { state: "running" },
+    data: { state: "failed", error: "Interrupted: the dashboard stopped during this restore. Its image or container may be left on the engine (labelled kura.restore); restore again.", finishedAt: new Date() },
+  });
   const temporaryFiles = await store.cleanTemporary();
   return { jobs, archives, temporaryFiles };
 }

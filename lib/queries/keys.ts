@@ -14,4 +14,10 @@ export const queryKeys = {
   archive: (id: string) => ["archives", id] as const,
   ruleSet: (id: string) => ["rule-sets", id] as const,
   rulePreview: (id: string, engineId: string, containerRef: string, rulesKey: string) => ["rule-preview", id, engineId, containerRef, rulesKey] as const,
+  restorePlan: (archiveId: string, engineId: string, baseImage: string) => ["restore-plan", archiveId, engineId, baseImage] as const,
+  allRestorePlans: () => ["restore-plan"] as const,
+  restore: (id: string) => ["restores", id] as const,
+  archiveRestores: (archiveId: string) => ["archives", archiveId, "restores"] as const,
+  engineImages: (engineId: string) => ["engines", engineId, "images"] as const,
+  migrationRules: () => ["migration-rules"] as const,
 };

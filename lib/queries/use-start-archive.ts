@@ -6,7 +6,7 @@ import { queryKeys } from "./keys";
 export function useStartArchive(engineId: string, containerRef: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name?: string; note?: string }) =>
+    mutationFn: (input: { name?: string; note?: string; keepSecrets?: boolean }) =>
       fetchJson<{ jobId: string; archiveId: string }>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/archives`, { method: "POST", body: JSON.stringify(input) }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.archives() }),
   });

@@ -1,0 +1,77 @@
+"use client";
+import type { ReactNode } from "react";
+import { ACTION_KINDS, type DraftField, type RuleDraft } from "./migration-rule-model";
+
+const input = "w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm disabled:bg-slate-50";
+
+function Labelled({ label, error, className = "", children }: { label: string; error?: string; className?: string; children: ReactNode }) {
+  return (
+    <label className={`block ${className}`}>
+      <span className="mb-0.5 block text-xs text-slate-600">{label}</span>
+      {children}
+      {error ? (
+        <span className="mt-0.5 block text-xs text-red-700" data-testid="field-error">
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}
+
+/** The fields of a migration rule; the action's fields follow the chosen kind. Shared by add and edit. */
+export function MigrationRuleFields({ draft, onChange, errors }: { draft: RuleDraft; onChange: (draft: RuleDraft) => void; errors: Partial<Record<DraftField, string>> }) {
+  function text(field: Exclude<DraftField, "kind" | "enabled">, label: string, placeholder: string, className = "") {
+    return (
+      <Labelled label={label} error={errors[field]} className={className}>
+        <input
+          aria-label={label}
+          aria-invalid={Boolean(errors[field])}
+          className={`${input} ${field === "note" ? "" : "font-mono"} ${errors[field] ? "border-red-400" : ""}`}
+          placeholder={placeholder}
+          value={draft[field]}
+          required={field !== "note"}
+          onChange={(event) => onChange({ ...draft, [field]: event.target.value })}
+        />
+      </Labelled>
+    );
+  }
+  return (
+    <div className="space-y-3">
+      <div className="grid gap-3 md:grid-cols-[14rem_10rem_10rem_1fr]">
+        {text("package", "Package", "samba")}
+        {text("fromVersions", "From versions", "< 4")}
+        {text("toVersions", "To versions", ">= 4")}
+        {text("note", "Note", "why the data has to move", "")}
+      </div>
+      <div className="grid gap-3 md:grid-cols-[14rem_1fr_1fr_1fr]">
+        <Labelled label="Action" error={errors.kind}>
+          <select aria-label="Action" className={input} value={draft.kind} onChange={(event) => onChange({ ...draft, kind: event.target.value as RuleDraft["kind"] })}>
+            {ACTION_KINDS.map((choice) => (
+              <option key={choice.kind} value={choice.kind}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </Labelled>
+        {draft.kind === "move" ? (
+          <>
+            {text("from", "Move from", "/var/lib/samba/passdb.tdb")}
+            {text("to", "Move to", "/var/lib/samba/private/passdb.tdb")}
+          </>
+        ) : draft.kind === "rename-key" ? (
+          <>
+            {text("file", "In file", "/etc/samba/smb.conf")}
+            {text("from", "Key from", "old key")}
+            {text("to", "Key to", "new key")}
+          </>
+        ) : (
+          text("path", "Path to delete", "/var/cache/samba")
+        )}
+      </div>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={draft.enabled} onChange={(event) => onChange({ ...draft, enabled: event.target.checked })} />
+        <span>Enabled</span>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { expect, test } from "@playwright/test";
+import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
+import { secondServer } from "../fixtures/second-server";
+
+// kill -9 of the dashboard in the middle of an archive: a second dashboard on its own data
+// directory and database is started, killed while it is writing a blob, and started again. The
+// archive must not look complete, the job must be failed, and the store's tmp/ must be empty.
+const server = secondServer(3107);
+const BASE = server.base;
+const name = uniqueName("kura-e2e-crash");
+const tmpFiles = () => server.storeFiles("tmp");
+
+test.beforeAll(() => {
+  runContainer({ name, image: BOOKWORM });
+  // One large incompressible file: the archive spends seconds writing its blob.
+  exec(name, ["bash", "-c", "mkdir -p /srv/app && head -c 600000000 /dev/urandom > /srv/app/big.bin && echo hello > /srv/app/hello.txt"]);
+});
+
+test.afterAll(() => {
+  server.dispose();
+  removeContainer(name);
+});
+
+test("a dashboard killed with -9 mid-archive leaves no complete archive, and the next start cleans up", async () => {
+  test.setTimeout(240_000);
+  await server.start();
+  const started = await fetch(`${BASE}/api/engines/local/containers/${name}/archives`, { method: "POST", body: JSON.stringify({ name: "crash test" }) });
+  expect(started.status).toBe(202);
+  const { jobId, archiveId } = (await started.json()) as { jobId: string; archiveId: string };
+
+  // Wait until bytes are being written, then kill the server without warning.
+  await expect
+    .poll(
+      async () => {
+        const job = (await (await fetch(`${BASE}/api/jobs/${jobId}`)).json()) as { state: string; progress: { done: number } };
+        expect(job.state).toBe("running");
+        return job.progress.done;
+      },
+      { timeout: 120_000, intervals: [100] },
+    )
+    .toBeGreaterThan(50_000_000);
+  expect(tmpFiles().length).toBeGreaterThan(0);
+  server.kill();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(tmpFiles().length).toBeGreaterThan(0); // the half-written blob is still on disk
+
+  await server.start();
+  const archive = (await (await fetch(`${BASE}/api/archives/${archiveId}`)).json()) as { state: string; error: string; manifest: unknown };
+  expect(archive.state).toBe("failed");
+  expect(archive.error).toContain("Interrupted");
+  expect(archive.manifest).toBeNull();
+  const job = (await (await fetch(`${BASE}/api/jobs/${jobId}`)).json()) as { state: string; error: string };
+  expect(job.state).toBe("failed");
+  expect(tmpFiles()).toEqual([]);
+  const list = (await (await fetch(`${BASE}/api/archives`)).json()) as { state: string }[];
+  expect(list.filter((item) => item.state === "complete")).toEqual([]);
+});

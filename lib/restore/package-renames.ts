@@ -1,0 +1,72 @@
+// Debian packages that were renamed or replaced: when an archived package no longer exists on the
+// new base, the plan proposes its successor. Only documented renames are listed; "release" is
+// the Debian release that made the change, "source" where it is documented.
+
+export type PackageRename = { from: string; to: string[]; release: string; source: string };
+
+const T64_SOURCE =
+  "Debian 13 (trixie) 64-bit time_t transition: libraries whose ABI uses time_t were renamed with a t64 suffix " +
+  "(https://wiki.debian.org/ReleaseGoals/64bit-time, debian-devel-announce 2024-02)";
+
+const t64 = (from: string, to: string): PackageRename => ({ from, to: [to], release: "trixie", source: T64_SOURCE });
+
+export const PACKAGE_RENAMES: readonly PackageRename[] = [
+  t64("libssl3", "libssl3t64"),
+  t64("libcurl4", "libcurl4t64"),
+  t64("libcurl3-gnutls", "libcurl3t64-gnutls"),
+  t64("libglib2.0-0", "libglib2.0-0t64"),
+  t64("libgnutls30", "libgnutls30t64"),
+  t64("libreadline8", "libreadline8t64"),
+  t64("libevent-2.1-7", "libevent-2.1-7t64"),
+  t64("libapr1", "libapr1t64"),
+  t64("libaprutil1", "libaprutil1t64"),
+  t64("libasound2", "libasound2t64"),
+  t64("libpng16-16", "libpng16-16t64"),
+  t64("libgtk-3-0", "libgtk-3-0t64"),
+  t64("libcups2", "libcups2t64"),
+  t64("libnettle8", "libnettle8t64"),
+  t64("libhogweed6", "libhogweed6t64"),
+  t64("libgdbm6", "libgdbm6t64"),
+  t64("libpsl5", "libpsl5t64"),
+  { from: "ntp", to: ["ntpsec"], release: "bookworm", source: "Debian 12: ntp became a transitional package for NTPsec, a drop-in replacement (debian-devel \"The future of src:ntp\", 2022)" },
+  { from: "ntpdate", to: ["ntpsec-ntpdate"], release: "bookworm", source: "Debian 12: ntpdate replaced by ntpsec-ntpdate along with ntp -> ntpsec" },
+  {
+    from: "policykit-1",
+    to: ["polkitd", "pkexec"],
+    release: "bookworm",
+    source: "Debian 12: policykit-1 split into polkitd (the daemon) and pkexec (the setuid tool); policykit-1 became transitional (debian-devel, Simon McVittie, 2022)",
+  },
+  { from: "python", to: ["python3"], release: "bullseye", source: "Debian 11 removed Python 2's \"python\" package; Python 3 is not a drop-in replacement, check the service's scripts" },
+  { from: "mysql-server", to: ["default-mysql-server"], release: "stretch", source: "Debian 9 replaced MySQL with MariaDB; default-mysql-server pulls in the default server" },
+  { from: "mysql-client", to: ["default-mysql-client"], release: "stretch", source: "Debian 9 replaced MySQL with MariaDB; default-mysql-client pulls in the default client" },
+  { from: "libmysqlclient-dev", to: ["default-libmysqlclient-dev"], release: "stretch", source: "Debian 9 replaced MySQL with MariaDB" },
+  {
+    from: "netcat",
+    to: ["netcat-openbsd"],
+    release: "bookworm",
+    source: "\"netcat\" is only a virtual name in Debian 12, provided by netcat-openbsd and netcat-traditional, so apt refuses to pick one; netcat-openbsd is Debian's default (priority important)",
+  },
+  { from: "php5", to: ["php"], release: "stretch", source: "Debian 9 moved to PHP 7 with version-less metapackages (php-defaults): php5-* became php-*" },
+  { from: "php5-cli", to: ["php-cli"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "php5-fpm", to: ["php-fpm"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "php5-mysql", to: ["php-mysql"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "php5-pgsql", to: ["php-pgsql"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "php5-curl", to: ["php-curl"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "php5-gd", to: ["php-gd"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "php5-intl", to: ["php-intl"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "php5-ldap", to: ["php-ldap"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "libapache2-mod-php5", to: ["libapache2-mod-php"], release: "stretch", source: "Debian 9 php-defaults metapackages" },
+  { from: "gnupg2", to: ["gnupg"], release: "stretch", source: "Debian 9: gnupg is GnuPG 2; gnupg2 became a transitional package" },
+  { from: "iproute", to: ["iproute2"], release: "jessie", source: "iproute was renamed iproute2; the transitional iproute package was later dropped" },
+  { from: "dnsutils", to: ["bind9-dnsutils"], release: "bullseye", source: "Debian 11 (BIND 9.16): dnsutils became a transitional package for bind9-dnsutils" },
+  { from: "bind9utils", to: ["bind9-utils"], release: "bullseye", source: "Debian 11 (BIND 9.16): bind9utils became a transitional package for bind9-utils" },
+  { from: "apache2.2-common", to: ["apache2"], release: "jessie", source: "Debian 8 moved to Apache 2.4; apache2.2-common was replaced by apache2" },
+  { from: "apache2.2-bin", to: ["apache2-bin"], release: "jessie", source: "Debian 8 moved to Apache 2.4; apache2.2-bin was replaced by apache2-bin" },
+];
+
+const BY_NAME = new Map(PACKAGE_RENAMES.map((rename) => [rename.from, rename]));
+
+/** The documented successor of a package name, or null. */
+export function findPackageRename(name: string): PackageRename | null {
+  return BY_NAME.get(name) ?? null;
+}
