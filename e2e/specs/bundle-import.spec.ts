@@ -22,11 +22,15 @@ async function waitJob(base: string, jobId: string) {
 
 function tarOf(entries: { name: string; type?: "file" | "symlink" | "character-device" | "directory"; linkname?: string; content?: string }[]): Promise<Buffer> {
   const pack = tar.pack();
-  for (const entry of entries) pack.entry({ name: entry.name, type: entry.type ?? "file", linkname: entry.linkname, mode: 0o644 }, entry.type === "file" || !entry.type ? (entry.content ?? "") : undefined);
+  for (const entry of entries) {
+    const header = { name: entry.name, type: entry.type ?? "file", linkname: entry.linkname, mode: 0o644 };
+    if (header.type === "file") pack.entry(header, entry.content ?? "");
+    else pack.entry(header, "");
+  }
   pack.finalize();
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
-    pack.on("data", (chunk: Buffer) => chunks.push(chunk));
+    pack.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
     pack.on("end", () => resolve(gzipSync(Buffer.concat(chunks))));
     pack.on("error", reject);
   });
@@ -62,7 +66,7 @@ test("hostile bundles are refused with a clear message and nothing is written", 
     ["not a bundle", Buffer.from("just some text, not gzip"), /not a Kura bundle/i],
   ];
   for (const [label, body, message] of cases) {
-    const response = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body, headers: { "content-type": "application/gzip" } });
+    const response = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": "application/gzip" } });
     expect(response.status, label).toBe(422);
     const error = ((await response.json()) as { error: { message: string } }).error;
     expect(error.message, label).toMatch(message);
@@ -74,7 +78,7 @@ test("hostile bundles are refused with a clear message and nothing is written", 
 });
 
 test("an exported bundle imports into a fresh Kura, complete, and verifies", async ({ page }) => {
-  const response = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: bundle, headers: { "content-type": "application/gzip" } });
+  const response = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: new Uint8Array(bundle), headers: { "content-type": "application/gzip" } });
   expect(response.status).toBe(201);
   const archive = (await response.json()) as { id: string; state: string; name: string; files: number };
   expect(archive).toMatchObject({ state: "complete", name: "bundle e2e" });
@@ -88,6 +92,6 @@ test("an exported bundle imports into a fresh Kura, complete, and verifies", asy
   await page.goto(`${fresh.base}/archives/${archive.id}`);
   await expect(page.getByTestId("archive-verified")).toContainText("ok");
   await expect(page.locator('[data-testid=archive-file][data-path="/srv/app/ledger.txt"]')).toContainText("dora");
-  const again = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: bundle });
+  const again = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: new Uint8Array(bundle) });
   expect(again.status).toBe(409);
 });
