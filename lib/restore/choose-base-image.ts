@@ -73,11 +73,11 @@ export function defaultBaseImage(manifestOs: ManifestOs | null, localImages: str
   const best = candidates[0];
   if (best) return best.image;
   if (originalImage) {
-    const original = parseImageReference(originalImage);
-    const slash = originalImage.lastIndexOf("/");
-    const colon = originalImage.lastIndexOf(":");
-    const repository = colon > slash ? originalImage.slice(0, colon) : originalImage.split("@")[0];
-    if (original && original.repository.split("/").pop() === distribution && repository) return `${repository}:latest`;
+    // The original's repository, registry included ("registry.local/debian:bullseye" -> "registry.local/debian").
+    const withoutDigest = originalImage.split("@")[0] ?? "";
+    const colon = withoutDigest.lastIndexOf(":");
+    const repository = colon > withoutDigest.lastIndexOf("/") ? withoutDigest.slice(0, colon) : withoutDigest;
+    if (repository && repository.split("/").pop() === distribution) return `${repository}:latest`;
   }
   return OFFICIAL.has(distribution) ? `${distribution}:latest` : null;
 }

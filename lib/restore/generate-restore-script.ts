@@ -105,19 +105,19 @@ kura_chown() {
   kura_owner="$1:$2"
   shift 2
   kura_keep warn "$@"
-  if [ -n "$kura_kept" ]; then eval "chown -- \"\$kura_owner\" $kura_kept" || warn "chown to $kura_owner failed for some of the paths above"; fi
+  if [ -n "$kura_kept" ]; then eval "chown -- \\"\\$kura_owner\\" $kura_kept" || warn "chown to $kura_owner failed for some of the paths above"; fi
 }
 kura_chmod() {
   kura_mode="$1"
   shift
   kura_keep quiet "$@"
-  if [ -n "$kura_kept" ]; then eval "chmod -- \"\$kura_mode\" $kura_kept" || warn "chmod $kura_mode failed for some of the paths above"; fi
+  if [ -n "$kura_kept" ]; then eval "chmod -- \\"\\$kura_mode\\" $kura_kept" || warn "chmod $kura_mode failed for some of the paths above"; fi
 }
 kura_touch() {
   kura_stamp="$1"
   shift
   kura_keep quiet "$@"
-  if [ -n "$kura_kept" ]; then eval "TZ=UTC0 touch -c -t \"\$kura_stamp\" -- $kura_kept" || warn "setting modification times failed for some of the paths above"; fi
+  if [ -n "$kura_kept" ]; then eval "TZ=UTC0 touch -c -t \\"\\$kura_stamp\\" -- $kura_kept" || warn "setting modification times failed for some of the paths above"; fi
 }
 # Builds kura_kept, a list of quoted references to kura_k<N> variables holding the existing,
 # non-link paths (prefixed with $R), so that eval passes them as separate arguments unchanged.
@@ -132,8 +132,8 @@ kura_keep() {
       if [ "$kura_report" = warn ]; then warn "$kura_path is a symbolic link in the new image; its owner and mode were not restored"; fi
     elif [ -e "$kura_p" ]; then
       kura_i=$((kura_i + 1))
-      eval "kura_k$kura_i=\$kura_p"
-      kura_kept="$kura_kept \"\$kura_k$kura_i\""
+      eval "kura_k$kura_i=\\$kura_p"
+      kura_kept="$kura_kept \\"\\$kura_k$kura_i\\""
     elif [ "$kura_report" = warn ]; then
       warn "$kura_path is missing from the image, so its owner and mode were not restored"
     fi

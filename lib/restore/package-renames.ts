@@ -5,7 +5,7 @@
 export type PackageRename = { from: string; to: string[]; release: string; source: string };
 
 const T64_SOURCE =
-  "Debian 13 (trixie) 64-bit time_t transition: libraries whose ABI uses time_t were renamed with a t64 suffix " +
+  "Debian 13 trixie's 64-bit time_t transition renamed the libraries whose ABI uses time_t with a t64 suffix " +
   "(https://wiki.debian.org/ReleaseGoals/64bit-time, debian-devel-announce 2024-02)";
 
 const t64 = (from: string, to: string): PackageRename => ({ from, to: [to], release: "trixie", source: T64_SOURCE });

@@ -86,7 +86,7 @@ export function planPackages(options: PlanPackagesOptions): PackagePlan & { warn
     ].filter(Boolean);
     warnings.push({
       kind: "missing-package",
-      message: `${label} is not available on ${baseImage}; it was replaced by ${rename.to.join(" and ")} (${rename.source}): ${parts.join("; ")}.`,
+      message: `${label} is not available on ${baseImage}, where it was replaced by ${rename.to.join(" and ")}: ${parts.join("; ")}. Why: ${rename.source}.`,
     });
   }
   if (availablePackages === null && install.size) {

@@ -31,6 +31,7 @@
 
 import type { Manifest, ManifestEntry } from "@/lib/archive/manifest";
 import { APPLY_METADATA_PERL } from "@/lib/restore/apply-metadata-perl";
+import { releaseRank } from "@/lib/restore/choose-base-image";
 import { encodeRestoreEntries } from "@/lib/restore/encode-restore-entries";
 import { findAccountCollisions, userWillExist } from "@/lib/restore/find-account-collisions";
 import { generateDockerfile } from "@/lib/restore/generate-dockerfile";
@@ -38,6 +39,7 @@ import { generateRestoreScript } from "@/lib/restore/generate-restore-script";
 import { matchMigrationRules, type RuleStatus } from "@/lib/restore/match-migration-rules";
 import { MERGE_GROUPS_AWK, MERGE_USERS_AWK, RENAME_KEY_AWK } from "@/lib/restore/merge-accounts-awk";
 import type { MigrationRule } from "@/lib/restore/migration-rule-schema";
+import { findPackageRename } from "@/lib/restore/package-renames";
 import { planPackages } from "@/lib/restore/plan-packages";
 import { printable } from "@/lib/restore/quote-shell";
 import { selectRestoreEntries } from "@/lib/restore/select-restore-entries";
@@ -83,8 +85,13 @@ export type RestorePlan = {
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
 
-/** What the new base will have of each package: a version, null (known only at build time), or absent. */
-function newVersionsOf(names: Iterable<string>, target: RestoreTarget): Record<string, string | null> {
+/**
+ * What the new base will have of each package: a version, null (known only at build time), or
+ * absent. availablePackages may answer only for the names that were asked (the hand-installed
+ * ones and their successors), so a package missing from it is "absent" only when it was one of
+ * those; a dependency nobody asked about is "known at build time".
+ */
+function newVersionsOf(names: Iterable<string>, target: RestoreTarget, asked: ReadonlySet<string>): Record<string, string | null> {
   const versions: Record<string, string | null> = {};
   for (const name of names) {
     const installed = target.baseInstalledPackages[name];
@@ -92,8 +99,43 @@ function newVersionsOf(names: Iterable<string>, target: RestoreTarget): Record<s
     else if (!target.baseHasDpkg) continue;
     else if (target.availablePackages === null) versions[name] = null;
     else if (has(target.availablePackages, name)) versions[name] = target.availablePackages[name] ?? null;
+    else if (!asked.has(name)) versions[name] = null;
   }
   return versions;
+}
+
+/** A warning when the new base is another distribution than the archived one, or an older release of it. */
+function compareSystems(archived: Manifest["os"], target: RestoreTarget): RestoreWarning[] {
+  const base = target.baseOs;
+  if (!archived || !base) return [];
+  const describe = (os: { id: string; versionId: string | null; versionCodename: string | null }) => [os.id, os.versionId, os.versionCodename && `(${os.versionCodename})`].filter(Boolean).join(" ");
+  if (archived.id !== base.id) {
+    return [
+      {
+        kind: "other",
+        message: `The archive comes from ${describe(archived)} and ${target.baseImage} is ${describe(base)}: package names, users and file locations may differ, so check the package list and the restore report after the build.`,
+      },
+    ];
+  }
+  const rank = (os: { versionId: string | null; versionCodename: string | null }) =>
+    (os.versionCodename ? releaseRank(base.id, os.versionCodename) : null) ?? (os.versionId ? releaseRank(base.id, os.versionId) : null);
+  const from = rank(archived);
+  const to = rank(base);
+  if (from !== null && to !== null && to < from) {
+    return [{ kind: "other", message: `${target.baseImage} (${describe(base)}) is older than the archived ${describe(archived)}: choose a newer base image unless an older one is what you want.` }];
+  }
+  return [];
+}
+
+/** The names whose availability the caller checked: the hand-installed packages and their successors. */
+function askedPackages(manifest: Manifest): Set<string> {
+  const asked = new Set<string>();
+  for (const pkg of manifest.packages) {
+    if (!pkg.manual) continue;
+    asked.add(pkg.name);
+    for (const successor of findPackageRename(pkg.name)?.to ?? []) asked.add(successor);
+  }
+  return asked;
 }
 
 export function planRestore(input: RestorePlanInput): RestorePlan {
@@ -121,7 +163,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   const matches = matchMigrationRules({
     rules: input.migrationRules,
     archivedPackages,
-    newVersions: newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target),
+    newVersions: newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
   });
 
   const generated = generateDockerfile({
@@ -133,6 +175,8 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     snapshotAncestors: selection.ancestors.length > 0,
   });
   warnings.push(...generated.warnings);
+
+  warnings.push(...compareSystems(manifest.os, target));
 
   const user = manifest.config.user.split(":")[0] ?? "";
   if (user !== "" && userWillExist(user, archived, target.baseAccounts) === false) {

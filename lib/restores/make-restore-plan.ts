@@ -75,7 +75,7 @@ export async function makeRestorePlan(
   const engine = await engineFor(input.engineId, summary.engine.id);
   const images = await listImages(engine);
   const tags = images.flatMap((image) => image.tags);
-  const baseImage = input.baseImage ?? (input.originalImage ? manifest.image.reference : (defaultBaseImage(manifest.os, tags) ?? manifest.image.reference));
+  const baseImage = input.baseImage ?? (input.originalImage ? manifest.image.reference : (defaultBaseImage(manifest.os, tags, manifest.image.reference) ?? manifest.image.reference));
   let base: BaseImageFacts | null = null;
   try {
     base = await inspectBaseImage(engine, baseImage);
@@ -83,13 +83,16 @@ export async function makeRestorePlan(
     // Exporting for the original image, which the engine may no longer have, still works from the manifest.
     if (input.checkRepositories !== false || baseImage !== manifest.image.reference) throw error;
   }
+  const migrationRules = await listMigrationRules();
   let availablePackages: Record<string, string> | null = null;
   if (base && input.checkRepositories !== false && manifest.packageManager === "dpkg") {
     const wanted = manifest.packages.filter((pkg) => pkg.manual && !(pkg.name in base!.installedPackages)).map((pkg) => pkg.name);
-    const names = [...new Set([...wanted, ...wanted.flatMap((name) => findPackageRename(name)?.to ?? [])])];
+    // The packages migration rules name too, so their new versions are known at plan time.
+    const archivedNames = new Set(manifest.packages.map((pkg) => pkg.name));
+    const rulePackages = migrationRules.filter((rule) => rule.enabled && archivedNames.has(rule.package) && !(rule.package in base!.installedPackages)).map((rule) => rule.package);
+    const names = [...new Set([...wanted, ...wanted.flatMap((name) => findPackageRename(name)?.to ?? []), ...rulePackages])];
     availablePackages = await checkAvailablePackages(engine, base, names);
   }
-  const migrationRules = await listMigrationRules();
   const plan = planRestore({
     manifest,
     archivedAccounts,
