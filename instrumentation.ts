@@ -1,4 +1,6 @@
-// Next.js calls register() once when the server starts: recover from a previous crash or restart.
+// Next.js calls register() once when the server starts: recover from a previous crash or restart,
+// and make sure Kura is never open: the first admin comes from KURA_ADMIN_PASSWORD or a printed
+// one-time setup token.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { recoverAfterRestart } = await import("@/lib/jobs/recover-after-restart");
@@ -7,5 +9,11 @@ export async function register() {
     if (recovered.jobs || recovered.archives || recovered.temporaryFiles) console.warn("[kura] recovered after a restart:", recovered);
   } catch (error) {
     console.error("[kura] could not recover after a restart:", error);
+  }
+  const { ensureFirstAdmin } = await import("@/lib/auth/first-admin");
+  try {
+    await ensureFirstAdmin();
+  } catch (error) {
+    console.error("[kura] could not check for the first admin:", error);
   }
 }

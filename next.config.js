@@ -9,6 +9,7 @@ const nextConfig = {
     "cpu-features",
     "better-sqlite3",
     "@prisma/adapter-better-sqlite3",
+    "@node-rs/argon2",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

@@ -12,6 +12,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   reporter: [["list"], ["json", { outputFile: "e2e/.artifacts/playwright.json" }]],
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts$/ },
+    { name: "chromium", dependencies: ["setup"], testMatch: /\.spec\.ts$/, use: { storageState: "e2e/.artifacts/admin-state.json" } },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",

@@ -9,6 +9,11 @@ const schema = z.object({
   DOCKER_HOST: z.string().optional(),
   /** Network for `docker build` steps (e.g. "host" where the engine has no bridge). */
   KURA_BUILD_NETWORK: z.string().optional(),
+  /** The first admin's password, used only while Kura has no users (otherwise a one-time setup token is printed). */
+  KURA_ADMIN_PASSWORD: z.string().min(10, "KURA_ADMIN_PASSWORD needs at least 10 characters").optional(),
+  KURA_ADMIN_NAME: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/).default("admin"),
+  /** Mark the session cookie Secure: "auto" does so when the request came over https (or X-Forwarded-Proto: https). */
+  KURA_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   /** How long to wait for an engine before calling it unreachable. */
   KURA_ENGINE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
 });

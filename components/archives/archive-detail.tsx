@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { JobProgress } from "@/components/jobs/job-progress";
 import { ArchiveRestores } from "@/components/restores/archive-restores";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
@@ -42,10 +43,11 @@ function VerifyOutcome({ archiveId, result }: { archiveId: string; result: Verif
 function DeleteArchive({ archiveId, name }: { archiveId: string; name: string }) {
   const router = useRouter();
   const remove = useDeleteArchive(archiveId);
+  const canDelete = useCan("admin");
   const [asking, setAsking] = useState(false);
   if (!asking)
     return (
-      <Button variant="secondary" onClick={() => setAsking(true)}>
+      <Button variant="secondary" disabled={!canDelete} title={canDelete ? undefined : needsRole("admin", "Deleting an archive")} onClick={() => setAsking(true)}>
         Delete archive
       </Button>
     );
@@ -72,6 +74,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
   const data = archive.data ?? initial;
   const manifest = data.manifest;
   const verify = useStartVerify(data.id);
+  const canOperate = useCan("operator");
   const [packageFilter, setPackageFilter] = useState("");
   const [fileFilter, setFileFilter] = useState("");
   const packages = useMemo(() => (manifest?.packages ?? []).filter((pkg) => pkg.name.includes(packageFilter.toLowerCase())), [manifest, packageFilter]);
@@ -114,11 +117,18 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
           </dl>
           {data.state === "complete" ? (
             <div className="mt-3 space-y-2">
-              <div className="flex flex-wrap gap-2">
-                <Link href={`/archives/${data.id}/restore`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
-                  Restore…
-                </Link>
-                <Button variant="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
+              <div className="flex flex-wrap items-center gap-2">
+                {canOperate ? (
+                  <Link href={`/archives/${data.id}/restore`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+                    Restore…
+                  </Link>
+                ) : null}
+                <Button
+                  variant="secondary"
+                  onClick={() => verify.mutate()}
+                  disabled={verify.isPending || !canOperate}
+                  title={canOperate ? undefined : needsRole("operator", "Verifying")}
+                >
                   Verify every blob
                 </Button>
                 <a
@@ -129,6 +139,11 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
                 >
                   Download bundle (.tar.gz)
                 </a>
+                {canOperate ? null : (
+                  <span className="text-xs text-slate-500" data-testid="archive-read-only">
+                    {needsRole("operator", "Restoring or verifying")}
+                  </span>
+                )}
               </div>
               {verify.error ? <Banner tone="red">{verify.error.message}</Banner> : null}
               {verify.data ? (

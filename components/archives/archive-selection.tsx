@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { JobProgress } from "@/components/jobs/job-progress";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
@@ -9,20 +10,28 @@ import { useStartArchive } from "@/lib/queries/use-start-archive";
 
 type ArchiveResult = { archiveId: string; files: number; bytes: number; storedBytes: number };
 
-/** "Archive" for the curated selection: a name, a note, then a progress bar until it is stored. */
-export function ArchiveSelection({
-  engineId,
-  containerRef,
-  selectedEntries,
-  selectedBytes,
-  beforeArchive,
-}: {
+type ArchiveSelectionProps = {
   engineId: string;
   containerRef: string;
   selectedEntries: number;
   selectedBytes: number;
   beforeArchive: () => Promise<void>;
-}) {
+};
+
+/** "Archive" for the curated selection (operators); a viewer is told who may archive instead. */
+export function ArchiveSelection(props: ArchiveSelectionProps) {
+  const canArchive = useCan("operator");
+  if (!canArchive)
+    return (
+      <div className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-500" data-testid="archive-selection" data-read-only="true">
+        {needsRole("operator", "Archiving")} You can review what an archive would keep; the ticks are read-only.
+      </div>
+    );
+  return <ArchiveForm {...props} />;
+}
+
+/** A name, a note, then a progress bar until the archive is stored. */
+function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, beforeArchive }: ArchiveSelectionProps) {
   const startArchive = useStartArchive(engineId, containerRef);
   const [name, setName] = useState("");
   const [note, setNote] = useState("");

@@ -39,6 +39,8 @@ export type ChangeTreeProps = {
   overrides: ReadonlyMap<string, boolean>;
   onOverridesChange: (next: Map<string, boolean>) => void;
   saving?: boolean;
+  /** Set (to the reason, shown as the checkboxes' title) when ticks cannot be changed: the tree is read-only. */
+  readOnly?: string;
 };
 
 const ROW_HEIGHT = 28;
@@ -78,7 +80,7 @@ export function ChangeTree(props: ChangeTreeProps) {
   return <ChangeTreeView {...props} />;
 }
 
-function ChangeTreeView({ entries, overrides, onOverridesChange, saving }: ChangeTreeProps) {
+function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnly }: ChangeTreeProps) {
   const tree = useMemo(() => buildTree(entries), [entries]);
   // Only this recomputes when a box is ticked: a few milliseconds even for 100,000 entries.
   const selection = useMemo(() => computeSelection(tree, overrides), [tree, overrides]);
@@ -136,6 +138,7 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving }: Chang
   };
 
   const toggle = (node: number) => {
+    if (readOnly) return;
     // Unchecked and indeterminate both select the whole subtree; only a full tick clears it.
     const selected = checkState(tree, selection, node) !== "true";
     onOverridesChange(applyToggle(overrides, tree.path[node]!, selected));
@@ -215,6 +218,7 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving }: Chang
                     active={node === activeNode}
                     style={{ height: item.size, transform: `translateY(${item.start}px)` }}
                     onToggle={toggle}
+                    readOnly={readOnly}
                     onOpen={setOpen}
                     onActivate={setActivePath}
                   />
@@ -288,6 +292,7 @@ function TreeRow({
   active,
   style,
   onToggle,
+  readOnly,
   onOpen,
   onActivate,
 }: {
@@ -298,6 +303,7 @@ function TreeRow({
   active: boolean;
   style: CSSProperties;
   onToggle: (node: number) => void;
+  readOnly: string | undefined;
   onOpen: (path: string, open: boolean) => void;
   onActivate: (path: string) => void;
 }) {
@@ -354,7 +360,7 @@ function TreeRow({
       ) : (
         <span className="w-5 shrink-0" />
       )}
-      <TriStateCheckbox label={`Select ${path}`} state={state} onChange={() => onToggle(node)} />
+      <TriStateCheckbox label={`Select ${path}`} state={state} onChange={() => onToggle(node)} disabledReason={readOnly} />
       <span className={`min-w-0 flex-1 truncate ${folder ? "font-medium text-slate-800" : "text-slate-700"} ${entry?.kind === "deleted" ? "line-through decoration-slate-400" : ""}`}>
         {nodeName(tree, node)}
         {folder ? <span className="text-slate-400">/</span> : null}
@@ -376,11 +382,13 @@ function TreeRow({
   );
 }
 
-function TriStateCheckbox({ label, state, onChange }: { label: string; state: CheckState; onChange: () => void }) {
+function TriStateCheckbox({ label, state, onChange, disabledReason }: { label: string; state: CheckState; onChange: () => void; disabledReason?: string }) {
   return (
     <input
       type="checkbox"
       aria-label={label}
+      disabled={Boolean(disabledReason)}
+      title={disabledReason}
       checked={state === "true"}
       aria-checked={state === "mixed" ? "mixed" : state === "true"}
       // `indeterminate` is a DOM property with no attribute, so it is set on the element directly.
@@ -389,7 +397,7 @@ function TriStateCheckbox({ label, state, onChange }: { label: string; state: Ch
       }}
       onClick={(event) => event.stopPropagation()}
       onChange={onChange}
-      className="h-4 w-4 shrink-0 accent-slate-800"
+      className="h-4 w-4 shrink-0 accent-slate-800 disabled:cursor-not-allowed disabled:opacity-60"
     />
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { ArchiveSelection } from "@/components/archives/archive-selection";
 import { ChangeTree } from "@/components/changes/change-tree";
 import { effectiveSelected } from "@/components/changes/tree-model";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
@@ -13,8 +14,9 @@ import { useSaveSelection } from "@/lib/queries/use-save-selection";
 
 const SAVE_DELAY_MS = 400;
 
-/** Detect, review and curate a container's mutable data. Ticks are saved as they happen. */
+/** Detect, review and curate a container's mutable data. Ticks are saved as they happen; a viewer sees them read-only. */
 export function MutableDataPanel({ engineId, containerRef }: { engineId: string; containerRef: string }) {
+  const canCurate = useCan("operator");
   const [ruleSet, setRuleSet] = useState<string | undefined>(undefined);
   const [markerDraft, setMarkerDraft] = useState("");
   const [sinceMarker, setSinceMarker] = useState<string | undefined>(undefined);
@@ -33,6 +35,7 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
   }, [stored]);
 
   function changeOverrides(next: Map<string, boolean>) {
+    if (!canCurate) return;
     setOverrides(next);
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = setTimeout(() => {
@@ -49,6 +52,8 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
   }
 
   function chooseRuleSet(id: string) {
+    // A viewer may look at the tree under another rule set; only an operator's choice is stored with the selection.
+    if (!canCurate) return setRuleSet(id);
     saveSelection.mutate(
       { overrides: [...(overrides ?? new Map())].map(([path, selected]) => ({ path, selected })), ruleSetId: id },
       { onSuccess: () => setRuleSet(id) },
@@ -144,7 +149,13 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
             {data.packages.length ? ` (${data.packages.length} packages installed, ${data.packages.filter((pkg) => pkg.manual).length} by hand)` : ""}. Ticked entries are kept
             when you archive; package files that are unchanged come back with the package.
           </p>
-          <ChangeTree entries={entries} overrides={overrides ?? new Map()} onOverridesChange={changeOverrides} saving={saveSelection.isPending} />
+          <ChangeTree
+            entries={entries}
+            overrides={overrides ?? new Map()}
+            onOverridesChange={changeOverrides}
+            saving={saveSelection.isPending}
+            readOnly={canCurate ? undefined : needsRole("operator", "Ticking entries")}
+          />
           <ArchiveSelection engineId={engineId} containerRef={containerRef} selectedEntries={selectedTotals.entries} selectedBytes={selectedTotals.bytes} beforeArchive={flushSelection} />
         </>
       ) : null}

@@ -1,4 +1,5 @@
 "use client";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
@@ -15,6 +16,7 @@ function amount(value: number, unit: string) {
 export function JobProgress({ jobId, label, children }: { jobId: string; label: string; children?: (job: JobView) => ReactNode }) {
   const job = useJob(jobId);
   const cancel = useCancelJob();
+  const canCancel = useCan("operator");
   const data = job.data;
   if (!data) return <div className="text-sm text-slate-500">Starting {label.toLowerCase()}…</div>;
   const { done, total, unit, message } = data.progress;
@@ -24,7 +26,7 @@ export function JobProgress({ jobId, label, children }: { jobId: string; label: 
       <div className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="job-progress" data-state={data.state}>
         <div className="flex items-center justify-between">
           <span className="font-medium">{label}</span>
-          <Button variant="secondary" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>
+          <Button variant="secondary" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending || !canCancel} title={canCancel ? undefined : needsRole("operator", "Cancelling a job")}>
             Cancel
           </Button>
         </div>

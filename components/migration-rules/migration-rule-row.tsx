@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
@@ -16,6 +17,8 @@ export function MigrationRuleRow({ rule }: { rule: MigrationRule }) {
   const save = useSaveMigrationRule();
   const toggle = useSaveMigrationRule();
   const remove = useDeleteMigrationRule();
+  const canEdit = useCan("admin");
+  const notAdmin = canEdit ? undefined : needsRole("admin", "Changing migration rules");
   const [draft, setDraft] = useState<RuleDraft | null>(null);
   const [confirming, setConfirming] = useState(false);
   const rowAttributes = { "data-testid": "migration-rule-row", "data-id": rule.id, "data-package": rule.package, "data-built-in": rule.builtIn };
@@ -71,9 +74,9 @@ export function MigrationRuleRow({ rule }: { rule: MigrationRule }) {
         <input
           type="checkbox"
           aria-label={`Enabled: ${rule.package}`}
-          title={rule.enabled ? "On: restore plans use this rule" : "Off: restore plans skip this rule"}
+          title={notAdmin ?? (rule.enabled ? "On: restore plans use this rule" : "Off: restore plans skip this rule")}
           checked={rule.enabled}
-          disabled={toggle.isPending}
+          disabled={toggle.isPending || !canEdit}
           onChange={(event) => toggle.mutate({ id: rule.id, rule: withEnabled(rule, event.target.checked) })}
         />
         {toggle.error ? <div className="text-xs text-red-700">{toggle.error.message}</div> : null}
@@ -91,10 +94,10 @@ export function MigrationRuleRow({ rule }: { rule: MigrationRule }) {
           </span>
         ) : (
           <span className="inline-flex gap-2">
-            <Button variant="secondary" onClick={() => setDraft(toDraft(rule))}>
+            <Button variant="secondary" disabled={!canEdit} title={notAdmin} onClick={() => setDraft(toDraft(rule))}>
               Edit
             </Button>
-            <Button variant="danger" onClick={() => setConfirming(true)}>
+            <Button variant="danger" disabled={!canEdit} title={notAdmin} onClick={() => setConfirming(true)}>
               Delete
             </Button>
           </span>

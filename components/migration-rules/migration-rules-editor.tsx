@@ -1,4 +1,5 @@
 "use client";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { DataTable } from "@/components/ui/data-table";
 import type { MigrationRule } from "@/lib/restore/migration-rule-schema";
@@ -9,6 +10,7 @@ import { NewMigrationRule } from "./new-migration-rule";
 /** The rules table (built-in ones read-only, user ones editable in place) and the add form. */
 export function MigrationRulesEditor({ initial }: { initial?: MigrationRule[] }) {
   const rules = useMigrationRules(initial);
+  const canEdit = useCan("admin");
   return (
     <div className="space-y-6">
       {rules.error ? <Banner tone="red">Cannot list the migration rules: {rules.error.message}</Banner> : null}
@@ -36,7 +38,13 @@ export function MigrationRulesEditor({ initial }: { initial?: MigrationRule[] })
           ) : null}
         </DataTable>
       </div>
-      <NewMigrationRule />
+      {canEdit ? (
+        <NewMigrationRule />
+      ) : (
+        <p className="text-sm text-slate-500" data-testid="migration-rules-read-only">
+          {needsRole("admin", "Adding, editing, deleting or switching migration rules")}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,10 +1,12 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { Section } from "@/components/ui/section";
 import type { ArchiveSummary } from "@/lib/archives/archive-registry";
+import { ApiError } from "@/lib/queries/fetch-json";
 import { queryKeys } from "@/lib/queries/keys";
 import { useEngineImages } from "@/lib/queries/use-engine-images";
 import { useEngines } from "@/lib/queries/use-engines";
@@ -46,6 +48,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
   const [options, setOptions] = useState<RestoreOptionsValue>({ containerName: defaultContainerName(archive.container.name), checkCommand: "", network: "none", buildArgs: {} });
 
   const startRestore = useStartRestore(archive.id);
+  const canRestore = useCan("operator");
   const started = startRestore.data;
   const startedRestore = useRestore(started?.restoreId ?? null);
   const restoreRunning = Boolean(started) && !(startedRestore.data && restoreEnded(startedRestore.data.state));
@@ -157,9 +160,11 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
       {plan.error ? (
         <Banner tone="red" testId="restore-plan-error">
           Cannot plan the restore: {plan.error.message}{" "}
-          <button type="button" className="font-medium underline" onClick={() => void plan.refetch()}>
-            Try again
-          </button>
+          {plan.error instanceof ApiError && plan.error.status === 403 ? null : (
+            <button type="button" className="font-medium underline" onClick={() => void plan.refetch()}>
+              Try again
+            </button>
+          )}
         </Banner>
       ) : null}
       {!planData ? (
@@ -186,9 +191,15 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
           <Section title="Restore as" testId="restore-options">
             <RestoreOptions value={options} onChange={setOptions} buildArgNames={planData.buildArgs} />
             <div className="mt-4 flex items-center gap-3">
-              <Button onClick={start} disabled={Boolean(nameProblem) || startRestore.isPending || restoreRunning || plan.isFetching}>
-                {startRestore.isPending ? "Starting…" : "Restore"}
-              </Button>
+              {canRestore ? (
+                <Button onClick={start} disabled={Boolean(nameProblem) || startRestore.isPending || restoreRunning || plan.isFetching}>
+                  {startRestore.isPending ? "Starting…" : "Restore"}
+                </Button>
+              ) : (
+                <span className="text-xs font-medium text-slate-700" data-testid="restore-read-only">
+                  {needsRole("operator", "Restoring")}
+                </span>
+              )}
               <span className="text-xs text-slate-500">
                 Builds {draft ? "your edited Dockerfile" : "the generated Dockerfile"} on {engineChoices.find((engine) => engine.id === engineId)?.name ?? engineId}, starts{" "}
                 <code className="font-mono">{options.containerName || "…"}</code> and verifies every file against the archive. The original container is not touched.

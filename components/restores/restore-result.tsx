@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
+import { useCan } from "@/components/session/use-session";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
@@ -26,6 +27,7 @@ function formatDuration(fromIso: string, toIso: string): string {
 export function RestoreResult({ restoreId, initial }: { restoreId: string; initial?: RestoreView }) {
   const query = useRestore(restoreId, initial);
   const [logShown, setLogShown] = useState<boolean | null>(null);
+  const canRestore = useCan("operator");
   const restore = query.data;
   if (query.error && !restore)
     return (
@@ -57,9 +59,11 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
         }
         description={`Container ${restore.containerName} on ${restore.baseImage} (${restore.engineName}), started ${formatDate(restore.createdAt)} by ${restore.createdBy}.`}
         actions={
-          <Link href={`/archives/${restore.archiveId}/restore`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
-            Restore again…
-          </Link>
+          canRestore ? (
+            <Link href={`/archives/${restore.archiveId}/restore`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+              Restore again…
+            </Link>
+          ) : null
         }
       />
       <div className="space-y-4">

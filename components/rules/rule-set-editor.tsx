@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useState } from "react";
+import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
@@ -25,12 +26,14 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
   const saveRuleSet = useSaveRuleSet();
   const createRuleSet = useCreateRuleSet();
   const deleteRuleSet = useDeleteRuleSet();
-  const readOnly = ruleSet.builtIn;
+  const canEdit = useCan("admin");
+  const canPreview = useCan("operator");
+  const readOnly = ruleSet.builtIn || !canEdit;
   const invalid = rules.map((rule) => validatePattern(rule.pattern));
   const hasErrors = invalid.some(Boolean);
   // The preview follows the draft, a beat behind typing.
   const draft = useDeferredValue(hasErrors ? null : rules);
-  const [engineId, containerRef] = target ? target.split("/") : [];
+  const [engineId, containerRef] = target && canPreview ? target.split("/") : [];
   const preview = useRulePreview(ruleSet.id, engineId && containerRef ? { engineId, containerRef } : null, draft ?? ruleSet.rules);
   const dirty = name !== ruleSet.name || JSON.stringify(rules) !== JSON.stringify(ruleSet.rules);
 
@@ -46,15 +49,22 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
 
   return (
     <div className="space-y-4">
-      {readOnly ? (
+      {ruleSet.builtIn ? (
         <Banner tone="blue">
           This is the built-in set: it cannot be edited.{" "}
-          <button
-            className="font-medium underline"
-            onClick={() => createRuleSet.mutate({ name: `${ruleSet.name} copy ${new Date().toISOString().slice(0, 16)}`, copyFrom: ruleSet.id }, { onSuccess: (created) => router.push(`/rules/${created.id}`) })}
-          >
-            Copy it to make your own
-          </button>
+          {canEdit ? (
+            <button
+              className="font-medium underline"
+              onClick={() => createRuleSet.mutate({ name: `${ruleSet.name} copy ${new Date().toISOString().slice(0, 16)}`, copyFrom: ruleSet.id }, { onSuccess: (created) => router.push(`/rules/${created.id}`) })}
+            >
+              Copy it to make your own
+            </button>
+          ) : null}
+        </Banner>
+      ) : null}
+      {!canEdit ? (
+        <Banner tone="blue" testId="rule-set-read-only">
+          {needsRole("admin", "Editing rule sets")} {canPreview ? "You can still preview the rules on a container." : ""}
         </Banner>
       ) : null}
       <div className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
@@ -64,7 +74,14 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
         </label>
         <label>
           <span className="mb-1 block text-slate-600">Preview on container</span>
-          <select aria-label="Preview on container" className="w-72 rounded-md border border-slate-300 bg-white px-2 py-1.5" value={target} onChange={(event) => setTarget(event.target.value)}>
+          <select
+            aria-label="Preview on container"
+            className="w-72 rounded-md border border-slate-300 bg-white px-2 py-1.5 disabled:bg-slate-50"
+            value={target}
+            disabled={!canPreview}
+            title={canPreview ? undefined : needsRole("operator", "Previewing rules on a container")}
+            onChange={(event) => setTarget(event.target.value)}
+          >
             <option value="">choose a container…</option>
             {(containers.data ?? []).map((container) => (
               <option key={`${container.engineId}/${container.id}`} value={`${container.engineId}/${container.id.slice(0, 12)}`}>

@@ -1,6 +1,7 @@
 // Shared by `npm test` and `npm run bench`: dependencies, engines, base images, Chromium, a fresh
 // database and a production build. Plain Node: it runs before node_modules exists.
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import {
   BUSYBOX_TAG,
@@ -49,6 +50,9 @@ export async function prepare({ artifacts }) {
     DOCKER_HOST: `unix://${primary.socketPath}`,
     KURA_TEST_ENGINE2_SOCKET: secondary.socketPath,
     KURA_BUILD_NETWORK: process.env.KURA_BUILD_NETWORK ?? "host",
+    // The dashboards the tests start create this admin at start; a fresh password each run.
+    KURA_ADMIN_NAME: "admin",
+    KURA_ADMIN_PASSWORD: process.env.KURA_ADMIN_PASSWORD ?? `test-${randomBytes(18).toString("base64url")}`,
   };
   Object.assign(process.env, env);
   run(["npx", "prisma", "generate"], { quiet: true });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 import { secondServer } from "../fixtures/second-server";
 
@@ -24,7 +24,7 @@ test.afterAll(() => {
 test("a dashboard killed with -9 mid-archive leaves no complete archive, and the next start cleans up", async () => {
   test.setTimeout(240_000);
   await server.start();
-  const started = await fetch(`${BASE}/api/engines/local/containers/${name}/archives`, { method: "POST", body: JSON.stringify({ name: "crash test" }) });
+  const started = await server.fetch(`/api/engines/local/containers/${name}/archives`, { method: "POST", body: JSON.stringify({ name: "crash test" }) });
   expect(started.status).toBe(202);
   const { jobId, archiveId } = (await started.json()) as { jobId: string; archiveId: string };
 
@@ -32,7 +32,7 @@ test("a dashboard killed with -9 mid-archive leaves no complete archive, and the
   await expect
     .poll(
       async () => {
-        const job = (await (await fetch(`${BASE}/api/jobs/${jobId}`)).json()) as { state: string; progress: { done: number } };
+        const job = (await (await server.fetch(`/api/jobs/${jobId}`)).json()) as { state: string; progress: { done: number } };
         expect(job.state).toBe("running");
         return job.progress.done;
       },
@@ -45,13 +45,13 @@ test("a dashboard killed with -9 mid-archive leaves no complete archive, and the
   expect(tmpFiles().length).toBeGreaterThan(0); // the half-written blob is still on disk
 
   await server.start();
-  const archive = (await (await fetch(`${BASE}/api/archives/${archiveId}`)).json()) as { state: string; error: string; manifest: unknown };
+  const archive = (await (await server.fetch(`/api/archives/${archiveId}`)).json()) as { state: string; error: string; manifest: unknown };
   expect(archive.state).toBe("failed");
   expect(archive.error).toContain("Interrupted");
   expect(archive.manifest).toBeNull();
-  const job = (await (await fetch(`${BASE}/api/jobs/${jobId}`)).json()) as { state: string; error: string };
+  const job = (await (await server.fetch(`/api/jobs/${jobId}`)).json()) as { state: string; error: string };
   expect(job.state).toBe("failed");
   expect(tmpFiles()).toEqual([]);
-  const list = (await (await fetch(`${BASE}/api/archives`)).json()) as { state: string }[];
+  const list = (await (await server.fetch(`/api/archives`)).json()) as { state: string }[];
   expect(list.filter((item) => item.state === "complete")).toEqual([]);
 });

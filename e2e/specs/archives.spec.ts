@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 
 // Archive from the curation view: progress bar, then the archive in the list and on its page.

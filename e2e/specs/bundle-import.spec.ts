@@ -1,5 +1,5 @@
 import { gzipSync } from "node:zlib";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import tar from "tar-stream";
 import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 import { secondServer } from "../fixtures/second-server";
@@ -11,9 +11,9 @@ const fresh = secondServer(3108);
 const name = uniqueName("kura-e2e-bundle");
 let bundle: Buffer;
 
-async function waitJob(base: string, jobId: string) {
+async function waitJob(get: (pathname: string) => Promise<{ json(): Promise<unknown> }>, jobId: string) {
   for (let i = 0; i < 600; i++) {
-    const job = (await (await fetch(`${base}/api/jobs/${jobId}`)).json()) as { state: string; result: unknown; error: string | null };
+    const job = (await (await get(`/api/jobs/${jobId}`)).json()) as { state: string; result: unknown; error: string | null };
     if (job.state !== "running" && job.state !== "queued") return job;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -42,8 +42,7 @@ test.beforeAll(async ({ request }) => {
   const started = await request.post(`/api/engines/local/containers/${name}/archives`, { data: { name: "bundle e2e" } });
   expect(started.status()).toBe(202);
   const { jobId, archiveId } = (await started.json()) as { jobId: string; archiveId: string };
-  const baseURL = test.info().project.use.baseURL!;
-  expect((await waitJob(baseURL, jobId)).state).toBe("succeeded");
+  expect((await waitJob((pathname) => request.get(pathname), jobId)).state).toBe("succeeded");
   const exported = await request.get(`/api/archives/${archiveId}/bundle`);
   expect(exported.status()).toBe(200);
   expect(exported.headers()["content-type"]).toBe("application/gzip");
@@ -66,32 +65,34 @@ test("hostile bundles are refused with a clear message and nothing is written", 
     ["not a bundle", Buffer.from("just some text, not gzip"), /not a Kura bundle/i],
   ];
   for (const [label, body, message] of cases) {
-    const response = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": "application/gzip" } });
+    const response = await fresh.fetch(`/api/archives/import`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": "application/gzip" } });
     expect(response.status, label).toBe(422);
     const error = ((await response.json()) as { error: { message: string } }).error;
     expect(error.message, label).toMatch(message);
     expect(error.message, label).not.toMatch(/\n\s+at /); // no stack
   }
   expect(fresh.storeFiles()).toEqual(before);
-  const archives = (await (await fetch(`${fresh.base}/api/archives`)).json()) as unknown[];
+  const archives = (await (await fresh.fetch(`/api/archives`)).json()) as unknown[];
   expect(archives).toEqual([]);
 });
 
 test("an exported bundle imports into a fresh Kura, complete, and verifies", async ({ page }) => {
-  const response = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: new Uint8Array(bundle), headers: { "content-type": "application/gzip" } });
+  const response = await fresh.fetch(`/api/archives/import`, { method: "POST", body: new Uint8Array(bundle), headers: { "content-type": "application/gzip" } });
   expect(response.status).toBe(201);
   const archive = (await response.json()) as { id: string; state: string; name: string; files: number };
   expect(archive).toMatchObject({ state: "complete", name: "bundle e2e" });
   expect(archive.files).toBeGreaterThan(0);
-  const verify = (await (await fetch(`${fresh.base}/api/archives/${archive.id}/verify`, { method: "POST" })).json()) as { jobId: string };
-  const job = await waitJob(fresh.base, verify.jobId);
+  const verify = (await (await fresh.fetch(`/api/archives/${archive.id}/verify`, { method: "POST" })).json()) as { jobId: string };
+  const job = await waitJob((pathname) => fresh.fetch(pathname), verify.jobId);
   expect(job.state).toBe("succeeded");
   expect(job.result).toMatchObject({ corrupt: [] });
 
   // The fresh Kura shows it like any other archive, with the file and its owner.
+  const signedIn = await page.request.post(`${fresh.base}/api/auth/sign-in`, { data: { name: process.env.KURA_ADMIN_NAME ?? "admin", password: process.env.KURA_ADMIN_PASSWORD } });
+  expect(signedIn.status()).toBe(200);
   await page.goto(`${fresh.base}/archives/${archive.id}`);
   await expect(page.getByTestId("archive-verified")).toContainText("ok");
   await expect(page.locator('[data-testid=archive-file][data-path="/srv/app/ledger.txt"]')).toContainText("dora");
-  const again = await fetch(`${fresh.base}/api/archives/import`, { method: "POST", body: new Uint8Array(bundle) });
+  const again = await fresh.fetch(`/api/archives/import`, { method: "POST", body: new Uint8Array(bundle) });
   expect(again.status).toBe(409);
 });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { BOOKWORM, BUSYBOX, docker, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 
 // Browsing: the containers page and a container's page against real containers.

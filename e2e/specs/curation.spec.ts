@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 
 // Curation: untick a folder and keep it across a reload; edit a rule and see preview and tree follow.

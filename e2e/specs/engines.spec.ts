@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures/test";
 import { startPrivateEngine } from "../harness/engine.mjs";
 import { BUSYBOX, docker, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "../fixtures/test";
 import { BOOKWORM, TRIXIE, docker, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 
 // Restore: plan a bookworm archive onto trixie, edit the Dockerfile, build it, verify every file

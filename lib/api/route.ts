@@ -1,19 +1,47 @@
 import type { NextRequest, NextResponse } from "next/server";
 import type { z } from "zod";
+import { authenticate, type Caller } from "@/lib/auth/authenticate";
+import { isSafeMethod, isSameOrigin } from "@/lib/auth/check-origin";
+import { allows, type Access } from "@/lib/auth/roles";
 import { AppError } from "./app-error";
 import { errorToResponse } from "./errors";
 
-// Every API route goes through `route()`: input parsing, errors, and (later) who may call it.
+// Every API route goes through `route()`: who is calling and whether their role allows it, the
+// cross-site check, input parsing, and errors. A route states the access it needs; without one,
+// reading (GET) needs a viewer and anything else an operator.
 
 type Context<P> = { params: Promise<P> };
 
-export type RouteInput<P> = { request: NextRequest; params: P };
+export type RouteInput<P> = {
+  request: NextRequest;
+  params: P;
+  /** null only on public routes called without a session or token */
+  caller: Caller | null;
+  /** the name recorded in audit events */
+  actor: string;
+};
 
-export function route<P = Record<string, string>>(handler: (input: RouteInput<P>) => Promise<Response | NextResponse>) {
+export type RouteOptions = { access?: Access };
+
+export function accessFor(method: string, options: RouteOptions = {}): Access {
+  return options.access ?? (isSafeMethod(method) ? "viewer" : "operator");
+}
+
+export function route<P = Record<string, string>>(handler: (input: RouteInput<P>) => Promise<Response | NextResponse>, options: RouteOptions = {}) {
   return async (request: NextRequest, context: Context<P>): Promise<Response> => {
     try {
+      const access = accessFor(request.method, options);
+      const caller = await authenticate(request);
+      if (access !== "public") {
+        if (!caller) throw new AppError(401, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer kura_…).");
+        if (!allows(caller.user.role, access))
+          throw new AppError(403, "forbidden", `This needs the ${access} role; ${caller.user.name} is ${caller.user.role === "admin" ? "an" : "a"} ${caller.user.role}.`);
+      }
+      // A browser's cookie rides along on requests other sites make; state changes must come from Kura's own pages.
+      if (caller?.via === "session" && !isSafeMethod(request.method) && !isSameOrigin(request.headers))
+        throw new AppError(403, "cross_site_request", "This request did not come from Kura's own pages (its Origin header is missing or foreign), so it was refused.");
       const params = (await context.params) ?? ({} as P);
-      return await handler({ request, params });
+      return await handler({ request, params, caller, actor: caller?.user.name ?? "anonymous" });
     } catch (error) {
       return errorToResponse(error);
     }

@@ -117,3 +117,30 @@ export const startRestoreBody = z.object({
 export const restoreParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "A restore id is letters and digits.") });
 
 export const bundleQuery = z.object({ base: imageRef.optional() });
+
+// Sign-in, users, tokens, audit
+
+const userName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/, "A user name is 1-63 letters, digits, '_', '.', '@' or '-'.");
+const password = z.string().min(1, "Give the password.").max(1024);
+
+export const signInBody = z.object({ name: userName, password });
+export const setupBody = z.object({ token: z.string().min(1).max(200), name: userName, password: z.string().min(10, "A password needs at least 10 characters.").max(1024) });
+export const createUserBody = z.object({ name: userName, password: z.string().min(10, "A password needs at least 10 characters.").max(1024), role: z.enum(["viewer", "operator", "admin"]) });
+export const updateUserBody = z.object({
+  role: z.enum(["viewer", "operator", "admin"]).optional(),
+  password: z.string().min(10, "A password needs at least 10 characters.").max(1024).optional(),
+  disabled: z.boolean().optional(),
+});
+export const userParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "A user id is letters and digits.") });
+export const createTokenBody = z.object({ name: z.string().trim().min(1, "Name the token (what script uses it).").max(100) });
+export const tokenParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "A token id is letters and digits.") });
+export const auditQuery = z.object({
+  actor: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  /** text the target or detail contains, e.g. a container or archive name */
+  service: z.string().max(200).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  format: z.enum(["json", "csv"]).default("json"),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { link, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
@@ -110,6 +110,7 @@ export function createBlobStore(root: string): BlobStore {
     };
     source.once("error", onSourceError);
     active.add(name);
+    let out: WriteStream | null = null;
     try {
       await ensureDirs();
       const hashing = async function* (chunks: AsyncIterable<Buffer | Uint8Array | string>) {
@@ -122,7 +123,7 @@ export function createBlobStore(root: string): BlobStore {
         }
       };
       // flush: fsync before close; pipeline settles only after the close, so the bytes are on disk before the rename.
-      const out = createWriteStream(tmpPath, { flags: "wx", mode: FILE_MODE, flush: true });
+      out = createWriteStream(tmpPath, { flags: "wx", mode: FILE_MODE, flush: true });
       out.once("error", () => {
         failedFirst ??= "store";
       });
@@ -138,6 +139,9 @@ export function createBlobStore(root: string): BlobStore {
       return { sha256, size, storedBytes, isNew };
     } catch (err) {
       source.destroy(); // put owns the source; after an early failure (before pipeline) it would keep its file open
+      // A write stream destroyed while still opening creates its file afterwards: wait for it to close, then remove.
+      const writing = out;
+      if (writing && !writing.closed) await new Promise<void>((resolve) => writing.once("close", () => resolve()));
       await rm(tmpPath, { force: true }).catch(() => undefined);
       if (failedFirst !== "source" && isNoSpace(err)) throw diskFull();
       throw err;

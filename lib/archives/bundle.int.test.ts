@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOOKWORM, docker, dockerHost, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { createBlobStore } from "@/lib/archive/blob-store";
 import { readBundle } from "@/lib/archive/read-bundle";
+import { readManifest } from "@/lib/archives/archive-registry";
 import { db } from "@/lib/db";
 import { startArchive } from "@/lib/jobs/archive-container";
 import { waitForJob } from "@/lib/jobs/job-runner";
@@ -40,7 +41,7 @@ const inRebuilt = (argv: string[]) => exec(rebuilt, argv);
 
 describe("bundle export and import", () => {
   beforeAll(async () => {
-    runContainer({ name: source, image: BOOKWORM });
+    runContainer({ name: source, image: BOOKWORM, env: ["DB_PASSWORD=s3cret-value", "APP_MODE=prod"] });
     exec(source, ["bash", "-c", SETUP]);
     const started = await startArchive({ engineId: "local", containerRef: source, name: "bundle it", actor: "tester" });
     archiveId = started.archiveId;
@@ -83,6 +84,19 @@ describe("bundle export and import", () => {
     expect(inRebuilt(["id", "-u", "carol"])).toBe("1600");
     expect(inRebuilt(["id", "-u", "root"])).toBe("0");
   }, 300_000);
+
+  it("leaves secret env values out unless asked to keep them; the bundle asks for them as build arguments", async () => {
+    const manifest = await readManifest(archiveId);
+    expect(manifest?.config.env).toEqual(expect.arrayContaining([{ name: "DB_PASSWORD", value: null, redacted: true }, { name: "APP_MODE", value: "prod", redacted: false }]));
+    const readme = execFileSync("tar", ["-xzOf", bundleFile, "README.md"], { encoding: "utf8" });
+    expect(readme).toContain("--build-arg DB_PASSWORD=");
+    expect(execFileSync("tar", ["-xzOf", bundleFile, "kura/manifest.json"], { encoding: "utf8" })).not.toContain("s3cret-value");
+
+    const kept = await startArchive({ engineId: "local", containerRef: source, name: "bundle it kept", keepSecrets: true, actor: "tester" });
+    expect((await waitForJob(kept.jobId, 300_000)).error).toBeNull();
+    expect((await readManifest(kept.archiveId))?.config.env).toContainEqual({ name: "DB_PASSWORD", value: "s3cret-value", redacted: false });
+    await deleteArchive(kept.archiveId, "tester");
+  }, 320_000);
 
   it("imports into a fresh store, where every blob verifies", async () => {
     const fresh = createBlobStore(path.join(work, "fresh-store"));

@@ -7,6 +7,7 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "ECONNRESET", "EHOS
 /** Is this failure the engine being gone (as opposed to the engine saying no)? */
 export function isUnreachable(error: unknown): boolean {
   const failure = error as EngineFailure;
+  if (failure && typeof failure === "object" && failure.message === "aborted" && !failure.code) return true; // a response cut off mid-stream
   return Boolean(failure && typeof failure === "object" && failure.code && UNREACHABLE_CODES.has(failure.code));
 }
 
@@ -16,6 +17,7 @@ export function engineMessage(error: unknown): string {
   if (failure?.code === "ENOENT") return "no Docker socket at that path";
   if (failure?.code === "ECONNREFUSED") return "connection refused (is the engine running?)";
   if (failure?.code === "EACCES") return "permission denied on the Docker socket";
+  if (failure?.code === "ECONNRESET" || failure?.code === "EPIPE" || failure?.message === "aborted") return "the connection to the engine was cut (did it stop?)";
   const text = failure?.json?.message ?? failure?.reason ?? failure?.message ?? String(error);
   return text.replace(/^\(HTTP code \d+\)\s*/, "").trim();
 }

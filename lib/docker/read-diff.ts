@@ -9,7 +9,9 @@ const KINDS = ["modified", "added", "deleted"] as const;
 /** The engine's list of paths changed in the container's writable layer (`docker diff`). */
 export async function readDiff(engine: EngineConnection, containerId: string): Promise<DiffEntry[]> {
   try {
-    const changes = ((await dockerFor(engine).getContainer(containerId).changes()) ?? []) as { Path: string; Kind: number }[];
+    // An unchanged container: the engine answers `null`, which may reach us as null or as an empty body, not a list.
+    const answer: unknown = await dockerFor(engine).getContainer(containerId).changes();
+    const changes = (Array.isArray(answer) ? answer : []) as { Path: string; Kind: number }[];
     return changes.map((change) => ({ path: change.Path, kind: KINDS[change.Kind] ?? "modified" }));
   } catch (error) {
     throw toAppError(error, { containerRef: containerId });

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import tar from "tar-stream";
 import { dockerFor } from "./client";
+import { AppError } from "@/lib/api/app-error";
 import { toAppError } from "./docker-error";
 import type { EngineConnection } from "./types";
 import type { ArchiveHeader } from "./walk-archive";
@@ -28,10 +29,27 @@ export async function streamArchive(
   const parent = path.posix.dirname(root);
   return new Promise<boolean>((resolve, reject) => {
     const extract = tar.extract();
+    let settled = false;
+    // The entry being handled: when it fails (say the store's disk is full) it destroys its content
+    // stream, which makes the extractor fail too, with a rawer error. The handler's error wins.
+    let current: Promise<void> | null = null;
     const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
       stream.destroy();
       extract.destroy();
       reject(error);
+    };
+    // Set when the engine's stream itself fails (say the engine stopped): that is the real cause.
+    let streamError: unknown = null;
+    const onEntryFailed = (entryError: unknown) => fail(entryError instanceof AppError ? entryError : (streamError ?? entryError));
+    const failAfterEntry = (error: unknown) => {
+      if (!current) return fail(error);
+      // Stop reading (that ends the entry's content stream, so its handler settles and onEntryFailed
+      // decides: the handler's own error when it is one of ours, e.g. the store's disk being full).
+      stream.destroy();
+      extract.destroy();
+      setTimeout(() => fail(error), 5000).unref();
     };
     const onAbort = () => fail(signal?.reason ?? new Error("aborted"));
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -49,14 +67,28 @@ export async function streamArchive(
         mtime: (header.mtime ?? new Date(0)).toISOString(),
         linkTarget: header.linkname ?? null,
       };
-      onEntry(entry, content as unknown as Readable).then(() => next(), fail);
+      current = onEntry(entry, content as unknown as Readable);
+      current.then(
+        () => {
+          current = null;
+          next();
+        },
+        onEntryFailed,
+      );
     });
     extract.on("finish", () => {
       signal?.removeEventListener("abort", onAbort);
       resolve(true);
     });
-    extract.on("error", fail);
-    stream.on("error", fail);
+    extract.on("error", (error) => {
+      // A tar cut short: the engine closed the stream midway (it stopped, or the container went away).
+      streamError ??= new AppError(502, "engine_stream_cut", `Kura cannot reach the engine: its archive stream ended early (${error.message}). Is the engine still running?`);
+      failAfterEntry(streamError);
+    });
+    stream.on("error", (error) => {
+      streamError = toAppError(error, { containerRef: containerId });
+      failAfterEntry(streamError);
+    });
     stream.pipe(extract);
   });
 }

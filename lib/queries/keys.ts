@@ -1,4 +1,5 @@
 import type { ContainerFilter } from "@/lib/containers/list-all-containers";
+import type { AuditQuery } from "./audit-query";
 
 // Every react-query key in one place, so mutations invalidate exactly what they change.
 export const queryKeys = {
@@ -20,4 +21,9 @@ export const queryKeys = {
   archiveRestores: (archiveId: string) => ["archives", archiveId, "restores"] as const,
   engineImages: (engineId: string) => ["engines", engineId, "images"] as const,
   migrationRules: () => ["migration-rules"] as const,
+  overview: () => ["overview"] as const,
+  audit: (query: AuditQuery) => ["audit", query] as const,
+  allAudit: () => ["audit"] as const,
+  users: () => ["users"] as const,
+  tokens: () => ["tokens"] as const,
 };

@@ -1,10 +1,12 @@
 import { ArchivesTable } from "@/components/archives/archives-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { listArchives } from "@/lib/archives/archive-registry";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function ArchivesPage() {
+  await requireUser();
   return (
     <>
       <PageHeader

@@ -2,10 +2,12 @@ import { ContainersTable } from "@/components/containers/containers-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAllContainers } from "@/lib/containers/list-all-containers";
 import { listEngineViews } from "@/lib/engines/engine-registry";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function ContainersPage() {
+  await requireUser();
   const [listing, engines] = await Promise.all([listAllContainers({}), listEngineViews()]);
   return (
     <>

@@ -1,10 +1,12 @@
 import { EnginesPanel } from "@/components/engines/engines-panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { listEngineViews } from "@/lib/engines/engine-registry";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function EnginesPage() {
+  await requireUser();
   return (
     <>
       <PageHeader

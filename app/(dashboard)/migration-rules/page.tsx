@@ -1,10 +1,12 @@
 import { MigrationRulesEditor } from "@/components/migration-rules/migration-rules-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { listMigrationRules } from "@/lib/restores/migration-rule-store";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function MigrationRulesPage() {
+  await requireUser();
   return (
     <>
       <PageHeader

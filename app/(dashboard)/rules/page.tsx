@@ -1,10 +1,12 @@
 import { RuleSetsList } from "@/components/rules/rule-sets-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { listRuleSets } from "@/lib/rule-sets/rule-set-store";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function RuleSetsPage() {
+  await requireUser();
   return (
     <>
       <PageHeader

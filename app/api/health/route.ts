@@ -1,4 +1,4 @@
-// GET /api/health: is the database answering, and which engines are reachable (no sign-in)
+// GET /api/health: is the database answering, and which engines are reachable (open; engine details only after sign-in)
 import { NextResponse } from "next/server";
 import { route } from "@/lib/api/route";
 import { db } from "@/lib/db";
@@ -6,15 +6,17 @@ import { listEngineViews } from "@/lib/engines/engine-registry";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => {
+export const GET = route(async ({ caller }) => {
   let database: { ok: boolean; error?: string } = { ok: true };
   try {
     await db.$queryRawUnsafe("SELECT 1");
   } catch (error) {
     database = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+  // Open to anyone (for monitoring); who runs which engine is only for people who signed in.
+  if (!caller) return NextResponse.json({ ok: database.ok, database: { ok: database.ok } }, { status: database.ok ? 200 : 503 });
   const engines = database.ok
     ? (await listEngineViews()).map(({ id, name, endpoint, reachable, version, error }) => ({ id, name, endpoint, reachable, version, ...(error ? { error } : {}) }))
     : [];
   return NextResponse.json({ ok: database.ok, database, engines }, { status: database.ok ? 200 : 503 });
-});
+}, { access: "public" });

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(async () => NextResponse.json(await listMigrationRules()));
 
-export const POST = route(async ({ request }) => {
+export const POST = route(async ({ request, actor }) => {
   const body = await readJson(request, migrationRuleBody);
-  return NextResponse.json(await createMigrationRule(body, "anonymous"), { status: 201 });
-});
+  return NextResponse.json(await createMigrationRule(body, actor), { status: 201 });
+}, { access: "admin" });

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(async () => NextResponse.json(await listRuleSets()));
 
-export const POST = route(async ({ request }) => {
+export const POST = route(async ({ request, actor }) => {
   const body = await readJson(request, createRuleSetBody);
-  return NextResponse.json(await createRuleSet(body, "anonymous"), { status: 201 });
-});
+  return NextResponse.json(await createRuleSet(body, actor), { status: 201 });
+}, { access: "admin" });

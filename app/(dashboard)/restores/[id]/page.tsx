@@ -5,10 +5,12 @@ import { AppError } from "@/lib/api/app-error";
 import { restoreParams } from "@/lib/api/schemas";
 import type { RestoreView } from "@/lib/restores/types";
 import { getRestore } from "@/lib/restores/restore-registry";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function RestorePage({ params }: { params: Promise<{ id: string }> }) {
+  await requireUser();
   const parsed = restoreParams.safeParse(await params);
   let restore: RestoreView | undefined;
   let failure = parsed.success ? null : "That is not a valid restore id.";

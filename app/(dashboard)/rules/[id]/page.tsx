@@ -5,10 +5,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { AppError } from "@/lib/api/app-error";
 import { ruleSetIdParam } from "@/lib/api/schemas";
 import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function RuleSetPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireUser();
   const parsed = ruleSetIdParam.safeParse(await params);
   let ruleSet;
   let failure = parsed.success ? null : "That is not a valid rule set id.";

@@ -13,7 +13,7 @@ export const GET = route<{ id: string }>(async ({ params }) => {
   return NextResponse.json({ ...summary, manifest });
 });
 
-export const DELETE = route<{ id: string }>(async ({ params }) => {
+export const DELETE = route<{ id: string }>(async ({ params, actor }) => {
   const { id } = archiveParams.parse(params);
-  return NextResponse.json(await deleteArchive(id, "anonymous"));
-});
+  return NextResponse.json(await deleteArchive(id, actor));
+}, { access: "admin" });

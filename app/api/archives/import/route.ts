@@ -7,9 +7,9 @@ import { importBundle } from "@/lib/archives/import-bundle";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async ({ request }) => {
+export const POST = route(async ({ request, actor }) => {
   if (!request.body) throw new AppError(400, "empty_body", "Send the bundle (.tar.gz) as the request body, e.g. curl --data-binary @bundle.tar.gz.");
   const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>);
-  const archive = await importBundle(source, { actor: "anonymous", signal: request.signal });
+  const archive = await importBundle(source, { actor: actor, signal: request.signal });
   return NextResponse.json(archive, { status: 201 });
 });

@@ -11,8 +11,8 @@ export const GET = route<{ engineId: string }>(async ({ params }) => {
   return NextResponse.json(await withStatus(await getEngine(engineId)));
 });
 
-export const DELETE = route<{ engineId: string }>(async ({ params }) => {
+export const DELETE = route<{ engineId: string }>(async ({ params, actor }) => {
   const { engineId } = engineParams.parse(params);
-  await deleteEngine(engineId, "anonymous");
+  await deleteEngine(engineId, actor);
   return new NextResponse(null, { status: 204 });
-});
+}, { access: "admin" });

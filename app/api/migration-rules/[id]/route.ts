@@ -6,14 +6,14 @@ import { deleteMigrationRule, updateMigrationRule } from "@/lib/restores/migrati
 
 export const dynamic = "force-dynamic";
 
-export const PUT = route<{ id: string }>(async ({ request, params }) => {
+export const PUT = route<{ id: string }>(async ({ request, params, actor }) => {
   const { id } = migrationRuleParams.parse(params);
   const body = await readJson(request, migrationRuleBody);
-  return NextResponse.json(await updateMigrationRule(id, body, "anonymous"));
-});
+  return NextResponse.json(await updateMigrationRule(id, body, actor));
+}, { access: "admin" });
 
-export const DELETE = route<{ id: string }>(async ({ params }) => {
+export const DELETE = route<{ id: string }>(async ({ params, actor }) => {
   const { id } = migrationRuleParams.parse(params);
-  await deleteMigrationRule(id, "anonymous");
+  await deleteMigrationRule(id, actor);
   return new NextResponse(null, { status: 204 });
-});
+}, { access: "admin" });

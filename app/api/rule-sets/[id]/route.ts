@@ -8,13 +8,13 @@ export const dynamic = "force-dynamic";
 
 export const GET = route<{ id: string }>(async ({ params }) => NextResponse.json(await getRuleSet(ruleSetIdParam.parse(params).id)));
 
-export const PUT = route<{ id: string }>(async ({ request, params }) => {
+export const PUT = route<{ id: string }>(async ({ request, params, actor }) => {
   const { id } = ruleSetIdParam.parse(params);
   const body = await readJson(request, updateRuleSetBody);
-  return NextResponse.json(await updateRuleSet(id, body, "anonymous"));
-});
+  return NextResponse.json(await updateRuleSet(id, body, actor));
+}, { access: "admin" });
 
-export const DELETE = route<{ id: string }>(async ({ params }) => {
-  await deleteRuleSet(ruleSetIdParam.parse(params).id, "anonymous");
+export const DELETE = route<{ id: string }>(async ({ params, actor }) => {
+  await deleteRuleSet(ruleSetIdParam.parse(params).id, actor);
   return new NextResponse(null, { status: 204 });
-});
+}, { access: "admin" });

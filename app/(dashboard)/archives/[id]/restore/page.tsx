@@ -5,10 +5,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { AppError } from "@/lib/api/app-error";
 import { archiveParams } from "@/lib/api/schemas";
 import { getArchiveSummary, type ArchiveSummary } from "@/lib/archives/archive-registry";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function RestoreArchivePage({ params }: { params: Promise<{ id: string }> }) {
+  await requireUser();
   const parsed = archiveParams.safeParse(await params);
   let archive: ArchiveSummary | undefined;
   let failure = parsed.success ? null : "That is not a valid archive id.";

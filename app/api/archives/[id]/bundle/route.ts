@@ -6,10 +6,10 @@ import { exportBundle } from "@/lib/archives/export-bundle";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>(async ({ request, params }) => {
+export const GET = route<{ id: string }>(async ({ request, params, actor }) => {
   const { id } = archiveParams.parse(params);
   const { base } = readQuery(request, bundleQuery);
-  const { stream, fileName } = await exportBundle(id, { base, actor: "anonymous" });
+  const { stream, fileName } = await exportBundle(id, { base, actor: actor });
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
     headers: { "content-type": "application/gzip", "content-disposition": `attachment; filename="${fileName}"`, "cache-control": "no-store" },
   });

@@ -10,4 +10,4 @@ export const POST = route<{ id: string }>(async ({ request, params }) => {
   const { id } = archiveParams.parse(params);
   const body = await readJson(request, restorePlanBody);
   return NextResponse.json((await makeRestorePlan(id, body)).view);
-});
+}, { access: "viewer" });

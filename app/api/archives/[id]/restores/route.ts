@@ -14,8 +14,8 @@ export const GET = route<{ id: string }>(async ({ params }) => {
   return NextResponse.json(await listRestores({ archiveId: id }));
 });
 
-export const POST = route<{ id: string }>(async ({ request, params }) => {
+export const POST = route<{ id: string }>(async ({ request, params, actor }) => {
   const { id } = archiveParams.parse(params);
   const body = await readJson(request, startRestoreBody);
-  return NextResponse.json(await startRestore(id, { ...body, actor: "anonymous" }), { status: 202 });
+  return NextResponse.json(await startRestore(id, { ...body, actor: actor }), { status: 202 });
 });

@@ -6,4 +6,4 @@ import { startVerify } from "@/lib/jobs/verify-archive";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async ({ params }) => NextResponse.json(await startVerify(archiveParams.parse(params).id, "anonymous"), { status: 202 }));
+export const POST = route<{ id: string }>(async ({ params, actor }) => NextResponse.json(await startVerify(archiveParams.parse(params).id, actor), { status: 202 }));

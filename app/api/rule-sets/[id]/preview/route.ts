@@ -10,4 +10,4 @@ export const POST = route<{ id: string }>(async ({ request, params }) => {
   const { id } = ruleSetIdParam.parse(params);
   const body = await readJson(request, previewBody);
   return NextResponse.json(await previewRuleSet(id, body));
-});
+}, { access: "viewer" });

@@ -6,10 +6,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { AppError } from "@/lib/api/app-error";
 import { containerParams } from "@/lib/api/schemas";
 import { getContainerDetail } from "@/lib/containers/get-container-detail";
+import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function ContainerPage({ params, searchParams }: { params: Promise<{ engineId: string; containerRef: string }>; searchParams: Promise<{ view?: string }> }) {
+  await requireUser();
   const raw = await params;
   const view = (await searchParams).view === "data" ? "data" : "overview";
   const parsed = containerParams.safeParse(raw);

@@ -6,8 +6,8 @@ import { startArchive } from "@/lib/jobs/archive-container";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ engineId: string; containerRef: string }>(async ({ request, params }) => {
+export const POST = route<{ engineId: string; containerRef: string }>(async ({ request, params, actor }) => {
   const { engineId, containerRef } = containerParams.parse(params);
   const body = await readJson(request, archiveBody);
-  return NextResponse.json(await startArchive({ engineId, containerRef, ...body, actor: "anonymous" }), { status: 202 });
+  return NextResponse.json(await startArchive({ engineId, containerRef, ...body, actor: actor }), { status: 202 });
 });

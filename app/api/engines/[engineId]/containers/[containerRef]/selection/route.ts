@@ -20,9 +20,9 @@ export const GET = route<{ engineId: string; containerRef: string }>(async ({ pa
   return NextResponse.json(await getSelection(engine.id, container.id));
 });
 
-export const PUT = route<{ engineId: string; containerRef: string }>(async ({ request, params }) => {
+export const PUT = route<{ engineId: string; containerRef: string }>(async ({ request, params, actor }) => {
   const { engine, container } = await resolveContainer(params);
   const body = await readJson(request, selectionBody);
   if (body.ruleSetId) await getRuleSet(body.ruleSetId);
-  return NextResponse.json(await saveSelection(engine.id, container.id, body, "anonymous"));
+  return NextResponse.json(await saveSelection(engine.id, container.id, body, actor));
 });

@@ -1,0 +1,31 @@
+// POST /api/auth/sign-in: name and password -> a session cookie (open route)
+import { NextResponse } from "next/server";
+import { AppError } from "@/lib/api/app-error";
+import { readJson, route } from "@/lib/api/route";
+import { signInBody } from "@/lib/api/schemas";
+import { recordEvent } from "@/lib/audit/record-event";
+import { setSessionCookie } from "@/lib/auth/session-cookie";
+import { createSession } from "@/lib/auth/session-store";
+import { clearFailures, noteFailure, retryAfter } from "@/lib/auth/sign-in-throttle";
+import { checkCredentials } from "@/lib/auth/user-store";
+import { db } from "@/lib/db";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(async ({ request }) => {
+  const { name, password } = await readJson(request, signInBody);
+  const wait = retryAfter(name);
+  if (wait > 0) throw new AppError(429, "too_many_attempts", `Too many failed sign-ins for "${name}"; try again in ${wait} s.`);
+  const user = await checkCredentials(name, password);
+  if (!user) {
+    noteFailure(name);
+    await recordEvent({ actor: name, action: "auth.sign-in", target: `user:${name}`, result: "failed", detail: { reason: "wrong name or password, or disabled" } });
+    throw new AppError(401, "sign_in_failed", "Wrong name or password.");
+  }
+  clearFailures(name);
+  const session = await createSession((await db.user.findUniqueOrThrow({ where: { name: user.name } })).id);
+  await recordEvent({ actor: user.name, action: "auth.sign-in", target: `user:${user.name}` });
+  const response = NextResponse.json({ user });
+  setSessionCookie(response, request, session.token, session.expiresAt);
+  return response;
+}, { access: "public" });

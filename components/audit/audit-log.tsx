@@ -1,0 +1,159 @@
+"use client";
+import { useEffect, useMemo, useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Banner } from "@/components/ui/banner";
+import { DataTable } from "@/components/ui/data-table";
+import { AUDIT_EXPORT_LIMIT, AUDIT_PAGE_LIMIT, auditSearch, type AuditQuery } from "@/lib/queries/audit-query";
+import { useAudit, type AuditPage } from "@/lib/queries/use-audit";
+
+const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
+const SERVICE_DELAY_MS = 300;
+
+/** Whole days in the browser's time zone, as the instants the API takes: from the first millisecond to the last. */
+function dayStart(day: string): string | undefined {
+  return day ? new Date(`${day}T00:00:00`).toISOString() : undefined;
+}
+function dayEnd(day: string): string | undefined {
+  return day ? new Date(`${day}T23:59:59.999`).toISOString() : undefined;
+}
+
+/** Action menu entries: each group ("archive.*" matches by prefix) followed by its actions. */
+function actionChoices(actions: string[]): { value: string; label: string }[] {
+  const groups = new Map<string, string[]>();
+  for (const action of actions) {
+    const group = action.split(".")[0] ?? action;
+    groups.set(group, [...(groups.get(group) ?? []), action]);
+  }
+  return [...groups].flatMap(([group, members]) =>
+    members.length > 1 ? [{ value: `${group}.`, label: `${group}.* (all)` }, ...members.map((action) => ({ value: action, label: `\u00a0\u00a0${action}` }))] : members.map((action) => ({ value: action, label: action })),
+  );
+}
+
+function compactDetail(detail: Record<string, unknown>): string {
+  return Object.keys(detail).length ? JSON.stringify(detail) : "";
+}
+
+/** The audit log with its filters; the CSV export takes the same filters. */
+export function AuditLog({ initial }: { initial: AuditPage }) {
+  const [actor, setActor] = useState("");
+  const [action, setAction] = useState("");
+  const [serviceDraft, setServiceDraft] = useState("");
+  const [service, setService] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+
+  // Typing a name asks once the typing pauses, not on every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setService(serviceDraft.trim()), SERVICE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [serviceDraft]);
+
+  const query = useMemo<AuditQuery>(() => ({ actor: actor || undefined, action: action || undefined, service: service || undefined, from: dayStart(from), to: dayEnd(to) }), [actor, action, service, from, to]);
+  const unfiltered = !actor && !action && !service && !from && !to;
+  const audit = useAudit(query, unfiltered ? initial : undefined);
+  const data = audit.data ?? initial;
+  // Keep the menus whole while a filter narrows the events; the server's facets cover the entire log.
+  const actors = data.facets.actors.includes(actor) || !actor ? data.facets.actors : [actor, ...data.facets.actors];
+  const actions = useMemo(() => actionChoices(data.facets.actions), [data.facets.actions]);
+  const exportHref = `/api/audit?${auditSearch(query, { format: "csv", limit: String(AUDIT_EXPORT_LIMIT) })}`;
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" role="search" aria-label="Filter the audit log">
+        <label>
+          <span className="mb-1 block text-slate-600">Actor</span>
+          <select aria-label="Actor" className={control} value={actor} onChange={(event) => setActor(event.target.value)}>
+            <option value="">everyone</option>
+            {actors.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="mb-1 block text-slate-600">Action</span>
+          <select aria-label="Action" className={control} value={action} onChange={(event) => setAction(event.target.value)}>
+            <option value="">every action</option>
+            {actions.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="mb-1 block text-slate-600">Service</span>
+          <input aria-label="Service" className={`${control} w-56`} placeholder="container or archive name" value={serviceDraft} onChange={(event) => setServiceDraft(event.target.value)} />
+        </label>
+        <label>
+          <span className="mb-1 block text-slate-600">From</span>
+          <input type="date" aria-label="From" className={control} value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />
+        </label>
+        <label>
+          <span className="mb-1 block text-slate-600">To</span>
+          <input type="date" aria-label="To" className={control} value={to} min={from || undefined} onChange={(event) => setTo(event.target.value)} />
+        </label>
+        {!unfiltered ? (
+          <button
+            type="button"
+            className="pb-2 text-sky-700 hover:underline"
+            onClick={() => {
+              setActor("");
+              setAction("");
+              setServiceDraft("");
+              setService("");
+              setFrom("");
+              setTo("");
+            }}
+          >
+            Clear filters
+          </button>
+        ) : null}
+        <a href={exportHref} download className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50" data-testid="audit-export">
+          Export CSV
+        </a>
+      </div>
+
+      {audit.error ? <Banner tone="red">Cannot read the audit log: {audit.error.message}</Banner> : null}
+      <p className="text-xs text-slate-500" aria-live="polite">
+        {data.events.length === AUDIT_PAGE_LIMIT ? `The newest ${AUDIT_PAGE_LIMIT} events` : `${data.events.length.toLocaleString("en")} events`}
+        {audit.isFetching ? " · updating…" : ""}. Times are UTC.
+      </p>
+      <div data-testid="audit-table">
+        <DataTable columns={[{ label: "Time" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "Result" }, { label: "Detail" }]} cellPadding="px-3 py-2">
+          {data.events.map((event) => {
+            const detail = compactDetail(event.detail);
+            return (
+              <tr key={event.id} data-testid="audit-row" data-actor={event.actor} data-action={event.action} className="align-top">
+                <td className="px-3 py-1.5 text-xs whitespace-nowrap tabular-nums" title={event.at}>
+                  {event.at.replace("T", " ").slice(0, 19)}
+                </td>
+                <td className="px-3 py-1.5 text-xs">{event.actor}</td>
+                <td className="px-3 py-1.5 font-mono text-xs whitespace-nowrap">{event.action}</td>
+                <td className="px-3 py-1.5 font-mono text-xs break-all">{event.target}</td>
+                <td className="px-3 py-1.5">
+                  <Badge tone={event.result === "ok" ? "green" : "red"}>{event.result}</Badge>
+                </td>
+                <td className="max-w-md px-3 py-1.5">
+                  {detail ? (
+                    <code className="line-clamp-2 font-mono text-xs break-all text-slate-600" title={detail}>
+                      {detail}
+                    </code>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+          {data.events.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="px-3 py-8 text-center text-slate-500">
+                {unfiltered ? "Nothing recorded yet." : "No event matches these filters."}
+              </td>
+            </tr>
+          ) : null}
+        </DataTable>
+      </div>
+    </div>
+  );
+}

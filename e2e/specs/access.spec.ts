@@ -1,0 +1,90 @@
+import { expect, test } from "../fixtures/test";
+import { createUserWithToken, type TestUser } from "../fixtures/users";
+
+// Who may call what, walked from the OpenAPI description so a new route cannot be missed: without
+// a session every route but the open ones answers 401; a viewer gets 403 on every route that needs
+// an operator or admin; an operator gets 403 on admin routes. And cross-site requests are refused.
+
+type Operation = { method: string; path: string; access: string };
+
+let operations: Operation[] = [];
+let viewer: TestUser;
+let operator: TestUser;
+let baseURL = "";
+
+/** A concrete URL for a templated path: ids that look valid but name nothing. */
+const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "zz0nothing0zz");
+
+test.beforeAll(async ({ request }, info) => {
+  baseURL = info.project.use.baseURL!;
+  const document = (await (await request.get("/api/openapi.json")).json()) as { paths: Record<string, Record<string, { "x-kura-access": string }>> };
+  operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, access: operation["x-kura-access"] })));
+  viewer = await createUserWithToken(request, baseURL, "viewer");
+  operator = await createUserWithToken(request, baseURL, "operator");
+});
+
+async function call(operation: Operation, token?: string) {
+  return fetch(`${baseURL}${concrete(operation.path)}`, {
+    method: operation.method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(operation.method === "GET" ? {} : { body: "{}" }),
+  });
+}
+
+test("the description covers the routes and says who may call each", async () => {
+  expect(operations.length).toBeGreaterThan(40);
+  for (const operation of operations) expect(["public", "viewer", "operator", "admin"], `${operation.method} ${operation.path}`).toContain(operation.access);
+  const open = operations.filter((operation) => operation.access === "public").map((operation) => `${operation.method} ${operation.path}`);
+  expect(open.sort()).toEqual(["GET /api/auth/session", "GET /api/health", "POST /api/auth/setup", "POST /api/auth/sign-in"]);
+});
+
+test("without a session or token, every route but the open ones is 401", async () => {
+  for (const operation of operations.filter((candidate) => candidate.access !== "public")) {
+    const response = await call(operation);
+    expect(response.status, `${operation.method} ${operation.path}`).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unauthenticated");
+  }
+  const revoked = await call({ method: "GET", path: "/api/archives", access: "viewer" }, "kura_not-a-real-token");
+  expect(revoked.status).toBe(401);
+});
+
+test("a viewer gets 403 on every route that changes something; an operator on admin routes", async () => {
+  for (const operation of operations) {
+    const label = `${operation.method} ${operation.path}`;
+    const asViewer = await call(operation, viewer.token);
+    if (operation.access === "operator" || operation.access === "admin") expect(asViewer.status, `viewer ${label}`).toBe(403);
+    else expect(asViewer.status, `viewer ${label}`).not.toBe(403);
+    const asOperator = await call(operation, operator.token);
+    if (operation.access === "admin") expect(asOperator.status, `operator ${label}`).toBe(403);
+    else expect(asOperator.status, `operator ${label}`).not.toBe(403);
+  }
+  const changing = operations.filter((operation) => operation.method !== "GET" && !["public"].includes(operation.access));
+  const ownAccount = changing.filter((operation) => operation.access === "viewer").map((operation) => `${operation.method} ${operation.path}`);
+  // A viewer changes only their own session and tokens; the other POSTs open to them only read (a plan, a rule preview).
+  expect(ownAccount.sort()).toEqual(["DELETE /api/tokens/{id}", "POST /api/archives/{id}/restore-plan", "POST /api/auth/sign-out", "POST /api/rule-sets/{id}/preview", "POST /api/tokens"]);
+});
+
+test("a state change riding on the session cookie must come from Kura's own pages", async () => {
+  const body = JSON.stringify({ name: "csrf probe" });
+  const noOrigin = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { cookie: operator.cookie } });
+  expect(noOrigin.status).toBe(403);
+  expect(((await noOrigin.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
+  const foreign = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { cookie: operator.cookie, origin: "https://evil.example" } });
+  expect(foreign.status).toBe(403);
+  const same = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { cookie: operator.cookie, origin: baseURL } });
+  expect(same.status).toBe(201);
+});
+
+test("sign-in failures are refused, recorded, and slowed down", async ({ request }) => {
+  const wrong = () => fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", body: JSON.stringify({ name: viewer.name, password: "wrong-password" }) });
+  expect((await wrong()).status).toBe(401);
+  for (let i = 0; i < 4; i++) await wrong();
+  const throttled = await wrong();
+  expect(throttled.status).toBe(429);
+  const audit = (await (await request.get(`/api/audit?actor=${viewer.name}&action=auth.sign-in`)).json()) as { events: { result: string }[] };
+  expect(audit.events.filter((event) => event.result === "failed").length).toBeGreaterThanOrEqual(5);
+  // The health check stays open but says nothing about the engines to strangers.
+  const health = (await (await fetch(`${baseURL}/api/health`)).json()) as Record<string, unknown>;
+  expect(health.ok).toBe(true);
+  expect(health.engines).toBeUndefined();
+});

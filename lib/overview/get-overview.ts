@@ -1,0 +1,54 @@
+import { db } from "@/lib/db";
+
+// The landing page's numbers: archived services and their sizes, what the store saves compared
+// with keeping every full image, when each was last verified and restored, and failed jobs.
+
+export type ServiceOverview = {
+  container: string;
+  engine: string;
+  archives: number;
+  latestArchive: { id: string; name: string; createdAt: string; files: number; bytes: number; storedBytes: number; imageBytes: number };
+  lastVerified: { at: string; state: string } | null;
+  lastRestore: { at: string; state: string; id: string } | null;
+};
+
+export type Overview = {
+  services: ServiceOverview[];
+  totals: { archives: number; services: number; storedBytes: number; imageBytes: number; savedBytes: number; savedPercent: number | null };
+  failedJobs: { id: string; kind: string; target: string; error: string | null; createdBy: string; finishedAt: string | null }[];
+};
+
+export async function getOverview(): Promise<Overview> {
+  const [archives, restores, failedJobs] = await Promise.all([
+    db.archive.findMany({ where: { state: "complete" }, orderBy: { createdAt: "desc" } }),
+    db.restore.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, archiveId: true, state: true, createdAt: true } }),
+    db.job.findMany({ where: { state: "failed", finishedAt: { gte: new Date(Date.now() - 14 * 24 * 3600 * 1000) } }, orderBy: { finishedAt: "desc" }, take: 20 }),
+  ]);
+  const byService = new Map<string, typeof archives>();
+  for (const archive of archives) {
+    const key = `${archive.engineName}/${archive.containerName}`;
+    byService.set(key, [...(byService.get(key) ?? []), archive]);
+  }
+  const services: ServiceOverview[] = [...byService.values()].map((list) => {
+    const latest = list[0]!;
+    const ids = new Set(list.map((archive) => archive.id));
+    const verified = list.filter((archive) => archive.verifiedAt).sort((a, b) => b.verifiedAt!.getTime() - a.verifiedAt!.getTime())[0];
+    const restore = restores.find((candidate) => ids.has(candidate.archiveId));
+    return {
+      container: latest.containerName,
+      engine: latest.engineName,
+      archives: list.length,
+      latestArchive: { id: latest.id, name: latest.name, createdAt: latest.createdAt.toISOString(), files: latest.files, bytes: latest.bytes, storedBytes: latest.storedBytes, imageBytes: latest.imageBytes },
+      lastVerified: verified ? { at: verified.verifiedAt!.toISOString(), state: verified.verifyState ?? "unknown" } : null,
+      lastRestore: restore ? { at: restore.createdAt.toISOString(), state: restore.state, id: restore.id } : null,
+    };
+  });
+  const storedBytes = archives.reduce((sum, archive) => sum + archive.storedBytes, 0);
+  // What keeping the services would cost: the full image of each service's latest archive.
+  const imageBytes = services.reduce((sum, service) => sum + service.latestArchive.imageBytes, 0);
+  return {
+    services,
+    totals: { archives: archives.length, services: services.length, storedBytes, imageBytes, savedBytes: Math.max(0, imageBytes - storedBytes), savedPercent: imageBytes > 0 ? ((imageBytes - storedBytes) / imageBytes) * 100 : null },
+    failedJobs: failedJobs.map((job) => ({ id: job.id, kind: job.kind, target: job.target, error: job.error, createdBy: job.createdBy, finishedAt: job.finishedAt?.toISOString() ?? null })),
+  };
+}

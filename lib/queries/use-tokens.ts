@@ -1,0 +1,10 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { TokenView } from "@/lib/auth/token-store";
+import { fetchJson } from "./fetch-json";
+import { queryKeys } from "./keys";
+
+/** The signed-in user's own API tokens. */
+export function useTokens(initialData?: TokenView[]) {
+  return useQuery({ queryKey: queryKeys.tokens(), queryFn: () => fetchJson<TokenView[]>("/api/tokens"), initialData });
+}
