@@ -14,6 +14,8 @@ const schema = z.object({
   KURA_ADMIN_NAME: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/).default("admin"),
   /** Mark the session cookie Secure: "auto" does so when the request came over https (or X-Forwarded-Proto: https). */
   KURA_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  /** gzip level for archived content that compresses (1 fastest, like the benchmark's baseline; 9 smallest). */
+  KURA_COMPRESSION_LEVEL: z.coerce.number().int().min(1).max(9).default(1),
   /** How long to wait for an engine before calling it unreachable. */
   KURA_ENGINE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
 });

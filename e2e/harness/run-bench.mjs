@@ -2,12 +2,25 @@
 // `npm run bench`: the performance targets of the issues, measured on the real engine and in
 // Chromium, written to e2e/bench/*.md. Ratios against the baseline each issue names; nothing here
 // is a pass/fail test.
+//
+// Parts (KURA_BENCH, default "all"; a comma list works too):
+//   detection  docker diff vs GET .../changes, and the curation tree in Chromium -> e2e/bench/detection.md
+//   archive    archive throughput vs `tar | gzip -1`, and stored size vs `docker commit` + `docker save`
+//              -> e2e/bench/archive.md
+//   restore    Kura's whole restore of the Samba scenario vs docker build of a hand-written Dockerfile
+//              -> e2e/bench/restore.md
+//   load       20 signed-in clients for 60 s browsing containers, changes and archives -> e2e/bench/load.md
+// e.g. `KURA_BENCH=archive npm run bench` runs only the archive part (about 6-8 minutes here).
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchLoad, formatLoadMarkdown } from "./bench-load.mjs";
+import { benchRestore, formatRestoreMarkdown } from "./bench-restore.mjs";
 import { cleanUp, prepare } from "./prepare.mjs";
+import { createSambaContainer, removeSambaContainer, SAMBA_TAG } from "./samba-image.mjs";
 import { log, sleep } from "./sh.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -17,6 +30,13 @@ const PORT = 3201;
 const BASE = `http://127.0.0.1:${PORT}`;
 const RUNS = 3;
 const FILES_PER_FOLDER = 50_000;
+
+const PARTS = new Set((process.env.KURA_BENCH ?? "all").split(",").map((part) => part.trim()).filter(Boolean));
+const runs = (part) => PARTS.has("all") || PARTS.has(part);
+// Archive throughput: 10,000 files, 1 GiB in all, half random bytes, half log-like text.
+const ARCHIVE_FILES = 10_000;
+const ARCHIVE_BYTES = 1024 ** 3;
+const ARCHIVE_ROOT = "/srv/bench";
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (value) => `${Math.round(value)} ms`;
@@ -31,8 +51,49 @@ async function time(work) {
   return performance.now() - start;
 }
 
+// Who the bench calls the API as: the admin prepare.mjs has the dashboard create at start
+// (KURA_ADMIN_NAME / KURA_ADMIN_PASSWORD), with an API token for fetch and the session cookie for Chromium.
+let auth = { headers: {}, cookies: [] };
+
+async function signIn() {
+  const password = process.env.KURA_ADMIN_PASSWORD;
+  if (!password) return; // a dashboard without sign-in
+  const name = process.env.KURA_ADMIN_NAME ?? "admin";
+  const signedIn = await call("POST", "/api/auth/sign-in", { body: { name, password } });
+  if (signedIn.status === 404) return; // this build has no sign-in
+  if (signedIn.status !== 200) throw new Error(`the bench could not sign in as ${name}: ${signedIn.status} ${signedIn.text}`);
+  const cookie = String(signedIn.headers["set-cookie"] ?? "").split(";")[0];
+  const [cookieName, ...cookieValue] = cookie.split("=");
+  const created = await call("POST", "/api/tokens", { headers: { cookie, origin: BASE }, body: { name: "npm run bench" } });
+  if (created.status !== 201) throw new Error(`the bench could not create an API token: ${created.status} ${created.text}`);
+  auth = { headers: { authorization: `Bearer ${JSON.parse(created.text).token}` }, cookies: [{ name: cookieName, value: cookieValue.join("="), url: BASE }] };
+}
+
+/**
+ * One HTTP request on a connection of its own (no keep-alive): the bench blocks its event loop in
+ * execFileSync for many seconds, and a pooled connection the server closed meanwhile would fail
+ * the next request with "other side closed".
+ */
+function call(method, url, { headers = {}, body } = {}) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const allHeaders = { ...headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }) };
+  return new Promise((resolve, reject) => {
+    const request = http.request(BASE + url, { method, agent: false, headers: allHeaders }, (response) => {
+      const chunks = [];
+      response.on("data", (chunk) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => resolve({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
 async function startServer() {
-  const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], { stdio: "ignore", env: process.env, detached: true });
+  // The dashboard's own output goes to a file, for when a bench fails.
+  const output = openSync(path.join(artifacts, "bench-server.log"), "a");
+  const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], { stdio: ["ignore", output, output], env: process.env, detached: true });
+  closeSync(output);
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`${BASE}/api/health`)).ok) return server;
@@ -68,16 +129,16 @@ async function benchDetection(name) {
   let diffCount = 0;
   let entries = 0;
   let timings = {};
-  const api = `${BASE}/api/engines/local/containers/${name}/changes`;
+  const changes = `/api/engines/local/containers/${name}/changes`;
   // One warm-up each so neither side pays first-call costs in the measurement.
   docker(["diff", name]);
-  await (await fetch(`${api}?packageChecks=false`)).json();
+  await api("GET", `${changes}?packageChecks=false`);
   for (let run = 0; run < RUNS; run++) {
     diffTimes.push(await time(async () => (diffCount = docker(["diff", name]).split("\n").filter(Boolean).length)));
-    plainTimes.push(await time(async () => (entries = (await (await fetch(`${api}?packageChecks=false`)).json()).entries.length)));
+    plainTimes.push(await time(async () => (entries = (await api("GET", `${changes}?packageChecks=false`)).entries.length)));
     packageTimes.push(
       await time(async () => {
-        const body = await (await fetch(api)).json();
+        const body = await api("GET", changes);
         timings = body.timings;
       }),
     );
@@ -95,7 +156,9 @@ async function benchBrowser(name) {
   const ticks = [];
   try {
     for (let run = 0; run < RUNS; run++) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.addCookies(auth.cookies);
+      const page = await context.newPage();
       const url = `/engines/local/containers/${name}?view=data`;
       const response = page.waitForResponse((candidate) => candidate.url().includes("/changes"), { timeout: 300_000 });
       await page.goto(BASE + url);
@@ -122,7 +185,7 @@ async function benchBrowser(name) {
       // Put the tick back so the next run starts from the same selection.
       await page.click('[aria-label="Select /srv/a"]');
       await page.waitForTimeout(800);
-      await page.close();
+      await context.close();
     }
   } finally {
     await browser.close();
@@ -130,22 +193,16 @@ async function benchBrowser(name) {
   return { render: median(renders), tick: median(ticks), raw: { renders, ticks } };
 }
 
-async function main() {
-  let prepared;
-  let server;
-  let exitCode = 0;
-  try {
-    prepared = await prepare({ artifacts });
-    server = await startServer();
-    const name = "kura-bench-100k";
-    log(`creating a container with ${2 * FILES_PER_FOLDER} changed files`);
-    makeContainer(name);
-    log("detection: docker diff vs GET .../changes");
-    const detection = await benchDetection(name);
-    log("curation tree in Chromium");
-    const browser = await benchBrowser(name);
-    const engineVersion = docker(["version", "--format", "{{.Server.Version}}"]).trim();
-    const report = `# Benchmark: detection and curation (issue 3)
+async function runDetectionBench() {
+  const name = "kura-bench-100k";
+  log(`creating a container with ${2 * FILES_PER_FOLDER} changed files`);
+  makeContainer(name);
+  log("detection: docker diff vs GET .../changes");
+  const detection = await benchDetection(name);
+  log("curation tree in Chromium");
+  const browser = await benchBrowser(name);
+  const engineVersion = docker(["version", "--format", "{{.Server.Version}}"]).trim();
+  const report = `# Benchmark: detection and curation (issue 3)
 
 Measured by \`npm run bench\` on ${new Date().toISOString()} (${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB,
 Docker Engine ${engineVersion}, Node ${process.version}). Medians of ${RUNS} runs after one warm-up.
@@ -165,9 +222,360 @@ and with the same files). Server-side split of the last run with package checks 
 Raw runs (ms): docker diff ${detection.raw.diffTimes.map(Math.round).join(", ")}; API without checks ${detection.raw.plainTimes.map(Math.round).join(", ")};
 API with checks ${detection.raw.packageTimes.map(Math.round).join(", ")}; render ${browser.raw.renders.map(Math.round).join(", ")}; tick ${browser.raw.ticks.map(Math.round).join(", ")}.
 `;
-    writeFileSync(path.join(root, "e2e", "bench", "detection.md"), report);
-    process.stdout.write(`\n${report}\n`);
-    docker(["rm", "-f", name]);
+  writeFileSync(path.join(root, "e2e", "bench", "detection.md"), report);
+  process.stdout.write(`\n${report}\n`);
+  docker(["rm", "-f", name]);
+}
+
+// ---- archive ----------------------------------------------------------------------------------
+
+/** An API call as the bench's user; throws unless 2xx, returns the parsed JSON. */
+async function api(method, url, body) {
+  const response = await call(method, url, { headers: auth.headers, body });
+  if (response.status < 200 || response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${response.text}`);
+  return JSON.parse(response.text);
+}
+
+/** CPU seconds used so far by the dashboard (every process in the `next start` process group). */
+function serverCpuSeconds(server) {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      // Fields after the command name (which may hold spaces): state ppid pgrp ... utime(14) stime(15).
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop().split(" ");
+      if (Number(fields[2]) === server.pid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** POST an archive of the container and poll its job: wall time from the POST to the job's end. */
+async function archiveThroughApi(containerName, server) {
+  const cpuBefore = server ? serverCpuSeconds(server) : 0;
+  const start = performance.now();
+  const { jobId, archiveId } = await api("POST", `/api/engines/local/containers/${containerName}/archives`, { name: `bench ${containerName}` });
+  let job;
+  for (;;) {
+    job = await api("GET", `/api/jobs/${jobId}`);
+    if (["succeeded", "failed", "cancelled"].includes(job.state)) break;
+    await sleep(100);
+  }
+  const wall = performance.now() - start;
+  const cpu = server ? serverCpuSeconds(server) - cpuBefore : 0;
+  if (job.state !== "succeeded") throw new Error(`the archive job of ${containerName} ended ${job.state}: ${job.error}`);
+  const archive = await api("GET", `/api/archives/${archiveId}`);
+  return { wall, cpu, jobMs: Date.parse(job.finishedAt) - Date.parse(job.startedAt), archive };
+}
+
+/** The store of the dashboard under test: removing blobs/ between runs makes every run store everything anew. */
+function storeDir() {
+  return path.join(process.env.KURA_DATA_DIR, "store");
+}
+
+function emptyStore() {
+  // Only blobs/: the running server keeps tmp/ (created once) and re-creates blobs/<shard>/ on each put.
+  rmSync(path.join(storeDir(), "blobs"), { recursive: true, force: true });
+}
+
+function storedBlobs() {
+  const blobs = new Map();
+  const blobsDir = path.join(storeDir(), "blobs");
+  for (const shard of readdirSync(blobsDir)) {
+    for (const file of readdirSync(path.join(blobsDir, shard))) blobs.set(file.replace(/\.gz$/, ""), statSync(path.join(blobsDir, shard, file)).size);
+  }
+  return blobs;
+}
+
+// Writes `count` files totalling exactly `total` bytes into `dir`: sizes spread evenly between 1 byte
+// and twice the mean, odd files random bytes (gzip cannot shrink them), even files log-like text
+// (gzip shrinks it to about a quarter). Each file starts with its own number, so no two are equal
+// and the store's dedup does not help. Fixed script; the values are its arguments.
+const MAKE_FILES_PERL = String.raw`
+use strict; use warnings;
+my ($dir, $count, $total) = @ARGV;
+srand(20240601);
+my $pool = 16 * 1024 * 1024;
+open(my $urandom, '<:raw', '/dev/urandom') or die "urandom: $!";
+read($urandom, my $random, $pool) == $pool or die "short read from /dev/urandom";
+my @words = qw(alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu);
+my $text = '';
+my $line = 0;
+while (length($text) < $pool) {
+  $line++;
+  $text .= sprintf("%08d %s %s user=%s bytes=%d status=%s\n", $line, $words[rand @words], $words[rand @words], $words[rand @words], int(rand(1e6)), $words[rand @words]);
+}
+my $mean = int($total / $count);
+my $written = 0;
+for my $i (1 .. $count) {
+  my $size = $i == $count ? $total - $written : 1 + int(rand(2 * $mean));
+  $size = 1 if $size < 1;
+  my $header = "file $i\n";
+  my $source = $i % 2 ? \$random : \$text;
+  my $body = $size > length($header) ? $size - length($header) : 0;
+  my $offset = int(rand($pool - $body));
+  open(my $out, '>:raw', sprintf('%s/f%05d.dat', $dir, $i)) or die "$i: $!";
+  print $out substr($header, 0, $size), substr($$source, $offset, $body);
+  close($out) or die "$i: $!";
+  $written += $size;
+}
+print "$written\n";
+`;
+
+function makeThroughputContainer(name) {
+  try {
+    docker(["rm", "-f", "-v", name]);
+  } catch {
+    // not there yet
+  }
+  docker(["run", "-d", "--network", "none", "--label", "kura.test=1", "--name", name, "debian:bookworm", "sleep", "infinity"]);
+  docker(["exec", name, "mkdir", "-p", ARCHIVE_ROOT]);
+  const written = Number(docker(["exec", name, "perl", "-e", MAKE_FILES_PERL, ARCHIVE_ROOT, String(ARCHIVE_FILES), String(ARCHIVE_BYTES)]).trim());
+  if (written !== ARCHIVE_BYTES) throw new Error(`the file generator wrote ${written} bytes instead of ${ARCHIVE_BYTES}`);
+  // Flush the new files now, so no run pays for writing back the previous step's dirty pages.
+  execFileSync("sync");
+}
+
+/** `docker exec <c> tar -c <paths> | gzip -1 > /dev/null`: two processes and a pipe, timed until gzip exits. */
+function tarGzipBaseline(name, paths) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const gzip = spawn("gzip", ["-1"], { stdio: ["pipe", "ignore", "inherit"] });
+    // tar writes straight into gzip's stdin; this process never touches the bytes.
+    const tar = spawn("docker", ["-H", process.env.DOCKER_HOST, "exec", name, "tar", "-c", ...paths], { stdio: ["ignore", gzip.stdin, "pipe"] });
+    gzip.stdin.destroy(); // our copy of the pipe's write end: gzip sees EOF when tar closes its copy
+    let tarErrors = "";
+    tar.stderr.on("data", (chunk) => (tarErrors += chunk));
+    const tarDone = new Promise((done) => tar.on("close", (code) => done(code)));
+    tar.on("error", reject);
+    gzip.on("error", reject);
+    gzip.on("close", async (code) => {
+      const elapsed = performance.now() - start;
+      const tarCode = await tarDone;
+      const realErrors = tarErrors.split("\n").filter((line) => line && !line.includes("Removing leading"));
+      if (code !== 0 || tarCode !== 0 || realErrors.length) reject(new Error(`tar | gzip failed (tar ${tarCode}, gzip ${code}): ${realErrors.join("; ")}`));
+      else resolve(elapsed);
+    });
+  });
+}
+
+/** Bytes of `docker save <image>` (what `| wc -c` counts), read from the pipe without keeping them. */
+function savedImageBytes(image) {
+  return new Promise((resolve, reject) => {
+    const save = spawn("docker", ["-H", process.env.DOCKER_HOST, "save", image], { stdio: ["ignore", "pipe", "inherit"] });
+    let bytes = 0;
+    save.stdout.on("data", (chunk) => (bytes += chunk.length));
+    save.on("error", reject);
+    save.on("close", (code) => (code === 0 ? resolve(bytes) : reject(new Error(`docker save ${image} exited with ${code}`))));
+  });
+}
+
+const mbps = (bytes, milliseconds) => bytes / 1e6 / (milliseconds / 1000);
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+const kb = (bytes) => `${(bytes / 1e3).toFixed(1)} kB`;
+
+async function benchArchiveThroughput(server) {
+  const name = "kura-bench-archive-1g";
+  log(`creating a container with ${ARCHIVE_FILES.toLocaleString("en")} files, ${mb(ARCHIVE_BYTES)} in ${ARCHIVE_ROOT}`);
+  const made = performance.now();
+  makeThroughputContainer(name);
+  log(`  made in ${Math.round((performance.now() - made) / 1000)} s`);
+  const kura = [];
+  const baseline = [];
+  let archive;
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      emptyStore();
+      const result = await archiveThroughApi(name, server);
+      archive = result.archive;
+      const entries = archive.manifest?.entries ?? [];
+      const benchFiles = entries.filter((entry) => entry.type === "file" && entry.path.startsWith(`${ARCHIVE_ROOT}/`));
+      if (archive.files !== ARCHIVE_FILES || benchFiles.length !== ARCHIVE_FILES || archive.bytes !== ARCHIVE_BYTES) {
+        throw new Error(`the archive holds ${archive.files} files / ${archive.bytes} bytes (${benchFiles.length} under ${ARCHIVE_ROOT}); expected ${ARCHIVE_FILES} / ${ARCHIVE_BYTES}`);
+      }
+      kura.push({ ms: result.wall, jobMs: result.jobMs, cpu: result.cpu, storedBytes: archive.storedBytes });
+      log(`  run ${run + 1}: Kura ${(result.wall / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, result.wall).toFixed(1)} MB/s, server CPU ${result.cpu.toFixed(1)} s, stored ${mb(archive.storedBytes)})`);
+      const elapsed = await tarGzipBaseline(name, [ARCHIVE_ROOT]);
+      baseline.push({ ms: elapsed });
+      log(`  run ${run + 1}: tar | gzip -1 ${(elapsed / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, elapsed).toFixed(1)} MB/s)`);
+    }
+  } finally {
+    emptyStore();
+    docker(["rm", "-f", "-v", name]);
+  }
+  const kuraMs = median(kura.map((run) => run.ms));
+  const baselineMs = median(baseline.map((run) => run.ms));
+  return { kura, baseline, kuraMs, baselineMs, files: archive.files, bytes: archive.bytes };
+}
+
+async function benchStoredSize() {
+  const name = "kura-bench-samba";
+  removeSambaContainer(process.env.DOCKER_HOST, name);
+  log("Samba scenario: creating the service container");
+  const service = createSambaContainer({ dockerHost: process.env.DOCKER_HOST, name });
+  const committed = `kura-bench/samba-commit:${Date.now().toString(36)}`;
+  try {
+    emptyStore(); // so the blobs on disk are exactly this archive's (and its manifest is the one blob no entry names)
+    log("Samba scenario: Kura archive");
+    const { archive } = await archiveThroughApi(name);
+    const manifest = archive.manifest;
+    const report = manifest.entries.find((entry) => entry.path === service.file.path);
+    if (!report || report.size !== Buffer.byteLength(service.file.content)) throw new Error(`the Samba archive lacks ${service.file.path}`);
+    const entryBlobs = new Set(manifest.entries.map((entry) => entry.sha256).filter(Boolean));
+    const manifestBlobs = [...storedBlobs()].filter(([sha]) => !entryBlobs.has(sha));
+    if (manifestBlobs.length !== 1) throw new Error(`expected one manifest blob in the store, found ${manifestBlobs.length}`);
+    const manifestStored = manifestBlobs[0][1];
+    const manifestJson = Buffer.byteLength(JSON.stringify(manifest, null, 1));
+    const layerBytes = sizeOfContainerLayer(name);
+    log(`Samba scenario: docker commit + docker save`);
+    docker(["commit", name, committed]);
+    const savedBytes = await savedImageBytes(committed);
+    return {
+      files: archive.files,
+      bytes: archive.bytes,
+      storedBytes: archive.storedBytes,
+      manifestStored,
+      manifestJson,
+      entries: manifest.entries.length,
+      savedBytes,
+      layerBytes,
+      imageBytes: archive.imageBytes,
+    };
+  } finally {
+    emptyStore();
+    try {
+      docker(["rmi", committed]);
+    } catch {
+      // the commit failed before creating it
+    }
+    removeSambaContainer(process.env.DOCKER_HOST, service.id);
+  }
+}
+
+/** The container's writable layer in bytes (docker inspect --size: SizeRw). */
+function sizeOfContainerLayer(name) {
+  return Number(docker(["container", "inspect", "--size", "--format", "{{.SizeRw}}", name]).trim());
+}
+
+async function runArchiveBench(server) {
+  const engineVersion = docker(["version", "--format", "{{.Server.Version}}"]).trim();
+  log("archive throughput: Kura's archive job vs docker exec tar | gzip -1");
+  const throughput = await benchArchiveThroughput(server);
+  log("stored size: Kura's archive of the Samba scenario vs docker commit + docker save");
+  const size = await benchStoredSize();
+  const kuraRate = mbps(throughput.bytes, throughput.kuraMs);
+  const baselineRate = mbps(throughput.bytes, throughput.baselineMs);
+  const percent = (size.storedBytes / size.savedBytes) * 100;
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const report = `# Benchmark: archive throughput and stored size (issue 4)
+
+Measured by \`npm run bench\` (\`KURA_BENCH=archive\` for this part alone) on ${new Date().toISOString()}:
+${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Docker Engine ${engineVersion}, Node ${process.version},
+dashboard from \`next start\` (production build). MB = 10^6 bytes; rates are the files' bytes over wall time.
+
+| measure | Kura | baseline | ratio | target |
+| --- | --- | --- | --- | --- |
+| archive throughput, median of ${RUNS} | ${kuraRate.toFixed(1)} MB/s (${(throughput.kuraMs / 1000).toFixed(1)} s) | \`tar \\| gzip -1\` ${baselineRate.toFixed(1)} MB/s (${(throughput.baselineMs / 1000).toFixed(1)} s) | ${(kuraRate / baselineRate).toFixed(2)}x | at least 0.8x |
+| stored size of the Samba scenario | ${kb(size.storedBytes)} | \`docker commit\` + \`docker save\` ${mb(size.savedBytes)} | ${percent.toFixed(4)} % | under 1 % |
+
+## Throughput
+
+Container: Debian 12 (\`--network none\`) with ${throughput.files.toLocaleString("en")} files, ${throughput.bytes.toLocaleString("en")} bytes in all, in one new folder
+\`${ARCHIVE_ROOT}\` (sizes spread evenly from 1 byte to ${kb((2 * ARCHIVE_BYTES) / ARCHIVE_FILES)}; odd files random bytes, even files log-like
+text, each file unique). Kura archives it with the default rule set (everything under \`${ARCHIVE_ROOT}\` is user data); each
+run checked that the archive holds exactly those ${throughput.files.toLocaleString("en")} files and bytes.
+
+- Kura: wall time from \`POST /api/engines/local/containers/{c}/archives\` to the job reported \`succeeded\` (polled every
+  100 ms), so it includes detection, streaming from the engine, SHA-256, gzip level 6, fsync of each blob and the manifest.
+- Baseline: \`docker exec <c> tar -c ${ARCHIVE_ROOT}\` piped straight into \`gzip -1 > /dev/null\` (two processes, one pipe, no
+  shell), timed until gzip exits.
+- A fresh store for every Kura run: the bench deletes \`<KURA_DATA_DIR>/store/blobs\` before each run, so no run finds
+  blobs of an earlier one (dedup would otherwise make runs 2 and 3 nearly free). The files were synced to disk after
+  they were made, and every run reads them from the page cache (both sides alike).
+- Runs alternate Kura, baseline, Kura, baseline, ...; no warm-up.
+
+| run | Kura wall | Kura job (server) | Kura MB/s | dashboard CPU | stored | \`tar \\| gzip -1\` | baseline MB/s | ratio |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${throughput.kura
+  .map((run, index) => {
+    const base = throughput.baseline[index];
+    return `| ${index + 1} | ${(run.ms / 1000).toFixed(1)} s | ${(run.jobMs / 1000).toFixed(1)} s | ${mbps(throughput.bytes, run.ms).toFixed(1)} | ${run.cpu.toFixed(1)} s | ${mb(run.storedBytes)} | ${(base.ms / 1000).toFixed(1)} s | ${mbps(throughput.bytes, base.ms).toFixed(1)} | ${(base.ms / run.ms).toFixed(2)}x |`;
+  })
+  .join("\n")}
+
+"dashboard CPU" is the user + system time of the \`next start\` processes during the run; dividing it by the wall time
+gives how many of the ${os.cpus().length} cores the dashboard kept busy.
+
+## Stored size
+
+The Samba scenario (e2e/harness/samba-image.mjs, the same service as e2e/fixtures/samba.ts): \`${SAMBA_TAG}\` (Debian 12 +
+\`apt-get install samba smbclient\`), user alice (uid 1500) with a Samba password, share [archive] at /srv/share holding
+report.txt, smbd started and the file fetched once with smbclient. Archived by Kura with the default rule set into an
+empty store, then \`docker commit\` of the same container and \`docker save <image> | wc -c\` (committed image removed after).
+
+| | bytes |
+| --- | --- |
+| Kura: stored on disk (\`storedBytes\`: the blobs of ${size.files} files + the manifest, gzip level 6) | ${size.storedBytes.toLocaleString("en")} |
+| of which the manifest (${size.entries} entries, ${size.manifestJson.toLocaleString("en")} bytes of JSON) | ${size.manifestStored.toLocaleString("en")} |
+| Kura: the archived files' own size (${size.files} files) | ${size.bytes.toLocaleString("en")} |
+| \`docker save\` of the committed container (every layer, base image included) | ${size.savedBytes.toLocaleString("en")} |
+| for scale: the container's writable layer alone (\`SizeRw\`) | ${size.layerBytes.toLocaleString("en")} |
+
+Kura stores ${percent.toFixed(4)} % of what \`docker commit\` + \`docker save\` produces (${((size.storedBytes / size.layerBytes) * 100).toFixed(2)} % of the writable layer alone).
+`;
+  writeFileSync(path.join(root, "e2e", "bench", "archive.md"), report);
+  process.stdout.write(`\n${report}\n`);
+}
+
+async function runRestoreBench() {
+  const result = await benchRestore({ base: BASE, token: auth.headers.authorization?.slice("Bearer ".length) ?? "", dockerHost: process.env.DOCKER_HOST, buildNetwork: process.env.KURA_BUILD_NETWORK ?? "host" });
+  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  writeFileSync(path.join(root, "e2e", "bench", "restore.md"), formatRestoreMarkdown(result, { date: new Date().toISOString(), machine }));
+  log(`restore: Kura ${Math.round(result.kuraMedian)} ms, hand-written ${Math.round(result.handMedian)} ms, ${result.ratio.toFixed(2)}x`);
+}
+
+async function runLoadBench() {
+  const name = `kura-bench-load-${Date.now().toString(36)}`;
+  docker(["run", "-d", "--network", "none", "--label", "kura.test=1", "--name", name, "debian:bookworm", "sleep", "infinity"]);
+  try {
+    docker(["exec", name, "bash", "-c", "mkdir -p /srv/app /etc/app && for i in $(seq 1 200); do echo \"record $i\" > /srv/app/r$i.txt; done && echo 'port = 8080' > /etc/app/app.conf"]);
+    const { archive } = await archiveThroughApi(name);
+    const token = auth.headers.authorization?.slice("Bearer ".length) ?? "";
+    const result = await benchLoad({ base: BASE, token, containerRef: name, archiveId: archive.id, seconds: 60, clients: 20 });
+    writeFileSync(path.join(root, "e2e", "bench", "load.md"), `# Benchmark: load (issue 6)\n\n${formatLoadMarkdown(result, { base: BASE })}`);
+    log(`load: ${result.requests} requests, ${result.errors} errors, p95 ${result.overall.p95} ms`);
+  } finally {
+    try {
+      docker(["rm", "-f", "-v", name]);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function main() {
+  let prepared;
+  let server;
+  let exitCode = 0;
+  try {
+    prepared = await prepare({ artifacts });
+    server = await startServer();
+    await signIn();
+    for (const [part, bench] of [
+      ["detection", runDetectionBench],
+      ["archive", runArchiveBench],
+      ["restore", runRestoreBench],
+      ["load", runLoadBench],
+    ]) {
+      if (!runs(part)) continue;
+      try {
+        await bench(server);
+      } catch (error) {
+        process.stderr.write(`[kura-bench] ${part} failed: ${error.stack ?? error.message}${error.cause ? `\ncaused by: ${error.cause.stack ?? error.cause}` : ""}\n`);
+        exitCode = 1;
+      }
+    }
   } catch (error) {
     process.stderr.write(`[kura-bench] failed: ${error.stack ?? error.message}\n`);
     exitCode = 1;

@@ -134,6 +134,34 @@ describe("put and open", () => {
   });
 });
 
+describe("compression and deferred durability", () => {
+  it("compresses text and only wraps content that does not compress, both round-trip", async () => {
+    const text = Buffer.from("2026-11-22 12:00:00 INFO request served in 12 ms\n".repeat(20_000));
+    const noise = pseudoRandom(1024 * 1024);
+    const packed = await store.put(chunked(text));
+    const wrapped = await store.put(chunked(noise));
+    expect(packed.storedBytes).toBeLessThan(text.byteLength / 10);
+    expect(wrapped.storedBytes).toBeGreaterThan(noise.byteLength); // level 0: the bytes plus gzip's framing
+    expect(wrapped.storedBytes).toBeLessThan(noise.byteLength * 1.01);
+    expect((await readAll(store.open(packed.sha256))).equals(text)).toBe(true);
+    expect((await readAll(store.open(wrapped.sha256))).equals(noise)).toBe(true);
+    expect(await store.verify(wrapped.sha256)).toMatchObject({ ok: true });
+  });
+
+  it("putDeferred hands back the hash at once; the blob is in place only when durable resolves", async () => {
+    const bytes = pseudoRandom(300 * 1024, 7);
+    const deferred = await store.putDeferred(chunked(bytes));
+    expect(deferred.sha256).toBe(sha(bytes));
+    const result = await deferred.durable;
+    expect(result).toMatchObject({ sha256: sha(bytes), size: bytes.byteLength, isNew: true });
+    expect(await store.has(result.sha256)).toBe(true);
+    expect(await listFiles(path.join(store.root, "tmp"))).toEqual([]);
+    // Many at once, the same content twice among them: each lands once.
+    const many = await Promise.all([1, 2, 3, 3].map(async (seed) => (await store.putDeferred(chunked(pseudoRandom(70_000, seed)))).durable));
+    expect(many.filter((put) => put.isNew)).toHaveLength(3);
+  });
+});
+
 describe("verify", () => {
   const content = pseudoRandom(200 * 1024, 3);
 

@@ -5,13 +5,13 @@ import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGunzip, createGzip } from "node:zlib";
+import { createGunzip, createGzip, deflateRawSync } from "node:zlib";
 import { AppError } from "@/lib/api/app-error";
 
 /**
  * A content-addressed store of file contents, rooted at one folder (the app uses `<KURA_DATA_DIR>/store`):
  *
- *   blobs/<first 2 hex>/<sha256>.gz   each distinct content once, gzip level 6, named by the SHA-256 of the UNCOMPRESSED bytes
+ *   blobs/<first 2 hex>/<sha256>.gz   each distinct content once, gzip (level 1 by default; level 0, only wrapped, for content that does not compress), named by the SHA-256 of the UNCOMPRESSED bytes
  *   tmp/<random>                      writes in progress; anything left here after a crash is garbage (see cleanTemporary)
  *
  * A blob only ever appears under blobs/ complete and fsynced (written to tmp/, fsynced, then linked or renamed into
@@ -34,6 +34,12 @@ export type BlobStore = {
    * The source is consumed, and destroyed if the put fails.
    */
   put(source: Readable, options?: PutOptions): Promise<PutResult>;
+  /**
+   * Like put, but resolves as soon as the content is written (so the next file can stream) and hands back
+   * `durable`, which fsyncs and links it into place; many durables run together (their fsyncs share disk
+   * flushes). Await every durable before relying on the blobs, e.g. before writing a manifest that names them.
+   */
+  putDeferred(source: Readable, options?: PutOptions): Promise<DeferredPut>;
   has(sha256: string): Promise<boolean>;
   /** The decompressed content. An unknown blob makes the stream fail with AppError 404 "blob_not_found". */
   open(sha256: string): Readable;
@@ -53,6 +59,45 @@ export type BlobStore = {
 };
 
 export type PutOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
+/** A put whose bytes are written; `durable` resolves once the blob is fsynced and in place (or rejects, leaving nothing). */
+export type DeferredPut = { sha256: string; size: number; durable: Promise<PutResult> };
+
+const SAMPLE_BYTES = 16 * 1024;
+/** gzip level for compressible content unless the store is created with another (KURA_COMPRESSION_LEVEL). */
+export const DEFAULT_COMPRESSION_LEVEL = 1;
+/** fsyncs in flight at once: the file system commits concurrent ones together, one at a time costs a disk flush each. */
+const SYNC_CONCURRENCY = 32;
+
+/** gzip level for content like `sample`: 0 (stored, only wrapped) when level 1 saves under 10% of it, else `level`. */
+function compressionLevelFor(sample: Buffer, level: number): number {
+  if (sample.byteLength < 512) return level;
+  return deflateRawSync(sample, { level: 1 }).byteLength > sample.byteLength * 0.9 ? 0 : level;
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await open(file, "r+");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs at most `limit` of the given tasks at once, in order. */
+function limiter(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
 export type PutResult = { sha256: string; size: number; storedBytes: number; isNew: boolean };
 export type VerifyResult = { ok: boolean; actual: string | null; error?: string };
 
@@ -68,7 +113,9 @@ export function assertBlobId(value: unknown): asserts value is string {
   throw new AppError(422, "invalid_blob_id", `${shown} is not a blob id: expected a SHA-256 written as 64 lowercase hexadecimal characters.`);
 }
 
-export function createBlobStore(root: string): BlobStore {
+/** `compressionLevel`: gzip level (1-9) for content that compresses; incompressible content is stored at level 0. */
+export function createBlobStore(root: string, options: { compressionLevel?: number } = {}): BlobStore {
+  const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   const rootDir = path.resolve(root);
   const blobsDir = path.join(rootDir, "blobs");
   const tmpDir = path.join(rootDir, "tmp");
@@ -76,6 +123,7 @@ export function createBlobStore(root: string): BlobStore {
   const active = new Set<string>();
   let ready: Promise<void> | null = null;
 
+  const syncLimit = limiter(SYNC_CONCURRENCY);
   const blobPath = (sha256: string) => path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
 
   const ensureDirs = () => {
@@ -97,6 +145,21 @@ export function createBlobStore(root: string): BlobStore {
     );
 
   async function put(source: Readable, options: PutOptions = {}): Promise<PutResult> {
+    const written = await write(source, options);
+    return written.durable;
+  }
+
+  async function putDeferred(source: Readable, options: PutOptions = {}): Promise<DeferredPut> {
+    const written = await write(source, options);
+    written.durable.catch(() => undefined); // the caller awaits it later; never an unhandled rejection meanwhile
+    return written;
+  }
+
+  /**
+   * Streams `source` into a temporary file (hashing and compressing it), resolving once every byte is written;
+   * `durable` then fsyncs it and links it into place. Until `durable` resolves the blob is not in blobs/.
+   */
+  async function write(source: Readable, options: PutOptions): Promise<DeferredPut> {
     const { signal, onBytes } = options;
     const name = randomUUID();
     const tmpPath = path.join(tmpDir, name);
@@ -111,44 +174,97 @@ export function createBlobStore(root: string): BlobStore {
     source.once("error", onSourceError);
     active.add(name);
     let out: WriteStream | null = null;
-    try {
-      await ensureDirs();
-      const hashing = async function* (chunks: AsyncIterable<Buffer | Uint8Array | string>) {
-        for await (const chunk of chunks) {
-          const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-          hash.update(bytes);
-          size += bytes.byteLength;
-          onBytes?.(bytes.byteLength);
-          yield bytes;
-        }
-      };
-      // flush: fsync before close; pipeline settles only after the close, so the bytes are on disk before the rename.
-      out = createWriteStream(tmpPath, { flags: "wx", mode: FILE_MODE, flush: true });
-      out.once("error", () => {
-        failedFirst ??= "store";
-      });
-      await pipeline(source, hashing, createGzip({ level: 6 }), out, signal ? { signal } : {});
-
-      const sha256 = hash.digest("hex");
-      const target = blobPath(sha256);
-      const shardDir = path.dirname(target);
-      await mkdir(shardDir, { recursive: true, mode: DIR_MODE });
-      const isNew = await publish(tmpPath, target);
-      if (isNew) await syncDir(shardDir);
-      const { size: storedBytes } = await stat(target);
-      return { sha256, size, storedBytes, isNew };
-    } catch (err) {
+    const cleanUp = async (err: unknown): Promise<never> => {
       source.destroy(); // put owns the source; after an early failure (before pipeline) it would keep its file open
       // A write stream destroyed while still opening creates its file afterwards: wait for it to close, then remove.
       const writing = out;
       if (writing && !writing.closed) await new Promise<void>((resolve) => writing.once("close", () => resolve()));
       await rm(tmpPath, { force: true }).catch(() => undefined);
+      active.delete(name);
       if (failedFirst !== "source" && isNoSpace(err)) throw diskFull();
       throw err;
-    } finally {
-      active.delete(name);
+    };
+    try {
+      await ensureDirs();
+      // Random-looking content (media, archives, encrypted files) does not shrink: gzip only wraps it (level 0),
+      // which is ten times faster than compressing. The first 16 KiB decide.
+      let level = compressionLevel;
+      const sampling = async function* (chunks: AsyncIterable<Buffer | Uint8Array | string>) {
+        const held: Buffer[] = [];
+        let heldBytes = 0;
+        let decided = false;
+        for await (const chunk of chunks) {
+          const bytes = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          hash.update(bytes);
+          size += bytes.byteLength;
+          onBytes?.(bytes.byteLength);
+          if (decided) {
+            yield bytes;
+            continue;
+          }
+          held.push(bytes);
+          heldBytes += bytes.byteLength;
+          if (heldBytes < SAMPLE_BYTES) continue;
+          decided = true;
+          level = compressionLevelFor(Buffer.concat(held, heldBytes), compressionLevel);
+          yield* held;
+        }
+        if (!decided) {
+          level = compressionLevelFor(Buffer.concat(held, heldBytes), compressionLevel);
+          yield* held;
+        }
+      };
+      out = createWriteStream(tmpPath, { flags: "wx", mode: FILE_MODE, highWaterMark: 1024 * 1024 });
+      out.once("error", () => {
+        failedFirst ??= "store";
+      });
+      // The gzip stream is created lazily so it can use the level the sample chose.
+      const compressing = async function* (chunks: AsyncIterable<Buffer>) {
+        const gzip = createGzip({ level, chunkSize: 256 * 1024 });
+        const feed = (async () => {
+          for await (const chunk of chunks) if (!gzip.write(chunk)) await new Promise((resolve) => gzip.once("drain", resolve));
+          gzip.end();
+        })();
+        feed.catch((err: unknown) => gzip.destroy(err instanceof Error ? err : new Error(String(err))));
+        for await (const compressed of gzip) yield compressed as Buffer;
+        await feed;
+      };
+      await pipeline(source, sampling, async function* (chunks: AsyncIterable<Buffer>) {
+        // `level` is known once the first sample was taken; start gzip only then.
+        const iterator = chunks[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        const rest = (async function* () {
+          if (!first.done) yield first.value;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) return;
+            yield next.value;
+          }
+        })();
+        yield* compressing(rest);
+      }, out, signal ? { signal } : {});
+    } catch (err) {
       source.off("error", onSourceError);
+      return cleanUp(err);
     }
+    source.off("error", onSourceError);
+    const sha256 = hash.digest("hex");
+    const durable = syncLimit(async () => {
+      try {
+        await fsyncFile(tmpPath);
+        const target = blobPath(sha256);
+        const shardDir = path.dirname(target);
+        await mkdir(shardDir, { recursive: true, mode: DIR_MODE });
+        const isNew = await publish(tmpPath, target);
+        if (isNew) await syncDir(shardDir);
+        const { size: storedBytes } = await stat(target);
+        active.delete(name);
+        return { sha256, size, storedBytes, isNew };
+      } catch (err) {
+        return cleanUp(err);
+      }
+    });
+    return { sha256, size, durable };
   }
 
   /** Moves a finished temp file into place; false when the blob was already there (then the temp file is dropped). */
@@ -232,6 +348,7 @@ export function createBlobStore(root: string): BlobStore {
   return {
     root: rootDir,
     put,
+    putDeferred,
     open: openBlob,
     verify,
     cleanTemporary,

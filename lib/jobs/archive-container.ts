@@ -24,6 +24,50 @@ export type StartArchiveInput = { engineId: string; containerRef: string; name?:
 
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
 
+const SMALL_FILE_BYTES = 4 * 1024 * 1024;
+const WRITE_CONCURRENCY = 4;
+const BUFFER_BUDGET_BYTES = 64 * 1024 * 1024;
+
+function readWhole(content: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    content.on("data", (chunk: Buffer) => parts.push(chunk));
+    content.on("end", () => resolve(Buffer.concat(parts)));
+    content.on("error", reject);
+  });
+}
+
+/**
+ * Runs write tasks in the background, at most `concurrency` at once and holding at most `budget`
+ * bytes: `add` resolves once the task is admitted (so the caller may read on), `drain` once all
+ * finished, rejecting with the first failure (later adds reject with it too).
+ */
+function createWriteQueue(concurrency: number, budget: number) {
+  const running = new Set<Promise<void>>();
+  let held = 0;
+  let failure: unknown = null;
+  return {
+    async add(bytes: number, task: () => Promise<void>): Promise<void> {
+      while (running.size >= concurrency || (held > 0 && held + bytes > budget)) await Promise.race(running).catch(() => undefined);
+      if (failure) throw failure;
+      held += bytes;
+      const run: Promise<void> = task()
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(() => {
+          held -= bytes;
+          running.delete(run);
+        });
+      running.add(run);
+    },
+    async drain(): Promise<void> {
+      await Promise.all(running);
+      if (failure) throw failure;
+    },
+  };
+}
+
 function drain(content: Readable): Promise<void> {
   return new Promise((resolve, reject) => {
     content.on("end", resolve);
@@ -60,17 +104,25 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   const entries = new Map<string, ManifestEntry>();
   let doneBytes = 0;
   let storedBytes = 0;
+  // Small files are read from the tar into memory and written to the store while the tar streams on
+  // (compression runs on other threads), a few at a time and within a memory budget; large files
+  // stream straight into the store. Blobs are made durable (fsync, link) in the background, many at
+  // once; all of them are awaited before the manifest may name them.
+  const durable: Promise<void>[] = [];
+  const writes = createWriteQueue(WRITE_CONCURRENCY, BUFFER_BUDGET_BYTES);
+  const keep = (put: { durable: Promise<{ isNew: boolean; storedBytes: number }> }) => {
+    const stored = put.durable.then((result) => {
+      if (result.isNew) storedBytes += result.storedBytes;
+    });
+    stored.catch(() => undefined); // awaited below; a job that fails earlier must not leave an unhandled rejection
+    durable.push(stored);
+  };
+  const onBytes = (bytes: number) => progress({ done: (doneBytes += bytes) });
   const take = (source: Selected["source"]) => async (header: Parameters<Parameters<typeof streamArchive>[3]>[0], content: Readable) => {
     const key = `${source}:${header.path}`;
     const entry = wanted.get(key);
     if (!entry || entries.has(key)) return drain(content);
-    let sha256: string | null = null;
-    if (header.type === "file") {
-      const put = await store.put(content, { signal, onBytes: (bytes) => progress({ done: (doneBytes += bytes) }) });
-      sha256 = put.sha256;
-      if (put.isNew) storedBytes += put.storedBytes;
-    } else await drain(content);
-    entries.set(key, {
+    const manifestEntry: ManifestEntry = {
       path: header.path,
       type: header.type,
       mode: header.mode,
@@ -81,9 +133,23 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
       size: header.size,
       mtime: header.mtime,
       linkTarget: header.type === "symlink" ? header.linkTarget : null,
-      sha256,
+      sha256: null,
       source,
       category: entry.category,
+    };
+    entries.set(key, manifestEntry);
+    if (header.type !== "file") return drain(content);
+    if (header.size > SMALL_FILE_BYTES) {
+      const put = await store.putDeferred(content, { signal, onBytes });
+      manifestEntry.sha256 = put.sha256;
+      keep(put);
+      return;
+    }
+    const bytes = await readWhole(content);
+    await writes.add(bytes.byteLength, async () => {
+      const put = await store.putDeferred(Readable.from([bytes]), { signal, onBytes });
+      manifestEntry.sha256 = put.sha256;
+      keep(put);
     });
   };
 
@@ -100,6 +166,10 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     entries.set(key, { path: entry.path, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, user: "", group: "", size: 0, mtime: entry.mtime, linkTarget: entry.linkTarget ?? null, sha256: null, source: entry.source, category: entry.category });
   }
 
+  await writes.drain();
+  progress({ message: "Syncing to disk" });
+  await Promise.all(durable);
+  signal.throwIfAborted();
   progress({ message: "Writing the manifest" });
   const [engineStatus, image, os, ruleSet] = await Promise.all([pingEngine(engine), inspectImage(engine, container.imageId), readOsRelease(engine, container.id), getRuleSet(detected.ruleSet.id)]);
   const archive = await db.archive.findUniqueOrThrow({ where: { id: archiveId } });
