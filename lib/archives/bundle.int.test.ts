@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOOKWORM, docker, dockerHost, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { BOOKWORM, docker, dockerHost, exec, removeContainer, runContainer, TRIXIE, uniqueName } from "@/e2e/fixtures/containers";
 import { createBlobStore } from "@/lib/archive/blob-store";
 import { readBundle } from "@/lib/archive/read-bundle";
 import { readManifest } from "@/lib/archives/archive-registry";
@@ -97,6 +97,14 @@ describe("bundle export and import", () => {
     expect((await readManifest(kept.archiveId))?.config.env).toContainEqual({ name: "DB_PASSWORD", value: "s3cret-value", redacted: false });
     await deleteArchive(kept.archiveId, "tester");
   }, 320_000);
+
+  it("exports for a newer base on request: FROM that base, and the README says so", async () => {
+    const newer = path.join(work, "trixie.tar.gz");
+    const { stream } = await exportBundle(archiveId, { base: TRIXIE, actor: "tester" });
+    await pipeline(stream, createWriteStream(newer));
+    expect(execFileSync("tar", ["-xzOf", newer, "Dockerfile"], { encoding: "utf8" })).toMatch(/^FROM debian:trixie$/m);
+    expect(execFileSync("tar", ["-xzOf", newer, "README.md"], { encoding: "utf8" })).toContain("a newer base than the original");
+  }, 120_000);
 
   it("imports into a fresh store, where every blob verifies", async () => {
     const fresh = createBlobStore(path.join(work, "fresh-store"));
