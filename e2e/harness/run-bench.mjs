@@ -458,7 +458,23 @@ function sizeOfContainerLayer(name) {
   return Number(docker(["container", "inspect", "--size", "--format", "{{.SizeRw}}", name]).trim());
 }
 
+/** Which code was measured: the commit, and the source folders with uncommitted changes (if any). */
+function codeVersion() {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const changed = execFileSync("git", ["status", "--porcelain", "--", "lib", "app"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => path.posix.dirname(line.slice(3)));
+    const folders = [...new Set(changed)].sort();
+    return folders.length ? `commit ${commit} with uncommitted changes in ${folders.join(", ")}` : `commit ${commit}`;
+  } catch {
+    return "an unknown commit (no git)";
+  }
+}
+
 async function runArchiveBench(server) {
+  const loadBefore = os.loadavg()[0].toFixed(1);
   const engineVersion = docker(["version", "--format", "{{.Server.Version}}"]).trim();
   log("archive throughput: Kura's archive job vs docker exec tar | gzip -1");
   const throughput = await benchArchiveThroughput(server);
@@ -472,7 +488,9 @@ async function runArchiveBench(server) {
 
 Measured by \`npm run bench\` (\`KURA_BENCH=archive\` for this part alone) on ${new Date().toISOString()}:
 ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Docker Engine ${engineVersion}, Node ${process.version},
-dashboard from \`next start\` (production build). MB = 10^6 bytes; rates are the files' bytes over wall time.
+dashboard from \`next start\` (production build) of ${codeVersion()}.
+MB = 10^6 bytes; rates are the files' bytes over wall time. Other work on the machine during the run: load average
+${loadBefore} before the archive part, ${os.loadavg()[0].toFixed(1)} after (${os.cpus().length} cores: more than that means the runs shared the CPU).
 
 | measure | Kura | baseline | ratio | target |
 | --- | --- | --- | --- | --- |
@@ -487,7 +505,8 @@ text, each file unique). Kura archives it with the default rule set (everything 
 run checked that the archive holds exactly those ${throughput.files.toLocaleString("en")} files and bytes.
 
 - Kura: wall time from \`POST /api/engines/local/containers/{c}/archives\` to the job reported \`succeeded\` (polled every
-  100 ms), so it includes detection, streaming from the engine, SHA-256, gzip level 6, fsync of each blob and the manifest.
+  100 ms), so it includes detection, streaming from the engine, hashing, compressing and syncing every blob, and the
+  manifest. "Kura job (server)" is the job's own startedAt -> finishedAt.
 - Baseline: \`docker exec <c> tar -c ${ARCHIVE_ROOT}\` piped straight into \`gzip -1 > /dev/null\` (two processes, one pipe, no
   shell), timed until gzip exits.
 - A fresh store for every Kura run: the bench deletes \`<KURA_DATA_DIR>/store/blobs\` before each run, so no run finds

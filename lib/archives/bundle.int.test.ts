@@ -30,7 +30,7 @@ const SETUP = [
   "useradd -u 1600 -m -s /bin/bash carol",
   "mkdir -p /srv/app/empty",
   `printf 'spaces and accents' > '${ODD}'`,
-  "printf 'customer records' > /srv/app/data.txt",
+  "printf 'customer records kept by the bundle test' > /srv/app/data.txt",
   "ln -s data.txt /srv/app/link",
   "printf 'secret of carol' > /srv/app/private.txt && chown carol:carol /srv/app/private.txt && chmod 600 /srv/app/private.txt",
   "printf 'carol notes' > /home/carol/notes.txt && chown carol:carol /home/carol/notes.txt",

@@ -81,9 +81,12 @@ export async function streamArchive(
       resolve(true);
     });
     extract.on("error", (error) => {
-      // A tar cut short: the engine closed the stream midway (it stopped, or the container went away).
-      streamError ??= new AppError(502, "engine_stream_cut", `Kura cannot reach the engine: its archive stream ended early (${error.message}). Is the engine still running?`);
-      failAfterEntry(streamError);
+      // The handler's own failure (say a full disk) destroys its entry, which fails the extractor with it:
+      // that is not the engine's doing. Otherwise a tar cut short: the engine closed the stream midway.
+      const local = (error as NodeJS.ErrnoException).code === "ENOSPC" || (error as NodeJS.ErrnoException).code === "EDQUOT";
+      if (!local)
+        streamError ??= new AppError(502, "engine_stream_cut", `Kura cannot reach the engine: its archive stream ended early (${error.message}). Is the engine still running?`);
+      failAfterEntry(streamError ?? error);
     });
     stream.on("error", (error) => {
       streamError = toAppError(error, { containerRef: containerId });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { BOOKWORM, docker, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { readManifest, getArchiveSummary } from "@/lib/archives/archive-registry";
 import { store } from "@/lib/archive/store";
@@ -128,9 +128,11 @@ describe("archive a container", () => {
     const manifest = await readManifest(firstArchiveId);
     const data = manifest?.entries.find((entry) => entry.path === "/srv/app/data.txt");
     const blobFile = path.join(store.root, "blobs", data!.sha256!.slice(0, 2), `${data!.sha256}.gz`);
-    const bytes = readFileSync(blobFile);
+    const original = readFileSync(blobFile);
+    const bytes = Buffer.from(original);
     bytes[bytes.length - 9] = bytes[bytes.length - 9]! ^ 0xff;
     writeFileSync(blobFile, bytes);
+    onTestFinished(() => writeFileSync(blobFile, original)); // the store is shared with later test files
     const bad = await waitForJob((await startVerify(firstArchiveId, "tester")).jobId);
     expect(bad.state).toBe("succeeded");
     const corrupt = (bad.result as { corrupt: { sha256: string; paths: string[] }[] }).corrupt;

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { Readable } from "node:stream";
-import { conflict } from "@/lib/api/app-error";
+import { AppError, conflict } from "@/lib/api/app-error";
 import { finishManifest, redactEnv, type ManifestEntry } from "@/lib/archive/manifest";
 import { store } from "@/lib/archive/store";
 import { recordEvent } from "@/lib/audit/record-event";
@@ -227,7 +227,13 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
         const result = await runArchive(context, archive.id, input, { createdAt });
         await recordEvent({ actor: input.actor, action: "archive.create", target, detail: { container: container.name, engine: engine.name, keepSecrets: input.keepSecrets ?? false, files: result.files, bytes: result.bytes, storedBytes: result.storedBytes } });
         return result;
-      } catch (error) {
+      } catch (caught) {
+        // A full disk can surface as a bare ENOSPC (from a stream the store did not own); say it like the store does.
+        const code = (caught as NodeJS.ErrnoException | null)?.code;
+        const error =
+          code === "ENOSPC" || code === "EDQUOT"
+            ? new AppError(507, "disk_full", `The disk holding the archive store (${store.root}) is full. Free some space on it, or move KURA_DATA_DIR to a larger disk, then run the archive again.`)
+            : caught;
         const state = context.signal.aborted ? "cancelled" : "failed";
         const message = error instanceof Error ? error.message : String(error);
         await db.archive.update({ where: { id: archive.id }, data: { state, error: state === "cancelled" ? "Cancelled" : message } });
