@@ -5,6 +5,7 @@
 // removes the images it made, and the hand-written build uses --no-cache. Plain Node.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { createSambaContainer, removeSambaContainer, SAMBA_FILE, SAMBA_UID, SAMBA_USER } from "./samba-image.mjs";
@@ -23,11 +24,26 @@ const quiet = (fn) => {
   }
 };
 
-async function api(base, token, pathname, init = {}) {
-  const response = await fetch(`${base}${pathname}`, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${pathname}: ${response.status} ${JSON.stringify(body)}`);
-  return body;
+/**
+ * One request on a connection of its own (no keep-alive): the bench blocks its event loop in
+ * spawnSync for a minute at a time, and a pooled connection the server closed meanwhile fails.
+ */
+function api(base, token, pathname, init = {}) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}${pathname}`, { method: init.method ?? "GET", agent: false, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (text += chunk));
+      response.on("end", () => {
+        const body = text ? JSON.parse(text) : null;
+        if (response.statusCode < 200 || response.statusCode >= 300) reject(new Error(`${init.method ?? "GET"} ${pathname}: ${response.statusCode} ${text}`));
+        else resolve(body);
+      });
+    });
+    request.on("error", reject);
+    if (init.body) request.write(init.body);
+    request.end();
+  });
 }
 
 async function waitJob(base, token, jobId, limitMs = 900_000) {

@@ -69,7 +69,10 @@ export const DEFAULT_COMPRESSION_LEVEL = 1;
 const SYNC_CONCURRENCY = 32;
 
 /** gzip level for content like `sample`: 0 (stored, only wrapped) when level 1 saves under 10% of it, else `level`. */
-function compressionLevelFor(sample: Buffer, level: number): number {
+function compressionLevelFor(held: Buffer, level: number): number {
+  // Only the first SAMPLE_BYTES: a small file arrives as one chunk, and deflating all of it here (on the
+  // main thread, before gzip compresses it again) cost a third of an archive's time.
+  const sample = held.subarray(0, SAMPLE_BYTES);
   if (sample.byteLength < 512) return level;
   return deflateRawSync(sample, { level: 1 }).byteLength > sample.byteLength * 0.9 ? 0 : level;
 }
@@ -206,11 +209,11 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
           heldBytes += bytes.byteLength;
           if (heldBytes < SAMPLE_BYTES) continue;
           decided = true;
-          level = compressionLevelFor(Buffer.concat(held, heldBytes), compressionLevel);
+          level = compressionLevelFor(Buffer.concat(held, Math.min(heldBytes, SAMPLE_BYTES)), compressionLevel);
           yield* held;
         }
         if (!decided) {
-          level = compressionLevelFor(Buffer.concat(held, heldBytes), compressionLevel);
+          level = compressionLevelFor(Buffer.concat(held, Math.min(heldBytes, SAMPLE_BYTES)), compressionLevel);
           yield* held;
         }
       };
