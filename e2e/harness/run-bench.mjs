@@ -535,7 +535,7 @@ empty store, then \`docker commit\` of the same container and \`docker save <ima
 
 | | bytes |
 | --- | --- |
-| Kura: stored on disk (\`storedBytes\`: the blobs of ${size.files} files + the manifest, gzip level 6) | ${size.storedBytes.toLocaleString("en")} |
+| Kura: stored on disk (\`storedBytes\`: the blobs of ${size.files} files + the manifest, gzipped) | ${size.storedBytes.toLocaleString("en")} |
 | of which the manifest (${size.entries} entries, ${size.manifestJson.toLocaleString("en")} bytes of JSON) | ${size.manifestStored.toLocaleString("en")} |
 | Kura: the archived files' own size (${size.files} files) | ${size.bytes.toLocaleString("en")} |
 | \`docker save\` of the committed container (every layer, base image included) | ${size.savedBytes.toLocaleString("en")} |
