@@ -111,6 +111,8 @@ export const startRestoreBody = z.object({
   buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "A build argument is named like an environment variable."), z.string().max(64 * 1024)).optional(),
   checkCommand: z.string().max(4096).optional(),
   network: z.enum(["none", "default"]).default("none"),
+  /** Build without the engine's layer cache (as on a machine that never built it). */
+  noCache: z.boolean().optional(),
   publish: z.record(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "A port is written like 445/tcp."), z.number().int().min(1).max(65535)).optional(),
 });
 

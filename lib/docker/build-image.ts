@@ -10,6 +10,8 @@ export type BuildOptions = {
   networkMode?: string;
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
+  /** ignore the engine's layer cache */
+  noCache?: boolean;
   signal?: AbortSignal;
   /** Each line of the build's output, as the engine sends it. */
   onLog?: (line: string) => void;
@@ -33,6 +35,7 @@ export async function buildImage(engine: EngineConnection, context: Readable, op
       t: options.tag,
       rm: true,
       forcerm: true,
+      ...(options.noCache ? { nocache: true } : {}),
       ...(options.networkMode ? { networkmode: options.networkMode } : {}),
       ...(options.buildArgs && Object.keys(options.buildArgs).length ? { buildargs: options.buildArgs } : {}),
       ...(options.labels ? { labels: options.labels } : {}),

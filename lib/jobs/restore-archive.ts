@@ -96,6 +96,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
         networkMode: env.KURA_BUILD_NETWORK,
         buildArgs: input.buildArgs,
         labels: { "kura.archive": archiveId, "kura.restore": restoreId },
+        noCache: input.noCache,
         signal,
         onLog: appendLog,
         onStep: (done, total) => progress({ done, total, unit: "steps", message: `Building: step ${done} of ${total}` }),

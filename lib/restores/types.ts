@@ -84,6 +84,8 @@ export type StartRestoreInput = {
   checkCommand?: string;
   /** "none" (isolated, the default) or "default" (the engine's default network) */
   network?: "none" | "default";
+  /** build without the engine's layer cache */
+  noCache?: boolean;
   /** container port like "445/tcp" -> host port on 127.0.0.1; nothing is published unless asked */
   publish?: Record<string, number>;
 };
