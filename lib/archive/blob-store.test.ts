@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmdirSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -159,6 +159,51 @@ describe("compression and deferred durability", () => {
     // Many at once, the same content twice among them: each lands once.
     const many = await Promise.all([1, 2, 3, 3].map(async (seed) => (await store.putDeferred(chunked(pseudoRandom(70_000, seed)))).durable));
     expect(many.filter((put) => put.isNew)).toHaveLength(3);
+  });
+});
+
+describe("bytes already in memory", () => {
+  it("stores them as a stream of the same bytes would, compressed or only wrapped", async () => {
+    const text = Buffer.from("Nov 22 12:00:00 smbd[42]: connection from 10.0.0.5\n".repeat(5000));
+    const noise = pseudoRandom(256 * 1024, 11);
+    const fromBytes = await store.put(text);
+    const wrapped = await store.put(noise);
+    expect(fromBytes).toMatchObject({ sha256: sha(text), size: text.byteLength, isNew: true });
+    expect(fromBytes.storedBytes).toBeLessThan(text.byteLength / 10);
+    expect(wrapped.storedBytes).toBeGreaterThan(noise.byteLength);
+    expect((await readAll(store.open(fromBytes.sha256))).equals(text)).toBe(true);
+    expect((await readAll(store.open(wrapped.sha256))).equals(noise)).toBe(true);
+    expect(await store.verify(fromBytes.sha256)).toEqual({ ok: true, actual: sha(text) });
+    // The same content as a stream finds it stored.
+    expect(await store.put(chunked(text))).toMatchObject({ sha256: sha(text), isNew: false, storedBytes: fromBytes.storedBytes });
+    expect(await store.put(Buffer.alloc(0))).toMatchObject({ sha256: EMPTY_SHA, size: 0 });
+    expect(await listFiles(path.join(store.root, "tmp"))).toEqual([]);
+  });
+
+  it("does not write content it already holds", async () => {
+    const bytes = Buffer.from("kept once\n".repeat(100));
+    const first = await store.put(bytes);
+    const file = blobFile(store, first.sha256);
+    const { mtimeMs } = await stat(file);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let reported = 0;
+    const again = await store.putDeferred(bytes, { onBytes: (n) => (reported += n) });
+    expect(await again.durable).toMatchObject({ sha256: first.sha256, isNew: false, storedBytes: first.storedBytes });
+    expect(reported).toBe(bytes.byteLength);
+    expect((await stat(file)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it("lands each of many concurrent deferred puts once, and rejects an aborted one without a trace", async () => {
+    const contents = Array.from({ length: 600 }, (_, index) => Buffer.from(`file ${index % 500}\n`.repeat(50)));
+    const puts = await Promise.all(contents.map((bytes) => store.putDeferred(bytes)));
+    const results = await Promise.all(puts.map((put) => put.durable));
+    expect(results.filter((result) => result.isNew)).toHaveLength(500);
+    expect(await listFiles(path.join(store.root, "blobs"))).toHaveLength(500);
+    expect(await listFiles(path.join(store.root, "tmp"))).toEqual([]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(store.put(Buffer.from("never stored"), { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    expect(await store.has(sha("never stored"))).toBe(false);
   });
 });
 

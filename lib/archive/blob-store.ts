@@ -5,7 +5,8 @@ import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGunzip, createGzip, deflateRawSync } from "node:zlib";
+import { promisify } from "node:util";
+import { createGunzip, createGzip, deflateRawSync, gzip } from "node:zlib";
 import { AppError } from "@/lib/api/app-error";
 
 /**
@@ -27,19 +28,21 @@ export type BlobStore = {
   /** The absolute root folder. */
   readonly root: string;
   /**
-   * Streams `source` into the store and resolves once it is durably on disk. `size` is the uncompressed length,
+   * Stores `source` (a stream, or bytes already in memory) and resolves once it is durably on disk. `size` is the uncompressed length,
    * `storedBytes` the blob's size on disk (also when it was already stored), `isNew` whether this call added it.
    * `onBytes` is called with each chunk's length (uncompressed) as it passes. Aborting `signal` removes the temporary
    * file and rejects with an AbortError; a full disk rejects with AppError 507 "disk_full"; other errors are rethrown.
    * The source is consumed, and destroyed if the put fails.
    */
-  put(source: Readable, options?: PutOptions): Promise<PutResult>;
+  put(source: Readable | Buffer, options?: PutOptions): Promise<PutResult>;
   /**
    * Like put, but resolves as soon as the content is written (so the next file can stream) and hands back
    * `durable`, which fsyncs and links it into place; many durables run together (their fsyncs share disk
    * flushes). Await every durable before relying on the blobs, e.g. before writing a manifest that names them.
+   * Bytes already in memory whose blob is stored are not written again. While many durables are waiting,
+   * putDeferred waits for room (each holds an open file).
    */
-  putDeferred(source: Readable, options?: PutOptions): Promise<DeferredPut>;
+  putDeferred(source: Readable | Buffer, options?: PutOptions): Promise<DeferredPut>;
   has(sha256: string): Promise<boolean>;
   /** The decompressed content. An unknown blob makes the stream fail with AppError 404 "blob_not_found". */
   open(sha256: string): Readable;
@@ -67,6 +70,9 @@ const SAMPLE_BYTES = 16 * 1024;
 export const DEFAULT_COMPRESSION_LEVEL = 1;
 /** fsyncs in flight at once: the file system commits concurrent ones together, one at a time costs a disk flush each. */
 const SYNC_CONCURRENCY = 32;
+/** Deferred puts waiting for their fsync at most (each keeps its file open); putDeferred waits beyond this. */
+const MAX_WAITING_SYNCS = 256;
+const gzipBytes = promisify(gzip);
 
 /** gzip level for content like `sample`: 0 (stored, only wrapped) when level 1 saves under 10% of it, else `level`. */
 function compressionLevelFor(held: Buffer, level: number): number {
@@ -86,19 +92,56 @@ async function fsyncFile(file: string): Promise<void> {
   }
 }
 
-/** Runs at most `limit` of the given tasks at once, in order. */
+/**
+ * Runs at most `limit` of the given tasks at once, in order. `room(max)` resolves once fewer than `max` tasks are
+ * queued or running, so a producer can wait instead of queueing without bound.
+ */
 function limiter(limit: number) {
   let running = 0;
+  let queued = 0;
   const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
+  const roomWaiters: { max: number; resolve: () => void }[] = [];
+  const wakeRoom = () => {
+    for (let index = roomWaiters.length - 1; index >= 0; index--) {
+      const waiter = roomWaiters[index]!;
+      if (queued < waiter.max) {
+        roomWaiters.splice(index, 1);
+        waiter.resolve();
+      }
+    }
+  };
+  const run = async <T>(task: () => Promise<T>): Promise<T> => {
+    queued += 1;
     if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
     running += 1;
     try {
       return await task();
     } finally {
       running -= 1;
+      queued -= 1;
       waiting.shift()?.();
+      wakeRoom();
     }
+  };
+  const room = (max: number): Promise<void> => (queued < max ? Promise.resolve() : new Promise<void>((resolve) => roomWaiters.push({ max, resolve })));
+  return Object.assign(run, { room });
+}
+
+/**
+ * fsyncs a folder soon, sharing one fsync among everyone who asks before it starts (many blobs land in the same
+ * shard folder at about the same time; each needs its link to be durable, not a flush of its own).
+ */
+function folderSyncer() {
+  const queued = new Map<string, Promise<void>>();
+  return (dir: string): Promise<void> => {
+    const already = queued.get(dir);
+    if (already) return already;
+    const sync = new Promise<void>((resolve) => setTimeout(resolve, 2)).then(() => {
+      queued.delete(dir);
+      return syncDir(dir);
+    });
+    queued.set(dir, sync);
+    return sync;
   };
 }
 export type PutResult = { sha256: string; size: number; storedBytes: number; isNew: boolean };
@@ -127,6 +170,9 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
   let ready: Promise<void> | null = null;
 
   const syncLimit = limiter(SYNC_CONCURRENCY);
+  const syncFolder = folderSyncer();
+  // Shard folders known to exist (created once, not per blob); forgotten when a link finds one gone.
+  const knownShards = new Set<string>();
   const blobPath = (sha256: string) => path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
 
   const ensureDirs = () => {
@@ -147,13 +193,13 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
       `The disk holding the archive store (${rootDir}) is full. Free some space on it, or move KURA_DATA_DIR to a larger disk, then run the archive again.`,
     );
 
-  async function put(source: Readable, options: PutOptions = {}): Promise<PutResult> {
-    const written = await write(source, options);
+  async function put(source: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
+    const written = Buffer.isBuffer(source) ? await writeBytes(source, options) : await write(source, options);
     return written.durable;
   }
 
-  async function putDeferred(source: Readable, options: PutOptions = {}): Promise<DeferredPut> {
-    const written = await write(source, options);
+  async function putDeferred(source: Readable | Buffer, options: PutOptions = {}): Promise<DeferredPut> {
+    const written = Buffer.isBuffer(source) ? await writeBytes(source, options) : await write(source, options);
     written.durable.catch(() => undefined); // the caller awaits it later; never an unhandled rejection meanwhile
     return written;
   }
@@ -252,22 +298,93 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     }
     source.off("error", onSourceError);
     const sha256 = hash.digest("hex");
+    const storedBytes = out.bytesWritten;
     const durable = syncLimit(async () => {
       try {
         await fsyncFile(tmpPath);
-        const target = blobPath(sha256);
-        const shardDir = path.dirname(target);
-        await mkdir(shardDir, { recursive: true, mode: DIR_MODE });
-        const isNew = await publish(tmpPath, target);
-        if (isNew) await syncDir(shardDir);
-        const { size: storedBytes } = await stat(target);
+        const placed = await place(tmpPath, sha256, storedBytes);
         active.delete(name);
-        return { sha256, size, storedBytes, isNew };
+        return { sha256, size, ...placed };
       } catch (err) {
         return cleanUp(err);
       }
     });
     return { sha256, size, durable };
+  }
+
+  /**
+   * Bytes already in memory (most files are small): hashed in one call, compressed off the main thread in one
+   * call, written with one call, and fsynced through the same open file. Content already stored is not written.
+   */
+  async function writeBytes(bytes: Buffer, options: PutOptions): Promise<DeferredPut> {
+    const { signal, onBytes } = options;
+    signal?.throwIfAborted();
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const size = bytes.byteLength;
+    onBytes?.(size);
+    const existing = await storedSize(blobPath(sha256));
+    if (existing !== null) return { sha256, size, durable: Promise.resolve({ sha256, size, storedBytes: existing, isNew: false }) };
+    await syncLimit.room(MAX_WAITING_SYNCS);
+    await ensureDirs();
+    const compressed = await gzipBytes(bytes, { level: compressionLevelFor(bytes, compressionLevel) });
+    signal?.throwIfAborted();
+    const name = randomUUID();
+    const tmpPath = path.join(tmpDir, name);
+    active.add(name);
+    let handle: FileHandle | null = null;
+    const cleanUp = async (err: unknown): Promise<never> => {
+      await handle?.close().catch(() => undefined);
+      await rm(tmpPath, { force: true }).catch(() => undefined);
+      active.delete(name);
+      throw isNoSpace(err) ? diskFull() : err;
+    };
+    try {
+      handle = await open(tmpPath, "wx", FILE_MODE);
+      await handle.writeFile(compressed);
+    } catch (err) {
+      return cleanUp(err);
+    }
+    const file = handle;
+    const durable = syncLimit(async () => {
+      try {
+        await file.sync();
+        await file.close();
+        handle = null;
+        const placed = await place(tmpPath, sha256, compressed.byteLength);
+        active.delete(name);
+        return { sha256, size, ...placed };
+      } catch (err) {
+        return cleanUp(err);
+      }
+    });
+    return { sha256, size, durable };
+  }
+
+  /**
+   * Links a finished, fsynced temp file into place and makes the link durable. `storedBytes` is the file's size;
+   * when the blob was already there the temp file is dropped and the stored blob's size is returned.
+   */
+  async function place(tmpPath: string, sha256: string, storedBytes: number): Promise<{ isNew: boolean; storedBytes: number }> {
+    const target = blobPath(sha256);
+    const shardDir = path.dirname(target);
+    if (!knownShards.has(shardDir)) {
+      await mkdir(shardDir, { recursive: true, mode: DIR_MODE });
+      knownShards.add(shardDir);
+    }
+    let isNew: boolean;
+    try {
+      isNew = await publish(tmpPath, target);
+    } catch (err) {
+      if (errorCode(err) !== "ENOENT") throw err;
+      // The shard folder went away (the store was emptied by hand): make it again.
+      knownShards.delete(shardDir);
+      await mkdir(shardDir, { recursive: true, mode: DIR_MODE });
+      knownShards.add(shardDir);
+      isNew = await publish(tmpPath, target);
+    }
+    if (!isNew) return { isNew, storedBytes: (await stat(target)).size };
+    await syncFolder(shardDir);
+    return { isNew, storedBytes };
   }
 
   /** Moves a finished temp file into place; false when the blob was already there (then the temp file is dropped). */
@@ -373,13 +490,8 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     },
     async stat(sha256) {
       assertBlobId(sha256);
-      try {
-        const info = await stat(blobPath(sha256));
-        return info.isFile() ? { storedBytes: info.size } : null;
-      } catch (err) {
-        if (errorCode(err) === "ENOENT") return null;
-        throw err;
-      }
+      const storedBytes = await storedSize(blobPath(sha256));
+      return storedBytes === null ? null : { storedBytes };
     },
   };
 }
@@ -389,6 +501,17 @@ async function exists(file: string): Promise<boolean> {
     return (await stat(file)).isFile();
   } catch (err) {
     if (errorCode(err) === "ENOENT") return false;
+    throw err;
+  }
+}
+
+/** A regular file's size, or null when there is none. */
+async function storedSize(file: string): Promise<number | null> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? info.size : null;
+  } catch (err) {
+    if (errorCode(err) === "ENOENT") return null;
     throw err;
   }
 }

@@ -54,7 +54,8 @@ export async function streamArchive(
     const onAbort = () => fail(signal?.reason ?? new Error("aborted"));
     signal?.addEventListener("abort", onAbort, { once: true });
     extract.on("entry", (header, content, next) => {
-      const type = header.type === "file" || header.type === "contiguous-file" ? "file" : header.type === "directory" ? "dir" : header.type === "symlink" ? "symlink" : "other";
+      const hardLink = header.type === "link" && header.linkname ? path.posix.join(parent, header.linkname.replace(/\/$/, "")) : null;
+      const type = header.type === "file" || header.type === "contiguous-file" || hardLink ? "file" : header.type === "directory" ? "dir" : header.type === "symlink" ? "symlink" : "other";
       const entry: ArchiveHeader = {
         path: path.posix.join(parent, header.name.replace(/\/$/, "")),
         type,
@@ -65,7 +66,8 @@ export async function streamArchive(
         uname: header.uname ?? "",
         gname: header.gname ?? "",
         mtime: (header.mtime ?? new Date(0)).toISOString(),
-        linkTarget: header.linkname ?? null,
+        linkTarget: hardLink ? null : (header.linkname ?? null),
+        ...(hardLink ? { hardLinkTo: hardLink } : {}),
       };
       current = onEntry(entry, content as unknown as Readable);
       current.then(

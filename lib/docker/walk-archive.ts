@@ -18,6 +18,8 @@ export type ArchiveHeader = {
   gname: string;
   mtime: string;
   linkTarget: string | null;
+  /** A hard link to a file earlier in the same tar (whose content the tar carries once): that file's path. */
+  hardLinkTo?: string;
   /** First bytes of a regular file, when asked for (to spot private keys). */
   head?: Buffer;
   /** md5 of the content, when asked for (to compare with dpkg's md5sums). */

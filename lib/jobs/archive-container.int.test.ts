@@ -26,6 +26,7 @@ const SETUP = [
   `printf 'spaces and accents' > '${ODD}'`,
   "ln -s data.txt /srv/app/link",
   "printf 'customer records' > /srv/app/data.txt",
+  "ln /srv/app/data.txt /srv/app/data-hardlink.txt",
   "printf 'secret of carol' > /srv/app/private.txt && chown carol:carol /srv/app/private.txt && chmod 600 /srv/app/private.txt",
   "head -c 20971520 /dev/urandom > /srv/app/big.bin",
   "printf 'in the volume' > /var/lib/appdata/v.txt",
@@ -59,6 +60,8 @@ describe("archive a container", () => {
     const job = await waitForJob(jobId, 300_000);
     expect(job.error).toBeNull();
     expect(job.state).toBe("succeeded");
+    // Kura runs on the engine's host here, so the layer is read from its folder, not through the archive API.
+    expect(job.result).toMatchObject({ layerRead: "folder" });
     firstArchiveId = archiveId;
     const summary = await getArchiveSummary(archiveId);
     expect(summary).toMatchObject({ state: "complete", name: "it archive", createdBy: "tester" });
@@ -75,6 +78,7 @@ describe("archive a container", () => {
     expect(odd).toMatchObject({ type: "file", size: Buffer.byteLength("spaces and accents") });
     expect((await readBlob(odd.sha256!)).toString()).toBe("spaces and accents");
     expect(find("/srv/app/link")).toMatchObject({ type: "symlink", linkTarget: "data.txt", sha256: null });
+    expect(find("/srv/app/data-hardlink.txt")).toMatchObject({ type: "file", size: 16, sha256: sha256("customer records") });
     expect(find("/srv/app/empty")).toMatchObject({ type: "dir", sha256: null });
     expect(find("/srv/app/private.txt")).toMatchObject({ mode: 0o600, uid: 1600, gid: 1600, user: "carol", group: "carol" });
 
@@ -95,6 +99,20 @@ describe("archive a container", () => {
     expect(manifest.image.reference).toBe(BOOKWORM);
     expect(manifest.totals.files).toBe(summary.files);
     expect(summary.storedBytes).toBeGreaterThan(20_000_000);
+  });
+
+  it("reads the same entries, metadata and bytes through the engine's archive API as from the layer folder", async () => {
+    const { jobId, archiveId } = await startArchive({ engineId: "local", containerRef: name, actor: "tester", layerAccess: "archive-api" });
+    const job = await waitForJob(jobId, 300_000);
+    expect(job).toMatchObject({ state: "succeeded", result: { layerRead: "archive-api" } });
+    const viaApi = await readManifest(archiveId);
+    const viaFolder = await readManifest(firstArchiveId);
+    const comparable = (manifest: typeof viaApi) =>
+      (manifest?.entries ?? []).map((entry) => JSON.stringify(entry)).sort();
+    expect(comparable(viaApi).length).toBeGreaterThan(10);
+    expect(comparable(viaApi)).toEqual(comparable(viaFolder));
+    // The hard link's second name carries the content also when the tar holds it as a link.
+    expect(viaApi?.entries.find((entry) => entry.path === "/srv/app/data-hardlink.txt")).toMatchObject({ type: "file", sha256: sha256("customer records") });
   });
 
   it("stores no new content when the unchanged container is archived again", async () => {

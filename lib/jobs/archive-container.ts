@@ -9,7 +9,13 @@ import { db } from "@/lib/db";
 import { inspectContainer } from "@/lib/docker/inspect-container";
 import { inspectImage } from "@/lib/docker/inspect-image";
 import { pingEngine } from "@/lib/docker/ping-engine";
+import { readContainerFile } from "@/lib/docker/read-container-file";
+import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
+import { readLayerFiles } from "@/lib/docker/read-layer-files";
 import { streamArchive } from "@/lib/docker/stream-archive";
+import type { EngineConnection } from "@/lib/docker/types";
+import type { ArchiveHeader } from "@/lib/docker/walk-archive";
+import { parseAccountLines } from "@/lib/restore/find-account-collisions";
 import { getEngine } from "@/lib/engines/engine-registry";
 import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
 import { detectContainerChanges } from "./detect-container-changes";
@@ -20,7 +26,16 @@ import { startJob, type JobContext } from "./job-runner";
 // manifest. The archive row says "complete" only after the manifest is stored, so a crash, a
 // cancel or a full disk never leaves a complete-looking archive that misses content.
 
-export type StartArchiveInput = { engineId: string; containerRef: string; name?: string; note?: string; keepSecrets?: boolean; actor: string };
+export type StartArchiveInput = {
+  engineId: string;
+  containerRef: string;
+  name?: string;
+  note?: string;
+  keepSecrets?: boolean;
+  actor: string;
+  /** How to read the writable layer: straight from its folder when the engine is on this machine (auto), or always through the engine's archive API (tests compare the two). */
+  layerAccess?: "auto" | "archive-api";
+};
 
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
 
@@ -76,6 +91,17 @@ function drain(content: Readable): Promise<void> {
   });
 }
 
+/** uid or gid -> name, from the container's /etc/passwd or /etc/group (empty when it has none). */
+async function readAccountNames(engine: EngineConnection, containerId: string, file: string): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  const text = await readContainerFile(engine, containerId, file, 16 * 1024 * 1024);
+  for (const line of parseAccountLines(text?.toString("utf8") ?? "")) {
+    const id = Number(line.id);
+    if (Number.isInteger(id) && !names.has(id)) names.set(id, line.name); // the first line wins, as getpwuid
+  }
+  return names;
+}
+
 /** What to stream: whole added folders (one tar each), single files, and each mount. */
 function streamRoots(selected: Selected[]): { path: string; source: Selected["source"] }[] {
   const addedLayer = new Set(selected.filter((entry) => entry.source === "layer" && entry.kind === "added").map((entry) => entry.path));
@@ -118,10 +144,10 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     durable.push(stored);
   };
   const onBytes = (bytes: number) => progress({ done: (doneBytes += bytes) });
-  const take = (source: Selected["source"]) => async (header: Parameters<Parameters<typeof streamArchive>[3]>[0], content: Readable) => {
+  const take = (source: Selected["source"]) => async (header: ArchiveHeader, content: Readable | Buffer | null) => {
     const key = `${source}:${header.path}`;
     const entry = wanted.get(key);
-    if (!entry || entries.has(key)) return drain(content);
+    if (!entry || entries.has(key)) return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
     const manifestEntry: ManifestEntry = {
       path: header.path,
       type: header.type,
@@ -138,32 +164,55 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
       category: entry.category,
     };
     entries.set(key, manifestEntry);
-    if (header.type !== "file") return drain(content);
-    if (header.size > SMALL_FILE_BYTES) {
+    if (header.hardLinkTo) {
+      // A second name of a file already in this tar: the same content (the tar carries it only once).
+      const first = entries.get(`${source}:${header.hardLinkTo}`);
+      if (first?.sha256) Object.assign(manifestEntry, { type: "file", size: first.size, sha256: first.sha256 });
+      else entries.delete(key); // its first name was not selected: read this name on its own below
+      return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
+    }
+    if (header.type !== "file" || !content) return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
+    if (!Buffer.isBuffer(content) && header.size > SMALL_FILE_BYTES) {
       const put = await store.putDeferred(content, { signal, onBytes });
       manifestEntry.sha256 = put.sha256;
       keep(put);
       return;
     }
-    const bytes = await readWhole(content);
+    const bytes = Buffer.isBuffer(content) ? content : await readWhole(content);
     await writes.add(bytes.byteLength, async () => {
-      const put = await store.putDeferred(Readable.from([bytes]), { signal, onBytes });
+      const put = await store.putDeferred(bytes, { signal, onBytes });
       manifestEntry.sha256 = put.sha256;
       keep(put);
     });
   };
 
   const mounts = container.mounts.filter((mount) => (mount.type === "volume" || mount.type === "bind") && !container.engineManagedFiles.includes(mount.destination));
-  const jobs = [...streamRoots(selected), ...mounts.map((mount) => ({ path: mount.destination, source: (mount.type === "volume" ? "volume" : "bind") as Selected["source"] }))];
-  for (const job of jobs) {
+  const mountJobs = mounts.map((mount) => ({ path: mount.destination, source: (mount.type === "volume" ? "volume" : "bind") as Selected["source"] }));
+  // On the engine's own host the layer's files are read from the layer folder; whatever it cannot
+  // give (or every layer path, on a remote engine) comes through the engine's archive API.
+  const layerDir = input.layerAccess === "archive-api" ? null : await findLayerDirectory(engine, container.id);
+  const [users, groups] = await Promise.all([readAccountNames(engine, container.id, "/etc/passwd"), readAccountNames(engine, container.id, "/etc/group")]);
+  let layerJobs = streamRoots(selected);
+  if (layerDir) {
+    const layerPaths = selected.filter((entry) => entry.source === "layer" && entry.kind !== "deleted").map((entry) => entry.path);
+    const missing = await readLayerFiles(layerDir, layerPaths, { users, groups, wholeBytes: SMALL_FILE_BYTES, signal }, take("layer"));
+    layerJobs = missing.map((missingPath) => ({ path: missingPath, source: "layer" as const }));
+  }
+  for (const job of [...layerJobs, ...mountJobs]) {
     signal.throwIfAborted();
     await streamArchive(engine, container.id, job.path, take(job.source), signal);
+  }
+  // Second names of hard-linked files whose first name was not selected: each read on its own.
+  for (const [key, entry] of wanted) {
+    if (entries.has(key) || entry.type !== "file") continue;
+    signal.throwIfAborted();
+    await streamArchive(engine, container.id, entry.path, take(entry.source), signal);
   }
   // Entries that needed no stream (modified folders) keep the metadata detection read.
   for (const [key, entry] of wanted) {
     if (entries.has(key)) continue;
     if (entry.type === "file") throw new Error(`${entry.path} disappeared from the container while it was being archived; archive again.`);
-    entries.set(key, { path: entry.path, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, user: "", group: "", size: 0, mtime: entry.mtime, linkTarget: entry.linkTarget ?? null, sha256: null, source: entry.source, category: entry.category });
+    entries.set(key, { path: entry.path, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, user: users.get(entry.uid) ?? "", group: groups.get(entry.gid) ?? "", size: 0, mtime: entry.mtime, linkTarget: entry.linkTarget ?? null, sha256: null, source: entry.source, category: entry.category });
   }
 
   await writes.drain();
@@ -194,7 +243,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     data: { state: "complete", manifestSha: stored.sha256, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, imageBytes: image?.size ?? 0, completedAt: new Date() },
   });
   progress({ done: totalBytes, message: "Done" });
-  return { archiveId, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes };
+  return { archiveId, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, layerRead: layerDir ? "folder" : "archive-api" };
 }
 
 /** Start an archive job. Refuses (409) while another archive of the same container is running. */

@@ -3,6 +3,7 @@ import { recordEvent } from "@/lib/audit/record-event";
 import type { Rule } from "@/lib/changes/types";
 import { db } from "@/lib/db";
 import { DEFAULT_RULE_SET_NAME, DEFAULT_RULES } from "@/lib/rules/default-rules";
+import { detectionInputsChanged } from "@/lib/selections/detection-inputs";
 
 export type RuleSet = { id: string; name: string; builtIn: boolean; rules: Rule[]; createdAt: string; updatedAt: string };
 
@@ -53,6 +54,7 @@ export async function updateRuleSet(id: string, input: { name?: string; rules: R
     throw conflict("rule_set_name_taken", `A rule set named "${input.name}" already exists.`);
   }
   const row = await db.ruleSet.update({ where: { id }, data: { name: input.name ?? existing.name, rules: JSON.stringify(input.rules) } });
+  detectionInputsChanged();
   await recordEvent({ actor, action: "rule-set.update", target: `rule-set:${row.name}`, detail: { rules: input.rules.length } });
   return toRuleSet(row);
 }
@@ -61,5 +63,6 @@ export async function deleteRuleSet(id: string, actor: string): Promise<void> {
   const existing = await getRuleSet(id);
   if (existing.builtIn) throw new AppError(409, "rule_set_built_in", "The built-in default set cannot be deleted.");
   await db.$transaction([db.selection.updateMany({ where: { ruleSetId: id }, data: { ruleSetId: null } }), db.ruleSet.delete({ where: { id } })]);
+  detectionInputsChanged();
   await recordEvent({ actor, action: "rule-set.delete", target: `rule-set:${existing.name}` });
 }

@@ -1,5 +1,6 @@
 import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
+import { detectionInputsChanged } from "./detection-inputs";
 
 export type Override = { path: string; selected: boolean };
 export type StoredSelection = { ruleSetId: string | null; overrides: Override[]; updatedAt: string | null };
@@ -17,6 +18,7 @@ export async function saveSelection(engineId: string, containerId: string, input
     create: { engineId, containerId, ...data },
     update: data,
   });
+  detectionInputsChanged();
   await recordEvent({ actor, action: "selection.update", target: `container:${engineId}/${containerId.slice(0, 12)}`, detail: { overrides: input.overrides.length, ruleSetId: row.ruleSetId } });
   return { ruleSetId: row.ruleSetId, overrides: input.overrides, updatedAt: row.updatedAt.toISOString() };
 }

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RuleSetEditor } from "@/components/rules/rule-set-editor";
 import { Banner } from "@/components/ui/banner";
 import { PageHeader } from "@/components/ui/page-header";
-import { AppError } from "@/lib/api/app-error";
+import { loadForPage } from "@/lib/api/load-for-page";
 import { ruleSetIdParam } from "@/lib/api/schemas";
 import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
 import { requireUser } from "@/lib/session/require-user";
@@ -11,17 +11,7 @@ export const dynamic = "force-dynamic";
 
 export default async function RuleSetPage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
-  const parsed = ruleSetIdParam.safeParse(await params);
-  let ruleSet;
-  let failure = parsed.success ? null : "That is not a valid rule set id.";
-  if (parsed.success) {
-    try {
-      ruleSet = await getRuleSet(parsed.data.id);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      failure = error.message;
-    }
-  }
+  const { data: ruleSet, failure } = await loadForPage(ruleSetIdParam, await params, "That is not a valid rule set id.", ({ id }) => getRuleSet(id));
   return (
     <>
       <div className="mb-1 text-sm">

@@ -2,26 +2,16 @@ import Link from "next/link";
 import { RestorePlanner } from "@/components/restores/restore-planner";
 import { Banner } from "@/components/ui/banner";
 import { PageHeader } from "@/components/ui/page-header";
-import { AppError } from "@/lib/api/app-error";
+import { loadForPage } from "@/lib/api/load-for-page";
 import { archiveParams } from "@/lib/api/schemas";
-import { getArchiveSummary, type ArchiveSummary } from "@/lib/archives/archive-registry";
+import { getArchiveSummary } from "@/lib/archives/archive-registry";
 import { requireUser } from "@/lib/session/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function RestoreArchivePage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
-  const parsed = archiveParams.safeParse(await params);
-  let archive: ArchiveSummary | undefined;
-  let failure = parsed.success ? null : "That is not a valid archive id.";
-  if (parsed.success) {
-    try {
-      archive = await getArchiveSummary(parsed.data.id);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      failure = error.message;
-    }
-  }
+  const { data: archive, failure } = await loadForPage(archiveParams, await params, "That is not a valid archive id.", ({ id }) => getArchiveSummary(id));
   return (
     <>
       <div className="mb-1 text-sm">

@@ -3,7 +3,7 @@ import { ContainerDetailView } from "@/components/containers/container-detail-vi
 import { MutableDataPanel } from "@/components/containers/mutable-data-panel";
 import { Banner } from "@/components/ui/banner";
 import { PageHeader } from "@/components/ui/page-header";
-import { AppError } from "@/lib/api/app-error";
+import { loadForPage } from "@/lib/api/load-for-page";
 import { containerParams } from "@/lib/api/schemas";
 import { getContainerDetail } from "@/lib/containers/get-container-detail";
 import { requireUser } from "@/lib/session/require-user";
@@ -14,17 +14,7 @@ export default async function ContainerPage({ params, searchParams }: { params: 
   await requireUser();
   const raw = await params;
   const view = (await searchParams).view === "data" ? "data" : "overview";
-  const parsed = containerParams.safeParse(raw);
-  let detail;
-  let failure: string | null = parsed.success ? null : "That is not a valid container name or id.";
-  if (parsed.success) {
-    try {
-      detail = await getContainerDetail(parsed.data.engineId, parsed.data.containerRef);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      failure = error.message;
-    }
-  }
+  const { data: detail, failure } = await loadForPage(containerParams, raw, "That is not a valid container name or id.", ({ engineId, containerRef }) => getContainerDetail(engineId, containerRef));
   if (!detail) {
     return (
       <>

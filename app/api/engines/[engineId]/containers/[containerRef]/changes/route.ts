@@ -1,15 +1,15 @@
-// GET /api/engines/{engineId}/containers/{containerRef}/changes: every changed path, classified and selected
+// GET /api/engines/{engineId}/containers/{containerRef}/changes: every changed path, classified and selected (identical concurrent requests share one detection)
 import { NextResponse } from "next/server";
 import { readQuery, route } from "@/lib/api/route";
 import { changesQuery, containerParams } from "@/lib/api/schemas";
-import { detectContainerChanges } from "@/lib/jobs/detect-container-changes";
+import { detectContainerChangesShared } from "@/lib/jobs/share-detection";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route<{ engineId: string; containerRef: string }>(async ({ request, params }) => {
   const { engineId, containerRef } = containerParams.parse(params);
   const query = readQuery(request, changesQuery);
-  const detected = await detectContainerChanges(engineId, containerRef, {
+  const detected = await detectContainerChangesShared(engineId, containerRef, {
     ruleSetId: query.ruleSet,
     since: query.since,
     sinceMarker: query.sinceMarker,

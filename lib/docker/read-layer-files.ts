@@ -1,0 +1,164 @@
+import { constants } from "node:fs";
+import { lstat, open, readlink, realpath } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import type { ArchiveHeader } from "./walk-archive";
+
+// Reading a container's changed files straight from its overlay2 upper folder (see
+// findLayerDirectory) instead of through the engine's archive API, which tars every file in the
+// engine and has Kura untar it again: on the engine's own host this is the fast path for archives.
+//
+// The folder belongs to a container that may be hostile or still running, so nothing here follows
+// a link the container made: a path is read only when the kernel confirms, through
+// /proc/self/fd, that the file it opened is that path inside the folder (a folder swapped for a
+// symlink to the host's /etc mid-read fails the check), and only regular files are ever opened
+// (a device node the container made is never opened on the host).
+
+export type LayerFileContent = Buffer | Readable | null;
+
+export type ReadLayerOptions = {
+  /** Owner and group names by id, from the container's own /etc/passwd and /etc/group. */
+  users: Map<number, string>;
+  groups: Map<number, string>;
+  /** Files up to this size arrive as one Buffer; larger ones as a stream. */
+  wholeBytes: number;
+  /** Files read ahead of the one being handed over (their bytes are held meanwhile). */
+  readAhead?: number;
+  signal?: AbortSignal;
+};
+
+type Read = { header: ArchiveHeader; content: LayerFileContent } | null;
+
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
+
+/** A container path as the folder's path, or null when it is not a plain absolute path. */
+function hostPathOf(layerDir: string, containerPath: string): string | null {
+  if (!containerPath.startsWith("/") || path.posix.normalize(containerPath) !== containerPath || containerPath === "/") return null;
+  return layerDir + containerPath;
+}
+
+function typeOf(stats: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): ArchiveHeader["type"] {
+  if (stats.isFile()) return "file";
+  if (stats.isDirectory()) return "dir";
+  if (stats.isSymbolicLink()) return "symlink";
+  return "other";
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+class OutsideLayerError extends Error {}
+
+/** Opens a regular file and checks that the kernel opened exactly `hostPath` (no link followed anywhere on the way). */
+async function openConfined(hostPath: string): Promise<FileHandle> {
+  const handle = await open(hostPath, OPEN_FLAGS);
+  try {
+    const opened = await readlink(`/proc/self/fd/${handle.fd}`);
+    if (opened !== hostPath) throw new OutsideLayerError(`${hostPath} resolved to ${opened}`);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** For entries only described (folders, symlinks): the parent folder must be the real folder, not a link. */
+async function parentIsReal(hostPath: string): Promise<boolean> {
+  const parent = path.posix.dirname(hostPath);
+  return (await realpath(parent)) === parent;
+}
+
+/**
+ * Reads each container path from the layer folder and hands its header and content to `onEntry`, in the given
+ * order, waiting for `onEntry` before the next (the next few are read ahead meanwhile). A file's content is a
+ * Buffer up to `wholeBytes`, else a stream the handler must consume; other types get null. Times are whole
+ * seconds, as in the archive API's tar headers. Resolves with the paths the folder does not hold or that failed
+ * the confinement check: the caller reads those through the archive API (which also says when one is gone).
+ */
+export async function readLayerFiles(
+  layerDir: string,
+  containerPaths: string[],
+  options: ReadLayerOptions,
+  onEntry: (header: ArchiveHeader, content: LayerFileContent) => Promise<void>,
+): Promise<string[]> {
+  const root = await realpath(layerDir);
+  const missing: string[] = [];
+  const { users, groups, wholeBytes, signal } = options;
+  const readAhead = Math.max(1, options.readAhead ?? 8);
+
+  const readOne = async (containerPath: string): Promise<Read> => {
+    const hostPath = hostPathOf(root, containerPath);
+    if (!hostPath) return null;
+    let handle: FileHandle | null = null;
+    try {
+      const linkStats = await lstat(hostPath);
+      const type = typeOf(linkStats);
+      let stats = linkStats;
+      let content: LayerFileContent = null;
+      if (type === "file") {
+        handle = await openConfined(hostPath);
+        stats = await handle.stat();
+        if (stats.dev !== linkStats.dev || stats.ino !== linkStats.ino) return null;
+        if (stats.size <= wholeBytes) {
+          content = await handle.readFile();
+          await handle.close();
+        } else {
+          content = handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true });
+        }
+        handle = null;
+      } else if (!(await parentIsReal(hostPath))) {
+        return null;
+      }
+      const header: ArchiveHeader = {
+        path: containerPath,
+        type,
+        size: type === "file" ? (Buffer.isBuffer(content) ? content.byteLength : stats.size) : 0,
+        mode: stats.mode & 0o7777,
+        uid: stats.uid,
+        gid: stats.gid,
+        uname: users.get(stats.uid) ?? "",
+        gname: groups.get(stats.gid) ?? "",
+        mtime: new Date(Math.floor(stats.mtimeMs / 1000) * 1000).toISOString(),
+        linkTarget: type === "symlink" ? await readlink(hostPath) : null,
+      };
+      return { header, content };
+    } catch (error) {
+      await handle?.close().catch(() => undefined);
+      if (error instanceof OutsideLayerError || ["ENOENT", "ENOTDIR", "ELOOP"].includes(errorCode(error) ?? "")) return null;
+      throw error;
+    }
+  };
+
+  // Reads run ahead of the handler, but their results are handed over strictly in order.
+  const pending: Promise<Read>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < containerPaths.length && pending.length < readAhead) {
+      const read = readOne(containerPaths[next]!);
+      read.catch(() => undefined); // awaited in order below
+      pending.push(read);
+      next += 1;
+    }
+  };
+  let index = 0;
+  try {
+    fill();
+    while (pending.length) {
+      signal?.throwIfAborted();
+      const read = await pending.shift()!;
+      fill();
+      const containerPath = containerPaths[index++]!;
+      if (!read) {
+        missing.push(containerPath);
+        continue;
+      }
+      await onEntry(read.header, read.content);
+    }
+  } finally {
+    // After a failure, release what was read ahead (open streams hold their files).
+    for (const read of pending) void read.then((left) => (left && left.content && !Buffer.isBuffer(left.content) ? left.content.destroy() : undefined), () => undefined);
+  }
+  return missing;
+}
