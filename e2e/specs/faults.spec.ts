@@ -125,7 +125,11 @@ function mainStoreTmpFiles(): string[] {
   const dataDir = process.env.KURA_DATA_DIR;
   if (!dataDir) return [];
   try {
-    return readdirSync(path.join(dataDir, "store", "tmp"));
+    // Files only: the store's worker threads keep a folder each in tmp/.
+    const tmpDir = path.join(dataDir, "store", "tmp");
+    return readdirSync(tmpDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(tmpDir, path.join(entry.parentPath, entry.name)));
   } catch {
     return [];
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmdirSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmdirSync, symlinkSync, writeFileSync as writeFileNow } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBlobStore } from "./blob-store";
+import { compressionLevelFor } from "./compression-level.mjs";
 import type { BlobStore } from "./blob-store";
 
 const sha = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
@@ -159,6 +160,17 @@ describe("compression and deferred durability", () => {
     // Many at once, the same content twice among them: each lands once.
     const many = await Promise.all([1, 2, 3, 3].map(async (seed) => (await store.putDeferred(chunked(pseudoRandom(70_000, seed)))).durable));
     expect(many.filter((put) => put.isNew)).toHaveLength(3);
+  });
+});
+
+describe("compressionLevelFor", () => {
+  it("only wraps content that looks random and compresses the rest", () => {
+    expect(compressionLevelFor(pseudoRandom(64 * 1024), 1)).toBe(0);
+    expect(compressionLevelFor(gzipSync(Buffer.from(pseudoRandom(100_000).toString("hex"))), 1)).toBe(0); // already compressed
+    expect(compressionLevelFor(Buffer.from("2026-11-22 INFO served /index.html in 3 ms\n".repeat(500)), 1)).toBe(1);
+    expect(compressionLevelFor(Buffer.from(pseudoRandom(12_000).toString("base64")), 6)).toBe(6);
+    expect(compressionLevelFor(Buffer.alloc(100_000), 1)).toBe(1);
+    expect(compressionLevelFor(pseudoRandom(400), 1)).toBe(1); // too short to judge
   });
 });
 
@@ -349,8 +361,11 @@ describe("cleanTemporary", () => {
     await writeFile(path.join(tmp, "another"), "");
     await mkdir(path.join(tmp, "odd-folder"));
     await writeFile(path.join(tmp, "odd-folder", "inside"), "x");
+    // The folder of a blob worker of a process that crashed (another pid).
+    await mkdir(path.join(tmp, "worker-1-7"));
+    await writeFile(path.join(tmp, "worker-1-7", "0b5e55ed"), "half");
 
-    expect(await store.cleanTemporary()).toBe(3);
+    expect(await store.cleanTemporary()).toBe(4);
     expect(await readdir(tmp)).toEqual([]);
     expect(await store.verify(sha256)).toMatchObject({ ok: true });
     expect(await store.cleanTemporary()).toBe(0);
@@ -374,5 +389,34 @@ describe("blob ids", () => {
     await expect(store.stat(id)).rejects.toMatchObject({ code: "invalid_blob_id" });
     await expect(store.verify(id)).rejects.toMatchObject({ code: "invalid_blob_id" });
     expect(() => store.open(id)).toThrow(expect.objectContaining({ code: "invalid_blob_id" }));
+  });
+});
+
+describe("putFile", () => {
+  it("stores a regular file with its owner, mode and time, and refuses what is not one or lies outside", async () => {
+    const layer = path.join(dir, "layer");
+    const outside = path.join(dir, "host");
+    mkdirSync(path.join(layer, "srv"), { recursive: true });
+    mkdirSync(outside);
+    writeFileNow(path.join(outside, "shadow"), "host secret");
+    writeFileNow(path.join(layer, "srv", "data.txt"), "customer records");
+    chmodSync(path.join(layer, "srv", "data.txt"), 0o640);
+    symlinkSync(path.join(outside, "shadow"), path.join(layer, "srv", "link"));
+    symlinkSync(outside, path.join(layer, "etc")); // a folder the container turned into a link to the host
+    execFileSync("mkfifo", [path.join(layer, "srv", "pipe")]);
+    const put = (file: string, maxBytes = 1024) => store.putFile(path.join(layer, file), { confineTo: layer, maxBytes });
+
+    const stored = await put("srv/data.txt");
+    expect(stored).toMatchObject({ sha256: sha("customer records"), size: 16, isNew: true, stats: { mode: expect.any(Number), uid: process.getuid?.() } });
+    expect(("stats" in stored ? stored.stats.mode : 0) & 0o7777).toBe(0o640);
+    expect((await readAll(store.open(sha("customer records")))).toString()).toBe("customer records");
+    expect(await put("srv/data.txt")).toMatchObject({ isNew: false });
+    expect(await put("etc/shadow")).toEqual({ skip: "outside" });
+    expect(await put("srv/link")).toEqual({ skip: "not-a-file" });
+    expect(await put("srv/pipe")).toEqual({ skip: "not-a-file" });
+    expect(await put("srv/gone")).toEqual({ skip: "missing" });
+    expect(await put("srv/data.txt", 4)).toEqual({ skip: "too-large" });
+    expect(await store.has(sha("host secret"))).toBe(false);
+    expect(await listFiles(path.join(store.root, "tmp"))).toEqual([]);
   });
 });

@@ -5,9 +5,10 @@ import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { promisify } from "node:util";
-import { createGunzip, createGzip, deflateRawSync, gzip } from "node:zlib";
+import { createGunzip, createGzip } from "node:zlib";
 import { AppError } from "@/lib/api/app-error";
+import { createBlobWriterPool, type BlobTask, type BlobTaskResult, type StoredFileStats } from "./blob-writer-pool";
+import { compressionLevelFor, SAMPLE_BYTES } from "./compression-level.mjs";
 
 /**
  * A content-addressed store of file contents, rooted at one folder (the app uses `<KURA_DATA_DIR>/store`):
@@ -43,6 +44,13 @@ export type BlobStore = {
    * putDeferred waits for room (each holds an open file).
    */
   putDeferred(source: Readable | Buffer, options?: PutOptions): Promise<DeferredPut>;
+  /**
+   * Stores a regular file of this machine whole (up to `maxBytes`), in a worker thread, and resolves once it is
+   * durable, with the file's owner, mode and time as read from the open file. With `confineTo` (a folder), the file
+   * is read only if it is exactly that path with no symlink on the way (a container's layer folder may hold links to
+   * anywhere). Resolves with `skip` instead when the file is gone, not a regular file, outside, or too large.
+   */
+  putFile(file: string, options: PutFileOptions): Promise<PutFileResult>;
   has(sha256: string): Promise<boolean>;
   /** The decompressed content. An unknown blob makes the stream fail with AppError 404 "blob_not_found". */
   open(sha256: string): Readable;
@@ -62,26 +70,15 @@ export type BlobStore = {
 };
 
 export type PutOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
+export type PutFileOptions = PutOptions & { confineTo?: string; maxBytes: number };
+export type PutFileResult = (PutResult & { stats: StoredFileStats }) | { skip: "missing" | "not-a-file" | "outside" | "too-large" };
 /** A put whose bytes are written; `durable` resolves once the blob is fsynced and in place (or rejects, leaving nothing). */
 export type DeferredPut = { sha256: string; size: number; durable: Promise<PutResult> };
 
-const SAMPLE_BYTES = 16 * 1024;
 /** gzip level for compressible content unless the store is created with another (KURA_COMPRESSION_LEVEL). */
 export const DEFAULT_COMPRESSION_LEVEL = 1;
 /** fsyncs in flight at once: the file system commits concurrent ones together, one at a time costs a disk flush each. */
 const SYNC_CONCURRENCY = 32;
-/** Deferred puts waiting for their fsync at most (each keeps its file open); putDeferred waits beyond this. */
-const MAX_WAITING_SYNCS = 256;
-const gzipBytes = promisify(gzip);
-
-/** gzip level for content like `sample`: 0 (stored, only wrapped) when level 1 saves under 10% of it, else `level`. */
-function compressionLevelFor(held: Buffer, level: number): number {
-  // Only the first SAMPLE_BYTES: a small file arrives as one chunk, and deflating all of it here (on the
-  // main thread, before gzip compresses it again) cost a third of an archive's time.
-  const sample = held.subarray(0, SAMPLE_BYTES);
-  if (sample.byteLength < 512) return level;
-  return deflateRawSync(sample, { level: 1 }).byteLength > sample.byteLength * 0.9 ? 0 : level;
-}
 
 async function fsyncFile(file: string): Promise<void> {
   const handle = await open(file, "r+");
@@ -92,39 +89,20 @@ async function fsyncFile(file: string): Promise<void> {
   }
 }
 
-/**
- * Runs at most `limit` of the given tasks at once, in order. `room(max)` resolves once fewer than `max` tasks are
- * queued or running, so a producer can wait instead of queueing without bound.
- */
+/** Runs at most `limit` of the given tasks at once, in order. */
 function limiter(limit: number) {
   let running = 0;
-  let queued = 0;
   const waiting: (() => void)[] = [];
-  const roomWaiters: { max: number; resolve: () => void }[] = [];
-  const wakeRoom = () => {
-    for (let index = roomWaiters.length - 1; index >= 0; index--) {
-      const waiter = roomWaiters[index]!;
-      if (queued < waiter.max) {
-        roomWaiters.splice(index, 1);
-        waiter.resolve();
-      }
-    }
-  };
-  const run = async <T>(task: () => Promise<T>): Promise<T> => {
-    queued += 1;
+  return async <T>(task: () => Promise<T>): Promise<T> => {
     if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
     running += 1;
     try {
       return await task();
     } finally {
       running -= 1;
-      queued -= 1;
       waiting.shift()?.();
-      wakeRoom();
     }
   };
-  const room = (max: number): Promise<void> => (queued < max ? Promise.resolve() : new Promise<void>((resolve) => roomWaiters.push({ max, resolve })));
-  return Object.assign(run, { room });
 }
 
 /**
@@ -171,6 +149,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
 
   const syncLimit = limiter(SYNC_CONCURRENCY);
   const syncFolder = folderSyncer();
+  const pool = createBlobWriterPool({ blobsDir, tmpDir, compressionLevel, fileMode: FILE_MODE, dirMode: DIR_MODE });
   // Shard folders known to exist (created once, not per blob); forgotten when a link finds one gone.
   const knownShards = new Set<string>();
   const blobPath = (sha256: string) => path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
@@ -194,12 +173,12 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     );
 
   async function put(source: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
-    const written = Buffer.isBuffer(source) ? await writeBytes(source, options) : await write(source, options);
+    const written = Buffer.isBuffer(source) ? await putBytes(source, options) : await write(source, options);
     return written.durable;
   }
 
   async function putDeferred(source: Readable | Buffer, options: PutOptions = {}): Promise<DeferredPut> {
-    const written = Buffer.isBuffer(source) ? await writeBytes(source, options) : await write(source, options);
+    const written = Buffer.isBuffer(source) ? await putBytes(source, options) : await write(source, options);
     written.durable.catch(() => undefined); // the caller awaits it later; never an unhandled rejection meanwhile
     return written;
   }
@@ -312,52 +291,30 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     return { sha256, size, durable };
   }
 
-  /**
-   * Bytes already in memory (most files are small): hashed in one call, compressed off the main thread in one
-   * call, written with one call, and fsynced through the same open file. Content already stored is not written.
-   */
-  async function writeBytes(bytes: Buffer, options: PutOptions): Promise<DeferredPut> {
-    const { signal, onBytes } = options;
-    signal?.throwIfAborted();
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const size = bytes.byteLength;
-    onBytes?.(size);
-    const existing = await storedSize(blobPath(sha256));
-    if (existing !== null) return { sha256, size, durable: Promise.resolve({ sha256, size, storedBytes: existing, isNew: false }) };
-    await syncLimit.room(MAX_WAITING_SYNCS);
+  /** Whole contents go to the worker threads (blob-writer-pool.ts), which store them without asynchronous calls. */
+  async function putBytes(bytes: Buffer, options: PutOptions): Promise<DeferredPut> {
+    const result = await runTask({ bytes }, options);
+    if ("skip" in result) throw new Error(`the blob writer skipped bytes (${result.skip})`);
+    options.onBytes?.(result.size);
+    const { sha256, size, storedBytes, isNew } = result;
+    return { sha256, size, durable: Promise.resolve({ sha256, size, storedBytes, isNew }) };
+  }
+
+  async function runTask(task: BlobTask, options: PutOptions): Promise<BlobTaskResult> {
+    options.signal?.throwIfAborted();
     await ensureDirs();
-    const compressed = await gzipBytes(bytes, { level: compressionLevelFor(bytes, compressionLevel) });
-    signal?.throwIfAborted();
-    const name = randomUUID();
-    const tmpPath = path.join(tmpDir, name);
-    active.add(name);
-    let handle: FileHandle | null = null;
-    const cleanUp = async (err: unknown): Promise<never> => {
-      await handle?.close().catch(() => undefined);
-      await rm(tmpPath, { force: true }).catch(() => undefined);
-      active.delete(name);
-      throw isNoSpace(err) ? diskFull() : err;
-    };
     try {
-      handle = await open(tmpPath, "wx", FILE_MODE);
-      await handle.writeFile(compressed);
+      return await pool.run(task, options.signal);
     } catch (err) {
-      return cleanUp(err);
+      throw isNoSpace(err) ? diskFull() : err;
     }
-    const file = handle;
-    const durable = syncLimit(async () => {
-      try {
-        await file.sync();
-        await file.close();
-        handle = null;
-        const placed = await place(tmpPath, sha256, compressed.byteLength);
-        active.delete(name);
-        return { sha256, size, ...placed };
-      } catch (err) {
-        return cleanUp(err);
-      }
-    });
-    return { sha256, size, durable };
+  }
+
+  async function putFile(file: string, options: PutFileOptions): Promise<PutFileResult> {
+    const result = await runTask({ file, confineTo: options.confineTo ?? null, maxBytes: options.maxBytes }, options);
+    if ("skip" in result) return result;
+    options.onBytes?.(result.size);
+    return { sha256: result.sha256, size: result.size, storedBytes: result.storedBytes, isNew: result.isNew, stats: result.stats! };
   }
 
   /**
@@ -447,7 +404,17 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     let removed = 0;
     for (const name of names) {
       if (active.has(name)) continue;
-      await rm(path.join(tmpDir, name), { recursive: true, force: true });
+      const full = path.join(tmpDir, name);
+      if (name.startsWith(`worker-${process.pid}-`)) {
+        // A folder of this process's own blob workers: only what no running write uses.
+        for (const inner of await readdirOrEmpty(full)) {
+          if (pool.active.has(inner)) continue;
+          await rm(path.join(full, inner), { force: true });
+          removed += 1;
+        }
+        continue;
+      }
+      await rm(full, { recursive: true, force: true });
       removed += 1;
     }
     return removed;
@@ -469,6 +436,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     root: rootDir,
     put,
     putDeferred,
+    putFile,
     open: openBlob,
     verify,
     cleanTemporary,

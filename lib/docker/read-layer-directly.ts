@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { env } from "@/lib/env";
@@ -22,7 +22,8 @@ export async function findLayerDirectory(engine: EngineConnection, containerId: 
     const driver = info.GraphDriver as { Name?: string; Data?: Record<string, string> } | undefined;
     const upper = driver?.Name === "overlay2" ? driver.Data?.UpperDir : undefined;
     if (!upper || !path.isAbsolute(upper) || !statSync(upper).isDirectory()) return null;
-    return upper;
+    // Without links: files are read only where the kernel confirms the real path (see read-layer-files.ts).
+    return realpathSync(upper);
   } catch {
     return null;
   }

@@ -32,8 +32,8 @@ type Read = { header: ArchiveHeader; content: LayerFileContent } | null;
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
 
-/** A container path as the folder's path, or null when it is not a plain absolute path. */
-function hostPathOf(layerDir: string, containerPath: string): string | null {
+/** A container path as the layer folder's path on this machine, or null when it is not a plain absolute path. */
+export function layerHostPath(layerDir: string, containerPath: string): string | null {
   if (!containerPath.startsWith("/") || path.posix.normalize(containerPath) !== containerPath || containerPath === "/") return null;
   return layerDir + containerPath;
 }
@@ -89,7 +89,7 @@ export async function readLayerFiles(
   const readAhead = Math.max(1, options.readAhead ?? 8);
 
   const readOne = async (containerPath: string): Promise<Read> => {
-    const hostPath = hostPathOf(root, containerPath);
+    const hostPath = layerHostPath(root, containerPath);
     if (!hostPath) return null;
     let handle: FileHandle | null = null;
     try {
@@ -102,7 +102,15 @@ export async function readLayerFiles(
         stats = await handle.stat();
         if (stats.dev !== linkStats.dev || stats.ino !== linkStats.ino) return null;
         if (stats.size <= wholeBytes) {
-          content = await handle.readFile();
+          // One read of the size fstat gave (as a tar header fixes the size before the content).
+          const bytes = Buffer.allocUnsafe(stats.size);
+          let filled = 0;
+          while (filled < bytes.byteLength) {
+            const { bytesRead } = await handle.read(bytes, filled, bytes.byteLength - filled, filled);
+            if (bytesRead === 0) break;
+            filled += bytesRead;
+          }
+          content = filled === bytes.byteLength ? bytes : bytes.subarray(0, filled);
           await handle.close();
         } else {
           content = handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true });

@@ -11,7 +11,7 @@ import { inspectImage } from "@/lib/docker/inspect-image";
 import { pingEngine } from "@/lib/docker/ping-engine";
 import { readContainerFile } from "@/lib/docker/read-container-file";
 import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
-import { readLayerFiles } from "@/lib/docker/read-layer-files";
+import { layerHostPath, readLayerFiles } from "@/lib/docker/read-layer-files";
 import { streamArchive } from "@/lib/docker/stream-archive";
 import type { EngineConnection } from "@/lib/docker/types";
 import type { ArchiveHeader } from "@/lib/docker/walk-archive";
@@ -40,8 +40,20 @@ export type StartArchiveInput = {
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
-const WRITE_CONCURRENCY = 4;
+// Whole files handed to the store at once (its worker threads take them in batches).
+const WRITE_CONCURRENCY = 32;
 const BUFFER_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Files handed to the store's workers at once (each costs a pending promise here, no bytes). */
+const FILES_IN_FLIGHT = 512;
+
+/** Runs `work` over `items` with at most `limit` running at once; rejects with the first failure. */
+async function forEachWindowed<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 function readWhole(content: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -194,8 +206,35 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   const [users, groups] = await Promise.all([readAccountNames(engine, container.id, "/etc/passwd"), readAccountNames(engine, container.id, "/etc/group")]);
   let layerJobs = streamRoots(selected);
   if (layerDir) {
-    const layerPaths = selected.filter((entry) => entry.source === "layer" && entry.kind !== "deleted").map((entry) => entry.path);
-    const missing = await readLayerFiles(layerDir, layerPaths, { users, groups, wholeBytes: SMALL_FILE_BYTES, signal }, take("layer"));
+    const layerEntries = selected.filter((entry) => entry.source === "layer" && entry.kind !== "deleted");
+    // Small regular files (nearly all of them) are read, hashed, compressed and stored by the store's worker
+    // threads, confined to the layer folder; the rest, and any file the workers would not take, are read here.
+    const small = layerEntries.filter((entry) => entry.type === "file" && entry.size <= SMALL_FILE_BYTES && layerHostPath(layerDir, entry.path));
+    const smallSet = new Set(small);
+    const others = new Set(layerEntries.filter((entry) => !smallSet.has(entry)).map((entry) => entry.path));
+    await forEachWindowed(small, FILES_IN_FLIGHT, async (entry) => {
+      const stored = await store.putFile(layerHostPath(layerDir, entry.path)!, { confineTo: layerDir, maxBytes: SMALL_FILE_BYTES, signal, onBytes });
+      if ("skip" in stored) return void others.add(entry.path);
+      if (stored.isNew) storedBytes += stored.storedBytes;
+      const { mode, uid, gid, mtimeMs } = stored.stats;
+      entries.set(`layer:${entry.path}`, {
+        path: entry.path,
+        type: "file",
+        mode: mode & 0o7777,
+        uid,
+        gid,
+        user: users.get(uid) ?? "",
+        group: groups.get(gid) ?? "",
+        size: stored.size,
+        // Whole seconds, as the archive API's tar headers have them.
+        mtime: new Date(Math.floor(mtimeMs / 1000) * 1000).toISOString(),
+        linkTarget: null,
+        sha256: stored.sha256,
+        source: "layer",
+        category: entry.category,
+      });
+    });
+    const missing = await readLayerFiles(layerDir, [...others], { users, groups, wholeBytes: SMALL_FILE_BYTES, signal }, take("layer"));
     layerJobs = missing.map((missingPath) => ({ path: missingPath, source: "layer" as const }));
   }
   for (const job of [...layerJobs, ...mountJobs]) {
