@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import tar from "tar-stream";
 import { dockerFor } from "./client";
 import { toAppError } from "./docker-error";
+import { openArchive } from "./open-archive";
 import type { EngineConnection } from "./types";
 
 const MAX_LINKS = 8;
@@ -44,16 +45,10 @@ function readFirstEntry(stream: Readable, maxBytes: number): Promise<TarFile | n
  * containers too), following symlinks inside the container. Null when the path is missing.
  */
 export async function readContainerFile(engine: EngineConnection, containerRef: string, filePath: string, maxBytes = 256 * 1024): Promise<Buffer | null> {
-  const container = dockerFor(engine).getContainer(containerRef);
   let current = filePath;
   for (let hop = 0; hop <= MAX_LINKS; hop++) {
-    let stream: Readable;
-    try {
-      stream = (await container.getArchive({ path: current })) as unknown as Readable;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return null;
-      throw toAppError(error, { containerRef });
-    }
+    const stream = await openArchive(engine, containerRef, current);
+    if (!stream) return null;
     const entry = await readFirstEntry(stream, maxBytes);
     if (!entry) return null;
     if (entry.type === "symlink" && entry.linkname) {

@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { Readable } from "node:stream";
 import tar from "tar-stream";
-import { dockerFor } from "./client";
 import { AppError } from "@/lib/api/app-error";
 import { toAppError } from "./docker-error";
+import { openArchive, toArchiveHeader } from "./open-archive";
 import type { EngineConnection } from "./types";
 import type { ArchiveHeader } from "./walk-archive";
 
@@ -19,13 +19,9 @@ export async function streamArchive(
   onEntry: (header: ArchiveHeader, content: Readable) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  let stream: Readable;
-  try {
-    stream = (await dockerFor(engine).getContainer(containerId).getArchive({ path: root })) as unknown as Readable;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw toAppError(error, { containerRef: containerId });
-  }
+  const opened = await openArchive(engine, containerId, root);
+  if (!opened) return false;
+  const stream = opened;
   const parent = path.posix.dirname(root);
   return new Promise<boolean>((resolve, reject) => {
     const extract = tar.extract();
@@ -54,21 +50,7 @@ export async function streamArchive(
     const onAbort = () => fail(signal?.reason ?? new Error("aborted"));
     signal?.addEventListener("abort", onAbort, { once: true });
     extract.on("entry", (header, content, next) => {
-      const hardLink = header.type === "link" && header.linkname ? path.posix.join(parent, header.linkname.replace(/\/$/, "")) : null;
-      const type = header.type === "file" || header.type === "contiguous-file" || hardLink ? "file" : header.type === "directory" ? "dir" : header.type === "symlink" ? "symlink" : "other";
-      const entry: ArchiveHeader = {
-        path: path.posix.join(parent, header.name.replace(/\/$/, "")),
-        type,
-        size: type === "file" ? (header.size ?? 0) : 0,
-        mode: (header.mode ?? 0) & 0o7777,
-        uid: header.uid ?? 0,
-        gid: header.gid ?? 0,
-        uname: header.uname ?? "",
-        gname: header.gname ?? "",
-        mtime: (header.mtime ?? new Date(0)).toISOString(),
-        linkTarget: hardLink ? null : (header.linkname ?? null),
-        ...(hardLink ? { hardLinkTo: hardLink } : {}),
-      };
+      const entry = toArchiveHeader(header, parent);
       current = onEntry(entry, content as unknown as Readable);
       current.then(
         () => {

@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import tar from "tar-stream";
-import { dockerFor } from "./client";
-import { toAppError } from "./docker-error";
+import { openArchive, toArchiveHeader } from "./open-archive";
 import type { EngineConnection } from "./types";
 
 export type ArchiveHeader = {
@@ -39,26 +38,15 @@ export type WalkOptions = {
   keep?: (containerPath: string) => boolean;
 };
 
-function entryType(type: string | null | undefined): ArchiveHeader["type"] {
-  if (type === "file" || type === "contiguous-file") return "file";
-  if (type === "directory") return "dir";
-  if (type === "symlink") return "symlink";
-  return "other";
-}
-
 /**
  * Stream the engine's tar of `root` (GET /containers/{id}/archive) and report each entry's
  * header, skipping content unless a head or hash is asked for. Works on stopped containers and
  * reads through volumes and bind mounts. Resolves with false when `root` does not exist.
  */
 export async function walkArchive(engine: EngineConnection, containerId: string, root: string, onEntry: (header: ArchiveHeader) => void, options: WalkOptions = {}): Promise<boolean> {
-  let stream: Readable;
-  try {
-    stream = (await dockerFor(engine).getContainer(containerId).getArchive({ path: root })) as unknown as Readable;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw toAppError(error, { containerRef: containerId });
-  }
+  const opened = await openArchive(engine, containerId, root);
+  if (!opened) return false;
+  const stream = opened;
   // Tar names are relative to the parent of `root` ("data/a.txt" for /srv/data).
   const parent = path.posix.dirname(root);
   const headBytes = options.headBytes ?? 0;
@@ -71,21 +59,8 @@ export async function walkArchive(engine: EngineConnection, containerId: string,
       resolve(true);
     };
     extract.on("entry", (header, content, next) => {
-      const name = header.name.replace(/\/$/, "");
-      const containerPath = path.posix.join(parent, name);
-      const type = entryType(header.type);
-      const result: ArchiveHeader = {
-        path: containerPath,
-        type,
-        size: type === "file" ? header.size ?? 0 : 0,
-        mode: (header.mode ?? 0) & 0o7777,
-        uid: header.uid ?? 0,
-        gid: header.gid ?? 0,
-        uname: header.uname ?? "",
-        gname: header.gname ?? "",
-        mtime: (header.mtime ?? new Date(0)).toISOString(),
-        linkTarget: header.linkname ?? null,
-      };
+      const result = toArchiveHeader(header, parent);
+      const { path: containerPath, type } = result;
       const hasher = type === "file" && options.hash?.(containerPath) ? createHash("md5") : null;
       const wantHead = type === "file" && headBytes > 0;
       const keepAll = type === "file" && Boolean(options.keep?.(containerPath));

@@ -189,30 +189,22 @@ kura_merge_log() {
   done < "$1"
 }
 A="$K/accounts"
-if [ -f "$A/group" ]; then
-  rm -f -- "$TMPD/group.new" "$TMPD/gshadow.new"
-  if ! ARCHIVED_GROUP="$A/group" ARCHIVED_GSHADOW="$A/gshadow" LIVE_GROUP="$R/etc/group" LIVE_GSHADOW="$R/etc/gshadow" \\
-      OUT_GROUP="$TMPD/group.new" OUT_GSHADOW="$TMPD/gshadow.new" awk -f "$K/merge-groups.awk" > "$TMPD/groups.log"; then
-    cat "$TMPD/groups.log" >&2
-    echo "kura-restore: ERROR the group merge failed" >&2
+# kura_merge_accounts FILE SHADOW PROGRAM WHAT: merge accounts/FILE (and SHADOW) into /etc with merge-PROGRAM.awk.
+kura_merge_accounts() {
+  [ -f "$A/$1" ] || return 0
+  rm -f -- "$TMPD/$1.new" "$TMPD/$2.new"
+  if ! ARCHIVED="$A/$1" ARCHIVED_SHADOW="$A/$2" LIVE="$R/etc/$1" LIVE_SHADOW="$R/etc/$2" \\
+      OUT="$TMPD/$1.new" OUT_SHADOW="$TMPD/$2.new" awk -f "$K/$3" > "$TMPD/$1.log"; then
+    cat "$TMPD/$1.log" >&2
+    echo "kura-restore: ERROR the $4 merge failed" >&2
     exit 1
   fi
-  kura_merge_log "$TMPD/groups.log"
-  if [ -f "$TMPD/group.new" ]; then kura_install "$TMPD/group.new" "$R/etc/group"; fi
-  if [ -f "$TMPD/gshadow.new" ]; then kura_install "$TMPD/gshadow.new" "$R/etc/gshadow"; fi
-fi
-if [ -f "$A/passwd" ]; then
-  rm -f -- "$TMPD/passwd.new" "$TMPD/shadow.new"
-  if ! ARCHIVED_PASSWD="$A/passwd" ARCHIVED_SHADOW="$A/shadow" LIVE_PASSWD="$R/etc/passwd" LIVE_SHADOW="$R/etc/shadow" \\
-      OUT_PASSWD="$TMPD/passwd.new" OUT_SHADOW="$TMPD/shadow.new" awk -f "$K/merge-users.awk" > "$TMPD/users.log"; then
-    cat "$TMPD/users.log" >&2
-    echo "kura-restore: ERROR the user merge failed" >&2
-    exit 1
-  fi
-  kura_merge_log "$TMPD/users.log"
-  if [ -f "$TMPD/passwd.new" ]; then kura_install "$TMPD/passwd.new" "$R/etc/passwd"; fi
-  if [ -f "$TMPD/shadow.new" ]; then kura_install "$TMPD/shadow.new" "$R/etc/shadow"; fi
-fi
+  kura_merge_log "$TMPD/$1.log"
+  if [ -f "$TMPD/$1.new" ]; then kura_install "$TMPD/$1.new" "$R/etc/$1"; fi
+  if [ -f "$TMPD/$2.new" ]; then kura_install "$TMPD/$2.new" "$R/etc/$2"; fi
+}
+kura_merge_accounts group gshadow merge-groups.awk group
+kura_merge_accounts passwd shadow merge-users.awk user
 if [ ! -f "$A/group" ] && [ ! -f "$A/passwd" ]; then log "no archived account files: accounts left as the base has them"; fi
 `;
 

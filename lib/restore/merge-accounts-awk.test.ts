@@ -57,12 +57,12 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-groups.aw
     const result = merge(
       awk,
       MERGE_GROUPS_AWK,
-      { ARCHIVED_GROUP: OLD_GROUP, ARCHIVED_GSHADOW: OLD_GSHADOW, LIVE_GROUP: BASE_GROUP, LIVE_GSHADOW: BASE_GSHADOW },
-      ["OUT_GROUP", "OUT_GSHADOW"],
+      { ARCHIVED: OLD_GROUP, ARCHIVED_SHADOW: OLD_GSHADOW, LIVE: BASE_GROUP, LIVE_SHADOW: BASE_GSHADOW },
+      ["OUT", "OUT_SHADOW"],
     );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.read("OUT_GROUP")).toBe(
+    expect(result.read("OUT")).toBe(
       [
         "root:x:0:",
         "shadow:x:42:",
@@ -75,7 +75,7 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-groups.aw
         "weird name:x:1002:",
       ].join("\n") + "\n",
     );
-    expect(result.read("OUT_GSHADOW")).toBe(
+    expect(result.read("OUT_SHADOW")).toBe(
       ["root:*::", "shadow:*::", "users:*::alice,bob", "staff:*::alice", "sambashare:!::alice", "nogroup:*::", "ubuntu:!::", "alice:!::", "weird name:!::"].join("\n") + "\n",
     );
     expect(result.log).toEqual([
@@ -89,25 +89,25 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-groups.aw
   });
 
   it("synthesises a gshadow line when only the live gshadow exists, and writes none when neither does", () => {
-    const withLive = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED_GROUP: "app:x:2000:a\n", ARCHIVED_GSHADOW: undefined, LIVE_GROUP: BASE_GROUP, LIVE_GSHADOW: BASE_GSHADOW }, ["OUT_GROUP", "OUT_GSHADOW"]);
-    expect(withLive.read("OUT_GSHADOW")?.endsWith("ubuntu:!::\napp:!::a\n")).toBe(true);
-    const without = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED_GROUP: "app:x:2000:\n", ARCHIVED_GSHADOW: undefined, LIVE_GROUP: "root:x:0:", LIVE_GSHADOW: undefined }, ["OUT_GROUP", "OUT_GSHADOW"]);
-    expect(without.read("OUT_GROUP")).toBe("root:x:0:\napp:x:2000:\n");
-    expect(without.read("OUT_GSHADOW")).toBeNull();
+    const withLive = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED: "app:x:2000:a\n", ARCHIVED_SHADOW: undefined, LIVE: BASE_GROUP, LIVE_SHADOW: BASE_GSHADOW }, ["OUT", "OUT_SHADOW"]);
+    expect(withLive.read("OUT_SHADOW")?.endsWith("ubuntu:!::\napp:!::a\n")).toBe(true);
+    const without = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED: "app:x:2000:\n", ARCHIVED_SHADOW: undefined, LIVE: "root:x:0:", LIVE_SHADOW: undefined }, ["OUT", "OUT_SHADOW"]);
+    expect(without.read("OUT")).toBe("root:x:0:\napp:x:2000:\n");
+    expect(without.read("OUT_SHADOW")).toBeNull();
   });
 
   it("keeps a group that already has every member unchanged and reports nothing", () => {
-    const result = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED_GROUP: "users:x:100:\nroot:x:0:\n", ARCHIVED_GSHADOW: undefined, LIVE_GROUP: BASE_GROUP, LIVE_GSHADOW: BASE_GSHADOW }, [
-      "OUT_GROUP",
-      "OUT_GSHADOW",
+    const result = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED: "users:x:100:\nroot:x:0:\n", ARCHIVED_SHADOW: undefined, LIVE: BASE_GROUP, LIVE_SHADOW: BASE_GSHADOW }, [
+      "OUT",
+      "OUT_SHADOW",
     ]);
-    expect(result.read("OUT_GROUP")).toBe(BASE_GROUP);
-    expect(result.read("OUT_GSHADOW")).toBe(BASE_GSHADOW);
+    expect(result.read("OUT")).toBe(BASE_GROUP);
+    expect(result.read("OUT_SHADOW")).toBe(BASE_GSHADOW);
     expect(result.log).toEqual([]);
   });
 
   it("fails when the live group file cannot be read", () => {
-    const result = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED_GROUP: "a:x:1:\n", LIVE_GROUP: undefined }, ["OUT_GROUP"]);
+    const result = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED: "a:x:1:\n", LIVE: undefined }, ["OUT"]);
     expect(result.status).toBe(2);
     expect(result.log[0]).toMatch(/^ERROR cannot read /);
   });
@@ -130,9 +130,9 @@ const OLD_SHADOW = ["root:$6$oldroot:18000:0:99999:7:::", "alice:$6$salt$hash/wi
 
 describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-users.awk with %s", (_name, awk) => {
   it("adds missing users with their uid, gid, gecos, home, shell and password hash; skips uid collisions", () => {
-    const result = merge(awk, MERGE_USERS_AWK, { ARCHIVED_PASSWD: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE_PASSWD: BASE_PASSWD, LIVE_SHADOW: BASE_SHADOW }, ["OUT_PASSWD", "OUT_SHADOW"]);
+    const result = merge(awk, MERGE_USERS_AWK, { ARCHIVED: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE: BASE_PASSWD, LIVE_SHADOW: BASE_SHADOW }, ["OUT", "OUT_SHADOW"]);
     expect(result.status).toBe(0);
-    expect(result.read("OUT_PASSWD")).toBe(
+    expect(result.read("OUT")).toBe(
       BASE_PASSWD + ["alice:x:1001:1001:Alice O'Hara, $(rm -rf /),,:/home/alice:/bin/bash", "carol:x:1002:100:Carol:/srv/carol:/bin/sh", "svc:*:1003:100::/nonexistent:/usr/sbin/nologin"].join("\n") + "\n",
     );
     expect(result.read("OUT_SHADOW")).toBe(BASE_SHADOW + ["alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "carol:*:::::::"].join("\n") + "\n");
@@ -147,13 +147,13 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-users.awk
   });
 
   it("creates a shadow file only for added users when the base has none", () => {
-    const result = merge(awk, MERGE_USERS_AWK, { ARCHIVED_PASSWD: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE_PASSWD: "root:x:0:0:root:/root:/bin/sh\n", LIVE_SHADOW: undefined }, [
-      "OUT_PASSWD",
+    const result = merge(awk, MERGE_USERS_AWK, { ARCHIVED: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE: "root:x:0:0:root:/root:/bin/sh\n", LIVE_SHADOW: undefined }, [
+      "OUT",
       "OUT_SHADOW",
     ]);
     // daemon and carol live in shadow ("x") but have no archived line: locked.
     expect(result.read("OUT_SHADOW")).toBe(["daemon:*:::::::", "alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "bob:$6$bob:18000:0:99999:7:::", "carol:*:::::::"].join("\n") + "\n");
-    expect(result.read("OUT_PASSWD")).toContain("\nbob:x:1000:100:Bob:/home/bob:/bin/bash\n");
+    expect(result.read("OUT")).toContain("\nbob:x:1000:100:Bob:/home/bob:/bin/bash\n");
   });
 });
 

@@ -35,11 +35,43 @@ function skippable(line,    name) {
   name = field(line, 1)
   return name == "" || name ~ /^[+#-]/
 }
+# Reads every input named in the environment into globals: L[1..nl] the live lines, live[name] their
+# index, owner[id] the first name holding each id (third field); S[1..ns] the live shadow lines,
+# sidx[name] their index, shadowed whether a live shadow file exists; ashadow[name] the archived
+# shadow lines; A[1..na] the archived lines. A missing required file is an ERROR (exit 2).
+function loadall(    i, name, id, nas) {
+  nl = readlines(ENVIRON["LIVE"], L)
+  if (nl < 0) { print "ERROR cannot read " ENVIRON["LIVE"]; exit 2 }
+  for (i = 1; i <= nl; i++) {
+    if (skippable(L[i])) continue
+    name = field(L[i], 1)
+    if (!(name in live)) live[name] = i
+    id = field(L[i], 3)
+    if (id != "" && !(id in owner)) owner[id] = name
+  }
+  ns = readlines(ENVIRON["LIVE_SHADOW"], S)
+  shadowed = (ns >= 0)
+  if (ns < 0) ns = 0
+  for (i = 1; i <= ns; i++) { name = field(S[i], 1); if (name != "" && !(name in sidx)) sidx[name] = i }
+  nas = readlines(ENVIRON["ARCHIVED_SHADOW"], AS)
+  for (i = 1; i <= nas; i++) { name = field(AS[i], 1); if (name != "" && !(name in ashadow)) ashadow[name] = AS[i] }
+  na = readlines(ENVIRON["ARCHIVED"], A)
+  if (na < 0) { print "ERROR cannot read " ENVIRON["ARCHIVED"]; exit 2 }
+}
+# Writes L to OUT and, when wanted, S to OUT_SHADOW.
+function writeall(withShadow,    i, out) {
+  out = ENVIRON["OUT"]
+  for (i = 1; i <= nl; i++) print L[i] > out
+  close(out)
+  out = ENVIRON["OUT_SHADOW"]
+  if (out != "" && withShadow) { for (i = 1; i <= ns; i++) print S[i] > out; close(out) }
+}
 `;
 
+/** The environment both programs read: ARCHIVED (required), ARCHIVED_SHADOW, LIVE (required), LIVE_SHADOW, OUT, OUT_SHADOW. */
+
 /**
- * Groups. Environment: ARCHIVED_GROUP (required), ARCHIVED_GSHADOW, LIVE_GROUP (required),
- * LIVE_GSHADOW, OUT_GROUP, OUT_GSHADOW.
+ * Groups: group files as ARCHIVED, LIVE, OUT and gshadow files as the *_SHADOW ones.
  * - A group whose name the live file has keeps its line and gid; members the archived group had
  *   and the live one lacks are added (to gshadow's member list too).
  * - A missing group is appended with its archived line, unless its gid belongs to another name in
@@ -48,24 +80,8 @@ function skippable(line,    name) {
  */
 export const MERGE_GROUPS_AWK = `${HELPERS}
 BEGIN {
-  nl = readlines(ENVIRON["LIVE_GROUP"], L)
-  if (nl < 0) { print "ERROR cannot read " ENVIRON["LIVE_GROUP"]; exit 2 }
-  for (i = 1; i <= nl; i++) {
-    if (skippable(L[i])) continue
-    name = field(L[i], 1)
-    if (!(name in live)) live[name] = i
-    gid = field(L[i], 3)
-    if (gid != "" && !(gid in owner)) owner[gid] = name
-  }
-  ns = readlines(ENVIRON["LIVE_GSHADOW"], S)
-  shadowed = (ns >= 0)
-  if (ns < 0) ns = 0
-  for (i = 1; i <= ns; i++) { name = field(S[i], 1); if (name != "" && !(name in sidx)) sidx[name] = i }
-  na = readlines(ENVIRON["ARCHIVED_GSHADOW"], AS)
-  for (i = 1; i <= na; i++) { name = field(AS[i], 1); if (name != "" && !(name in ashadow)) ashadow[name] = AS[i] }
-  nag = readlines(ENVIRON["ARCHIVED_GROUP"], A)
-  if (nag < 0) { print "ERROR cannot read " ENVIRON["ARCHIVED_GROUP"]; exit 2 }
-  for (i = 1; i <= nag; i++) {
+  loadall()
+  for (i = 1; i <= na; i++) {
     line = A[i]
     sub(/\\r$/, "", line)
     if (skippable(line)) continue
@@ -96,11 +112,7 @@ BEGIN {
     else if (shadowed) { ns++; S[ns] = name ":!::" members; sidx[name] = ns }
     print "ADDED group " name " (gid " gid ")"
   }
-  out = ENVIRON["OUT_GROUP"]
-  for (i = 1; i <= nl; i++) print L[i] > out
-  close(out)
-  out = ENVIRON["OUT_GSHADOW"]
-  if (out != "") { for (i = 1; i <= ns; i++) print S[i] > out; close(out) }
+  writeall(1)
   exit 0
 }
 function mergemembers(current, wanted,    i, n, parts, have, out) {
@@ -120,8 +132,7 @@ function mergemembers(current, wanted,    i, n, parts, have, out) {
 `;
 
 /**
- * Users. Environment: ARCHIVED_PASSWD (required), ARCHIVED_SHADOW, LIVE_PASSWD (required),
- * LIVE_SHADOW, OUT_PASSWD, OUT_SHADOW.
+ * Users: passwd files as ARCHIVED, LIVE, OUT and shadow files as the *_SHADOW ones.
  * - A user whose name the live file has keeps the live line (the base's system accounts stay).
  * - A missing user is appended with its archived line (same uid, gid, gecos, home, shell), unless
  *   its uid belongs to another name in the live file: then WARNING uid collision, skipped.
@@ -130,24 +141,8 @@ function mergemembers(current, wanted,    i, n, parts, have, out) {
  */
 export const MERGE_USERS_AWK = `${HELPERS}
 BEGIN {
-  nl = readlines(ENVIRON["LIVE_PASSWD"], L)
-  if (nl < 0) { print "ERROR cannot read " ENVIRON["LIVE_PASSWD"]; exit 2 }
-  for (i = 1; i <= nl; i++) {
-    if (skippable(L[i])) continue
-    name = field(L[i], 1)
-    if (!(name in live)) live[name] = i
-    uid = field(L[i], 3)
-    if (uid != "" && !(uid in owner)) owner[uid] = name
-  }
-  ns = readlines(ENVIRON["LIVE_SHADOW"], S)
-  shadowed = (ns >= 0)
-  if (ns < 0) ns = 0
-  for (i = 1; i <= ns; i++) { name = field(S[i], 1); if (name != "" && !(name in sidx)) sidx[name] = i }
-  na = readlines(ENVIRON["ARCHIVED_SHADOW"], AS)
-  for (i = 1; i <= na; i++) { name = field(AS[i], 1); if (name != "" && !(name in ashadow)) ashadow[name] = AS[i] }
-  nap = readlines(ENVIRON["ARCHIVED_PASSWD"], A)
-  if (nap < 0) { print "ERROR cannot read " ENVIRON["ARCHIVED_PASSWD"]; exit 2 }
-  for (i = 1; i <= nap; i++) {
+  loadall()
+  for (i = 1; i <= na; i++) {
     line = A[i]
     sub(/\\r$/, "", line)
     if (skippable(line)) continue
@@ -173,11 +168,7 @@ BEGIN {
     }
     print "ADDED user " name " (uid " uid ", gid " field(line, 4) ")"
   }
-  out = ENVIRON["OUT_PASSWD"]
-  for (i = 1; i <= nl; i++) print L[i] > out
-  close(out)
-  out = ENVIRON["OUT_SHADOW"]
-  if (out != "" && (shadowed || ns > 0)) { for (i = 1; i <= ns; i++) print S[i] > out; close(out) }
+  writeall(shadowed || ns > 0)
   exit 0
 }
 `;
