@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBlobStore } from "./blob-store";
 import { compressionLevelFor } from "./compression-level.mjs";
 import type { BlobStore } from "./blob-store";
+import { listFiles, readAll } from "./test-files";
 
 const sha = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 const EMPTY_SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -39,18 +40,6 @@ function chunked(bytes: Buffer, chunkSize = 64 * 1024): Readable {
       offset += chunkSize;
     },
   });
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
-/** Every file below `dir`, relative, so "nothing new under blobs/" is a plain list comparison. */
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
 const blobFile = (store: BlobStore, id: string) => path.join(store.root, "blobs", id.slice(0, 2), `${id}.gz`);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -10,6 +10,7 @@ import { AppError } from "@/lib/api/app-error";
 import { createBlobStore, type BlobStore } from "./blob-store";
 import { finishManifest, type Manifest, type ManifestEntry } from "./manifest";
 import { readBundle, type BundleLimits } from "./read-bundle";
+import { listFiles } from "./test-files";
 
 // Hostile and broken bundles, built by hand with tar-stream. Each must be refused with a sentence naming the problem,
 // and must leave the store exactly as it was: no blob, no manifest, no temporary file.
@@ -94,11 +95,6 @@ async function packTar(items: Item[], gzip = true): Promise<Buffer> {
   }
   pack.finalize();
   return done;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
 let dir: string;

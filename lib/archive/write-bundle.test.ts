@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -11,6 +11,7 @@ import { createBlobStore, type BlobStore } from "./blob-store";
 import { finishManifest, type Manifest, type ManifestEntry } from "./manifest";
 import { readBundle } from "./read-bundle";
 import { writeBundle, type BundleContent } from "./write-bundle";
+import { listFiles, readAll } from "./test-files";
 
 const sha = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 const MTIME = "2024-04-01T12:00:00.000Z";
@@ -55,12 +56,6 @@ function makeManifest(entries: ManifestEntry[]): Manifest {
   });
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
 type Listed = { name: string; type: string; mode: number; uid: number; gid: number; uname: string; gname: string; mtime: Date; content: Buffer };
 
 async function listTar(tarBytes: Buffer): Promise<Listed[]> {
@@ -74,11 +69,6 @@ async function listTar(tarBytes: Buffer): Promise<Listed[]> {
     listed.push({ name, type, mode, uid, gid, uname, gname, mtime, content: Buffer.concat(parts) });
   }
   return listed;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
 }
 
 let dir: string;
