@@ -17,6 +17,7 @@ import { useDeleteArchive } from "@/lib/queries/use-delete-archive";
 import { useStartVerify } from "@/lib/queries/use-start-verify";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { fullImageBytes } from "@/lib/archives/saving";
 import { saving } from "./archives-table";
 
 const SHOWN_ROWS = 1000;
@@ -109,7 +110,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
             </Field>
             <Field label="Stored">{formatBytes(data.storedBytes)} new in the store</Field>
             <Field label="Full image">
-              {data.imageBytes ? formatBytes(data.imageBytes) : "unknown"} · saving {saving(data)}
+              {fullImageBytes(data) === null ? "unknown" : `${formatBytes(fullImageBytes(data)!)} (image ${formatBytes(data.imageBytes!)} + data ${formatBytes(data.bytes)})`} · saving {saving(data)}
             </Field>
             <Field label="Verified" testId="archive-verified">
               {data.verifyState ? `${data.verifyState}, ${formatDate(data.verifiedAt)}` : "not yet"}
@@ -172,6 +173,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
               </Field>
               <Field label="Ports">{manifest.config.exposedPorts.join(", ") || none}</Field>
               <Field label="Environment">
+                {manifest.config.env.length === 0 ? none : null}
                 {manifest.config.env.map((variable) => (
                   <div key={variable.name} className="font-mono text-xs">
                     {variable.name}={variable.redacted ? <Badge tone="amber">left out: looks secret</Badge> : variable.value}
@@ -179,6 +181,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
                 ))}
               </Field>
               <Field label="Mounts">
+                {manifest.config.mounts.length === 0 ? none : null}
                 {manifest.config.mounts.map((mount) => (
                   <div key={mount.destination} className="text-xs">
                     {mount.type} {mount.destination}

@@ -5,14 +5,14 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { formatBytes, formatDate } from "@/components/ui/format";
 import type { ArchiveSummary } from "@/lib/archives/archive-registry";
+import { formatSaving, fullImageBytes, savingPercent } from "@/lib/archives/saving";
 import { useArchives } from "@/lib/queries/use-archives";
 
 const stateTones: Record<string, Tone> = { complete: "green", creating: "blue", failed: "red", cancelled: "amber" };
 
-/** How much smaller the archive is than keeping the full image: 1 - stored/image. */
-export function saving(archive: Pick<ArchiveSummary, "storedBytes" | "imageBytes">): string {
-  if (!archive.imageBytes) return "–";
-  return `${Math.max(0, (1 - archive.storedBytes / archive.imageBytes) * 100).toFixed(1)}%`;
+/** How much smaller the archive is than keeping the full image (the image plus the data). */
+export function saving(archive: Pick<ArchiveSummary, "storedBytes" | "imageBytes" | "bytes">): string {
+  return formatSaving(savingPercent(archive.storedBytes, fullImageBytes(archive)));
 }
 
 type SortKey = "createdAt" | "name" | "bytes" | "storedBytes" | "imageBytes";
@@ -46,8 +46,8 @@ export function ArchivesTable({ initial }: { initial: ArchiveSummary[] }) {
           { label: "Files", className: "text-right" },
           { label: header("Bytes", "bytes"), className: "text-right" },
           { label: header("Stored", "storedBytes"), className: "text-right", title: "What this archive added to the store; content shared with other archives is stored once" },
-          { label: header("Image", "imageBytes"), className: "text-right", title: "Size of the full image the archive replaces" },
-          { label: "Saving", className: "text-right" },
+          { label: header("Image", "imageBytes"), className: "text-right", title: "Size of the service's image on the engine" },
+          { label: "Saving", className: "text-right", title: "Against keeping the full image: the image plus the archived data (what docker commit would keep at least)" },
           { label: "State" },
         ]}
       >

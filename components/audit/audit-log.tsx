@@ -1,7 +1,9 @@
 "use client";
+import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
+import { describeDetail, targetHref } from "@/lib/audit/describe-event";
 import { DataTable } from "@/components/ui/data-table";
 import { AUDIT_EXPORT_LIMIT, AUDIT_PAGE_LIMIT, auditSearch, type AuditQuery } from "@/lib/queries/audit-query";
 import { useAudit, type AuditPage } from "@/lib/queries/use-audit";
@@ -29,9 +31,6 @@ function actionChoices(actions: string[]): { value: string; label: string }[] {
   );
 }
 
-function compactDetail(detail: Record<string, unknown>): string {
-  return Object.keys(detail).length ? JSON.stringify(detail) : "";
-}
 
 /** The audit log with its filters; the CSV export takes the same filters. */
 export function AuditLog({ initial }: { initial: AuditPage }) {
@@ -123,7 +122,8 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
       <div data-testid="audit-table">
         <DataTable columns={[{ label: "Time" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "Result" }, { label: "Detail" }]} cellPadding="px-3 py-2">
           {data.events.map((event) => {
-            const detail = compactDetail(event.detail);
+            const detail = describeDetail(event.detail);
+            const href = targetHref(event.target);
             return (
               <tr key={event.id} data-testid="audit-row" data-actor={event.actor} data-action={event.action} className="align-top">
                 <td className="px-3 py-1.5 text-xs whitespace-nowrap tabular-nums" title={event.at}>
@@ -131,15 +131,31 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
                 </td>
                 <td className="px-3 py-1.5 text-xs">{event.actor}</td>
                 <td className="px-3 py-1.5 font-mono text-xs whitespace-nowrap">{event.action}</td>
-                <td className="px-3 py-1.5 font-mono text-xs break-all">{event.target}</td>
+                <td className="px-3 py-1.5 text-xs" data-testid="audit-target">
+                  {event.targetName ? (
+                    href ? (
+                      <Link className="text-sky-700 hover:underline" href={href}>
+                        {event.targetName}
+                      </Link>
+                    ) : (
+                      event.targetName
+                    )
+                  ) : null}
+                  <div className={event.targetName ? "font-mono text-[11px] break-all text-slate-400" : "font-mono break-all"}>{event.target}</div>
+                </td>
                 <td className="px-3 py-1.5">
                   <Badge tone={event.result === "ok" ? "green" : "red"}>{event.result}</Badge>
                 </td>
                 <td className="max-w-md px-3 py-1.5">
-                  {detail ? (
-                    <code className="line-clamp-2 font-mono text-xs break-all text-slate-600" title={detail}>
-                      {detail}
-                    </code>
+                  {detail.length ? (
+                    <dl className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-600" data-testid="audit-detail">
+                      {detail.map((part) => (
+                        <div key={part.label} className="flex gap-1">
+                          <dt className="text-slate-400">{part.label}</dt>
+                          <dd className="break-all text-slate-700">{part.value.length > 160 ? `${part.value.slice(0, 160)}…` : part.value}</dd>
+                        </div>
+                      ))}
+                    </dl>
                   ) : null}
                 </td>
               </tr>

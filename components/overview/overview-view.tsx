@@ -5,6 +5,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { DataTable } from "@/components/ui/data-table";
 import { formatBytes, formatDate } from "@/components/ui/format";
 import { Section } from "@/components/ui/section";
+import { formatSaving } from "@/lib/archives/saving";
 import type { Overview } from "@/lib/overview/get-overview";
 import { useOverview } from "@/lib/queries/use-overview";
 
@@ -41,13 +42,21 @@ export function OverviewView({ initial }: { initial: Overview }) {
         <Total
           label="Stored"
           value={formatBytes(totals.storedBytes)}
-          detail={<>vs {formatBytes(totals.imageBytes)} for the full images</>}
+          detail={<>vs {formatBytes(totals.imageBytes)} for the full images (image plus data)</>}
           testId="total-stored"
         />
         <Total
           label="Saved"
-          value={totals.savedPercent === null ? "–" : `${totals.savedPercent.toFixed(1)}%`}
-          detail={totals.savedPercent === null ? "no image sizes known yet" : <>{formatBytes(totals.savedBytes)} less than keeping the images</>}
+          value={formatSaving(totals.savedPercent)}
+          detail={
+            totals.savedPercent === null ? (
+              "no image sizes known yet"
+            ) : totals.savedBytes >= 0 ? (
+              <>{formatBytes(totals.savedBytes)} less than keeping the full images</>
+            ) : (
+              <>the archives take {formatBytes(-totals.savedBytes)} more than the full images: the services are mostly data</>
+            )
+          }
           testId="total-saved"
         />
       </div>

@@ -20,8 +20,15 @@ export function PlanMigrationRules({ rules }: { rules: PlannedRule[] }) {
           {rules.map((planned) => (
             <tr key={planned.rule.id} data-testid="plan-rule" data-status={planned.status} className="align-top text-xs">
               <td className="px-3 py-1.5 font-mono">{planned.rule.package}</td>
-              <td className="px-3 py-1.5 whitespace-nowrap" title={`rule: ${planned.rule.fromVersions} → ${planned.rule.toVersions}`}>
-                {planned.fromVersion ?? "?"} → {planned.toVersion ?? "?"}
+              <td className="px-3 py-1.5 whitespace-nowrap">
+                <span title="the versions the rule is for: archived → new">
+                  {planned.rule.fromVersions} → {planned.rule.toVersions}
+                </span>
+                {planned.fromVersion || planned.toVersion ? (
+                  <div className="text-slate-500" title="the archived version → the version the new base installs">
+                    here {planned.fromVersion ?? "not installed"} → {planned.toVersion ?? "known at build"}
+                  </div>
+                ) : null}
               </td>
               <td className="px-3 py-1.5 font-mono break-all">{describeAction(planned.rule.action)}</td>
               <td className="min-w-40 px-3 py-1.5">

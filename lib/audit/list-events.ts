@@ -1,6 +1,29 @@
 import { db } from "@/lib/db";
 
-export type AuditEventView = { id: string; at: string; actor: string; action: string; target: string; result: string; detail: Record<string, unknown> };
+export type AuditEventView = {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  /** What the target is called now (an archive's or restore's name), null when it has no name or is gone. */
+  targetName: string | null;
+  result: string;
+  detail: Record<string, unknown>;
+};
+
+/** Names of the archives and restores the events point at, in two queries. */
+async function targetNames(targets: string[]): Promise<Map<string, string>> {
+  const idsOf = (kind: string) => [...new Set(targets.filter((target) => target.startsWith(`${kind}:`)).map((target) => target.slice(kind.length + 1)))];
+  const [archives, restores] = await Promise.all([
+    db.archive.findMany({ where: { id: { in: idsOf("archive") } }, select: { id: true, name: true } }),
+    db.restore.findMany({ where: { id: { in: idsOf("restore") } }, select: { id: true, archiveName: true, baseImage: true } }),
+  ]);
+  return new Map([
+    ...archives.map((row) => [`archive:${row.id}`, row.name] as const),
+    ...restores.map((row) => [`restore:${row.id}`, `${row.archiveName} on ${row.baseImage}`] as const),
+  ]);
+}
 
 export type AuditFilter = { actor?: string; action?: string; service?: string; from?: string; to?: string; limit?: number };
 
@@ -16,7 +39,17 @@ export async function listEvents(filter: AuditFilter = {}): Promise<AuditEventVi
     orderBy: { at: "desc" },
     take: filter.limit ?? 1000,
   });
-  return rows.map((row) => ({ id: row.id, at: row.at.toISOString(), actor: row.actor, action: row.action, target: row.target, result: row.result, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+  const names = await targetNames(rows.map((row) => row.target));
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.at.toISOString(),
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    targetName: names.get(row.target) ?? null,
+    result: row.result,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  }));
 }
 
 /** Distinct actors and actions, for the filter menus. */

@@ -1,3 +1,4 @@
+import { fullImageBytes, savingPercent } from "@/lib/archives/saving";
 import { db } from "@/lib/db";
 
 // The landing page's numbers: archived services and their sizes, what the store saves compared
@@ -14,6 +15,7 @@ export type ServiceOverview = {
 
 export type Overview = {
   services: ServiceOverview[];
+  /** imageBytes: the full images (image plus data) of each service's latest archive; savedBytes is negative when the archives take more. */
   totals: { archives: number; services: number; storedBytes: number; imageBytes: number; savedBytes: number; savedPercent: number | null };
   failedJobs: { id: string; kind: string; target: string; error: string | null; createdBy: string; finishedAt: string | null }[];
 };
@@ -44,11 +46,11 @@ export async function getOverview(): Promise<Overview> {
     };
   });
   const storedBytes = archives.reduce((sum, archive) => sum + archive.storedBytes, 0);
-  // What keeping the services would cost: the full image of each service's latest archive.
-  const imageBytes = services.reduce((sum, service) => sum + service.latestArchive.imageBytes, 0);
+  // What keeping the services would cost: the full image (image plus data) of each service's latest archive.
+  const imageBytes = services.reduce((sum, service) => sum + (fullImageBytes(service.latestArchive) ?? 0), 0);
   return {
     services,
-    totals: { archives: archives.length, services: services.length, storedBytes, imageBytes, savedBytes: Math.max(0, imageBytes - storedBytes), savedPercent: imageBytes > 0 ? ((imageBytes - storedBytes) / imageBytes) * 100 : null },
+    totals: { archives: archives.length, services: services.length, storedBytes, imageBytes, savedBytes: imageBytes - storedBytes, savedPercent: savingPercent(storedBytes, imageBytes) },
     failedJobs: failedJobs.map((job) => ({ id: job.id, kind: job.kind, target: job.target, error: job.error, createdBy: job.createdBy, finishedAt: job.finishedAt?.toISOString() ?? null })),
   };
 }
