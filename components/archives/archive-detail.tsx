@@ -31,7 +31,10 @@ function VerifyOutcome({ archiveId, result }: { archiveId: string; result: Verif
   }, [queryClient, archiveId]);
   return result.corrupt.length ? (
     <Banner tone="red" testId="verify-result">
-      {result.corrupt.length} of {result.blobsChecked} blobs are corrupt: {result.corrupt.flatMap((blob) => blob.paths).slice(0, 10).join(", ")}
+      {result.corrupt.length} of {result.blobsChecked} blobs are corrupt: {result.corrupt.flatMap((blob) => blob.paths).slice(0, 10).join(", ")}.{" "}
+      {result.corrupt.some((blob) => blob.quarantined)
+        ? "The damaged files were moved aside (store/damaged/); archiving the same content again, for example a new archive of the same container, stores it afresh and repairs this archive."
+        : null}
     </Banner>
   ) : (
     <Banner tone="blue" testId="verify-result">

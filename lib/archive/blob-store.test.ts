@@ -381,6 +381,21 @@ describe("blob ids", () => {
   });
 });
 
+describe("quarantine", () => {
+  it("moves a damaged blob aside so the next put of that content stores it afresh", async () => {
+    const { sha256 } = await store.put(Buffer.from("precious\n"));
+    const file = blobFile(store, sha256);
+    await writeFile(file, gzipSync(Buffer.from("tampered\n")));
+    expect(await store.verify(sha256)).toMatchObject({ ok: false });
+    expect(await store.quarantine(sha256)).toBe(true);
+    expect(await store.has(sha256)).toBe(false);
+    expect(await listFiles(path.join(store.root, "damaged"))).toEqual([expect.stringMatching(new RegExp(`^${sha256}\\.gz\\.\\d+$`))]);
+    expect(await store.put(Buffer.from("precious\n"))).toMatchObject({ sha256, isNew: true });
+    expect(await store.verify(sha256)).toMatchObject({ ok: true });
+    expect(await store.quarantine(sha("never stored"))).toBe(false);
+  });
+});
+
 describe("putFile", () => {
   it("stores a regular file with its owner, mode and time, and refuses what is not one or lies outside", async () => {
     const layer = path.join(dir, "layer");

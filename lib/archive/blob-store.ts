@@ -15,6 +15,7 @@ import { compressionLevelFor, SAMPLE_BYTES } from "./compression-level.mjs";
  *
  *   blobs/<first 2 hex>/<sha256>.gz   each distinct content once, gzip (level 1 by default; level 0, only wrapped, for content that does not compress), named by the SHA-256 of the UNCOMPRESSED bytes
  *   tmp/<random>                      writes in progress; anything left here after a crash is garbage (see cleanTemporary)
+ *   damaged/<sha256>.gz.<time>        blobs verification found damaged, moved aside (see quarantine)
  *
  * A blob only ever appears under blobs/ complete and fsynced (written to tmp/, fsynced, then linked or renamed into
  * place), so a crash, kill -9 or full disk leaves at most a stray file in tmp/.
@@ -61,6 +62,12 @@ export type BlobStore = {
    * unreadable file) gives `ok: false` with a sentence in `error`; `actual` is the content's hash when it could be read.
    */
   verify(sha256: string): Promise<VerifyResult>;
+  /**
+   * Moves a blob that failed verification out of blobs/ into damaged/ (kept for inspection, never read again), so
+   * the next put of the same content stores it afresh instead of trusting the damaged file by its name; that put
+   * repairs every archive naming it. False when the blob was not there.
+   */
+  quarantine(sha256: string): Promise<boolean>;
   /** Removes leftovers of interrupted writes from tmp/ (skipping this store's own writes in progress); returns how many. */
   cleanTemporary(): Promise<number>;
   /** Sum of the sizes on disk of all blobs. */
@@ -449,6 +456,18 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
         return size;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+        throw err;
+      }
+    },
+    async quarantine(sha256) {
+      assertBlobId(sha256);
+      const damagedDir = path.join(rootDir, "damaged");
+      await mkdir(damagedDir, { recursive: true, mode: DIR_MODE });
+      try {
+        await rename(blobPath(sha256), path.join(damagedDir, `${sha256}.gz.${Date.now()}`));
+        return true;
+      } catch (err) {
+        if (errorCode(err) === "ENOENT") return false;
         throw err;
       }
     },

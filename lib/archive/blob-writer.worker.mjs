@@ -17,8 +17,9 @@ import { compressionLevelFor } from "./compression-level.mjs";
 const { blobsDir, compressionLevel, fileMode, dirMode } = workerData;
 // A temporary folder of this worker's own: workers creating and removing files in one shared folder
 // spent their time spinning on its lock. It lives in the store's tmp/, which start-up empties.
+// Made at the first write, so a worker that is only starting never touches the store.
 const tmpDir = path.join(workerData.tmpDir, `worker-${process.pid}-${threadId}`);
-mkdirSync(tmpDir, { recursive: true, mode: dirMode });
+let tmpReady = false;
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
 const knownShards = new Set();
 
@@ -123,6 +124,10 @@ function storeBytes(bytes, tmpName) {
   const tmpPath = path.join(tmpDir, tmpName);
   let fd = null;
   try {
+    if (!tmpReady) {
+      mkdirSync(tmpDir, { recursive: true, mode: dirMode });
+      tmpReady = true;
+    }
     fd = openSync(tmpPath, "wx", fileMode);
     let written = 0;
     while (written < compressed.byteLength) written += writeSync(fd, compressed, written, compressed.byteLength - written);

@@ -150,12 +150,22 @@ describe("archive a container", () => {
     const bytes = Buffer.from(original);
     bytes[bytes.length - 9] = bytes[bytes.length - 9]! ^ 0xff;
     writeFileSync(blobFile, bytes);
-    onTestFinished(() => writeFileSync(blobFile, original)); // the store is shared with later test files
+    onTestFinished(() => writeFileSync(blobFile, original)); // the store is shared with later test files (if the repair fails)
     const bad = await waitForJob((await startVerify(firstArchiveId, "tester")).jobId);
     expect(bad.state).toBe("succeeded");
     const corrupt = (bad.result as { corrupt: { sha256: string; paths: string[] }[] }).corrupt;
-    expect(corrupt).toEqual([expect.objectContaining({ sha256: data!.sha256, paths: expect.arrayContaining(["/srv/app/data.txt"]) })]);
+    expect(corrupt).toEqual([expect.objectContaining({ sha256: data!.sha256, paths: expect.arrayContaining(["/srv/app/data.txt"]), quarantined: true })]);
     expect(await getArchiveSummary(firstArchiveId)).toMatchObject({ verifyState: "corrupt" });
+
+    // The damaged blob was moved aside, so archiving the same content again stores it afresh (rather than
+    // deduplicating against the damaged file), which repairs the first archive too.
+    expect(await store.has(data!.sha256!)).toBe(false);
+    const again = await startArchive({ engineId: "local", containerRef: name, actor: "tester" });
+    expect((await waitForJob(again.jobId, 300_000)).state).toBe("succeeded");
+    expect((await readBlob(data!.sha256!)).toString()).toBe("customer records");
+    const repaired = await waitForJob((await startVerify(firstArchiveId, "tester")).jobId);
+    expect(repaired).toMatchObject({ state: "succeeded", result: { corrupt: [] } });
+    expect(await getArchiveSummary(firstArchiveId)).toMatchObject({ verifyState: "ok" });
   });
 
   it("after a restart, an archive left half-made is failed and temporary files are removed", async () => {

@@ -5,7 +5,7 @@ import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
 import { startJob } from "./job-runner";
 
-export type VerifyResult = { blobsChecked: number; corrupt: { sha256: string; paths: string[]; reason: string }[] };
+export type VerifyResult = { blobsChecked: number; corrupt: { sha256: string; paths: string[]; reason: string; quarantined: boolean }[] };
 
 /** Re-read every blob an archive names (and its manifest) and check each hash; record the outcome. */
 export async function startVerify(archiveId: string, actor: string): Promise<{ jobId: string }> {
@@ -19,8 +19,12 @@ export async function startVerify(archiveId: string, actor: string): Promise<{ j
     actor,
     work: async ({ signal, progress }): Promise<VerifyResult> => {
       const corrupt: VerifyResult["corrupt"] = [];
+      // A damaged blob is moved aside, so that archiving the same content again stores it afresh (and so repairs this
+      // archive) instead of deduplicating against the damaged file.
+      const report = async (sha256: string, paths: string[], error: string | undefined) =>
+        corrupt.push({ sha256, paths, reason: error ?? "hash mismatch", quarantined: await store.quarantine(sha256) });
       const manifestCheck = await store.verify(manifestSha);
-      if (!manifestCheck.ok) corrupt.push({ sha256: manifestSha, paths: ["(manifest)"], reason: manifestCheck.error ?? "hash mismatch" });
+      if (!manifestCheck.ok) await report(manifestSha, ["(manifest)"], manifestCheck.error);
       const manifest = manifestCheck.ok ? await readManifest(archiveId) : null;
       // One check per distinct blob, however many paths share it.
       const paths = new Map<string, string[]>();
@@ -30,7 +34,7 @@ export async function startVerify(archiveId: string, actor: string): Promise<{ j
       for (const [sha256, entryPaths] of paths) {
         signal.throwIfAborted();
         const check = await store.verify(sha256);
-        if (!check.ok) corrupt.push({ sha256, paths: entryPaths, reason: check.error ?? "hash mismatch" });
+        if (!check.ok) await report(sha256, entryPaths, check.error);
         progress({ done: ++done });
       }
       const result = { blobsChecked: paths.size + 1, corrupt };
