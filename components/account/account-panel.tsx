@@ -12,6 +12,7 @@ import type { TokenView } from "@/lib/auth/token-store";
 import { useCreateToken } from "@/lib/queries/use-create-token";
 import { useRevokeToken } from "@/lib/queries/use-revoke-token";
 import { useTokens } from "@/lib/queries/use-tokens";
+import { ChangePasswordForm } from "./change-password-form";
 import { TokenSecret } from "./token-secret";
 
 const roleMeaning: Record<Role, string> = {
@@ -40,8 +41,13 @@ export function AccountPanel({ initialTokens }: { initialTokens: TokenView[] }) 
           </Field>
           <Field label="Since">{formatDate(user.createdAt)}</Field>
         </dl>
-        <p className="mt-2 text-xs text-slate-500">An admin sets your role and password.</p>
+        <p className="mt-2 text-xs text-slate-500">An admin sets your role, and can set your password if you forget it.</p>
       </Section>
+
+      <section className="space-y-3">
+        <h2 className="text-sm font-semibold text-slate-700">Password</h2>
+        <ChangePasswordForm />
+      </section>
 
       <section className="space-y-3">
         <h2 className="text-sm font-semibold text-slate-700">API tokens</h2>

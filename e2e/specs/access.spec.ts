@@ -51,6 +51,19 @@ test("without a session or token, every route but the open ones is 401", async (
 test("a viewer gets 403 on every route that changes something; an operator on admin routes", async () => {
   for (const operation of operations) {
     const label = `${operation.method} ${operation.path}`;
+    if (label === "PUT /api/auth/password") {
+      // Open to every role, but only from a signed-in browser: an API token gets 403 session_required.
+      for (const person of [viewer, operator]) {
+        const response = await fetch(`${baseURL}${operation.path}`, {
+          method: "PUT",
+          headers: { "content-type": "application/json", authorization: `Bearer ${person.token}` },
+          body: JSON.stringify({ currentPassword: person.password, newPassword: "a-new-password-1" }),
+        });
+        expect(response.status, `${person.name} ${label}`).toBe(403);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe("session_required");
+      }
+      continue;
+    }
     const asViewer = await call(operation, viewer.token);
     if (operation.access === "operator" || operation.access === "admin") expect(asViewer.status, `viewer ${label}`).toBe(403);
     else expect(asViewer.status, `viewer ${label}`).not.toBe(403);
@@ -60,8 +73,8 @@ test("a viewer gets 403 on every route that changes something; an operator on ad
   }
   const changing = operations.filter((operation) => operation.method !== "GET" && !["public"].includes(operation.access));
   const ownAccount = changing.filter((operation) => operation.access === "viewer").map((operation) => `${operation.method} ${operation.path}`);
-  // A viewer changes only their own session and tokens; the other POSTs open to them only read (a plan, a rule preview).
-  expect(ownAccount.sort()).toEqual(["DELETE /api/tokens/{id}", "POST /api/archives/{id}/restore-plan", "POST /api/auth/sign-out", "POST /api/rule-sets/{id}/preview", "POST /api/tokens"]);
+  // A viewer changes only their own session, password and tokens; the other POSTs open to them only read (a plan, a rule preview).
+  expect(ownAccount.sort()).toEqual(["DELETE /api/tokens/{id}", "POST /api/archives/{id}/restore-plan", "POST /api/auth/sign-out", "POST /api/rule-sets/{id}/preview", "POST /api/tokens", "PUT /api/auth/password"]);
 });
 
 test("a state change riding on the session cookie must come from Kura's own pages", async () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Access } from "@/lib/auth/roles";
 import { accessFor } from "./route";
-import { addEngineBody, auditQuery, createTokenBody, createUserBody, setupBody, signInBody, tokenParams, updateUserBody, userParams, archiveBody, archiveParams, bundleQuery, changesQuery, engineParams, migrationRuleBody, migrationRuleParams, restoreParams, restorePlanBody, startRestoreBody, containerRefParam, containersQuery, createRuleSetBody, engineIdParam, jobParams, jobsQuery, previewBody, selectionBody, updateRuleSetBody } from "./schemas";
+import { addEngineBody, auditQuery, changePasswordBody, createTokenBody, createUserBody, setupBody, signInBody, tokenParams, updateUserBody, userParams, archiveBody, archiveParams, bundleQuery, changesQuery, engineParams, migrationRuleBody, migrationRuleParams, restoreParams, restorePlanBody, startRestoreBody, containerRefParam, containersQuery, createRuleSetBody, engineIdParam, jobParams, jobsQuery, previewBody, selectionBody, updateRuleSetBody } from "./schemas";
 
 // The API description served at /api/openapi.json. Each path lists its operations; the auth
 // tests (issue 6) walk this file, so every route must be here.
@@ -118,6 +118,14 @@ export const apiPaths: Record<string, PathItem> = {
   },
   "/api/auth/sign-out": { post: { access: "viewer", summary: "End this browser's session", responses: { "200": "signed out" } } },
   "/api/auth/session": { get: { access: "public", summary: "Who is signed in (null when nobody) and whether the first admin is still to be created", responses: { "200": "session" } } },
+  "/api/auth/password": {
+    put: {
+      access: "viewer",
+      summary: "Change your own password (from a signed-in browser session, not an API token); your other sessions end",
+      body: changePasswordBody,
+      responses: { "200": "changed", "403": "wrong current password, or called with an API token", "422": "too short, or the same as before" },
+    },
+  },
   "/api/auth/setup": {
     post: { access: "public", summary: "Create the first admin with the one-time setup token printed at start (only while there are no users)", body: setupBody, responses: { "201": "user", "403": "wrong token", "409": "already set up" } },
   },

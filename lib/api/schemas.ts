@@ -127,6 +127,7 @@ const password = z.string().min(1, "Give the password.").max(1024);
 
 export const signInBody = z.object({ name: userName, password });
 export const setupBody = z.object({ token: z.string().min(1).max(200), name: userName, password: z.string().min(10, "A password needs at least 10 characters.").max(1024) });
+export const changePasswordBody = z.object({ currentPassword: password, newPassword: z.string().min(10, "A password needs at least 10 characters.").max(1024) });
 export const createUserBody = z.object({ name: userName, password: z.string().min(10, "A password needs at least 10 characters.").max(1024), role: z.enum(["viewer", "operator", "admin"]) });
 export const updateUserBody = z.object({
   role: z.enum(["viewer", "operator", "admin"]).optional(),

@@ -1,7 +1,7 @@
 import { AppError, conflict, notFound } from "@/lib/api/app-error";
 import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
-import { hashPassword, verifyPassword } from "./hash-secret";
+import { hashPassword, hashSecret, verifyPassword } from "./hash-secret";
 import { isRole, type Role } from "./roles";
 
 export type UserView = { id: string; name: string; role: Role; disabled: boolean; createdAt: string };
@@ -60,4 +60,22 @@ export async function checkCredentials(name: string, password: string): Promise<
   }
   if (!(await verifyPassword(row.passwordHash, password)) || row.disabled) return null;
   return toUserView(row);
+}
+
+/**
+ * A signed-in user changes their own password: the current one must be right. Their other sessions end (someone
+ * who knew the old password is signed out); the session making the change, `keepSession`, stays.
+ */
+export async function changeOwnPassword(userId: string, input: { currentPassword: string; newPassword: string }, keepSession: string | null): Promise<void> {
+  const row = await db.user.findUnique({ where: { id: userId } });
+  if (!row || row.disabled) throw notFound("user_not_found", "Your account no longer exists or is disabled.");
+  if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
+    await recordEvent({ actor: row.name, action: "user.password", target: `user:${row.name}`, result: "failed", detail: { reason: "wrong current password" } });
+    throw new AppError(403, "wrong_password", "The current password is wrong.");
+  }
+  checkPassword(input.newPassword);
+  if (input.newPassword === input.currentPassword) throw new AppError(422, "same_password", "The new password is the current one; choose another.");
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  const ended = await db.session.deleteMany({ where: { userId, ...(keepSession ? { id: { not: hashSecret(keepSession) } } : {}) } });
+  await recordEvent({ actor: row.name, action: "user.password", target: `user:${row.name}`, detail: { otherSessionsEnded: ended.count } });
 }

@@ -1,0 +1,66 @@
+"use client";
+import { useState } from "react";
+import { Banner } from "@/components/ui/banner";
+import { Button } from "@/components/ui/button";
+import { useChangePassword } from "@/lib/queries/use-change-password";
+
+const MIN_LENGTH = 10;
+const input = "w-60 rounded-md border border-slate-300 px-3 py-1.5";
+
+/** Your own password: the current one, then the new one twice. */
+export function ChangePasswordForm() {
+  const changePassword = useChangePassword();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const [done, setDone] = useState(false);
+  const mismatch = repeat !== "" && next !== repeat;
+
+  return (
+    <form
+      aria-label="Change your password"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (mismatch) return;
+        setDone(false);
+        changePassword.mutate(
+          { currentPassword: current, newPassword: next },
+          {
+            onSuccess: () => {
+              setDone(true);
+              setCurrent("");
+              setNext("");
+              setRepeat("");
+            },
+          },
+        );
+      }}
+    >
+      <div className="flex flex-wrap items-end gap-3">
+        <label>
+          <span className="mb-1 block text-slate-600">Current password</span>
+          <input type="password" autoComplete="current-password" className={input} required value={current} onChange={(event) => setCurrent(event.target.value)} />
+        </label>
+        <label>
+          <span className="mb-1 block text-slate-600">New password</span>
+          <input type="password" autoComplete="new-password" className={input} required minLength={MIN_LENGTH} placeholder={`at least ${MIN_LENGTH} characters`} value={next} onChange={(event) => setNext(event.target.value)} />
+        </label>
+        <label>
+          <span className="mb-1 block text-slate-600">New password again</span>
+          <input type="password" autoComplete="new-password" className={input} required value={repeat} aria-invalid={mismatch} onChange={(event) => setRepeat(event.target.value)} />
+        </label>
+        <Button type="submit" disabled={changePassword.isPending || mismatch}>
+          {changePassword.isPending ? "Changing…" : "Change password"}
+        </Button>
+      </div>
+      {mismatch ? <p className="text-xs text-red-700">The two new passwords differ.</p> : null}
+      {changePassword.error ? <Banner tone="red">{changePassword.error.message}</Banner> : null}
+      {done ? (
+        <Banner tone="blue" testId="password-changed">
+          Password changed. Your other browser sessions were signed out; this one stays signed in. API tokens keep working.
+        </Banner>
+      ) : null}
+    </form>
+  );
+}
