@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
+import { Button } from "@/components/ui/button";
 import { describeDetail, targetHref } from "@/lib/audit/describe-event";
 import { DataTable } from "@/components/ui/data-table";
 import { AUDIT_EXPORT_LIMIT, AUDIT_PAGE_LIMIT, auditSearch, type AuditQuery } from "@/lib/queries/audit-query";
@@ -50,7 +51,10 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
   const query = useMemo<AuditQuery>(() => ({ actor: actor || undefined, action: action || undefined, service: service || undefined, from: dayStart(from), to: dayEnd(to) }), [actor, action, service, from, to]);
   const unfiltered = !actor && !action && !service && !from && !to;
   const audit = useAudit(query, unfiltered ? initial : undefined);
-  const data = audit.data ?? initial;
+  const pages = audit.data?.pages ?? [initial];
+  const first = pages[0] ?? initial;
+  const events = useMemo(() => pages.flatMap((page) => page.events), [pages]);
+  const data = { facets: first.facets, total: first.total, events };
   // Keep the menus whole while a filter narrows the events; the server's facets cover the entire log.
   const actors = data.facets.actors.includes(actor) || !actor ? data.facets.actors : [actor, ...data.facets.actors];
   const actions = useMemo(() => actionChoices(data.facets.actions), [data.facets.actions]);
@@ -116,7 +120,9 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
 
       {audit.error ? <Banner tone="red">Cannot read the audit log: {audit.error.message}</Banner> : null}
       <p className="text-xs text-slate-500" aria-live="polite">
-        {data.events.length === AUDIT_PAGE_LIMIT ? `The newest ${AUDIT_PAGE_LIMIT} events` : `${data.events.length.toLocaleString("en")} events`}
+        {data.events.length < data.total
+          ? `The newest ${data.events.length.toLocaleString("en")} of ${data.total.toLocaleString("en")} events`
+          : `${data.total.toLocaleString("en")} events`}
         {audit.isFetching ? " · updating…" : ""}. Times are UTC.
       </p>
       <div data-testid="audit-table">
@@ -170,6 +176,14 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
           ) : null}
         </DataTable>
       </div>
+      {audit.hasNextPage ? (
+        <div className="flex items-center gap-3">
+          <Button variant="secondary" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
+            {audit.isFetchingNextPage ? "Loading…" : `Load ${Math.min(AUDIT_PAGE_LIMIT, data.total - data.events.length).toLocaleString("en")} older events`}
+          </Button>
+          <span className="text-xs text-slate-500">or narrow the filters; the CSV export takes up to {AUDIT_EXPORT_LIMIT.toLocaleString("en")} events at once.</span>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -146,4 +146,6 @@ export const auditQuery = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   format: z.enum(["json", "csv"]).default("json"),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** the id of the last event of the previous page (the answer's nextBefore): only older events */
+  before: z.string().regex(/^[a-z0-9]{1,64}$/, "before is an event id (the previous answer's nextBefore).").optional(),
 });

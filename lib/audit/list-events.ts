@@ -1,3 +1,4 @@
+import { notFound } from "@/lib/api/app-error";
 import { db } from "@/lib/db";
 
 export type AuditEventView = {
@@ -25,19 +26,28 @@ async function targetNames(targets: string[]): Promise<Map<string, string>> {
   ]);
 }
 
-export type AuditFilter = { actor?: string; action?: string; service?: string; from?: string; to?: string; limit?: number };
+/** `before`: an event id; only events older than it (the next page). */
+export type AuditFilter = { actor?: string; action?: string; service?: string; from?: string; to?: string; limit?: number; before?: string };
+
+function whereOf(filter: AuditFilter) {
+  return {
+    ...(filter.actor ? { actor: filter.actor } : {}),
+    ...(filter.action ? { action: { startsWith: filter.action } } : {}),
+    ...(filter.service ? { OR: [{ target: { contains: filter.service } }, { detail: { contains: filter.service } }] } : {}),
+    ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lte: new Date(filter.to) } : {}) } } : {}),
+  };
+}
 
 /** Audit events, newest first. `action` matches a prefix ("archive" finds archive.create, archive.verify…); `service` is text in the target or detail. */
 export async function listEvents(filter: AuditFilter = {}): Promise<AuditEventView[]> {
+  if (filter.before && !(await db.auditEvent.findUnique({ where: { id: filter.before }, select: { id: true } })))
+    throw notFound("audit_event_not_found", `No audit event with id "${filter.before}" to page from; reload the first page.`);
   const rows = await db.auditEvent.findMany({
-    where: {
-      ...(filter.actor ? { actor: filter.actor } : {}),
-      ...(filter.action ? { action: { startsWith: filter.action } } : {}),
-      ...(filter.service ? { OR: [{ target: { contains: filter.service } }, { detail: { contains: filter.service } }] } : {}),
-      ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lte: new Date(filter.to) } : {}) } } : {}),
-    },
-    orderBy: { at: "desc" },
+    where: whereOf(filter),
+    // Newest first; the id breaks ties between events of the same millisecond, so pages neither skip nor repeat.
+    orderBy: [{ at: "desc" }, { id: "desc" }],
     take: filter.limit ?? 1000,
+    ...(filter.before ? { cursor: { id: filter.before }, skip: 1 } : {}),
   });
   const names = await targetNames(rows.map((row) => row.target));
   return rows.map((row) => ({
@@ -50,6 +60,14 @@ export async function listEvents(filter: AuditFilter = {}): Promise<AuditEventVi
     result: row.result,
     detail: JSON.parse(row.detail) as Record<string, unknown>,
   }));
+}
+
+export type AuditPage = { events: AuditEventView[]; facets: { actors: string[]; actions: string[] }; total: number; nextBefore: string | null };
+
+/** One page of events for the page and the API: the events, how many match in all, and the cursor of the next page. */
+export async function readAuditPage(filter: AuditFilter & { limit: number }): Promise<AuditPage> {
+  const [events, total, facets] = await Promise.all([listEvents(filter), db.auditEvent.count({ where: whereOf(filter) }), auditFacets()]);
+  return { events, facets, total, nextBefore: events.length === filter.limit ? events[events.length - 1]!.id : null };
 }
 
 /** Distinct actors and actions, for the filter menus. */

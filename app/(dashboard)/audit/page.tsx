@@ -1,6 +1,6 @@
 import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/ui/page-header";
-import { auditFacets, listEvents } from "@/lib/audit/list-events";
+import { readAuditPage } from "@/lib/audit/list-events";
 import { AUDIT_PAGE_LIMIT } from "@/lib/queries/audit-query";
 import { requireUser } from "@/lib/session/require-user";
 
@@ -8,14 +8,14 @@ export const dynamic = "force-dynamic";
 
 export default async function AuditPage() {
   await requireUser();
-  const [events, facets] = await Promise.all([listEvents({ limit: AUDIT_PAGE_LIMIT }), auditFacets()]);
+  const initial = await readAuditPage({ limit: AUDIT_PAGE_LIMIT });
   return (
     <>
       <PageHeader
         title="Audit"
         description="Who signed in, archived, verified, restored, exported, deleted or changed a setting, and when. The log is append-only: Kura never edits or deletes an entry, not even for an admin."
       />
-      <AuditLog initial={{ events, facets }} />
+      <AuditLog initial={initial} />
     </>
   );
 }
