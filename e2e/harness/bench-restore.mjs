@@ -8,6 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { testLabelArgs } from "./engine.mjs";
 import { createSambaContainer, removeSambaContainer, SAMBA_FILE, SAMBA_UID, SAMBA_USER } from "./samba-image.mjs";
 
 const BASE_IMAGE = "debian:trixie";
@@ -110,7 +111,7 @@ export async function benchRestore({ base, token, dockerHost, runs = 3, buildNet
           const t0 = performance.now();
           const built = spawnSync("docker", ["-H", dockerHost, "build", "--no-cache", "-q", "--network", buildNetwork, "-t", tag, contextDir], { encoding: "utf8" });
           if (built.status !== 0) throw new Error(`hand-written build failed: ${built.stderr}`);
-          docker(dockerHost, ["run", "-d", "--network", "none", "--label", "kura.test=1", "--name", name, tag]);
+          docker(dockerHost, ["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, tag]);
           docker(dockerHost, ["exec", name, "test", "-f", SAMBA_FILE.path]);
           if (timed) results.hand.push(performance.now() - t0);
           quiet(() => docker(dockerHost, ["rm", "-f", "-v", name]));

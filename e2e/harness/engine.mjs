@@ -172,11 +172,39 @@ export function copyImage(fromSocket, toSocket, tag) {
   run(["sh", "-c", `docker -H unix://${fromSocket} save ${tag} | docker -H unix://${toSocket} load -q`]);
 }
 
-/** Remove every container the tests created (label kura.test=1) on an engine. */
-export function removeTestContainers(socketPath) {
+// Every container a test run makes carries kura.test=1 and kura.test.run=<this run's id>, so two runs
+// on one machine (say CI and a developer) share the engines without removing each other's containers.
+const STALE_AFTER_MS = 3 * 3600 * 1000;
+
+/** This run's id (KURA_TEST_RUN, set by prepare; "manual" for a fixture used outside `npm test`). */
+export function testRunId() {
+  return process.env.KURA_TEST_RUN ?? "manual";
+}
+
+/** `docker run` arguments that mark a container as this test run's. */
+export function testLabelArgs() {
+  return ["--label", "kura.test=1", "--label", `kura.test.run=${testRunId()}`];
+}
+
+/**
+ * Remove test containers on an engine: with `run`, that run's; without, those left by runs that ended
+ * long ago (older than three hours, or from before runs were labelled), never a concurrent run's.
+ */
+export function removeTestContainers(socketPath, { run } = {}) {
   try {
-    const ids = docker(socketPath, ["ps", "-aq", "--filter", "label=kura.test=1"], { quiet: true }).split("\n").filter(Boolean);
-    if (ids.length) docker(socketPath, ["rm", "-f", "-v", ...ids], { quiet: true });
+    if (run) {
+      const ids = docker(socketPath, ["ps", "-aq", "--filter", `label=kura.test.run=${run}`], { quiet: true }).split("\n").filter(Boolean);
+      if (ids.length) docker(socketPath, ["rm", "-f", "-v", ...ids], { quiet: true });
+      return;
+    }
+    const listed = docker(socketPath, ["ps", "-a", "--filter", "label=kura.test=1", "--format", '{{.ID}}\t{{.Label "kura.test.run"}}\t{{.CreatedAt}}'], { quiet: true });
+    const stale = listed
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("\t"))
+      .filter(([, runId, createdAt]) => !runId || Date.now() - Date.parse(String(createdAt).replace(/ [A-Z]+$/, "").replace(" ", "T").replace(" ", "")) > STALE_AFTER_MS)
+      .map(([id]) => id);
+    if (stale.length) docker(socketPath, ["rm", "-f", "-v", ...stale], { quiet: true });
   } catch (error) {
     log(`could not remove test containers: ${error.message}`);
   }

@@ -10,6 +10,7 @@ import {
   ensureDebianImage,
   ensurePrimaryEngine,
   removeTestContainers,
+  testRunId,
   startPrivateEngine,
   stopEngine,
 } from "./engine.mjs";
@@ -35,6 +36,7 @@ export async function prepare({ artifacts }) {
   ensureDebianImage(primary.socketPath, "trixie");
   ensureSambaImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
+  process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   removeTestContainers(primary.socketPath);
   removeTestContainers(secondary.socketPath);
 
@@ -66,7 +68,7 @@ export async function prepare({ artifacts }) {
 /** Remove test containers and stop the daemons this run started. */
 export async function cleanUp(prepared) {
   if (!prepared) return;
-  removeTestContainers(prepared.primary.socketPath);
-  removeTestContainers(prepared.secondary.socketPath);
+  removeTestContainers(prepared.primary.socketPath, { run: testRunId() });
+  removeTestContainers(prepared.secondary.socketPath, { run: testRunId() });
   for (const engine of prepared.started) await stopEngine(engine);
 }

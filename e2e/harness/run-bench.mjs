@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchLoad, formatLoadMarkdown } from "./bench-load.mjs";
+import { testLabelArgs } from "./engine.mjs";
 import { benchRestore, formatRestoreMarkdown } from "./bench-restore.mjs";
 import { cleanUp, prepare } from "./prepare.mjs";
 import { createSambaContainer, removeSambaContainer, SAMBA_TAG } from "./samba-image.mjs";
@@ -110,7 +111,7 @@ function makeContainer(name) {
   } catch {
     // not there yet
   }
-  docker(["run", "-d", "--network", "none", "--label", "kura.test=1", "--name", name, "debian:bookworm", "sleep", "infinity"]);
+  docker(["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, "debian:bookworm", "sleep", "infinity"]);
   const script = [
     "set -e",
     `mkdir -p /srv/a /srv/b`,
@@ -340,7 +341,7 @@ function makeThroughputContainer(name) {
   } catch {
     // not there yet
   }
-  docker(["run", "-d", "--network", "none", "--label", "kura.test=1", "--name", name, "debian:bookworm", "sleep", "infinity"]);
+  docker(["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, "debian:bookworm", "sleep", "infinity"]);
   docker(["exec", name, "mkdir", "-p", ARCHIVE_ROOT]);
   const written = Number(docker(["exec", name, "perl", "-e", MAKE_FILES_PERL, ARCHIVE_ROOT, String(ARCHIVE_FILES), String(ARCHIVE_BYTES)]).trim());
   if (written !== ARCHIVE_BYTES) throw new Error(`the file generator wrote ${written} bytes instead of ${ARCHIVE_BYTES}`);
@@ -571,7 +572,7 @@ async function runRestoreBench() {
 
 async function runLoadBench() {
   const name = `kura-bench-load-${Date.now().toString(36)}`;
-  docker(["run", "-d", "--network", "none", "--label", "kura.test=1", "--name", name, "debian:bookworm", "sleep", "infinity"]);
+  docker(["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, "debian:bookworm", "sleep", "infinity"]);
   try {
     docker(["exec", name, "bash", "-c", "mkdir -p /srv/app /etc/app && for i in $(seq 1 200); do echo \"record $i\" > /srv/app/r$i.txt; done && echo 'port = 8080' > /etc/app/app.conf"]);
     const { archive } = await archiveThroughApi(name);

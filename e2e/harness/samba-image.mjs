@@ -5,7 +5,7 @@
 // the one shell script below is a fixed string that takes its values as positional arguments.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { ensureDebianImage, hasImage } from "./engine.mjs";
+import { ensureDebianImage, hasImage, testLabelArgs } from "./engine.mjs";
 import { log, run } from "./sh.mjs";
 
 export const SAMBA_TAG = "kura-test/samba:bookworm";
@@ -95,7 +95,7 @@ export function createSambaContainer({ dockerHost, name, password = randomBytes(
   ensureSambaImage(dockerHost);
   if (!/^[A-Za-z0-9_-]+$/.test(password)) throw new Error("the Samba password must be letters, digits, '-' or '_' (smbclient -U user%password)");
   const containerName = name ?? `kura-samba-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
-  const id = docker(dockerHost, ["run", "-d", "--network", "none", "--label", "kura.test=1", "--name", containerName, SAMBA_TAG, "sleep", "infinity"]).trim();
+  const id = docker(dockerHost, ["run", "-d", "--network", "none", ...testLabelArgs(), "--name", containerName, SAMBA_TAG, "sleep", "infinity"]).trim();
   const service = { name: containerName, id, user: SAMBA_USER, password, share: SAMBA_SHARE, file: { ...SAMBA_FILE } };
   try {
     const exec = (argv, input) => docker(dockerHost, ["exec", ...(input === undefined ? [] : ["-i"]), id, ...argv], input);
