@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { dockerFor } from "./client";
 import { withTimeout } from "./docker-error";
 import type { EngineConnection } from "./types";
-import type { ArchiveHeader, WalkOptions } from "./walk-archive";
+import type { ArchiveHeader, HashAlgorithm, WalkOptions } from "./walk-archive";
 
 // The engine serialises archive requests per container (~70 ms each), so reading hundreds of
 // modified files one request at a time is slow. When Kura runs on the engine's host, the
@@ -29,9 +29,9 @@ export async function findLayerDirectory(engine: EngineConnection, containerId: 
   }
 }
 
-function md5Of(file: string): Promise<string> {
+function digestOf(file: string, algorithm: HashAlgorithm): Promise<string> {
   return new Promise((resolve, reject) => {
-    const hash = createHash("md5");
+    const hash = createHash(algorithm);
     createReadStream(file)
       .on("data", (chunk) => hash.update(chunk))
       .on("end", () => resolve(hash.digest("hex")))
@@ -63,14 +63,14 @@ export function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, 
   });
 }
 
-/** md5 of files in the layer folder (package-owned files to compare with dpkg's sums). */
-export async function hashLayerFiles(layerDir: string, containerPaths: string[]): Promise<Map<string, string>> {
+/** Hex digests of files in the layer folder (package-owned files to compare with the package database: dpkg's md5, apk's sha1). */
+export async function hashLayerFiles(layerDir: string, containerPaths: string[], algorithm: HashAlgorithm = "md5"): Promise<Map<string, string>> {
   const sums = new Map<string, string>();
   for (const containerPath of containerPaths) {
     const file = path.join(layerDir, containerPath);
     if (!file.startsWith(`${layerDir}/`)) continue;
     try {
-      sums.set(containerPath, await md5Of(file));
+      sums.set(containerPath, await digestOf(file, algorithm));
     } catch {
       // unreadable: the comparison is reported as not checked
     }

@@ -21,19 +21,22 @@ export type ArchiveHeader = {
   hardLinkTo?: string;
   /** First bytes of a regular file, when asked for (to spot private keys). */
   head?: Buffer;
-  /** md5 of the content, when asked for (to compare with dpkg's md5sums). */
-  md5?: string;
+  /** Hex digest of the content (WalkOptions.hashAlgorithm), when asked for (to compare with the package database). */
+  digest?: string;
   /** The whole content, when asked for (small database files such as dpkg's lists). */
   content?: Buffer;
 };
+
+export type HashAlgorithm = "md5" | "sha1";
 
 export type WalkOptions = {
   /** Read only the header of the path itself, not what is below it. */
   firstOnly?: boolean;
   /** Bytes of each regular file to keep in `head` (0: none). */
   headBytes?: number;
-  /** Which files to hash (md5) while streaming. */
+  /** Which files to hash while streaming, and with what (md5 by default: dpkg's sums; apk's are sha1). */
   hash?: (containerPath: string) => boolean;
+  hashAlgorithm?: HashAlgorithm;
   /** Which files to keep whole in `content`. */
   keep?: (containerPath: string) => boolean;
 };
@@ -61,7 +64,7 @@ export async function walkArchive(engine: EngineConnection, containerId: string,
     extract.on("entry", (header, content, next) => {
       const result = toArchiveHeader(header, parent);
       const { path: containerPath, type } = result;
-      const hasher = type === "file" && options.hash?.(containerPath) ? createHash("md5") : null;
+      const hasher = type === "file" && options.hash?.(containerPath) ? createHash(options.hashAlgorithm ?? "md5") : null;
       const wantHead = type === "file" && headBytes > 0;
       const keepAll = type === "file" && Boolean(options.keep?.(containerPath));
       const allChunks: Buffer[] = [];
@@ -77,7 +80,7 @@ export async function walkArchive(engine: EngineConnection, containerId: string,
         }
       });
       content.on("end", () => {
-        if (hasher) result.md5 = hasher.digest("hex");
+        if (hasher) result.digest = hasher.digest("hex");
         if (wantHead) result.head = Buffer.concat(headChunks);
         if (keepAll) result.content = Buffer.concat(allChunks);
         onEntry(result);

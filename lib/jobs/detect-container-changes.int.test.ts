@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -127,4 +128,31 @@ describe("detectContainerChanges without a package manager", () => {
     expect(entry(detected, "/srv/data/notes.txt")).toMatchObject({ category: "user-data", selected: true });
     expect(entry(detected, "/tmp/x.pid")).toMatchObject({ category: "runtime", selected: false });
   });
+});
+
+describe("detectContainerChanges with apk's database (an Alpine-style container)", () => {
+  const apkName = uniqueName("kura-it-apk");
+  const sha1Q1 = (content: string) => `Q1${createHash("sha1").update(content).digest("base64")}`;
+  // The package database as apk writes it: app owns /usr/bin/app and /etc/app.conf, with their packaged SHA-1.
+  const installed = ["P:app", "V:1.0-r0", "A:x86_64", "F:usr/bin", "R:app", `Z:${sha1Q1("app binary\n")}`, "F:etc", "R:app.conf", `Z:${sha1Q1("listen 80\n")}`, ""].join("\n");
+  beforeAll(() => {
+    runContainer({ name: apkName, image: BUSYBOX, command: ["sleep", "3600"] });
+    exec(apkName, ["sh", "-c", 'mkdir -p /lib/apk/db /etc/apk /usr/bin && printf "%s" "$1" > /lib/apk/db/installed && echo app > /etc/apk/world', "sh", installed]);
+    // The package's binary as packaged, its configuration edited, and data of the service's own.
+    exec(apkName, ["sh", "-c", "printf 'app binary\\n' > /usr/bin/app && printf 'listen 8080\\n' > /etc/app.conf && mkdir -p /srv && echo records > /srv/data.txt"]);
+  });
+  afterAll(() => removeContainer(apkName));
+
+  for (const layerAccess of ["auto", "archive-api"] as const) {
+    it(`compares package files with apk's SHA-1 sums (layer read: ${layerAccess})`, async () => {
+      const detected = await detectContainerChanges("local", apkName, { layerAccess });
+      expect(detected.packageManager).toBe("apk");
+      expect(detected.packages).toEqual([{ name: "app", version: "1.0-r0", architecture: "x86_64", manual: true }]);
+      expect(entry(detected, "/usr/bin/app")).toMatchObject({ category: "package-unchanged", selected: false });
+      expect(entry(detected, "/usr/bin/app").decidedBy.reason).toContain("owned by package app, unchanged");
+      expect(entry(detected, "/etc/app.conf")).toMatchObject({ category: "config", selected: true });
+      expect(entry(detected, "/etc/app.conf").decidedBy.reason).toContain("modified after install");
+      expect(entry(detected, "/srv/data.txt")).toMatchObject({ category: "user-data", selected: true });
+    });
+  }
 });

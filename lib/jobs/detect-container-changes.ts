@@ -2,6 +2,7 @@ import path from "node:path";
 import { AppError } from "@/lib/api/app-error";
 import { classifyEntry, looksLikePrivateKey } from "@/lib/changes/classify-entry";
 import { decideAll } from "@/lib/changes/decide-selection";
+import { parseApkInstalled, parseApkWorld } from "@/lib/changes/parse-apk";
 import { manualPackages, parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/parse-dpkg";
 import type { ChangeEntry, PackageFacts, RawEntry } from "@/lib/changes/types";
 import { detectPackageManager, type PackageManager } from "@/lib/containers/get-container-detail";
@@ -10,7 +11,7 @@ import { readContainerFile } from "@/lib/docker/read-container-file";
 import { readDiff, type DiffEntry } from "@/lib/docker/read-diff";
 import { findLayerDirectory, hashLayerFiles, walkLayerDirectory } from "@/lib/docker/read-layer-directly";
 import type { ContainerInspection } from "@/lib/docker/types";
-import { walkArchive, type ArchiveHeader } from "@/lib/docker/walk-archive";
+import { walkArchive, type ArchiveHeader, type HashAlgorithm } from "@/lib/docker/walk-archive";
 import { getEngine, type Engine } from "@/lib/engines/engine-registry";
 import { DEFAULT_RULE_SET_ID, getRuleSet, type RuleSet } from "@/lib/rule-sets/rule-set-store";
 import { getSelection } from "@/lib/selections/selection-store";
@@ -63,7 +64,8 @@ async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise
   await Promise.all(workers);
 }
 
-type PackageDb = { owners: Map<string, string>; md5: Map<string, string>; conffiles: Map<string, string>; packages: InstalledPackage[] };
+/** What the package database says about the changed paths; `sums` are hex digests in `algorithm`. */
+type PackageDb = { owners: Map<string, string>; sums: Map<string, string>; algorithm: HashAlgorithm; conffiles: Map<string, string>; packages: InstalledPackage[] };
 
 // Merged /usr: dpkg may record /bin/true while the diff reports /usr/bin/true.
 const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
@@ -116,7 +118,26 @@ async function readDpkg(engine: Engine, containerId: string, changedPaths: Set<s
   const packages = [...status.values()]
     .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: manual.has(pkg.name) }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { owners, md5, conffiles, packages };
+  return { owners, sums: md5, algorithm: "md5", conffiles, packages };
+}
+
+/** apk's installed database and world file, kept only for the changed paths (apk has no conffiles). */
+async function readApk(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
+  const installed = parseApkInstalled((await readContainerFile(engine, containerId, "/lib/apk/db/installed", 64 * 1024 * 1024))?.toString("utf8") ?? "");
+  const world = parseApkWorld((await readContainerFile(engine, containerId, "/etc/apk/world", 1024 * 1024))?.toString("utf8") ?? "");
+  const owners = new Map<string, string>();
+  const sums = new Map<string, string>();
+  for (const [listed, owner] of installed.owners) {
+    const file = changedAlias(listed, changedPaths);
+    if (!file) continue;
+    owners.set(file, owner);
+    const sum = installed.sha1.get(listed);
+    if (sum) sums.set(file, sum);
+  }
+  const packages = installed.packages
+    .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: world.has(pkg.name) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { owners, sums, algorithm: "sha1", conffiles: new Map(), packages };
 }
 
 function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry {
@@ -176,13 +197,14 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   const layerPromise = layerDir ? timed("layer", () => walkLayerDirectory(layerDir, { headBytes: HEAD_BYTES }).catch(() => null)) : Promise.resolve(null);
   const packageManagerPromise = detectPackageManager(engine, containerId);
   const packagePromise = (async () => {
-    if ((await packageManagerPromise) !== "dpkg" || options.packageChecks === false) return null;
+    const manager = await packageManagerPromise;
+    if ((manager !== "dpkg" && manager !== "apk") || options.packageChecks === false) return null;
     const layer = await layerPromise;
     const changed = layer ? new Set(layer.keys()) : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
-    const db = await timed("packages", () => readDpkg(engine, containerId, changed));
+    const db = await timed("packages", () => (manager === "apk" ? readApk : readDpkg)(engine, containerId, changed));
     if (!layer || !layerDir) return { db, sums: null };
-    const owned = [...db.owners.keys()].filter((file) => layer.get(file)?.type === "file" && (db.md5.has(file) || db.conffiles.has(file)));
-    return { db, sums: await timed("hash", () => hashLayerFiles(layerDir, owned)) };
+    const owned = [...db.owners.keys()].filter((file) => layer.get(file)?.type === "file" && (db.sums.has(file) || db.conffiles.has(file)));
+    return { db, sums: await timed("hash", () => hashLayerFiles(layerDir, owned, db.algorithm)) };
   })();
   const selectionPromise = getSelection(engine.id, containerId);
   const ruleSetPromise = selectionPromise.then((selection) => getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID));
@@ -195,10 +217,10 @@ export async function detectContainerChanges(engineId: string, containerRef: str
 
   // Facts gathered from every source, used by classification.
   const heads = new Map<string, Buffer>();
-  const md5s = new Map<string, string>();
+  const digests = new Map<string, string>();
   const toEntry = (header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry => {
     if (header.head && header.size <= SNIFF_MAX_SIZE) heads.set(header.path, header.head);
-    if (header.md5) md5s.set(header.path, header.md5);
+    if (header.digest) digests.set(header.path, header.digest);
     return toRaw(header, kind, source);
   };
   const decide = async (entries: RawEntry[]): Promise<DecidedEntry[]> => {
@@ -208,8 +230,8 @@ export async function detectContainerChanges(engineId: string, containerRef: str
       let pkg: PackageFacts | null = null;
       const owner = packageDb?.owners.get(entry.path);
       if (owner && entry.type === "file") {
-        const expected = packageDb?.conffiles.get(entry.path) ?? packageDb?.md5.get(entry.path);
-        const actual = md5s.get(entry.path) ?? packageFacts?.sums?.get(entry.path);
+        const expected = packageDb?.conffiles.get(entry.path) ?? packageDb?.sums.get(entry.path);
+        const actual = digests.get(entry.path) ?? packageFacts?.sums?.get(entry.path);
         pkg = { owner, conffile: packageDb?.conffiles.has(entry.path) ?? false, unchanged: expected && actual ? expected === actual : null };
       }
       const head = heads.get(entry.path);
@@ -271,10 +293,10 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   const collectLayer = (header: ArchiveHeader) => {
     if (!underMount(header.path)) extras.push(toEntry(header, kindOf.get(header.path) ?? "added", "layer"));
   };
-  const needsHash = (file: string) => Boolean(packageDb && (packageDb.md5.has(file) || packageDb.conffiles.has(file)));
+  const needsHash = (file: string) => Boolean(packageDb && (packageDb.sums.has(file) || packageDb.conffiles.has(file)));
   const walkEach = (jobs: { path: string; firstOnly: boolean }[]) =>
     mapLimit(jobs, CONCURRENCY, async (job) => {
-      await walkArchive(engine, containerId, job.path, collectLayer, { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash });
+      await walkArchive(engine, containerId, job.path, collectLayer, { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash, hashAlgorithm: packageDb?.algorithm ?? "md5" });
     });
   let layerEntries: DecidedEntry[] = [];
   if (early) {
