@@ -19,7 +19,7 @@ export function JobProgress({ jobId, label, children }: { jobId: string; label: 
   const canCancel = useCan("operator");
   const data = job.data;
   if (!data) return <div className="text-sm text-slate-500">Starting {label.toLowerCase()}…</div>;
-  const { done, total, unit, message } = data.progress;
+  const { done, total, unit, message, items } = data.progress;
   const percent = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0;
   if (data.state === "running" || data.state === "queued") {
     return (
@@ -35,6 +35,7 @@ export function JobProgress({ jobId, label, children }: { jobId: string; label: 
         </div>
         <div className="text-xs text-slate-600">
           {message}
+          {items && items.total > 0 ? ` · ${items.done.toLocaleString("en")} of ${amount(items.total, items.unit)}` : ""}
           {total > 0 ? ` · ${amount(done, unit)} of ${amount(total, unit)} (${percent}%)` : ""}
         </div>
       </div>

@@ -62,6 +62,10 @@ describe("archive a container", () => {
     expect(job.state).toBe("succeeded");
     // Kura runs on the engine's host here, so the layer is read from its folder, not through the archive API.
     expect(job.result).toMatchObject({ layerRead: "folder" });
+    // The progress counted files beside bytes (what the progress bar shows).
+    expect(job.progress).toMatchObject({ unit: "bytes", items: { unit: "files", total: expect.any(Number) } });
+    expect(job.progress.items!.done).toBe(job.progress.items!.total);
+    expect(job.progress.done).toBe(job.progress.total);
     firstArchiveId = archiveId;
     const summary = await getArchiveSummary(archiveId);
     expect(summary).toMatchObject({ state: "complete", name: "it archive", createdBy: "tester" });
@@ -105,6 +109,8 @@ describe("archive a container", () => {
     const { jobId, archiveId } = await startArchive({ engineId: "local", containerRef: name, actor: "tester", layerAccess: "archive-api" });
     const job = await waitForJob(jobId, 300_000);
     expect(job).toMatchObject({ state: "succeeded", result: { layerRead: "archive-api" } });
+    expect(job.progress.items!.total).toBeGreaterThan(5);
+    expect(job.progress.items!.done).toBe(job.progress.items!.total);
     const viaApi = await readManifest(archiveId);
     const viaFolder = await readManifest(firstArchiveId);
     const comparable = (manifest: typeof viaApi) =>

@@ -137,7 +137,10 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   const selected = detected.entries.filter((entry) => entry.selected);
   const wanted = new Map(selected.filter((entry) => entry.kind !== "deleted").map((entry) => [`${entry.source}:${entry.path}`, entry]));
   const totalBytes = selected.reduce((sum, entry) => sum + (entry.type === "file" ? entry.size : 0), 0);
-  progress({ done: 0, total: totalBytes, message: `Copying ${wanted.size.toLocaleString("en")} entries` });
+  const totalFiles = selected.filter((entry) => entry.kind !== "deleted" && entry.type === "file").length;
+  let filesDone = 0;
+  progress({ done: 0, total: totalBytes, message: `Copying ${wanted.size.toLocaleString("en")} entries`, items: { done: 0, total: totalFiles, unit: "files" } });
+  const fileDone = () => progress({ items: { done: ++filesDone, total: totalFiles, unit: "files" } });
 
   const entries = new Map<string, ManifestEntry>();
   let doneBytes = 0;
@@ -179,7 +182,10 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     if (header.hardLinkTo) {
       // A second name of a file already in this tar: the same content (the tar carries it only once).
       const first = entries.get(`${source}:${header.hardLinkTo}`);
-      if (first?.sha256) Object.assign(manifestEntry, { type: "file", size: first.size, sha256: first.sha256 });
+      if (first?.sha256) {
+        Object.assign(manifestEntry, { type: "file", size: first.size, sha256: first.sha256 });
+        fileDone();
+      }
       else entries.delete(key); // its first name was not selected: read this name on its own below
       return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
     }
@@ -188,6 +194,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
       const put = await store.putDeferred(content, { signal, onBytes });
       manifestEntry.sha256 = put.sha256;
       keep(put);
+      fileDone();
       return;
     }
     const bytes = Buffer.isBuffer(content) ? content : await readWhole(content);
@@ -195,6 +202,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
       const put = await store.putDeferred(bytes, { signal, onBytes });
       manifestEntry.sha256 = put.sha256;
       keep(put);
+      fileDone();
     });
   };
 
@@ -216,6 +224,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
       const stored = await store.putFile(layerHostPath(layerDir, entry.path)!, { confineTo: layerDir, maxBytes: SMALL_FILE_BYTES, signal, onBytes });
       if ("skip" in stored) return void others.add(entry.path);
       if (stored.isNew) storedBytes += stored.storedBytes;
+      fileDone();
       const { mode, uid, gid, mtimeMs } = stored.stats;
       entries.set(`layer:${entry.path}`, {
         path: entry.path,

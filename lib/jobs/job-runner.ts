@@ -6,7 +6,8 @@ import { db } from "@/lib/db";
 // job's signal and the job's own code removes what it had half-made.
 
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
-export type JobProgress = { done: number; total: number; unit: string; message: string };
+/** `done`/`total` in `unit` drive the bar; `items` counts whole things beside it (an archive's files while the bar counts bytes). */
+export type JobProgress = { done: number; total: number; unit: string; message: string; items?: { done: number; total: number; unit: string } };
 export type JobView = {
   id: string;
   kind: string;
