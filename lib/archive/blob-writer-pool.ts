@@ -37,13 +37,18 @@ export function createBlobWriterPool(options: { blobsDir: string; tmpDir: string
   let nextBatch = 0;
   let scheduled = false;
 
+  // A worker that dies takes the pool with it: every batch in flight fails (its temporary files are removed at the
+  // next start), the other workers are stopped, and the next task starts a fresh pool.
   const fail = (error: unknown) => {
+    if (!workers) return;
+    const stopped = workers;
+    workers = null;
+    idle.length = 0;
     for (const [batch, pending] of inFlight) {
       inFlight.delete(batch);
       for (const item of pending) settle(item, { error: { code: null, message: `the blob writer stopped: ${error instanceof Error ? error.message : String(error)}` } });
     }
-    workers = null; // started again on the next task
-    idle.length = 0;
+    for (const worker of stopped) void worker.terminate();
   };
 
   const settle = (item: Pending, result: WorkerResult) => {
@@ -61,11 +66,14 @@ export function createBlobWriterPool(options: { blobsDir: string; tmpDir: string
         const pending = inFlight.get(batch) ?? [];
         inFlight.delete(batch);
         pending.forEach((item, index) => settle(item, results[index] ?? { error: { code: null, message: "no result" } }));
+        if (!workers?.includes(worker)) return; // from a pool that was stopped meanwhile
         idle.push(worker);
         dispatch();
       });
       worker.on("error", fail);
-      worker.on("exit", (code) => code !== 0 && fail(new Error(`exit code ${code}`)));
+      worker.on("exit", (code) => {
+        if (code !== 0 && workers?.includes(worker)) fail(new Error(`exit code ${code}`));
+      });
       return worker;
     });
     idle.push(...workers);
