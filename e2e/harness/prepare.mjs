@@ -14,6 +14,7 @@ import {
   startPrivateEngine,
   stopEngine,
 } from "./engine.mjs";
+import { ensureRpmImage } from "./rpm-image.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
 
@@ -35,6 +36,7 @@ export async function prepare({ artifacts }) {
   ensureDebianImage(primary.socketPath, "bookworm");
   ensureDebianImage(primary.socketPath, "trixie");
   ensureSambaImage(primary.socketPath);
+  ensureRpmImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
   process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   removeTestContainers(primary.socketPath);

@@ -27,7 +27,8 @@ export type ArchiveHeader = {
   content?: Buffer;
 };
 
-export type HashAlgorithm = "md5" | "sha1";
+/** Digests package databases record: dpkg md5, apk sha1, rpm mostly sha256. */
+export type HashAlgorithm = "md5" | "sha1" | "sha256" | "sha384" | "sha512";
 
 export type WalkOptions = {
   /** Read only the header of the path itself, not what is below it. */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOOKWORM, BUSYBOX, docker, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { RPM_APP, RPMDB_TAG } from "@/e2e/harness/rpm-image.mjs";
 import { detectContainerChanges, type DetectedChanges } from "./detect-container-changes";
 
 // Detection against the real engine: a Debian 12 container that does what services do.
@@ -152,6 +153,29 @@ describe("detectContainerChanges with apk's database (an Alpine-style container)
       expect(entry(detected, "/usr/bin/app").decidedBy.reason).toContain("owned by package app, unchanged");
       expect(entry(detected, "/etc/app.conf")).toMatchObject({ category: "config", selected: true });
       expect(entry(detected, "/etc/app.conf").decidedBy.reason).toContain("modified after install");
+      expect(entry(detected, "/srv/data.txt")).toMatchObject({ category: "user-data", selected: true });
+    });
+  }
+});
+
+describe("detectContainerChanges with rpm's database (a database rpm itself wrote)", () => {
+  const rpmName = uniqueName("kura-it-rpm");
+  beforeAll(() => {
+    runContainer({ name: rpmName, image: RPMDB_TAG, command: ["sleep", "3600"] });
+    // The package's binary rewritten with the same bytes (so it is in the layer, unchanged), its %config file edited,
+    // and data of the service's own.
+    exec(rpmName, ["sh", "-c", `printf '${RPM_APP.binaryContent.replace("\n", "\\n")}' > ${RPM_APP.binary} && printf 'listen 8080\\n' > ${RPM_APP.config} && mkdir -p /srv && echo records > /srv/data.txt`]);
+  });
+  afterAll(() => removeContainer(rpmName));
+
+  for (const layerAccess of ["auto", "archive-api"] as const) {
+    it(`compares package files with rpm's SHA-256 digests (layer read: ${layerAccess})`, async () => {
+      const detected = await detectContainerChanges("local", rpmName, { layerAccess });
+      expect(detected.packageManager).toBe("rpm");
+      expect(detected.packages).toEqual([{ name: RPM_APP.name, version: RPM_APP.version, architecture: "noarch", manual: false }]);
+      expect(entry(detected, RPM_APP.binary)).toMatchObject({ category: "package-unchanged", selected: false });
+      expect(entry(detected, RPM_APP.config)).toMatchObject({ category: "config", selected: true });
+      expect(entry(detected, RPM_APP.config).decidedBy.reason).toContain("edited conffile of package kura-app");
       expect(entry(detected, "/srv/data.txt")).toMatchObject({ category: "user-data", selected: true });
     });
   }

@@ -4,6 +4,7 @@ import { classifyEntry, looksLikePrivateKey } from "@/lib/changes/classify-entry
 import { decideAll } from "@/lib/changes/decide-selection";
 import { parseApkInstalled, parseApkWorld } from "@/lib/changes/parse-apk";
 import { manualPackages, parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/parse-dpkg";
+import { parseRpmdb } from "@/lib/changes/parse-rpmdb";
 import type { ChangeEntry, PackageFacts, RawEntry } from "@/lib/changes/types";
 import { detectPackageManager, type PackageManager } from "@/lib/containers/get-container-detail";
 import { inspectContainer } from "@/lib/docker/inspect-container";
@@ -121,6 +122,40 @@ async function readDpkg(engine: Engine, containerId: string, changedPaths: Set<s
   return { owners, sums: md5, algorithm: "md5", conffiles, packages };
 }
 
+// Where rpm 4.16+ keeps its SQLite database (/usr/lib/sysimage on newer Fedora and openSUSE; /var/lib/rpm on RHEL 9).
+const RPMDB_FILES = ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite"];
+
+/**
+ * rpm's database, kept only for the changed paths; %config files count as conffiles. rpm does not record which
+ * packages were installed by hand, so none is marked so. An older Berkeley DB database (RHEL 7 and 8) is not read:
+ * no package facts then.
+ */
+async function readRpm(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
+  const empty: PackageDb = { owners: new Map(), sums: new Map(), algorithm: "sha256", conffiles: new Map(), packages: [] };
+  for (const file of RPMDB_FILES) {
+    const bytes = await readContainerFile(engine, containerId, file, 512 * 1024 * 1024);
+    if (!bytes) continue;
+    let rpmdb: ReturnType<typeof parseRpmdb>;
+    try {
+      rpmdb = parseRpmdb(bytes);
+    } catch {
+      return empty; // damaged or not what it claims: classify by path alone
+    }
+    const owners = new Map<string, string>();
+    const sums = new Map<string, string>();
+    const conffiles = new Map<string, string>();
+    for (const [listed, owner] of rpmdb.owners) {
+      const file = changedAlias(listed, changedPaths);
+      if (!file) continue;
+      owners.set(file, owner);
+      const digest = rpmdb.digests.get(listed);
+      if (digest) (rpmdb.config.has(listed) ? conffiles : sums).set(file, digest);
+    }
+    return { owners, sums, algorithm: rpmdb.algorithm, conffiles, packages: rpmdb.packages.map((pkg) => ({ ...pkg, manual: false })) };
+  }
+  return empty;
+}
+
 /** apk's installed database and world file, kept only for the changed paths (apk has no conffiles). */
 async function readApk(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
   const installed = parseApkInstalled((await readContainerFile(engine, containerId, "/lib/apk/db/installed", 64 * 1024 * 1024))?.toString("utf8") ?? "");
@@ -198,10 +233,10 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   const packageManagerPromise = detectPackageManager(engine, containerId);
   const packagePromise = (async () => {
     const manager = await packageManagerPromise;
-    if ((manager !== "dpkg" && manager !== "apk") || options.packageChecks === false) return null;
+    if (!manager || options.packageChecks === false) return null;
     const layer = await layerPromise;
     const changed = layer ? new Set(layer.keys()) : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
-    const db = await timed("packages", () => (manager === "apk" ? readApk : readDpkg)(engine, containerId, changed));
+    const db = await timed("packages", () => ({ dpkg: readDpkg, apk: readApk, rpm: readRpm })[manager](engine, containerId, changed));
     if (!layer || !layerDir) return { db, sums: null };
     const owned = [...db.owners.keys()].filter((file) => layer.get(file)?.type === "file" && (db.sums.has(file) || db.conffiles.has(file)));
     return { db, sums: await timed("hash", () => hashLayerFiles(layerDir, owned, db.algorithm)) };
