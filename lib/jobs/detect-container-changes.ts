@@ -122,6 +122,19 @@ async function readDpkg(engine: Engine, containerId: string, changedPaths: Set<s
   return { owners, sums: md5, algorithm: "md5", conffiles, packages };
 }
 
+/** A package database's owners and packaged digests, kept for the changed paths only; `isConfig` files go to conffiles. */
+function keepChanged(owners: Map<string, string>, digests: Map<string, string>, changedPaths: Set<string>, isConfig: (file: string) => boolean): Pick<PackageDb, "owners" | "sums" | "conffiles"> {
+  const kept: Pick<PackageDb, "owners" | "sums" | "conffiles"> = { owners: new Map(), sums: new Map(), conffiles: new Map() };
+  for (const [listed, owner] of owners) {
+    const file = changedAlias(listed, changedPaths);
+    if (!file) continue;
+    kept.owners.set(file, owner);
+    const digest = digests.get(listed);
+    if (digest) (isConfig(listed) ? kept.conffiles : kept.sums).set(file, digest);
+  }
+  return kept;
+}
+
 // Where rpm 4.16+ keeps its SQLite database (/usr/lib/sysimage on newer Fedora and openSUSE; /var/lib/rpm on RHEL 9).
 const RPMDB_FILES = ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite"];
 
@@ -141,17 +154,8 @@ async function readRpm(engine: Engine, containerId: string, changedPaths: Set<st
     } catch {
       return empty; // damaged or not what it claims: classify by path alone
     }
-    const owners = new Map<string, string>();
-    const sums = new Map<string, string>();
-    const conffiles = new Map<string, string>();
-    for (const [listed, owner] of rpmdb.owners) {
-      const file = changedAlias(listed, changedPaths);
-      if (!file) continue;
-      owners.set(file, owner);
-      const digest = rpmdb.digests.get(listed);
-      if (digest) (rpmdb.config.has(listed) ? conffiles : sums).set(file, digest);
-    }
-    return { owners, sums, algorithm: rpmdb.algorithm, conffiles, packages: rpmdb.packages.map((pkg) => ({ ...pkg, manual: false })) };
+    const kept = keepChanged(rpmdb.owners, rpmdb.digests, changedPaths, (file) => rpmdb.config.has(file));
+    return { ...kept, algorithm: rpmdb.algorithm, packages: rpmdb.packages.map((pkg) => ({ ...pkg, manual: false })) };
   }
   return empty;
 }
@@ -160,19 +164,10 @@ async function readRpm(engine: Engine, containerId: string, changedPaths: Set<st
 async function readApk(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
   const installed = parseApkInstalled((await readContainerFile(engine, containerId, "/lib/apk/db/installed", 64 * 1024 * 1024))?.toString("utf8") ?? "");
   const world = parseApkWorld((await readContainerFile(engine, containerId, "/etc/apk/world", 1024 * 1024))?.toString("utf8") ?? "");
-  const owners = new Map<string, string>();
-  const sums = new Map<string, string>();
-  for (const [listed, owner] of installed.owners) {
-    const file = changedAlias(listed, changedPaths);
-    if (!file) continue;
-    owners.set(file, owner);
-    const sum = installed.sha1.get(listed);
-    if (sum) sums.set(file, sum);
-  }
   const packages = installed.packages
     .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: world.has(pkg.name) }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { owners, sums, algorithm: "sha1", conffiles: new Map(), packages };
+  return { ...keepChanged(installed.owners, installed.sha1, changedPaths, () => false), algorithm: "sha1", packages };
 }
 
 function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry {
