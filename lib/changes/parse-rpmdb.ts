@@ -73,16 +73,19 @@ const text = (value: Value | undefined) => (typeof value === "string" ? value : 
 const strings = (value: Value | undefined) => (Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : []);
 const numbers = (value: Value | undefined) => (Array.isArray(value) && value.every((item) => typeof item === "number") ? (value as number[]) : []);
 
-/** The packages of an rpmdb.sqlite file's bytes, with the files each owns. Throws when the bytes are no such database. */
+/**
+ * The packages of an rpmdb.sqlite file's bytes, with the files each owns. Throws when the bytes are no such database.
+ * It marks `bytes` as a rollback-journal database in place (bytes 18-19; no copy of a file that can be large): pass
+ * a buffer of your own.
+ */
 export function parseRpmdb(bytes: Buffer): RpmDatabase {
-  // A database in WAL mode cannot be opened from memory; marking the copy as a rollback-journal database reads
-  // what was checkpointed (rpm checkpoints when it closes the database).
-  const copy = Buffer.from(bytes);
-  if (copy.byteLength > 20 && copy.toString("latin1", 0, 15) === "SQLite format 3") {
-    copy[18] = 1;
-    copy[19] = 1;
+  // A database in WAL mode cannot be opened from memory; as a rollback-journal database it reads what was
+  // checkpointed (rpm checkpoints when it closes the database).
+  if (bytes.byteLength > 20 && bytes.toString("latin1", 0, 15) === "SQLite format 3") {
+    bytes[18] = 1;
+    bytes[19] = 1;
   }
-  const db = new Database(copy);
+  const db = new Database(bytes);
   try {
     db.pragma("trusted_schema = OFF");
     const packagesTable = db.prepare("SELECT type FROM sqlite_master WHERE name = 'Packages'").get() as { type: string } | undefined;

@@ -137,6 +137,7 @@ function keepChanged(owners: Map<string, string>, digests: Map<string, string>, 
 
 // Where rpm 4.16+ keeps its SQLite database (/usr/lib/sysimage on newer Fedora and openSUSE; /var/lib/rpm on RHEL 9).
 const RPMDB_FILES = ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite"];
+const RPMDB_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
  * rpm's database, kept only for the changed paths; %config files count as conffiles. rpm does not record which
@@ -146,8 +147,9 @@ const RPMDB_FILES = ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.s
 async function readRpm(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
   const empty: PackageDb = { owners: new Map(), sums: new Map(), algorithm: "sha256", conffiles: new Map(), packages: [] };
   for (const file of RPMDB_FILES) {
-    const bytes = await readContainerFile(engine, containerId, file, 512 * 1024 * 1024);
+    const bytes = await readContainerFile(engine, containerId, file, RPMDB_MAX_BYTES);
     if (!bytes) continue;
+    if (bytes.byteLength >= RPMDB_MAX_BYTES) return empty; // cut short: a partial package list would mislead
     let rpmdb: ReturnType<typeof parseRpmdb>;
     try {
       rpmdb = parseRpmdb(bytes);
