@@ -16,6 +16,11 @@ const schema = z.object({
   KURA_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   /** gzip level for archived content that compresses (1 fastest, like the benchmark's baseline; 9 smallest). */
   KURA_COMPRESSION_LEVEL: z.coerce.number().int().min(1).max(9).default(1),
+  /**
+   * "auto": on the engine's own host (as root, overlay2) read containers' writable layers from their folders;
+   * "archive-api": always ask the engine (for sites that do not want Kura reading the engine's storage).
+   */
+  KURA_LAYER_READ: z.enum(["auto", "archive-api"]).default("auto"),
   /** How long to wait for an engine before calling it unreachable. */
   KURA_ENGINE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
 });

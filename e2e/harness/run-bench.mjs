@@ -90,11 +90,15 @@ function call(method, url, { headers = {}, body } = {}) {
   });
 }
 
-async function startServer() {
+/** The dashboard now running (the archive part restarts it once with other settings). */
+let currentServer = null;
+
+async function startServer(extraEnv = {}) {
   // The dashboard's own output goes to a file, for when a bench fails.
   const output = openSync(path.join(artifacts, "bench-server.log"), "a");
-  const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], { stdio: ["ignore", output, output], env: process.env, detached: true });
+  const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], { stdio: ["ignore", output, output], env: { ...process.env, ...extraEnv }, detached: true });
   closeSync(output);
+  currentServer = server;
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`${BASE}/api/health`)).ok) return server;
@@ -102,6 +106,23 @@ async function startServer() {
     await sleep(500);
   }
   throw new Error("the dashboard did not start for the benchmark");
+}
+
+/** Stops the dashboard (its whole process group) and waits until its port is free. */
+async function stopServer(server) {
+  try {
+    process.kill(-server.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 60; i++) {
+    try {
+      await fetch(`${BASE}/api/health`);
+    } catch {
+      return;
+    }
+    await sleep(250);
+  }
 }
 
 /** A Debian 12 container with 100,000 new files and a few hundred touched package files. */
@@ -387,7 +408,9 @@ const mbps = (bytes, milliseconds) => bytes / 1e6 / (milliseconds / 1000);
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 const kb = (bytes) => `${(bytes / 1e3).toFixed(1)} kB`;
 
+/** Restarts the dashboard in between (see currentServer). */
 async function benchArchiveThroughput(server) {
+  const viaApi = [];
   const name = "kura-bench-archive-1g";
   log(`creating a container with ${ARCHIVE_FILES.toLocaleString("en")} files, ${mb(ARCHIVE_BYTES)} in ${ARCHIVE_ROOT}`);
   const made = performance.now();
@@ -412,13 +435,27 @@ async function benchArchiveThroughput(server) {
       baseline.push({ ms: elapsed });
       log(`  run ${run + 1}: tar | gzip -1 ${(elapsed / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, elapsed).toFixed(1)} MB/s)`);
     }
+    // The same archive through the engine's archive API, as Kura reads a remote engine: the dashboard restarted
+    // with KURA_LAYER_READ=archive-api, then restarted as it was for the other parts.
+    log("  the same through the engine's archive API (KURA_LAYER_READ=archive-api, as for a remote engine)");
+    await stopServer(server);
+    server = await startServer({ KURA_LAYER_READ: "archive-api" });
+    for (let run = 0; run < RUNS; run++) {
+      emptyStore();
+      const result = await archiveThroughApi(name, server);
+      if (result.layerRead !== "archive-api") throw new Error(`the archive-API run read the layer through ${result.layerRead}`);
+      viaApi.push({ ms: result.wall, cpu: result.cpu });
+      log(`  run ${run + 1}: Kura (layer read: ${result.layerRead}) ${(result.wall / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, result.wall).toFixed(1)} MB/s, server CPU ${result.cpu.toFixed(1)} s)`);
+    }
+    await stopServer(server);
+    server = await startServer();
   } finally {
     emptyStore();
     docker(["rm", "-f", "-v", name]);
   }
   const kuraMs = median(kura.map((run) => run.ms));
   const baselineMs = median(baseline.map((run) => run.ms));
-  return { kura, baseline, kuraMs, baselineMs, files: archive.files, bytes: archive.bytes };
+  return { kura, baseline, viaApi, kuraMs, baselineMs, viaApiMs: median(viaApi.map((run) => run.ms)), files: archive.files, bytes: archive.bytes };
 }
 
 async function benchStoredSize() {
@@ -507,6 +544,7 @@ ${loadBefore} before the archive part, ${os.loadavg()[0].toFixed(1)} after (${os
 | measure | Kura | baseline | ratio | target |
 | --- | --- | --- | --- | --- |
 | archive throughput, median of ${RUNS} | ${kuraRate.toFixed(1)} MB/s (${(throughput.kuraMs / 1000).toFixed(1)} s) | \`tar \\| gzip -1\` ${baselineRate.toFixed(1)} MB/s (${(throughput.baselineMs / 1000).toFixed(1)} s) | ${(kuraRate / baselineRate).toFixed(2)}x | at least 0.8x |
+| the same through the engine's archive API (as for a remote engine), median of ${RUNS} | ${mbps(throughput.bytes, throughput.viaApiMs).toFixed(1)} MB/s (${(throughput.viaApiMs / 1000).toFixed(1)} s) | same baseline | ${(mbps(throughput.bytes, throughput.viaApiMs) / baselineRate).toFixed(2)}x | (none) |
 | stored size of the Samba scenario | ${kb(size.storedBytes)} | \`docker commit\` + \`docker save\` ${mb(size.savedBytes)} | ${percent.toFixed(4)} % | under 1 % |
 
 ## Throughput
@@ -520,7 +558,9 @@ run checked that the archive holds exactly those ${throughput.files.toLocaleStri
   100 ms), so it includes detection, reading every file, hashing, compressing, writing and fsyncing every blob, and the
   manifest. "Kura job (server)" is the job's own startedAt -> finishedAt. The engine is on this machine, so Kura reads
   the container's writable layer from its overlay2 folder (as \`layerRead: folder\` in the job's result says), with
-  its blob worker threads; on a remote engine it reads through the engine's archive API instead (not measured here).
+  its blob worker threads. On a remote engine it reads through the engine's archive API instead: the second row, three
+  more runs after the dashboard was restarted with \`KURA_LAYER_READ=archive-api\` (${throughput.viaApi.map((run) => `${(run.ms / 1000).toFixed(1)} s`).join(", ")}; dashboard CPU
+  ${throughput.viaApi.map((run) => `${run.cpu.toFixed(1)} s`).join(", ")}), compared with the median of the same baseline runs.
 - Baseline: \`docker exec <c> tar -c ${ARCHIVE_ROOT}\` piped straight into \`gzip -1 > /dev/null\` (two processes, one pipe, no
   shell), timed until gzip exits.
 - A fresh store for every Kura run: the bench moves \`<KURA_DATA_DIR>/store/blobs\` out of the store before each run, so
@@ -591,11 +631,10 @@ async function runLoadBench() {
 
 async function main() {
   let prepared;
-  let server;
   let exitCode = 0;
   try {
     prepared = await prepare({ artifacts });
-    server = await startServer();
+    await startServer();
     await signIn();
     for (const [part, bench] of [
       ["detection", runDetectionBench],
@@ -605,7 +644,7 @@ async function main() {
     ]) {
       if (!runs(part)) continue;
       try {
-        await bench(server);
+        await bench(currentServer);
       } catch (error) {
         process.stderr.write(`[kura-bench] ${part} failed: ${error.stack ?? error.message}${error.cause ? `\ncaused by: ${error.cause.stack ?? error.cause}` : ""}\n`);
         exitCode = 1;
@@ -615,7 +654,7 @@ async function main() {
     process.stderr.write(`[kura-bench] failed: ${error.stack ?? error.message}\n`);
     exitCode = 1;
   } finally {
-    if (server) process.kill(-server.pid, "SIGTERM");
+    if (currentServer) process.kill(-currentServer.pid, "SIGTERM");
     if (prepared) deleteSetAside();
     await cleanUp(prepared);
   }

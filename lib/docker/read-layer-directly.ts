@@ -16,7 +16,7 @@ import type { ArchiveHeader, HashAlgorithm, WalkOptions } from "./walk-archive";
 
 /** The container's writable-layer folder on this machine, or null when it cannot be read here. */
 export async function findLayerDirectory(engine: EngineConnection, containerId: string): Promise<string | null> {
-  if (!engine.endpoint.startsWith("unix://")) return null;
+  if (env.KURA_LAYER_READ === "archive-api" || !engine.endpoint.startsWith("unix://")) return null;
   try {
     const info = await withTimeout(dockerFor(engine).getContainer(containerId).inspect(), env.KURA_ENGINE_TIMEOUT_MS);
     const driver = info.GraphDriver as { Name?: string; Data?: Record<string, string> } | undefined;
