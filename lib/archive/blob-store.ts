@@ -300,9 +300,8 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
 
   /** Whole contents go to the worker threads (blob-writer-pool.ts), which store them without asynchronous calls. */
   async function putBytes(bytes: Buffer, options: PutOptions): Promise<DeferredPut> {
-    // Posting a view copies its whole underlying buffer: send only these bytes.
-    const exact = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : new Uint8Array(bytes);
-    const result = await runTask({ bytes: exact }, options);
+    // A copy of its own goes to the worker (moved, not cloned: cheaper, and the caller's buffer stays usable).
+    const result = await runTask({ bytes: new Uint8Array(bytes) }, options);
     if ("skip" in result) throw new Error(`the blob writer skipped bytes (${result.skip})`);
     options.onBytes?.(result.size);
     const { sha256, size, storedBytes, isNew } = result;

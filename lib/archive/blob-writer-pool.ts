@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 // Tasks queued in the same turn of the event loop go to a worker together, so a thousand small
 // files cost a few dozen messages, and each batch's folder syncs are shared.
 
+/** `bytes` must own its whole ArrayBuffer: it is moved to the worker (and unusable here afterwards). */
 export type BlobTask = { bytes: Uint8Array } | { file: string; confineTo: string | null; maxBytes: number };
 export type StoredFileStats = { mode: number; uid: number; gid: number; mtimeMs: number };
 export type BlobTaskResult =
@@ -87,7 +88,9 @@ export function createBlobWriterPool(options: { blobsDir: string; tmpDir: string
       const batch = nextBatch++;
       inFlight.set(batch, pending);
       worker.ref();
-      worker.postMessage({ batch, tasks: pending.map((item) => item.task) });
+      // Bytes are moved to the worker, not copied (the pool owns them: see BlobTask).
+      const moved = pending.flatMap((item) => ("bytes" in item.task ? [item.task.bytes.buffer as ArrayBuffer] : []));
+      worker.postMessage({ batch, tasks: pending.map((item) => item.task) }, moved);
     }
     if (!inFlight.size) for (const worker of workers ?? []) worker.unref();
   };
