@@ -148,7 +148,7 @@ export const apiPaths: Record<string, PathItem> = {
   "/api/jobs": { get: { summary: "Recent jobs, newest first", query: jobsQuery, responses: { "200": "jobs" } } },
   "/api/jobs/{jobId}": {
     params: { jobId: jobParams.shape.jobId },
-    get: { summary: "A job: state (queued|running|succeeded|failed|cancelled), progress {done,total,unit,message}, result, error", responses: { "200": "job", "404": "unknown job" } },
+    get: { summary: "A job: state (queued|running|succeeded|failed|cancelled), progress {done,total,unit,message, items?: {done,total,unit}}, result, error", responses: { "200": "job", "404": "unknown job" } },
   },
   "/api/jobs/{jobId}/cancel": {
     params: { jobId: jobParams.shape.jobId },

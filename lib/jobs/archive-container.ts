@@ -145,10 +145,10 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   const entries = new Map<string, ManifestEntry>();
   let doneBytes = 0;
   let storedBytes = 0;
-  // Small files are read from the tar into memory and written to the store while the tar streams on
-  // (compression runs on other threads), a few at a time and within a memory budget; large files
-  // stream straight into the store. Blobs are made durable (fsync, link) in the background, many at
-  // once; all of them are awaited before the manifest may name them.
+  // Files up to SMALL_FILE_BYTES go to the store's worker threads whole (read there from the layer
+  // folder, or read here from the engine's tar and handed over, many at a time within a memory
+  // budget); larger ones stream into the store. Every blob is durable (fsynced and linked) before
+  // the manifest may name it.
   const durable: Promise<void>[] = [];
   const writes = createWriteQueue(WRITE_CONCURRENCY, BUFFER_BUDGET_BYTES);
   const keep = (put: { durable: Promise<{ isNew: boolean; storedBytes: number }> }) => {
@@ -185,8 +185,9 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
       if (first?.sha256) {
         Object.assign(manifestEntry, { type: "file", size: first.size, sha256: first.sha256 });
         fileDone();
+      } else {
+        entries.delete(key); // its first name was not selected: read this name on its own below
       }
-      else entries.delete(key); // its first name was not selected: read this name on its own below
       return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
     }
     if (header.type !== "file" || !content) return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
