@@ -2,9 +2,9 @@
 import { useState } from "react";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { useChangePassword } from "@/lib/queries/use-change-password";
 
-const MIN_LENGTH = 10;
 const input = "w-60 rounded-md border border-slate-300 px-3 py-1.5";
 
 /** Your own password: the current one, then the new one twice. */
@@ -44,7 +44,7 @@ export function ChangePasswordForm() {
         </label>
         <label>
           <span className="mb-1 block text-slate-600">New password</span>
-          <input type="password" autoComplete="new-password" className={input} required minLength={MIN_LENGTH} placeholder={`at least ${MIN_LENGTH} characters`} value={next} onChange={(event) => setNext(event.target.value)} />
+          <input type="password" autoComplete="new-password" className={input} required minLength={MIN_PASSWORD_LENGTH} placeholder={`at least ${MIN_PASSWORD_LENGTH} characters`} value={next} onChange={(event) => setNext(event.target.value)} />
         </label>
         <label>
           <span className="mb-1 block text-slate-600">New password again</span>

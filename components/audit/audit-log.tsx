@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
-import { describeDetail, targetHref } from "@/lib/audit/describe-event";
+import { describeDetail, targetHref } from "./describe-event";
 import { DataTable } from "@/components/ui/data-table";
 import { AUDIT_EXPORT_LIMIT, AUDIT_PAGE_LIMIT, auditSearch, type AuditQuery } from "@/lib/queries/audit-query";
 import { useAudit, type AuditPage } from "@/lib/queries/use-audit";

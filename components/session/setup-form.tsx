@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { useCompleteSetup } from "@/lib/queries/use-complete-setup";
-import { MIN_PASSWORD_LENGTH } from "./password-rules";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 
 const input = "w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm";
 

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
-import { MIN_PASSWORD_LENGTH } from "@/components/session/password-rules";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import { useSaveUser } from "@/lib/queries/use-save-user";
 

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatDate } from "@/components/ui/format";
-import { MIN_PASSWORD_LENGTH } from "@/components/session/password-rules";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import type { UserView } from "@/lib/auth/user-store";
 import { useSaveUser } from "@/lib/queries/use-save-user";

@@ -209,3 +209,25 @@ export function removeTestContainers(socketPath, { run } = {}) {
     log(`could not remove test containers: ${error.message}`);
   }
 }
+
+/** `unix:///path` or `/path` (a socket) -> the value for `docker -H`. */
+export function dockerHostArgument(dockerHost) {
+  return dockerHost.includes("://") ? dockerHost : `unix://${dockerHost}`;
+}
+
+/**
+ * Builds `tag` on debian:bookworm from `dockerfile` (on stdin, no build context) when the engine lacks it. apt needs
+ * the host network (the private engines have no bridge).
+ */
+export function ensureImageFromDockerfile(dockerHost, { tag, dockerfile, what }) {
+  const host = dockerHostArgument(dockerHost);
+  if (!host.startsWith("unix://")) throw new Error(`building ${tag} needs a unix socket Docker host, got ${dockerHost}`);
+  const socketPath = host.slice("unix://".length);
+  if (hasImage(socketPath, tag)) return tag;
+  ensureDebianImage(socketPath, "bookworm");
+  log(`docker build ${tag} (${what})`);
+  const started = Date.now();
+  run(["docker", "-H", host, "build", "--network", "host", "-t", tag, "-"], { quiet: true, input: dockerfile });
+  log(`built ${tag} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return tag;
+}

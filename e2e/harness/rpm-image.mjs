@@ -3,8 +3,7 @@
 // and installed into /var/lib/rpm (an rpm 4.18 SQLite database, as RHEL 9 has), and dpkg's status
 // file removed so Kura sees an rpm system. No rpm-based base image is reachable here (no registry,
 // only Debian's mirror), so this is the honest stand-in: a real rpm database written by rpm.
-import { ensureDebianImage, hasImage } from "./engine.mjs";
-import { log, run } from "./sh.mjs";
+import { ensureImageFromDockerfile } from "./engine.mjs";
 
 export const RPMDB_TAG = "kura-test/rpmdb:bookworm";
 /** What the package installs (and so what its rpm database records). */
@@ -39,16 +38,7 @@ const DOCKERFILE = [
   "",
 ].join("\n");
 
-function hostArgument(dockerHost) {
-  return dockerHost.includes("://") ? dockerHost : `unix://${dockerHost}`;
-}
-
 /** Builds kura-test/rpmdb:bookworm when the tag is missing (apt-get install rpm: about 20 s). */
 export function ensureRpmImage(dockerHost) {
-  const socketPath = hostArgument(dockerHost).slice("unix://".length);
-  if (hasImage(socketPath, RPMDB_TAG)) return RPMDB_TAG;
-  ensureDebianImage(socketPath, "bookworm");
-  log(`docker build ${RPMDB_TAG} (apt-get install rpm, rpmbuild one package)`);
-  run(["docker", "-H", hostArgument(dockerHost), "build", "--network", "host", "-t", RPMDB_TAG, "-"], { quiet: true, input: DOCKERFILE });
-  return RPMDB_TAG;
+  return ensureImageFromDockerfile(dockerHost, { tag: RPMDB_TAG, dockerfile: DOCKERFILE, what: "apt-get install rpm, rpmbuild one package" });
 }

@@ -5,8 +5,7 @@
 // the one shell script below is a fixed string that takes its values as positional arguments.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { ensureDebianImage, hasImage, testLabelArgs } from "./engine.mjs";
-import { log, run } from "./sh.mjs";
+import { dockerHostArgument, ensureImageFromDockerfile, testLabelArgs } from "./engine.mjs";
 
 export const SAMBA_TAG = "kura-test/samba:bookworm";
 export const SAMBA_USER = "alice";
@@ -48,19 +47,8 @@ const CHECK_SCRIPT = [
   "exit 1",
 ].join("\n");
 
-/** `unix:///path` or `/path` (a socket) -> the value for `docker -H`. */
-function hostArgument(dockerHost) {
-  return dockerHost.includes("://") ? dockerHost : `unix://${dockerHost}`;
-}
-
-function socketPathOf(dockerHost) {
-  const host = hostArgument(dockerHost);
-  if (!host.startsWith("unix://")) throw new Error(`the Samba fixture needs a unix socket Docker host, got ${dockerHost}`);
-  return host.slice("unix://".length);
-}
-
 function docker(dockerHost, args, input) {
-  return execFileSync("docker", ["-H", hostArgument(dockerHost), ...args], {
+  return execFileSync("docker", ["-H", dockerHostArgument(dockerHost), ...args], {
     encoding: "utf8",
     input,
     maxBuffer: 64 * 1024 * 1024,
@@ -70,15 +58,7 @@ function docker(dockerHost, args, input) {
 
 /** Builds kura-test/samba:bookworm (Samba + smbclient on debian:bookworm) when the tag is missing. */
 export function ensureSambaImage(dockerHost) {
-  const socketPath = socketPathOf(dockerHost);
-  if (hasImage(socketPath, SAMBA_TAG)) return SAMBA_TAG;
-  ensureDebianImage(socketPath, "bookworm");
-  log(`docker build ${SAMBA_TAG} (apt-get install samba smbclient, about a minute)`);
-  const started = Date.now();
-  // No build context: the Dockerfile comes on stdin. apt needs the host network (no bridge here).
-  run(["docker", "-H", hostArgument(dockerHost), "build", "--network", "host", "-t", SAMBA_TAG, "-"], { quiet: true, input: DOCKERFILE });
-  log(`built ${SAMBA_TAG} in ${Math.round((Date.now() - started) / 1000)} s`);
-  return SAMBA_TAG;
+  return ensureImageFromDockerfile(dockerHost, { tag: SAMBA_TAG, dockerfile: DOCKERFILE, what: "apt-get install samba smbclient, about a minute" });
 }
 
 /** The argv that proves a (restored) container serves the share: prints the file's content, exit 0. */

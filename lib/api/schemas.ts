@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { parseEndpoint } from "@/lib/engines/parse-endpoint";
 import { migrationRuleSchema } from "@/lib/restore/migration-rule-schema";
 import { ruleListSchema } from "@/lib/rules/rule-schema";
@@ -123,15 +124,17 @@ export const bundleQuery = z.object({ base: imageRef.optional() });
 // Sign-in, users, tokens, audit
 
 const userName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/, "A user name is 1-63 letters, digits, '_', '.', '@' or '-'.");
-const password = z.string().min(1, "Give the password.").max(1024);
+const password = z.string().min(1, "Give the password.").max(MAX_PASSWORD_LENGTH);
 
 export const signInBody = z.object({ name: userName, password });
-export const setupBody = z.object({ token: z.string().min(1).max(200), name: userName, password: z.string().min(10, "A password needs at least 10 characters.").max(1024) });
-export const changePasswordBody = z.object({ currentPassword: password, newPassword: z.string().min(10, "A password needs at least 10 characters.").max(1024) });
-export const createUserBody = z.object({ name: userName, password: z.string().min(10, "A password needs at least 10 characters.").max(1024), role: z.enum(["viewer", "operator", "admin"]) });
+/** A password being set: the length the user store enforces, so the 422 comes from the schema with the field named. */
+const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`).max(MAX_PASSWORD_LENGTH);
+export const setupBody = z.object({ token: z.string().min(1).max(200), name: userName, password: newPassword });
+export const changePasswordBody = z.object({ currentPassword: password, newPassword });
+export const createUserBody = z.object({ name: userName, password: newPassword, role: z.enum(["viewer", "operator", "admin"]) });
 export const updateUserBody = z.object({
   role: z.enum(["viewer", "operator", "admin"]).optional(),
-  password: z.string().min(10, "A password needs at least 10 characters.").max(1024).optional(),
+  password: newPassword.optional(),
   disabled: z.boolean().optional(),
 });
 export const userParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "A user id is letters and digits.") });

@@ -2,6 +2,7 @@ import { AppError, conflict, notFound } from "@/lib/api/app-error";
 import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
 import { hashPassword, hashSecret, verifyPassword } from "./hash-secret";
+import { MIN_PASSWORD_LENGTH } from "./password-rules";
 import { isRole, type Role } from "./roles";
 
 export type UserView = { id: string; name: string; role: Role; disabled: boolean; createdAt: string };
@@ -12,7 +13,6 @@ export function toUserView(row: Row): UserView {
   return { id: row.id, name: row.name, role: isRole(row.role) ? row.role : "viewer", disabled: row.disabled, createdAt: row.createdAt.toISOString() };
 }
 
-export const MIN_PASSWORD_LENGTH = 10;
 
 function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw new AppError(422, "weak_password", `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);

@@ -19,6 +19,7 @@ import { parseAccountLines } from "@/lib/restore/find-account-collisions";
 import { getEngine } from "@/lib/engines/engine-registry";
 import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
 import { detectContainerChanges } from "./detect-container-changes";
+import { forEachLimited } from "./for-each-limited";
 import { startJob, type JobContext } from "./job-runner";
 
 // Archive: detect with the person's curation, stream the selected entries out of the container
@@ -45,15 +46,6 @@ const WRITE_CONCURRENCY = 32;
 const BUFFER_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Files handed to the store's workers at once (each costs a pending promise here, no bytes). */
 const FILES_IN_FLIGHT = 512;
-
-/** Runs `work` over `items` with at most `limit` running at once; rejects with the first failure. */
-async function forEachWindowed<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 function readWhole(content: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -221,7 +213,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     const small = layerEntries.filter((entry) => entry.type === "file" && entry.size <= SMALL_FILE_BYTES && layerHostPath(layerDir, entry.path));
     const smallSet = new Set(small);
     const others = new Set(layerEntries.filter((entry) => !smallSet.has(entry)).map((entry) => entry.path));
-    await forEachWindowed(small, FILES_IN_FLIGHT, async (entry) => {
+    await forEachLimited(small, FILES_IN_FLIGHT, async (entry) => {
       const stored = await store.putFile(layerHostPath(layerDir, entry.path)!, { confineTo: layerDir, maxBytes: SMALL_FILE_BYTES, signal, onBytes });
       if ("skip" in stored) return void others.add(entry.path);
       if (stored.isNew) storedBytes += stored.storedBytes;

@@ -16,6 +16,7 @@ import { walkArchive, type ArchiveHeader, type HashAlgorithm } from "@/lib/docke
 import { getEngine, type Engine } from "@/lib/engines/engine-registry";
 import { DEFAULT_RULE_SET_ID, getRuleSet, type RuleSet } from "@/lib/rule-sets/rule-set-store";
 import { getSelection } from "@/lib/selections/selection-store";
+import { forEachLimited } from "./for-each-limited";
 
 // Detection wires the engine (diff, archive headers, dpkg's database) to the pure classifier and
 // the rules. It reads only what changed: headers of changed paths, and content only where a
@@ -53,17 +54,6 @@ export type DetectedChanges = {
 const HEAD_BYTES = 64;
 const SNIFF_MAX_SIZE = 1024 * 1024;
 const CONCURRENCY = 8;
-
-async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
-}
 
 /** What the package database says about the changed paths; `sums` are hex digests in `algorithm`. */
 type PackageDb = { owners: Map<string, string>; sums: Map<string, string>; algorithm: HashAlgorithm; conffiles: Map<string, string>; packages: InstalledPackage[] };
@@ -327,7 +317,7 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   };
   const needsHash = (file: string) => Boolean(packageDb && (packageDb.sums.has(file) || packageDb.conffiles.has(file)));
   const walkEach = (jobs: { path: string; firstOnly: boolean }[]) =>
-    mapLimit(jobs, CONCURRENCY, async (job) => {
+    forEachLimited(jobs, CONCURRENCY, async (job) => {
       await walkArchive(engine, containerId, job.path, collectLayer, { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash, hashAlgorithm: packageDb?.algorithm ?? "md5" });
     });
   let layerEntries: DecidedEntry[] = [];

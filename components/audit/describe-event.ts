@@ -1,5 +1,7 @@
-// How an audit event reads on the page: the detail as labelled values instead of JSON, and where
-// the target lives in the dashboard. Pure: the names of archives and restores come from the caller.
+// How an audit event reads on the page: the detail as labelled values instead of JSON (sizes as the
+// other pages print them), and where the target lives in the dashboard. Pure: the names of archives
+// and restores come from the server.
+import { formatBytes } from "@/components/ui/format";
 
 export type DetailPart = { label: string; value: string };
 
@@ -11,23 +13,10 @@ function labelOf(key: string): string {
   return words || "bytes";
 }
 
-/** 1,073,741,824 -> "1.07 GB" (decimal units, as the archive pages print sizes). */
-export function formatDecimalBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return String(bytes);
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(Math.abs(value) < 10 ? 2 : Math.abs(value) < 100 ? 1 : 0)} ${units[unit]}`;
-}
-
 function valueOf(key: string, value: unknown): string {
   if (value === null || value === undefined) return "none";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "number") return BYTES.test(key) ? formatDecimalBytes(value) : value.toLocaleString("en");
+  if (typeof value === "number") return BYTES.test(key) ? formatBytes(value) : value.toLocaleString("en");
   if (typeof value === "string") return value;
   if (Array.isArray(value) && value.every((item) => typeof item !== "object" || item === null)) return value.join(", ");
   return JSON.stringify(value);
