@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { PATH_HEADER } from "@/lib/session/path-header";
+import { PATH_HEADER } from "@/lib/auth/path-header";
 
 // Pages need a signed-in person. This only checks that a session cookie is there (cheap, on every
 // navigation); the dashboard layout checks that the session is real. API routes check for

@@ -3,7 +3,7 @@ import { SessionProvider } from "@/components/session/session-provider";
 import { UserMenu } from "@/components/session/user-menu";
 import { NavLink } from "@/components/ui/nav-link";
 import { allows } from "@/lib/auth/roles";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

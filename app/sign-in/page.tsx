@@ -4,7 +4,7 @@ import { SignInForm } from "@/components/session/sign-in-form";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { setupPending } from "@/lib/auth/first-admin";
 import { countUsers } from "@/lib/auth/user-store";
-import { safeNextPath } from "@/lib/session/safe-next-path";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 
 export const dynamic = "force-dynamic";
 

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
 import { formatBytes, formatDate } from "@/components/ui/format";
 import { Field, Section } from "@/components/ui/section";
-import type { VerifyResult } from "@/lib/jobs/verify-archive";
+import type { VerifyResult } from "@/lib/archives/verify-archive";
 import { queryKeys } from "@/lib/queries/keys";
 import { useArchive, type ArchiveDetail as ArchiveDetailData } from "@/lib/queries/use-archive";
 import { useDeleteArchive } from "@/lib/queries/use-delete-archive";

@@ -11,7 +11,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatBytes, formatDate } from "@/components/ui/format";
-import { CATEGORIES, type Category, type ChangeKind, type ChangeSource } from "@/lib/changes/types";
+import { CATEGORIES, type Category, type ChangeKind, type ChangeSource } from "@/lib/changes/classify/types";
 import {
   allFolderPaths,
   applyToggle,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Category, ChangeKind, ChangeSource } from "@/lib/changes/types";
+import type { Category, ChangeKind, ChangeSource } from "@/lib/changes/classify/types";
 import {
   allFolderPaths,
   applyToggle,

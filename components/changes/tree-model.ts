@@ -7,7 +7,7 @@
 // loop visits children before parents (bottom-up counts). Recomputing selection after a toggle is
 // therefore two typed-array passes and one Map lookup per override, with no string work.
 
-import type { Category, ChangeEntry, ChangeKind, ChangeSource } from "@/lib/changes/types";
+import type { Category, ChangeEntry, ChangeKind, ChangeSource } from "@/lib/changes/classify/types";
 
 /** A change as the curation UI gets it: `defaultSelected` is what rules/category decide without any hand override. */
 export type TreeEntry = ChangeEntry & { defaultSelected: boolean };

@@ -1,7 +1,7 @@
 // Pure helpers for the migration-rule editor: the action in words, the flat form draft and the
 // rule it becomes, and which field a server refusal is about.
 import type { ApiIssue } from "@/lib/queries/fetch-json";
-import type { MigrationAction, MigrationRule } from "@/lib/restore/migration-rule-schema";
+import type { MigrationAction, MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import type { MigrationRuleInput } from "@/lib/restores/migration-rule-store";
 
 /** An action as a sentence fragment; takes the loose shape a plan carries as well. */

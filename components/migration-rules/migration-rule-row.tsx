@@ -4,7 +4,7 @@ import { needsRole, useCan } from "@/components/session/use-session";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
-import type { MigrationRule } from "@/lib/restore/migration-rule-schema";
+import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { useDeleteMigrationRule } from "@/lib/queries/use-delete-migration-rule";
 import { useSaveMigrationRule } from "@/lib/queries/use-save-migration-rule";
 import { MigrationRuleFields } from "./migration-rule-fields";

@@ -2,7 +2,7 @@
 import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { DataTable } from "@/components/ui/data-table";
-import type { MigrationRule } from "@/lib/restore/migration-rule-schema";
+import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { useMigrationRules } from "@/lib/queries/use-migration-rules";
 import { MigrationRuleRow } from "./migration-rule-row";
 import { NewMigrationRule } from "./new-migration-rule";

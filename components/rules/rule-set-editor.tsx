@@ -5,14 +5,14 @@ import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
-import type { Rule } from "@/lib/changes/types";
-import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
+import type { Rule } from "@/lib/changes/classify/types";
+import type { RuleSet } from "@/lib/rules/rule-set-store";
 import { useContainers } from "@/lib/queries/use-containers";
 import { useCreateRuleSet } from "@/lib/queries/use-create-rule-set";
 import { useDeleteRuleSet } from "@/lib/queries/use-delete-rule-set";
 import { useRulePreview } from "@/lib/queries/use-rule-preview";
 import { useSaveRuleSet } from "@/lib/queries/use-save-rule-set";
-import { validatePattern } from "@/lib/rules/rule-schema";
+import { validatePattern } from "@/lib/rules/language/rule-schema";
 import { DataTable } from "@/components/ui/data-table";
 
 const cell = "rounded border border-slate-300 px-2 py-1 text-xs disabled:bg-slate-50";

@@ -6,7 +6,7 @@ import { needsRole, useCan } from "@/components/session/use-session";
 import { Badge } from "@/components/ui/badge";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
-import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
+import type { RuleSet } from "@/lib/rules/rule-set-store";
 import { useCreateRuleSet } from "@/lib/queries/use-create-rule-set";
 import { useRuleSets } from "@/lib/queries/use-rule-sets";
 import { DataTable } from "@/components/ui/data-table";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { parseEndpoint } from "@/lib/engines/parse-endpoint";
-import { migrationRuleSchema } from "@/lib/restore/migration-rule-schema";
-import { ruleListSchema } from "@/lib/rules/rule-schema";
+import { migrationRuleSchema } from "@/lib/restores/plan/migration-rule-schema";
+import { ruleListSchema } from "@/lib/rules/language/rule-schema";
 
 // Input shapes for every route; the OpenAPI document is generated from these too.
 

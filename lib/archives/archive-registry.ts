@@ -1,6 +1,6 @@
 import { notFound } from "@/lib/api/app-error";
-import { manifestSchema, type Manifest } from "@/lib/archive/manifest";
-import { store } from "@/lib/archive/store";
+import { manifestSchema, type Manifest } from "@/lib/archives/manifest";
+import { store } from "@/lib/store/store";
 import { db } from "@/lib/db";
 
 export type ArchiveSummary = {

@@ -1,5 +1,5 @@
 import { conflict } from "@/lib/api/app-error";
-import { store } from "@/lib/archive/store";
+import { store } from "@/lib/store/store";
 import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
 import { getArchiveSummary, readManifest } from "./archive-registry";

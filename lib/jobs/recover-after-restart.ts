@@ -1,4 +1,4 @@
-import { store } from "@/lib/archive/store";
+import { store } from "@/lib/store/store";
 import { db } from "@/lib/db";
 import { failInterruptedJobs } from "./job-runner";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { Manifest } from "@/lib/archive/manifest";
+import type { Manifest } from "@/lib/archives/manifest";
 import type { ArchiveSummary } from "@/lib/archives/archive-registry";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { RuleSet } from "@/lib/rule-sets/rule-set-store";
+import type { RuleSet } from "@/lib/rules/rule-set-store";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

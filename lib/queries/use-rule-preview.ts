@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { Rule } from "@/lib/changes/types";
-import type { previewRuleSet } from "@/lib/jobs/preview-rule-set";
+import type { Rule } from "@/lib/changes/classify/types";
+import type { previewRuleSet } from "@/lib/rules/preview-rule-set";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

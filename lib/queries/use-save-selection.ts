@@ -1,6 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import type { Override, StoredSelection } from "@/lib/selections/selection-store";
+import type { Override, StoredSelection } from "@/lib/changes/selection-store";
 import { fetchJson } from "./fetch-json";
 
 /** Saves ticks as they happen; the tree already shows them, so nothing needs refetching. */

@@ -1,4 +1,4 @@
-import { parseDpkgStatus } from "@/lib/changes/parse-dpkg";
+import { parseDpkgStatus } from "@/lib/changes/packages/parse-dpkg";
 import { parseOsRelease } from "@/lib/containers/parse-os-release";
 import { readContainerFile } from "@/lib/docker/read-container-file";
 import { execInContainer } from "@/lib/docker/exec-in-container";
@@ -7,7 +7,7 @@ import { inspectImage } from "@/lib/docker/inspect-image";
 import type { EngineConnection } from "@/lib/docker/types";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/api/app-error";
-import { parseAptPolicy } from "@/lib/restore/parse-apt-policy";
+import { parseAptPolicy } from "@/lib/restores/plan/parse-apt-policy";
 
 // What a restore plan needs to know about the base image: its OS, what dpkg has installed, its
 // accounts, and (when the build network reaches its repositories) which packages exist there.

@@ -1,8 +1,8 @@
 import { AppError, notFound } from "@/lib/api/app-error";
 import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
-import { BUILTIN_MIGRATION_RULES } from "@/lib/restore/builtin-migration-rules";
-import { migrationActionSchema, type MigrationRule } from "@/lib/restore/migration-rule-schema";
+import { BUILTIN_MIGRATION_RULES } from "@/lib/restores/plan/builtin-migration-rules";
+import { migrationActionSchema, type MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 
 // Migration rules: the built-in ones (shipped in code, read-only; a person may only switch one
 // off, which stores a row with the built-in's id) and the ones people add (rows of their own).

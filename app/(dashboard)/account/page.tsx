@@ -1,7 +1,7 @@
 import { AccountPanel } from "@/components/account/account-panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { listTokens } from "@/lib/auth/token-store";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

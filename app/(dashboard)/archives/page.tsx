@@ -1,7 +1,7 @@
 import { ArchivesTable } from "@/components/archives/archives-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { listArchives } from "@/lib/archives/archive-registry";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

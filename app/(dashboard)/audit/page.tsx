@@ -2,7 +2,7 @@ import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/ui/page-header";
 import { readAuditPage } from "@/lib/audit/list-events";
 import { AUDIT_PAGE_LIMIT } from "@/lib/queries/audit-query";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import { ContainersTable } from "@/components/containers/containers-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAllContainers } from "@/lib/containers/list-all-containers";
 import { listEngineViews } from "@/lib/engines/engine-registry";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { EnginesPanel } from "@/components/engines/engines-panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { listEngineViews } from "@/lib/engines/engine-registry";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

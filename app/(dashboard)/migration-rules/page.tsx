@@ -1,7 +1,7 @@
 import { MigrationRulesEditor } from "@/components/migration-rules/migration-rules-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { listMigrationRules } from "@/lib/restores/migration-rule-store";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { OverviewView } from "@/components/overview/overview-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { getOverview } from "@/lib/overview/get-overview";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { RuleSetsList } from "@/components/rules/rule-sets-list";
 import { PageHeader } from "@/components/ui/page-header";
-import { listRuleSets } from "@/lib/rule-sets/rule-set-store";
-import { requireUser } from "@/lib/session/require-user";
+import { listRuleSets } from "@/lib/rules/rule-set-store";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

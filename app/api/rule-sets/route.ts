@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { readJson, route } from "@/lib/api/route";
 import { createRuleSetBody } from "@/lib/api/schemas";
-import { createRuleSet, listRuleSets } from "@/lib/rule-sets/rule-set-store";
+import { createRuleSet, listRuleSets } from "@/lib/rules/rule-set-store";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@ import { Banner } from "@/components/ui/banner";
 import { loadForPage } from "@/lib/api/load-for-page";
 import { restoreParams } from "@/lib/api/schemas";
 import { getRestore } from "@/lib/restores/restore-registry";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

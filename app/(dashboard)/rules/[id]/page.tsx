@@ -4,8 +4,8 @@ import { Banner } from "@/components/ui/banner";
 import { PageHeader } from "@/components/ui/page-header";
 import { loadForPage } from "@/lib/api/load-for-page";
 import { ruleSetIdParam } from "@/lib/api/schemas";
-import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
-import { requireUser } from "@/lib/session/require-user";
+import { getRuleSet } from "@/lib/rules/rule-set-store";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/api/app-error";
 import { route } from "@/lib/api/route";
-import { importBundle } from "@/lib/archives/import-bundle";
+import { importBundle } from "@/lib/bundles/import-bundle";
 
 export const dynamic = "force-dynamic";
 

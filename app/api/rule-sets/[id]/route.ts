@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { readJson, route } from "@/lib/api/route";
 import { ruleSetIdParam, updateRuleSetBody } from "@/lib/api/schemas";
-import { deleteRuleSet, getRuleSet, updateRuleSet } from "@/lib/rule-sets/rule-set-store";
+import { deleteRuleSet, getRuleSet, updateRuleSet } from "@/lib/rules/rule-set-store";
 
 export const dynamic = "force-dynamic";
 

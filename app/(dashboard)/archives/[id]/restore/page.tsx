@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { loadForPage } from "@/lib/api/load-for-page";
 import { archiveParams } from "@/lib/api/schemas";
 import { getArchiveSummary } from "@/lib/archives/archive-registry";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

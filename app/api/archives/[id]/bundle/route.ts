@@ -2,7 +2,7 @@
 import { Readable } from "node:stream";
 import { readQuery, route } from "@/lib/api/route";
 import { archiveParams, bundleQuery } from "@/lib/api/schemas";
-import { exportBundle } from "@/lib/archives/export-bundle";
+import { exportBundle } from "@/lib/bundles/export-bundle";
 
 export const dynamic = "force-dynamic";
 

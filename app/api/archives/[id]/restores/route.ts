@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { readJson, route } from "@/lib/api/route";
 import { archiveParams, startRestoreBody } from "@/lib/api/schemas";
 import { getArchiveSummary } from "@/lib/archives/archive-registry";
-import { startRestore } from "@/lib/jobs/restore-archive";
+import { startRestore } from "@/lib/restores/restore-archive";
 import { listRestores } from "@/lib/restores/restore-registry";
 
 export const dynamic = "force-dynamic";

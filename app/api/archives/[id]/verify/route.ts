@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { route } from "@/lib/api/route";
 import { archiveParams } from "@/lib/api/schemas";
-import { startVerify } from "@/lib/jobs/verify-archive";
+import { startVerify } from "@/lib/archives/verify-archive";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { readJson, route } from "@/lib/api/route";
 import { previewBody, ruleSetIdParam } from "@/lib/api/schemas";
-import { previewRuleSet } from "@/lib/jobs/preview-rule-set";
+import { previewRuleSet } from "@/lib/rules/preview-rule-set";
 
 export const dynamic = "force-dynamic";
 

@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { loadForPage } from "@/lib/api/load-for-page";
 import { containerParams } from "@/lib/api/schemas";
 import { getContainerDetail } from "@/lib/containers/get-container-detail";
-import { requireUser } from "@/lib/session/require-user";
+import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { readJson, route } from "@/lib/api/route";
 import { archiveBody, containerParams } from "@/lib/api/schemas";
-import { startArchive } from "@/lib/jobs/archive-container";
+import { startArchive } from "@/lib/archives/archive-container";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { readQuery, route } from "@/lib/api/route";
 import { changesQuery, containerParams } from "@/lib/api/schemas";
-import { detectContainerChangesShared } from "@/lib/jobs/share-detection";
+import { detectContainerChangesShared } from "@/lib/changes/share-detection";
 
 export const dynamic = "force-dynamic";
 

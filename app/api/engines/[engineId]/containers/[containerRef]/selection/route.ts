@@ -4,8 +4,8 @@ import { readJson, route } from "@/lib/api/route";
 import { containerParams, selectionBody } from "@/lib/api/schemas";
 import { inspectContainer } from "@/lib/docker/inspect-container";
 import { getEngine } from "@/lib/engines/engine-registry";
-import { getRuleSet } from "@/lib/rule-sets/rule-set-store";
-import { getSelection, saveSelection } from "@/lib/selections/selection-store";
+import { getRuleSet } from "@/lib/rules/rule-set-store";
+import { getSelection, saveSelection } from "@/lib/changes/selection-store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,157 @@
+// One changed path -> one category, with the fact that decided it in words a sysadmin reads. Pure.
+// Order matters: the first matching step wins (a backup of /etc/passwd is runtime, not account).
+
+import type { Category, PackageFacts, RawEntry } from "@/lib/changes/classify/types";
+
+export type Classification = { category: Category; reason: string };
+
+export type ClassifyFacts = {
+  pkg?: PackageFacts | null;
+  /** The file's first bytes look like a private key (see looksLikePrivateKey). */
+  looksLikePrivateKey?: boolean;
+  /** The Docker engine writes this path into every container (/etc/hosts, /etc/hostname, /etc/resolv.conf). */
+  engineManaged?: boolean;
+};
+
+const RUNTIME_TREES: { dir: string; reason: string }[] = [
+  { dir: "/proc", reason: "kernel process information under /proc" },
+  { dir: "/sys", reason: "kernel and device information under /sys" },
+  { dir: "/dev", reason: "device nodes under /dev" },
+  { dir: "/run", reason: "runtime state under /run" },
+  { dir: "/var/run", reason: "runtime state under /var/run" },
+  { dir: "/tmp", reason: "temporary file under /tmp" },
+  { dir: "/var/tmp", reason: "temporary file under /var/tmp" },
+  { dir: "/var/cache", reason: "cache under /var/cache" },
+  { dir: "/var/lib/apt/lists", reason: "package index downloaded by apt update" },
+  { dir: "/root/.cache", reason: "cache under /root/.cache" },
+];
+// Keyed by first folder ("var"), so a path is checked against at most a few trees.
+const RUNTIME_TREES_BY_ROOT = new Map<string, { dir: string; reason: string }[]>();
+for (const tree of RUNTIME_TREES) {
+  const root = tree.dir.split("/")[1] ?? "";
+  RUNTIME_TREES_BY_ROOT.set(root, [...(RUNTIME_TREES_BY_ROOT.get(root) ?? []), tree]);
+}
+const RUNTIME_EXTENSIONS = new Map([
+  [".pid", "pid file"],
+  [".sock", "socket"],
+  [".bak", "backup copy (.bak)"],
+  [".swp", "editor swap file"],
+  [".dpkg-old", "old configuration kept aside by dpkg"],
+  [".dpkg-dist", "package's proposed configuration kept aside by dpkg"],
+  [".ucf-old", "old configuration kept aside by ucf"],
+]);
+
+const SLASH = 0x2f;
+const TILDE = 0x7e;
+const DASH = 0x2d;
+const ACCOUNT_FILES = ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/subuid", "/etc/subgid"];
+const PRIVATE_KEY_NAMES = new Set(["id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk", "id_dsa"]);
+const SECRET_EXTENSIONS = new Map([
+  [".pem", "may hold a private key (.pem)"],
+  [".key", "looks like a private key (.key)"],
+  [".p12", "certificate bundle with a private key (.p12)"],
+  [".pfx", "certificate bundle with a private key (.pfx)"],
+  [".keystore", "Java keystore (.keystore)"],
+  [".jks", "Java keystore (.jks)"],
+]);
+// ".env.example" and friends are templates meant to be shared.
+const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist)$/;
+
+function isUnder(path: string, dir: string): boolean {
+  return path.startsWith(dir) && (path.length === dir.length || path.charCodeAt(dir.length) === SLASH);
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** ".pid" for "smbd.pid", "" without a dot. */
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot === -1 ? "" : name.slice(dot);
+}
+
+function rootOf(path: string): string {
+  const slash = path.indexOf("/", 1);
+  return slash === -1 ? path.slice(1) : path.slice(1, slash);
+}
+
+// Map lookups and char codes rather than a dozen endsWith calls: this runs for every entry.
+function runtimeReason(path: string, name: string, ext: string): string | null {
+  const trees = RUNTIME_TREES_BY_ROOT.get(rootOf(path));
+  if (trees) for (const tree of trees) if (isUnder(path, tree.dir)) return tree.reason;
+  if (path.includes("/.cache/") || name === ".cache") return "cache under a .cache folder";
+  if (path.includes("/__pycache__/") || name === "__pycache__") return "compiled Python cache";
+  if (path === "/etc/ld.so.cache") return "library cache rebuilt by ldconfig";
+  const byExtension = RUNTIME_EXTENSIONS.get(ext);
+  if (byExtension) return byExtension;
+  const last = name.charCodeAt(name.length - 1);
+  if (last === TILDE) return "editor backup copy";
+  if (last === DASH && ACCOUNT_FILES.includes(path.slice(0, -1))) return `backup copy of ${path.slice(0, -1)}`;
+  return null;
+}
+
+function accountReason(entry: RawEntry, name: string): string | null {
+  const { path } = entry;
+  if (!path.startsWith("/etc/") && !path.startsWith("/var/lib/samba/")) return null;
+  if (ACCOUNT_FILES.includes(path)) return `account database (${path})`;
+  if (path === "/etc/sudoers" || (path.startsWith("/etc/sudoers.d/") && entry.type !== "dir")) return `sudo permissions (${path})`;
+  if (path.startsWith("/var/lib/samba/") && (name === "passdb.tdb" || name === "secrets.tdb")) return `Samba account database (${name})`;
+  // Only the data file: /usr/bin/smbpasswd is the tool of the same name.
+  if (name === "smbpasswd" && entry.type !== "dir" && (isUnder(path, "/etc") || isUnder(path, "/var/lib/samba"))) return `Samba password file (${path})`;
+  return null;
+}
+
+function secretReason(entry: RawEntry, name: string, ext: string, facts: ClassifyFacts): string | null {
+  // A link or a folder holds no key material itself, and a deletion leaks nothing.
+  if (entry.type === "dir" || entry.type === "symlink" || entry.kind === "deleted") return null;
+  if (PRIVATE_KEY_NAMES.has(name)) return `looks like a private key (${name})`;
+  const byExtension = SECRET_EXTENSIONS.get(ext);
+  if (byExtension) return byExtension;
+  if (name === ".env" || (name.startsWith(".env.") && !ENV_TEMPLATE.test(name))) return `environment file that often holds passwords (${name})`;
+  if (facts.looksLikePrivateKey) return "file content looks like a private key";
+  return null;
+}
+
+function packageClassification(entry: RawEntry, pkg: PackageFacts): Classification {
+  const owner = pkg.owner;
+  if (entry.kind === "deleted") return { category: "config", reason: `file of package ${owner}, deleted after install` };
+  if (pkg.unchanged === true) return { category: "package-unchanged", reason: `owned by package ${owner}, unchanged` };
+  if (pkg.unchanged === null) return { category: "config", reason: `owned by package ${owner} (content not checked)` };
+  if (pkg.conffile) return { category: "config", reason: `edited conffile of package ${owner}` };
+  return { category: "config", reason: `file of package ${owner} modified after install` };
+}
+
+function otherReason(entry: RawEntry): string {
+  const what = entry.type === "dir" ? "folder" : "data";
+  if (entry.source === "volume") return `${what} in a volume`;
+  if (entry.source === "bind") return `${what} in a bind mount`;
+  return entry.type === "dir" ? "folder not from any package" : "not from any package";
+}
+
+export function classifyEntry(entry: RawEntry, facts: ClassifyFacts = {}): Classification {
+  const name = baseName(entry.path);
+  const ext = extensionOf(name);
+  if (facts.engineManaged) return { category: "runtime", reason: "written by the Docker engine" };
+  const runtime = runtimeReason(entry.path, name, ext);
+  if (runtime) return { category: "runtime", reason: runtime };
+  const account = accountReason(entry, name);
+  if (account) return { category: "account", reason: account };
+  const secret = secretReason(entry, name, ext, facts);
+  if (secret) return { category: "secret-candidate", reason: secret };
+  if (isUnder(entry.path, "/var/log")) return { category: "log", reason: "log under /var/log" };
+  if (ext === ".log") return { category: "log", reason: "log file (.log)" };
+  // Folders carry no content to compare with the package: only their place decides.
+  if (facts.pkg && entry.type !== "dir") return packageClassification(entry, facts.pkg);
+  if (isUnder(entry.path, "/etc")) {
+    return { category: "config", reason: entry.type === "dir" ? "configuration folder under /etc" : "configuration under /etc" };
+  }
+  return { category: "user-data", reason: otherReason(entry) };
+}
+
+const PRIVATE_KEY_HEADER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|^PuTTY-User-Key-File-/m;
+
+/** True when a file's first bytes hold a PEM/OpenSSH/PGP private key or a PuTTY key. */
+export function looksLikePrivateKey(head: string): boolean {
+  return PRIVATE_KEY_HEADER.test(head);
+}

@@ -1,0 +1,132 @@
+// The Dockerfile of a restore's build context (layout in plan-restore.ts): the new base, the
+// packages, the payload and account files, the restore script, then the original container's
+// configuration. Every value is quoted for Dockerfile syntax; what cannot be written safely is left
+// out with a warning.
+
+import type { Manifest } from "@/lib/archives/manifest";
+import { printable } from "@/lib/restores/plan/quote-shell";
+import type { RestoreWarning } from "@/lib/restores/plan/types";
+
+export type GenerateDockerfileOptions = {
+  baseImage: string;
+  manifest: Pick<Manifest, "archive" | "container" | "image" | "config">;
+  /** Package names for apt-get install (already validated and sorted); empty: no install step. */
+  install: readonly string[];
+  hasPayload: boolean;
+  hasAccountFiles: boolean;
+  /** Record the base's folders above the payload before copying it (restore.sh snapshot). */
+  snapshotAncestors: boolean;
+};
+
+export type GeneratedDockerfile = { dockerfile: string; buildArgs: string[]; warnings: RestoreWarning[] };
+
+/** A Dockerfile double-quoted word: \, " and $ escaped (the characters the parser treats specially there). */
+export function dockerfileQuote(value: string): string {
+  return `"${value.replace(/[\\"$]/g, (ch) => `\\${ch}`)}"`;
+}
+
+/** Quoted only when needed (spaces, quotes, $, \ or an empty value). */
+function dockerfileWord(value: string): string {
+  return /^[A-Za-z0-9_./:@%+,=-]+$/.test(value) ? value : dockerfileQuote(value);
+}
+
+const hasLineBreak = (value: string) => /[\r\n]/.test(value);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = /^[^\s="'$\\]+$/;
+const PORT = /^\d{1,5}(\/(tcp|udp|sctp))?$/;
+
+export function checkBaseImage(baseImage: string): string | null {
+  if (baseImage.trim() === "") return "The base image is empty.";
+  if (/\s/.test(baseImage)) return `"${printable(baseImage)}" is not an image reference (it contains a space or line break).`;
+  if (baseImage.startsWith("-")) return `"${baseImage}" is not an image reference.`;
+  return null;
+}
+
+export function generateDockerfile(options: GenerateDockerfileOptions): GeneratedDockerfile {
+  const { baseImage, manifest, install } = options;
+  const problem = checkBaseImage(baseImage);
+  if (problem) throw new Error(problem);
+  const { config } = manifest;
+  const warnings: RestoreWarning[] = [];
+  const buildArgs: string[] = [];
+  const lines: string[] = [];
+
+  lines.push(
+    `# Rebuilds the container "${printable(manifest.container.name)}" from the Kura archive "${printable(manifest.archive.name)}" (${printable(manifest.archive.id)}).`,
+    `# It ran ${printable(manifest.image.reference)}; this rebuilds its data on ${printable(baseImage)}.`,
+    "# Build it from this folder with plain Docker: docker build -t NAME .",
+    `FROM ${baseImage}`,
+  );
+  if (install.length) {
+    lines.push(`RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${install.join(" ")} && rm -rf /var/lib/apt/lists/*`);
+  }
+  lines.push("COPY kura/ /kura/");
+  if (options.snapshotAncestors) lines.push("RUN sh /kura/restore.sh snapshot");
+  if (options.hasPayload) lines.push("COPY payload/ /");
+  if (options.hasAccountFiles) lines.push("COPY accounts/ /kura/accounts/");
+  lines.push("RUN sh /kura/restore.sh");
+
+  for (const variable of config.env) {
+    if (!ENV_NAME.test(variable.name)) {
+      warnings.push({ kind: "other", message: `The environment variable "${printable(variable.name)}" has a name a Dockerfile cannot hold, so it was left out: set it when starting the container (docker run -e).` });
+      continue;
+    }
+    if (variable.redacted) {
+      if (!IDENTIFIER.test(variable.name)) {
+        warnings.push({
+          kind: "secret-left-out",
+          message: `The value of ${variable.name} was left out of the archive as a secret, and its name cannot be a build argument: set it when starting the container (docker run -e ${variable.name}=...).`,
+        });
+        continue;
+      }
+      buildArgs.push(variable.name);
+      lines.push(`ARG ${variable.name}`, `ENV ${variable.name}="\${${variable.name}}"`);
+      warnings.push({
+        kind: "secret-left-out",
+        message: `The value of ${variable.name} was left out of the archive as a secret: pass it with docker build --build-arg ${variable.name}=... (it is then stored in the image's configuration), or set it when starting the container (docker run -e ${variable.name}=...).`,
+      });
+      continue;
+    }
+    const value = variable.value ?? "";
+    if (hasLineBreak(value)) {
+      warnings.push({ kind: "other", message: `The value of ${variable.name} spans several lines, which a Dockerfile ENV cannot hold, so it was left out: set it when starting the container (docker run -e).` });
+      continue;
+    }
+    lines.push(`ENV ${variable.name}=${dockerfileQuote(value)}`);
+  }
+
+  if (config.workingDir !== "") {
+    if (hasLineBreak(config.workingDir)) warnings.push({ kind: "other", message: "The working directory spans several lines and was left out: set WORKDIR in the Dockerfile by hand." });
+    else lines.push(`WORKDIR ${dockerfileWord(config.workingDir)}`);
+  }
+
+  const ports = config.exposedPorts.filter((port) => PORT.test(port));
+  const badPorts = config.exposedPorts.filter((port) => !PORT.test(port));
+  if (badPorts.length) warnings.push({ kind: "other", message: `Exposed port(s) ${badPorts.map(printable).join(", ")} are not of the form 80 or 80/tcp and were left out of EXPOSE.` });
+  if (ports.length) lines.push(`EXPOSE ${ports.join(" ")}`);
+
+  // VOLUME expands variables and quotes even in its JSON form, so odd paths are left out.
+  const volumes = config.volumes.filter((volume) => volume.startsWith("/") && !/[\r\n"'$\\]/.test(volume));
+  const badVolumes = config.volumes.filter((volume) => !volumes.includes(volume));
+  if (badVolumes.length) warnings.push({ kind: "other", message: `Volume(s) ${badVolumes.map(printable).join(", ")} contain characters a Dockerfile VOLUME cannot hold and were left out: mount them with docker run -v.` });
+  if (volumes.length) lines.push(`VOLUME ${JSON.stringify(volumes)}`);
+
+  for (const [key, value] of Object.entries(config.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (key === "" || hasLineBreak(key) || hasLineBreak(value)) {
+      warnings.push({ kind: "other", message: `The label "${printable(key)}" spans several lines, which a Dockerfile LABEL cannot hold, so it was left out.` });
+      continue;
+    }
+    lines.push(`LABEL ${dockerfileQuote(key)}=${dockerfileQuote(value)}`);
+  }
+
+  // USER last: the restore script above runs as root.
+  if (config.user !== "") {
+    if (hasLineBreak(config.user)) warnings.push({ kind: "other", message: "The container's user spans several lines and was left out: set USER in the Dockerfile by hand." });
+    else lines.push(`USER ${dockerfileWord(config.user)}`);
+  }
+  if (config.entrypoint?.length) lines.push(`ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
+  if (config.cmd?.length) lines.push(`CMD ${JSON.stringify(config.cmd)}`);
+
+  if (buildArgs.length) lines.splice(3, 0, `# Pass the secrets left out of the archive: docker build ${buildArgs.map((name) => `--build-arg ${name}=...`).join(" ")} -t NAME .`);
+  return { dockerfile: `${lines.join("\n")}\n`, buildArgs, warnings };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { migrationRuleSchema } from "@/lib/restores/plan/migration-rule-schema";
+
+const valid = {
+  id: "my-rule",
+  package: "samba",
+  fromVersions: "< 4",
+  toVersions: ">= 4",
+  action: { kind: "move", from: "/var/lib/samba/passdb.tdb", to: "/var/lib/samba/private/passdb.tdb" },
+  note: "",
+  builtIn: false,
+  enabled: true,
+};
+
+function problems(patch: Record<string, unknown>): string[] {
+  const result = migrationRuleSchema.safeParse({ ...valid, ...patch });
+  return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+}
+
+describe("migrationRuleSchema", () => {
+  it("accepts the three actions", () => {
+    expect(problems({})).toEqual([]);
+    expect(problems({ action: { kind: "rename-key", file: "/etc/ssh/sshd_config", from: "ChallengeResponseAuthentication", to: "KbdInteractiveAuthentication" } })).toEqual([]);
+    expect(problems({ action: { kind: "delete", path: "/etc/apache2/httpd.conf" } })).toEqual([]);
+  });
+
+  it("validates version ranges with the range parser", () => {
+    expect(problems({ fromVersions: "4" })).toEqual([expect.stringMatching(/^fromVersions: .*operator/)]);
+    expect(problems({ toVersions: ">= 2.2, < two" })).toEqual([expect.stringMatching(/^toVersions: .*not a Debian version/)]);
+    expect(problems({ toVersions: "*" })).toEqual([]);
+  });
+
+  it("requires clean absolute paths outside kernel, Kura and account files", () => {
+    expect(problems({ action: { kind: "delete", path: "etc/x" } })).toEqual([expect.stringMatching(/^action.path: .*absolute/)]);
+    expect(problems({ action: { kind: "delete", path: "/etc/../x" } })).toEqual([expect.stringMatching(/"\.\."/)]);
+    expect(problems({ action: { kind: "delete", path: "/" } })).toEqual([expect.stringMatching(/whole system/)]);
+    expect(problems({ action: { kind: "delete", path: "/proc/1" } })[0]).toMatch(/kernel, device or Kura/);
+    expect(problems({ action: { kind: "delete", path: "/kura/restore.sh" } })[0]).toMatch(/kernel, device or Kura/);
+    expect(problems({ action: { kind: "rename-key", file: "/etc/shadow", from: "a", to: "b" } })[0]).toMatch(/merged by the restore script/);
+    expect(problems({ action: { kind: "move", from: "/srv/a", to: "/srv/a/b" } })[0]).toMatch(/into itself/);
+    expect(problems({ action: { kind: "move", from: "/srv/a", to: "/srv/a" } })[0]).toMatch(/different/);
+  });
+
+  it("restricts keys, package names and ids", () => {
+    expect(problems({ action: { kind: "rename-key", file: "/etc/x", from: "a b", to: "c" } })[0]).toMatch(/^action.from: A key may hold only/);
+    expect(problems({ action: { kind: "rename-key", file: "/etc/x", from: "a", to: "a" } })[0]).toMatch(/must differ/);
+    expect(problems({ action: { kind: "rename-key", file: "/etc/x", from: "key_buffer", to: "key-buffer.size" } })).toEqual([]);
+    expect(problems({ package: "Samba" })[0]).toMatch(/^package: /);
+    expect(problems({ id: "" })[0]).toMatch(/^id: /);
+    expect(problems({ action: { kind: "chmod", path: "/x" } })[0]).toMatch(/^action/);
+  });
+});

@@ -1,0 +1,186 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { manifestSchema } from "@/lib/archives/manifest";
+import { BUILTIN_MIGRATION_RULES } from "@/lib/restores/plan/builtin-migration-rules";
+import { planRestore, type RestorePlanInput } from "@/lib/restores/plan/plan-restore";
+import { makeEntry, makeManifest } from "@/e2e/support/restore-fixtures";
+
+function input(extra: Partial<RestorePlanInput> = {}): RestorePlanInput {
+  const manifest = makeManifest({
+    packages: [
+      { name: "samba", version: "2:4.13.13+dfsg-1~deb11u6", architecture: "amd64", manual: true },
+      { name: "openssh-server", version: "1:8.4p1-5+deb11u3", architecture: "amd64", manual: true },
+      { name: "libssl1.1", version: "1.1.1w-0+deb11u1", architecture: "amd64", manual: false },
+      { name: "bash", version: "5.1-2+deb11u1", architecture: "amd64", manual: true },
+      { name: "libssl3", version: "3.0.0", architecture: "amd64", manual: true },
+    ],
+    config: {
+      cmd: ["smbd", "--foreground", "--no-process-group"],
+      entrypoint: ["/usr/bin/tini", "--"],
+      env: [
+        { name: "PATH", value: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", redacted: false },
+        { name: "SMB_ADMIN_PASSWORD", value: null, redacted: true },
+      ],
+      workingDir: "/srv",
+      user: "alice",
+      exposedPorts: ["445/tcp"],
+      labels: { "com.example.description": "Samba for the accounting team" },
+      volumes: ["/srv/shares"],
+      mounts: [],
+    },
+    entries: [
+      makeEntry("/etc/passwd", "file"),
+      makeEntry("/etc/group", "file"),
+      makeEntry("/etc/shadow", "file", { mode: 0o640, group: "shadow", gid: 42 }),
+      makeEntry("/etc/samba/smb.conf", "file"),
+      makeEntry("/etc/ssh/sshd_config", "file"),
+      makeEntry("/srv/shares", "dir", { mode: 0o2770, user: "alice", group: "accounting", uid: 1001, gid: 1002, source: "volume" }),
+      makeEntry("/srv/shares/report.ods", "file", { user: "alice", group: "accounting", uid: 1001, gid: 1002, source: "volume" }),
+      makeEntry("/srv/shares/latest", "symlink", { linkTarget: "report.ods" }),
+      makeEntry("/dev/null", "other"),
+    ],
+    deleted: ["/etc/samba/smb.conf.orig"],
+  });
+  return {
+    manifest,
+    archivedAccounts: {
+      passwd: "root:x:0:0:root:/root:/bin/bash\nalice:x:1001:1001:Alice:/home/alice:/bin/bash\n",
+      group: "root:x:0:\nalice:x:1001:\naccounting:x:1002:alice\n",
+      shadow: "alice:$6$h:1:0:99999:7:::\n",
+    },
+    target: {
+      baseImage: "debian:trixie",
+      baseOs: { id: "debian", versionId: "13", versionCodename: "trixie" },
+      baseInstalledPackages: { bash: "5.2.37-2+b5" },
+      baseHasDpkg: true,
+      baseAccounts: { passwd: "root:x:0:0:root:/root:/bin/bash\n", group: "root:x:0:\nshadow:x:42:\n" },
+      availablePackages: { samba: "2:4.22.4+dfsg-1~deb13u1", "openssh-server": "1:10.0p1-7", libssl3t64: "3.5.1-1" },
+    },
+    migrationRules: BUILTIN_MIGRATION_RULES,
+    ...extra,
+  };
+}
+
+describe("planRestore", () => {
+  const plan = planRestore(input());
+
+  it("takes a manifest that passes the manifest schema", () => {
+    expect(manifestSchema.safeParse(input().manifest).success).toBe(true);
+  });
+
+  it("writes a Dockerfile that rebuilds the service on the new base", () => {
+    expect(plan.dockerfile.split("\n").filter((line) => line && !line.startsWith("#"))).toEqual([
+      "FROM debian:trixie",
+      "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libssl3t64 openssh-server samba && rm -rf /var/lib/apt/lists/*",
+      "COPY kura/ /kura/",
+      "RUN sh /kura/restore.sh snapshot",
+      "COPY payload/ /",
+      "COPY accounts/ /kura/accounts/",
+      "RUN sh /kura/restore.sh",
+      'ENV PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
+      "ARG SMB_ADMIN_PASSWORD",
+      'ENV SMB_ADMIN_PASSWORD="${SMB_ADMIN_PASSWORD}"',
+      "WORKDIR /srv",
+      "EXPOSE 445/tcp",
+      'VOLUME ["/srv/shares"]',
+      'LABEL "com.example.description"="Samba for the accounting team"',
+      "USER alice",
+      'ENTRYPOINT ["/usr/bin/tini","--"]',
+      'CMD ["smbd","--foreground","--no-process-group"]',
+    ]);
+    expect(plan.buildArgs).toEqual(["SMB_ADMIN_PASSWORD"]);
+  });
+
+  it("reports packages: installed, already in the base, renamed", () => {
+    expect(plan.packages).toEqual({
+      install: ["libssl3t64", "openssh-server", "samba"],
+      alreadyInBase: ["bash"],
+      missing: [{ name: "libssl3", replacement: "libssl3t64", replacements: ["libssl3t64"] }],
+    });
+  });
+
+  it("lists every enabled rule with its status and the versions it compared", () => {
+    const ssh = plan.migrationRules.find((match) => match.rule.id === "builtin-openssh-kbdinteractive");
+    expect(ssh).toMatchObject({ status: "applies", fromVersion: "1:8.4p1-5+deb11u3", toVersion: "1:10.0p1-7" });
+    expect(plan.migrationRules.find((match) => match.rule.id === "builtin-samba-passdb")).toMatchObject({ status: "not-applicable", fromVersion: "2:4.13.13+dfsg-1~deb11u6" });
+    expect(plan.migrationRules).toHaveLength(BUILTIN_MIGRATION_RULES.length);
+    expect(plan.restoreScript).toContain("kura_rename_key '/etc/ssh/sshd_config' 'ChallengeResponseAuthentication' 'KbdInteractiveAuthentication'");
+    expect(plan.restoreScript).not.toContain("passdb.tdb");
+  });
+
+  it("checks at build time a rule whose package is a dependency the repositories were not asked about", () => {
+    const dependency = input();
+    dependency.manifest.packages.push({ name: "apache2", version: "2.2.22-13+deb7u7", architecture: "amd64", manual: false });
+    const match = planRestore(dependency).migrationRules.find((candidate) => candidate.rule.id === "builtin-apache2-conf-d");
+    expect(match).toMatchObject({ status: "checked-at-build", fromVersion: "2.2.22-13+deb7u7", toVersion: null });
+    const manual = input();
+    manual.manifest.packages.push({ name: "apache2", version: "2.2.22-13+deb7u7", architecture: "amd64", manual: true });
+    expect(planRestore(manual).migrationRules.find((candidate) => candidate.rule.id === "builtin-apache2-conf-d")?.status).toBe("not-applicable");
+  });
+
+  it("names the account files and the payload the caller writes", () => {
+    expect(plan.accountFiles).toEqual(["/etc/passwd", "/etc/group", "/etc/shadow"]);
+    expect(plan.payloadEntries.map((entry) => entry.path)).toEqual(["/etc/samba/smb.conf", "/etc/ssh/sshd_config", "/srv/shares", "/srv/shares/report.ods"]);
+  });
+
+  it("generates the context files of the layout, and not the manifest", () => {
+    expect(plan.contextFiles.map((file) => [file.path, file.mode.toString(8)])).toEqual([
+      ["Dockerfile", "644"],
+      ["kura/restore.sh", "755"],
+      ["kura/merge-groups.awk", "644"],
+      ["kura/merge-users.awk", "644"],
+      ["kura/rename-key.awk", "644"],
+      ["kura/apply-metadata.pl", "644"],
+      ["kura/entries.nul", "644"],
+      ["kura/metadata.sh", "644"],
+      ["kura/dir-times.sh", "644"],
+    ]);
+    expect(plan.contextFiles.find((file) => file.path === "kura/restore.sh")?.content).toBe(plan.restoreScript);
+    expect(plan.contextFiles.find((file) => file.path === "Dockerfile")?.content).toBe(plan.dockerfile);
+  });
+
+  it("warns in sentences a sysadmin can act on", () => {
+    expect(plan.warnings.map((warning) => warning.kind)).toEqual(["other", "missing-package", "secret-left-out"]);
+    for (const warning of plan.warnings) expect(warning.message).toMatch(/^\S.{40,}\.$/s);
+  });
+
+  it("warns about uid/gid collisions and a USER that will not exist", () => {
+    const base = { passwd: "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1001:1001::/home/ubuntu:/bin/bash\n", group: "root:x:0:\nubuntu:x:1001:\n" };
+    const collided = planRestore(input({ target: { ...input().target, baseAccounts: base } }));
+    expect(collided.warnings.map((warning) => warning.kind)).toEqual(["other", "missing-package", "gid-collision", "uid-collision", "secret-left-out", "other"]);
+    expect(collided.warnings.at(-1)?.message).toMatch(/^The container ran as user "alice", which will exist neither in debian:trixie nor among the restored accounts/);
+  });
+
+  it("warns when the base is another distribution or an older release", () => {
+    const ubuntu = planRestore(input({ target: { ...input().target, baseImage: "ubuntu:24.04", baseOs: { id: "ubuntu", versionId: "24.04", versionCodename: "noble" } } }));
+    expect(ubuntu.warnings.map((warning) => warning.message)).toContain(
+      "The archive comes from debian 11 (bullseye) and ubuntu:24.04 is ubuntu 24.04 (noble): package names, users and file locations may differ, so check the package list and the restore report after the build.",
+    );
+    const older = planRestore(input({ target: { ...input().target, baseImage: "debian:buster", baseOs: { id: "debian", versionId: "10", versionCodename: "buster" } } }));
+    expect(older.warnings.map((warning) => warning.message)).toContain("debian:buster (debian 10 (buster)) is older than the archived debian 11 (bullseye): choose a newer base image unless an older one is what you want.");
+  });
+
+  it("rebuilds without packages on a base without dpkg", () => {
+    const busybox = planRestore(input({ target: { ...input().target, baseImage: "busybox:1.36", baseHasDpkg: false, baseInstalledPackages: {}, availablePackages: null } }));
+    expect(busybox.dockerfile).not.toContain("apt-get");
+    expect(busybox.packages.install).toEqual([]);
+    expect(busybox.warnings.map((warning) => warning.kind)).toContain("no-package-manager");
+    expect(busybox.migrationRules.find((match) => match.rule.id === "builtin-openssh-kbdinteractive")?.status).toBe("not-applicable");
+  });
+});
+
+describe("apply-metadata.pl", () => {
+  it("compiles with the machine's perl", () => {
+    const perl = spawnSync("perl", ["-e", "1"]);
+    if (perl.status !== 0) return;
+    const dir = mkdtempSync(path.join(tmpdir(), "kura-perl-"));
+    const file = path.join(dir, "apply-metadata.pl");
+    writeFileSync(file, planRestore(input()).contextFiles.find((candidate) => candidate.path === "kura/apply-metadata.pl")?.content as string);
+    const result = spawnSync("perl", ["-c", file], { encoding: "utf8" });
+    rmSync(dir, { recursive: true, force: true });
+    expect(result.stderr.trim()).toBe(`${file} syntax OK`);
+  });
+});

@@ -1,0 +1,222 @@
+// Plans a restore: from an archive manifest and facts about the new base image, the files of a
+// Docker build context that rebuilds the service, and what the rebuild will do (packages, accounts,
+// migration rules, warnings). Pure: plain data in, plain data out; the caller writes the files.
+//
+// Build-context layout (a contract: the caller and `docker build` rely on it):
+//
+//   Dockerfile               generated here
+//   kura/restore.sh          generated here: the restore script (POSIX sh, dash and busybox sh)
+//   kura/merge-groups.awk    generated here: account merge programs (merge-accounts-awk.ts)
+//   kura/merge-users.awk
+//   kura/rename-key.awk      generated here: used by rename-key migration rules
+//   kura/apply-metadata.pl   generated here: owners, modes and times in one perl process
+//   kura/entries.nul         generated here: its input, NUL-separated (encode-restore-entries.ts)
+//   kura/metadata.sh         generated here: the plain-sh fallback when perl is absent
+//   kura/dir-times.sh        generated here: the fallback's folder times
+//   kura/manifest.json       written by the caller: the archive manifest
+//   accounts/passwd, accounts/group, accounts/shadow, accounts/gshadow
+//                            written by the caller: the ARCHIVED account files (only those the
+//                            archive holds, listed in accountFiles), never under payload/
+//   payload/<path without the leading slash>
+//                            written by the caller for each of payloadEntries: only regular files
+//                            and folders (never symlinks, devices, hard links), owned by root, mode
+//                            0644 for files and 0755 for folders (never setuid); restore.sh puts the
+//                            archived owner, mode and time back. Account files are not in payload/.
+//
+// The Dockerfile copies kura/ first (RUN restore.sh snapshot records the base's folders above the
+// payload), then payload/ (only when payloadEntries is not empty) and accounts/ (only when
+// accountFiles is not empty) to /kura/accounts/, runs restore.sh as root, then sets the original
+// ENV, WORKDIR, EXPOSE, VOLUME, LABEL, USER, ENTRYPOINT and CMD. /kura stays in the image with
+// restore-report.txt.
+
+import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
+import { APPLY_METADATA_PERL } from "@/lib/restores/plan/apply-metadata-perl";
+import { releaseRank } from "@/lib/restores/plan/choose-base-image";
+import { encodeRestoreEntries } from "@/lib/restores/plan/encode-restore-entries";
+import { findAccountCollisions, userWillExist } from "@/lib/restores/plan/find-account-collisions";
+import { generateDockerfile } from "@/lib/restores/plan/generate-dockerfile";
+import { generateRestoreScript } from "@/lib/restores/plan/generate-restore-script";
+import { matchMigrationRules, type RuleStatus } from "@/lib/restores/plan/match-migration-rules";
+import { MERGE_GROUPS_AWK, MERGE_USERS_AWK, RENAME_KEY_AWK } from "@/lib/restores/plan/merge-accounts-awk";
+import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
+import { findPackageRename } from "@/lib/restores/plan/package-renames";
+import { planPackages } from "@/lib/restores/plan/plan-packages";
+import { printable } from "@/lib/restores/plan/quote-shell";
+import { selectRestoreEntries } from "@/lib/restores/plan/select-restore-entries";
+import type { MissingPackage, RestoreWarning } from "@/lib/restores/plan/types";
+
+export type RestoreTarget = {
+  /** e.g. "debian:trixie" */
+  baseImage: string;
+  baseOs: { id: string; versionId: string | null; versionCodename: string | null } | null;
+  /** name -> version, from the base image's dpkg status ({} when none). */
+  baseInstalledPackages: Record<string, string>;
+  baseHasDpkg: boolean;
+  /** The base image's /etc/passwd and /etc/group text, for plan-time collision warnings. */
+  baseAccounts: { passwd: string; group: string } | null;
+  /** Candidate versions on the base's repositories; null = unknown. */
+  availablePackages: Record<string, string> | null;
+};
+
+export type RestorePlanInput = {
+  manifest: Manifest;
+  archivedAccounts: { passwd?: string; group?: string; shadow?: string; gshadow?: string };
+  target: RestoreTarget;
+  migrationRules: MigrationRule[];
+};
+
+export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
+
+export type RestorePlan = {
+  dockerfile: string;
+  restoreScript: string;
+  /** Everything generated: the Dockerfile and kura/* (kura/restore.sh included, kura/manifest.json not). */
+  contextFiles: ContextFile[];
+  packages: { install: string[]; alreadyInBase: string[]; missing: MissingPackage[] };
+  migrationRules: { rule: MigrationRule; status: RuleStatus; reason: string; fromVersion: string | null; toVersion: string | null }[];
+  /** Names of redacted env values the user must pass with --build-arg. */
+  buildArgs: string[];
+  warnings: RestoreWarning[];
+  /** Which of /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow the archive holds (the caller writes them to accounts/). */
+  accountFiles: string[];
+  /** File and folder entries the caller writes under payload/ (not account files, symlinks or specials). */
+  payloadEntries: ManifestEntry[];
+};
+
+const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
+
+/**
+ * What the new base will have of each package: a version, null (known only at build time), or
+ * absent. availablePackages may answer only for the names that were asked (the hand-installed
+ * ones and their successors), so a package missing from it is "absent" only when it was one of
+ * those; a dependency nobody asked about is "known at build time".
+ */
+function newVersionsOf(names: Iterable<string>, target: RestoreTarget, asked: ReadonlySet<string>): Record<string, string | null> {
+  const versions: Record<string, string | null> = {};
+  for (const name of names) {
+    const installed = target.baseInstalledPackages[name];
+    if (installed !== undefined && has(target.baseInstalledPackages, name)) versions[name] = installed;
+    else if (!target.baseHasDpkg) continue;
+    else if (target.availablePackages === null) versions[name] = null;
+    else if (has(target.availablePackages, name)) versions[name] = target.availablePackages[name] ?? null;
+    else if (!asked.has(name)) versions[name] = null;
+  }
+  return versions;
+}
+
+/** A warning when the new base is another distribution than the archived one, or an older release of it. */
+function compareSystems(archived: Manifest["os"], target: RestoreTarget): RestoreWarning[] {
+  const base = target.baseOs;
+  if (!archived || !base) return [];
+  const describe = (os: { id: string; versionId: string | null; versionCodename: string | null }) => [os.id, os.versionId, os.versionCodename && `(${os.versionCodename})`].filter(Boolean).join(" ");
+  if (archived.id !== base.id) {
+    return [
+      {
+        kind: "other",
+        message: `The archive comes from ${describe(archived)} and ${target.baseImage} is ${describe(base)}: package names, users and file locations may differ, so check the package list and the restore report after the build.`,
+      },
+    ];
+  }
+  const rank = (os: { versionId: string | null; versionCodename: string | null }) =>
+    (os.versionCodename ? releaseRank(base.id, os.versionCodename) : null) ?? (os.versionId ? releaseRank(base.id, os.versionId) : null);
+  const from = rank(archived);
+  const to = rank(base);
+  if (from !== null && to !== null && to < from) {
+    return [{ kind: "other", message: `${target.baseImage} (${describe(base)}) is older than the archived ${describe(archived)}: choose a newer base image unless an older one is what you want.` }];
+  }
+  return [];
+}
+
+/** The names whose availability the caller checked: the hand-installed packages and their successors. */
+function askedPackages(manifest: Manifest): Set<string> {
+  const asked = new Set<string>();
+  for (const pkg of manifest.packages) {
+    if (!pkg.manual) continue;
+    asked.add(pkg.name);
+    for (const successor of findPackageRename(pkg.name)?.to ?? []) asked.add(successor);
+  }
+  return asked;
+}
+
+export function planRestore(input: RestorePlanInput): RestorePlan {
+  const { manifest, target, archivedAccounts } = input;
+  const warnings: RestoreWarning[] = [];
+
+  const selection = selectRestoreEntries(manifest);
+  warnings.push(...selection.warnings);
+
+  const packages = planPackages({
+    manifest,
+    baseImage: target.baseImage,
+    baseHasDpkg: target.baseHasDpkg,
+    baseInstalledPackages: target.baseInstalledPackages,
+    availablePackages: target.availablePackages,
+  });
+  warnings.push(...packages.warnings);
+
+  const hasAccount = (path: string) => selection.accountFiles.some((file) => file === path);
+  const archived = { passwd: hasAccount("/etc/passwd") ? archivedAccounts.passwd : undefined, group: hasAccount("/etc/group") ? archivedAccounts.group : undefined };
+  warnings.push(...findAccountCollisions({ archived, base: target.baseAccounts, baseImage: target.baseImage }));
+
+  const archivedPackages: Record<string, string> = {};
+  for (const pkg of manifest.packages) if (!has(archivedPackages, pkg.name)) archivedPackages[pkg.name] = pkg.version;
+  const matches = matchMigrationRules({
+    rules: input.migrationRules,
+    archivedPackages,
+    newVersions: newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
+  });
+
+  const generated = generateDockerfile({
+    baseImage: target.baseImage,
+    manifest,
+    install: packages.install,
+    hasPayload: selection.payloadEntries.length > 0,
+    hasAccountFiles: selection.accountFiles.length > 0,
+    snapshotAncestors: selection.ancestors.length > 0,
+  });
+  warnings.push(...generated.warnings);
+
+  warnings.push(...compareSystems(manifest.os, target));
+
+  const user = manifest.config.user.split(":")[0] ?? "";
+  if (user !== "" && userWillExist(user, archived, target.baseAccounts) === false) {
+    warnings.push({
+      kind: "other",
+      message: `The container ran as user "${printable(user)}", which will exist neither in ${target.baseImage} nor among the restored accounts, so the rebuilt container will not start: add the user to accounts/passwd or change USER in the Dockerfile.`,
+    });
+  }
+
+  const restoreScript = generateRestoreScript({
+    manifest,
+    baseImage: target.baseImage,
+    deletions: selection.deletions,
+    ancestors: selection.ancestors,
+    rules: matches,
+    entryCount: selection.metadataEntries.length,
+  });
+  const encoded = encodeRestoreEntries(selection.metadataEntries);
+
+  const contextFiles: ContextFile[] = [
+    { path: "Dockerfile", content: generated.dockerfile, mode: 0o644 },
+    { path: "kura/restore.sh", content: restoreScript, mode: 0o755 },
+    { path: "kura/merge-groups.awk", content: MERGE_GROUPS_AWK, mode: 0o644 },
+    { path: "kura/merge-users.awk", content: MERGE_USERS_AWK, mode: 0o644 },
+    { path: "kura/rename-key.awk", content: RENAME_KEY_AWK, mode: 0o644 },
+    { path: "kura/apply-metadata.pl", content: APPLY_METADATA_PERL, mode: 0o644 },
+    { path: "kura/entries.nul", content: encoded.entriesNul, mode: 0o644 },
+    { path: "kura/metadata.sh", content: encoded.metadataSh, mode: 0o644 },
+    { path: "kura/dir-times.sh", content: encoded.dirTimesSh, mode: 0o644 },
+  ];
+
+  return {
+    dockerfile: generated.dockerfile,
+    restoreScript,
+    contextFiles,
+    packages: { install: packages.install, alreadyInBase: packages.alreadyInBase, missing: packages.missing },
+    migrationRules: matches,
+    buildArgs: generated.buildArgs,
+    warnings,
+    accountFiles: selection.accountFiles,
+    payloadEntries: selection.payloadEntries,
+  };
+}

@@ -1,0 +1,226 @@
+import { createTwoFilesPatch } from "diff";
+import { AppError, conflict } from "@/lib/api/app-error";
+import { store } from "@/lib/store/store";
+import { writeBundle } from "@/lib/bundles/write-bundle";
+import { recordEvent } from "@/lib/audit/record-event";
+import { db } from "@/lib/db";
+import { buildImage } from "@/lib/docker/build-image";
+import { execInContainer } from "@/lib/docker/exec-in-container";
+import { inspectContainer } from "@/lib/docker/inspect-container";
+import { inspectImage } from "@/lib/docker/inspect-image";
+import { removeContainer, removeImage, runContainer } from "@/lib/docker/run-container";
+import { getEngine } from "@/lib/engines/engine-registry";
+import { env } from "@/lib/env";
+import { getArchiveSummary } from "@/lib/archives/archive-registry";
+import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
+import type { RestoreStep, RestoreVerification, StartRestoreInput } from "@/lib/restores/types";
+import { startJob, type JobContext } from "../jobs/job-runner";
+import { verifyRestoredFiles, type Move } from "./verify-restored-files";
+
+// Restore: plan for the base image, build the image from the archive (the same build context as
+// an exported bundle), create and start the container, read every archived file back and compare
+// it with the manifest, then run the person's check command. A failing step ends the job with
+// that step named; a failed build leaves no container and no image behind.
+
+const MAX_LOG = 200 * 1024;
+const LOG_FLUSH_MS = 500;
+
+function slug(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, 60) || "archive";
+}
+
+class StepFailure extends Error {
+  constructor(
+    readonly step: RestoreStep,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function runRestore(context: JobContext, restoreId: string, archiveId: string, input: StartRestoreInput & { actor: string }) {
+  const { signal, progress } = context;
+  let step: RestoreStep = "plan";
+  let log = "";
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flush = async () => {
+    flushTimer = null;
+    await db.restore.update({ where: { id: restoreId }, data: { log } }).catch(() => undefined);
+  };
+  const appendLog = (line: string) => {
+    log += `${line}\n`;
+    if (log.length > MAX_LOG) log = `[… earlier lines dropped]\n${log.slice(log.length - MAX_LOG)}`;
+    flushTimer ??= setTimeout(() => void flush(), LOG_FLUSH_MS);
+  };
+  const enter = async (next: RestoreStep, message: string) => {
+    step = next;
+    progress({ message });
+    appendLog(`== ${message}`);
+    await db.restore.update({ where: { id: restoreId }, data: { step } });
+  };
+  let containerId: string | null = null;
+  let imageId: string | null = null;
+  const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
+  try {
+    await enter("plan", `Planning the restore onto ${input.baseImage}`);
+    const prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage });
+    const { plan, manifest, engine } = prepared;
+    const dockerfile = input.dockerfile ?? plan.dockerfile;
+    const edited = input.dockerfile !== undefined && input.dockerfile !== plan.dockerfile;
+    const diff = edited ? createTwoFilesPatch("Dockerfile (generated)", "Dockerfile (edited)", plan.dockerfile, dockerfile) : "";
+    const applied = plan.migrationRules.filter((match) => match.status !== "not-applicable");
+    await db.restore.update({
+      where: { id: restoreId },
+      data: { dockerfile, dockerfileEdited: edited, dockerfileDiff: diff, warnings: JSON.stringify(prepared.view.warnings), appliedRules: JSON.stringify(applied.map((match) => match.rule.id)) },
+    });
+    for (const warning of prepared.view.warnings) appendLog(`warning: ${warning.message}`);
+
+    await enter("build", `Building ${restore.imageTag} from ${input.baseImage}`);
+    progress({ done: 0, total: 1, unit: "steps" });
+    const buildContext = writeBundle(
+      {
+        manifestJson: prepared.manifestJson,
+        manifest,
+        dockerfile,
+        readme: "",
+        contextFiles: plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
+        payloadEntries: plan.payloadEntries,
+        accountFiles: plan.accountFiles,
+      },
+      store,
+      { gzip: false, signal },
+    );
+    try {
+      ({ imageId } = await buildImage(engine, buildContext, {
+        tag: restore.imageTag,
+        networkMode: env.KURA_BUILD_NETWORK,
+        buildArgs: input.buildArgs,
+        labels: { "kura.archive": archiveId, "kura.restore": restoreId },
+        noCache: input.noCache,
+        signal,
+        onLog: appendLog,
+        onStep: (done, total) => progress({ done, total, unit: "steps", message: `Building: step ${done} of ${total}` }),
+      }));
+    } catch (error) {
+      buildContext.destroy();
+      throw error;
+    }
+    await db.restore.update({ where: { id: restoreId }, data: { imageId } });
+    appendLog(`built image ${imageId}`);
+
+    await enter("run", `Starting container ${input.containerName}`);
+    ({ id: containerId } = await runContainer(engine, {
+      image: imageId,
+      name: input.containerName,
+      networkMode: input.network === "none" ? "none" : undefined,
+      publish: input.publish,
+      labels: { "kura.archive": archiveId, "kura.restore": restoreId },
+    }));
+    await db.restore.update({ where: { id: restoreId }, data: { containerId } });
+    const running = await inspectContainer(engine, containerId);
+    appendLog(`container ${running.name} is ${running.state}`);
+
+    await enter("verify", `Verifying ${manifest.entries.length.toLocaleString("en")} archived entries in the container`);
+    const moves: Move[] = applied.filter((match) => match.status === "applies" && match.rule.action.kind === "move").map((match) => match.rule.action as Move);
+    const deleted = new Set(applied.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
+    const editedFiles = new Set(applied.flatMap((match) => (match.rule.action.kind === "rename-key" ? [match.rule.action.file] : [])));
+    const verification: RestoreVerification = await verifyRestoredFiles({
+      engine,
+      containerId,
+      manifest,
+      moves,
+      skip: deleted,
+      edited: editedFiles,
+      archivedPasswd: prepared.archivedAccounts.passwd ?? null,
+      basePasswd: prepared.base?.accounts?.passwd ?? null,
+      signal,
+      onProgress: (done, total) => progress({ done, total, unit: "files", message: `Verifying: ${done} of ${total} entries` }),
+    });
+    await db.restore.update({ where: { id: restoreId }, data: { verification: JSON.stringify(verification) } });
+    appendLog(`verified ${verification.filesOk} of ${verification.filesChecked} entries; ${verification.mismatches.length} mismatches`);
+
+    let check: { command: string; exitCode: number; output: string; ok: boolean } | null = null;
+    if (input.checkCommand?.trim()) {
+      await enter("check", "Running the check command");
+      const state = (await inspectContainer(engine, containerId)).state;
+      if (state !== "running") throw new StepFailure("check", `The container is ${state}, so the check command cannot run in it. Its command (CMD) must keep it running.`);
+      const result = await execInContainer(engine, containerId, ["sh", "-c", input.checkCommand], { timeoutMs: 180_000 });
+      check = { command: input.checkCommand, exitCode: result.exitCode, output: result.output, ok: result.exitCode === 0 };
+      await db.restore.update({ where: { id: restoreId }, data: { checkResult: JSON.stringify(check) } });
+      appendLog(`check command exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`);
+    }
+
+    const brokenAccounts = verification.accounts.filter((account) => !account.ok);
+    if (verification.mismatches.length || brokenAccounts.length)
+      throw new StepFailure("verify", `Verification failed: ${verification.mismatches.length} of ${verification.filesChecked} entries differ from the archive${brokenAccounts.length ? ` and ${brokenAccounts.length} accounts are wrong` : ""}. The container is kept so you can look.`);
+    if (check && !check.ok) throw new StepFailure("check", `The check command exited with ${check.exitCode}. The container is kept so you can look.`);
+    step = "done";
+    await flush();
+    await db.restore.update({ where: { id: restoreId }, data: { state: "succeeded", step: "done", finishedAt: new Date(), log } });
+    return { restoreId, imageId, containerId, verification, check };
+  } catch (error) {
+    if (flushTimer) clearTimeout(flushTimer);
+    const cancelled = signal.aborted;
+    const failedStep = error instanceof StepFailure ? error.step : step;
+    const message = error instanceof Error ? error.message : String(error);
+    appendLog(`${cancelled ? "cancelled" : "FAILED"} at ${failedStep}: ${message}`);
+    // A build or start that failed (or a cancel) leaves nothing half-made; a failed verification keeps the container to inspect.
+    const keep = !cancelled && (failedStep === "verify" || failedStep === "check");
+    if (!keep) {
+      const engine = await getEngine(input.engineId).catch(() => null);
+      if (engine && containerId) await removeContainer(engine, containerId).catch(() => undefined);
+      if (engine && (imageId || cancelled)) await removeImage(engine, imageId ?? restore.imageTag).catch(() => undefined);
+    }
+    await db.restore.update({
+      where: { id: restoreId },
+      data: { state: cancelled ? "cancelled" : "failed", step: failedStep, error: cancelled ? "Cancelled" : message, log, finishedAt: new Date(), ...(keep ? {} : { containerId: null }) },
+    });
+    throw new AppError(422, "restore_failed", `Restore failed at the ${failedStep} step: ${message}`);
+  }
+}
+
+/** Start a restore job. 409 when the container name is taken; 404 for an unknown archive, engine or base image. */
+export async function startRestore(archiveId: string, input: StartRestoreInput & { actor: string }): Promise<{ jobId: string; restoreId: string }> {
+  const summary = await getArchiveSummary(archiveId);
+  if (summary.state !== "complete") throw new AppError(409, "archive_not_complete", `Archive "${summary.name}" is ${summary.state}; only a complete archive can be restored.`);
+  const engine = await getEngine(input.engineId);
+  if (!(await inspectImage(engine, input.baseImage))) throw new AppError(404, "image_not_found", `Engine "${engine.name}" has no image "${input.baseImage}".`);
+  const taken = await inspectContainer(engine, input.containerName).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw conflict("container_name_taken", `Engine "${engine.name}" already has a container named "${input.containerName}"; choose another name.`);
+  const busy = await db.restore.findFirst({ where: { engineId: engine.id, containerName: input.containerName, state: "running" } });
+  if (busy) throw conflict("container_name_taken", `A restore into "${input.containerName}" is already running.`);
+  const row = await db.restore.create({
+    data: {
+      archiveId,
+      archiveName: summary.name,
+      engineId: engine.id,
+      engineName: engine.name,
+      baseImage: input.baseImage,
+      imageTag: `kura-restore/${slug(summary.container.name)}:${Date.now().toString(36)}`,
+      containerName: input.containerName,
+      dockerfile: input.dockerfile ?? "",
+      createdBy: input.actor,
+    },
+  });
+  const target = `archive:${archiveId}`;
+  const jobId = await startJob({
+    kind: "restore",
+    target,
+    actor: input.actor,
+    work: async (context) => {
+      try {
+        const result = await runRestore(context, row.id, archiveId, input);
+        await recordEvent({ actor: input.actor, action: "archive.restore", target, detail: { restoreId: row.id, baseImage: input.baseImage, container: input.containerName, engine: engine.name, filesOk: result.verification.filesOk, check: result.check?.exitCode ?? null } });
+        return result;
+      } catch (error) {
+        await recordEvent({ actor: input.actor, action: "archive.restore", target, result: "failed", detail: { restoreId: row.id, baseImage: input.baseImage, container: input.containerName, engine: engine.name, error: error instanceof Error ? error.message : String(error) } });
+        throw error;
+      }
+    },
+  });
+  await db.restore.update({ where: { id: row.id }, data: { jobId } });
+  return { jobId, restoreId: row.id };
+}
