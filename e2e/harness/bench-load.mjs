@@ -4,7 +4,12 @@
 //
 // Every client sends the same admin API token (Authorization: Bearer): the dashboard authenticates each request on its
 // own, so one token exercises the same code as twenty people would; twenty separate users are not needed.
+import { writeFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { archiveThroughApi, auth, BASE, docker, root } from "./bench-common.mjs";
+import { testLabelArgs } from "./engine.mjs";
+import { log } from "./sh.mjs";
 
 const LOOPBACK = new Set(["127.0.0.1", "[::1]"]);
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -152,4 +157,24 @@ Throughput: ${result.overall.rps.toFixed(1)} requests/s over ${result.elapsedSec
     result.errorSamples.length ? `\nFirst errors: ${result.errorSamples.slice(0, 5).map((sample) => `\`${sample}\``).join(", ")}.` : ""
   }
 `;
+}
+
+/** `KURA_BENCH=load`: a small archived container, then the load run -> e2e/bench/load.md. */
+export async function runLoadBench() {
+  const name = `kura-bench-load-${Date.now().toString(36)}`;
+  docker(["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, "debian:bookworm", "sleep", "infinity"]);
+  try {
+    docker(["exec", name, "bash", "-c", "mkdir -p /srv/app /etc/app && for i in $(seq 1 200); do echo \"record $i\" > /srv/app/r$i.txt; done && echo 'port = 8080' > /etc/app/app.conf"]);
+    const { archive } = await archiveThroughApi(name);
+    const token = auth.headers.authorization?.slice("Bearer ".length) ?? "";
+    const result = await benchLoad({ base: BASE, token, containerRef: name, archiveId: archive.id, seconds: 60, clients: 20 });
+    writeFileSync(path.join(root, "e2e", "bench", "load.md"), `# Benchmark: load (issue 6)\n\n${formatLoadMarkdown(result, { base: BASE })}`);
+    log(`load: ${result.requests} requests, ${result.errors} errors, p95 ${result.overall.p95} ms`);
+  } finally {
+    try {
+      docker(["rm", "-f", "-v", name]);
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -8,8 +8,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { auth, BASE, root } from "./bench-common.mjs";
 import { testLabelArgs } from "./engine.mjs";
 import { createSambaContainer, removeSambaContainer, SAMBA_FILE, SAMBA_UID, SAMBA_USER } from "./samba-image.mjs";
+import { log } from "./sh.mjs";
 
 const BASE_IMAGE = "debian:trixie";
 
@@ -142,4 +144,12 @@ export function formatRestoreMarkdown(result, meta) {
     `| **Ratio Kura / hand-written** | **${result.ratio.toFixed(2)}x** | target: within 1.3x |`,
     "",
   ].join("\n");
+}
+
+/** `KURA_BENCH=restore`: measure and write e2e/bench/restore.md. */
+export async function runRestoreBench() {
+  const result = await benchRestore({ base: BASE, token: auth.headers.authorization?.slice("Bearer ".length) ?? "", dockerHost: process.env.DOCKER_HOST, buildNetwork: process.env.KURA_BUILD_NETWORK ?? "host" });
+  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  writeFileSync(path.join(root, "e2e", "bench", "restore.md"), formatRestoreMarkdown(result, { date: new Date().toISOString(), machine }));
+  log(`restore: Kura ${Math.round(result.kuraMedian)} ms, hand-written ${Math.round(result.handMedian)} ms, ${result.ratio.toFixed(2)}x`);
 }
