@@ -1,14 +1,12 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { processSingleton } from "@/lib/process-singleton";
 
-// One client per process; kept on globalThis so dev hot reload does not open new connections.
-const globalForPrisma = globalThis as unknown as { kuraPrisma?: PrismaClient };
-
+// One client per process (see process-singleton.ts).
 function createClient(): PrismaClient {
   const adapter = new PrismaBetterSQLite3({ url: env.DATABASE_URL });
   return new PrismaClient({ adapter });
 }
 
-export const db: PrismaClient = globalForPrisma.kuraPrisma ?? createClient();
-if (process.env.NODE_ENV !== "production") globalForPrisma.kuraPrisma = db;
+export const db: PrismaClient = processSingleton("prisma", createClient);

@@ -5,13 +5,14 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { hashSecret, newSecret } from "./hash-secret";
 import { createUser, type UserView } from "./user-store";
+import { processSingleton } from "@/lib/process-singleton";
 
 // The first admin never comes from a default password. At start, with no users yet: when
 // KURA_ADMIN_PASSWORD is set, the admin (KURA_ADMIN_NAME, default "admin") is created with it;
 // otherwise a one-time setup token is printed, and /setup?token=… creates the first admin. Until
 // then every route but health, sign-in and setup answers 401.
 
-const state = ((globalThis as unknown as { kuraSetup?: { tokenHash: string | null } }).kuraSetup ??= { tokenHash: null });
+const state = processSingleton("first-admin", (): { tokenHash: string | null } => ({ tokenHash: null }));
 
 export async function ensureFirstAdmin(log: (line: string) => void = console.warn): Promise<"exists" | "created" | "setup-token"> {
   if ((await db.user.count()) > 0) return "exists";

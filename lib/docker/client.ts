@@ -3,10 +3,10 @@ import Docker from "dockerode";
 import { AppError } from "@/lib/api/app-error";
 import { parseEndpoint } from "@/lib/engines/parse-endpoint";
 import type { EngineConnection } from "./types";
+import { processSingleton } from "@/lib/process-singleton";
 
 // One dockerode client per engine and endpoint, reused across requests (and hot reloads).
-const globalForDocker = globalThis as unknown as { kuraDocker?: Map<string, { key: string; docker: Docker }> };
-const clients = (globalForDocker.kuraDocker ??= new Map());
+const clients = processSingleton("docker-clients", () => new Map<string, { key: string; docker: Docker }>());
 
 function readTlsFile(path: string | null | undefined): Buffer | undefined {
   if (!path) return undefined;

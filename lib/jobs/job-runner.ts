@@ -1,5 +1,6 @@
 import { AppError, conflict, notFound } from "@/lib/api/app-error";
 import { db } from "@/lib/db";
+import { processSingleton } from "@/lib/process-singleton";
 
 // Long work runs in the dashboard's process as a Job row that the UI and scripts poll
 // (GET /api/jobs/{id}). Progress is written at most a few times a second; cancel aborts the
@@ -32,7 +33,7 @@ export type JobContext = {
 type JobRow = { id: string; kind: string; target: string; state: string; progress: string; result: string | null; error: string | null; createdBy: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
 
 const PROGRESS_INTERVAL_MS = 250;
-const running = ((globalThis as unknown as { kuraJobs?: Map<string, AbortController> }).kuraJobs ??= new Map<string, AbortController>());
+const running = processSingleton("jobs", () => new Map<string, AbortController>());
 
 function toView(row: JobRow): JobView {
   return {
