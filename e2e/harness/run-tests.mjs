@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: prepare everything the tests need (see prepare.mjs), run unit, integration and
-// e2e tests, clean up what it created, and print one "N passed, N failed" line.
+// `npm test`: prepare everything the tests need (see prepare.mjs), run the static checks (types,
+// lint, format), unit, integration and e2e tests, clean up what it created, and print one
+// "N passed, N failed" line.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,12 @@ import { log, runAsync } from "./sh.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 process.chdir(root);
 const artifacts = path.join(root, "e2e", ".artifacts");
+
+const STATIC_CHECKS = [
+  ["types (tsc --noEmit)", ["npx", "tsc", "--noEmit"]],
+  ["lint (eslint: the house rules)", ["npx", "eslint", "--max-warnings=0", "."]],
+  ["format (prettier --check)", ["npx", "prettier", "--check", "--log-level=warn", "."]],
+];
 
 function readJson(file) {
   try {
@@ -25,6 +32,17 @@ async function main() {
   let exitCode = 0;
   try {
     prepared = await prepare({ artifacts });
+
+    // Static checks first: each counts as one test, and a failure fails the run (but the tests still run).
+    for (const [what, command] of STATIC_CHECKS) {
+      log(what);
+      const code = await runAsync(command);
+      if (code === 0) totals.passed += 1;
+      else {
+        totals.failed += 1;
+        exitCode = 1;
+      }
+    }
 
     log("unit and integration tests (vitest)");
     const vitestReport = path.join(artifacts, "vitest.json");
