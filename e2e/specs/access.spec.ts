@@ -91,17 +91,20 @@ test("a viewer gets 403 on every route that changes something; an operator on ad
 
 test("a state change riding on the session cookie must come from Kura's own pages", async () => {
   const body = JSON.stringify({ name: "csrf probe" });
-  const noOrigin = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { ...json, cookie: operator.cookie } });
+  const post = (headers: Record<string, string>) =>
+    fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { ...json, cookie: operator.cookie, ...headers } });
+  const noOrigin = await post({});
   expect(noOrigin.status).toBe(403);
   expect(((await noOrigin.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
-  const foreign = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { ...json, cookie: operator.cookie, origin: "https://evil.example" } });
+  const foreign = await post({ origin: "https://evil.example" });
   expect(foreign.status).toBe(403);
-  const same = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { ...json, cookie: operator.cookie, origin: baseURL } });
+  const same = await post({ origin: baseURL });
   expect(same.status).toBe(201);
 });
 
 test("sign-in failures are refused, recorded, and slowed down", async ({ request }) => {
-  const wrong = () => fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers: json, body: JSON.stringify({ name: viewer.name, password: "wrong-password" }) });
+  const wrongCredentials = JSON.stringify({ name: viewer.name, password: "wrong-password" });
+  const wrong = () => fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers: json, body: wrongCredentials });
   expect((await wrong()).status).toBe(401);
   for (let i = 0; i < 4; i++) await wrong();
   const throttled = await wrong();
@@ -116,18 +119,20 @@ test("sign-in failures are refused, recorded, and slowed down", async ({ request
 
 test("sign-in takes JSON only and never from another site (login CSRF)", async () => {
   const credentials = JSON.stringify({ name: operator.name, password: operator.password });
+  const signIn = (headers: Record<string, string>) => fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers, body: credentials });
   // A cross-site HTML form can post text/plain holding JSON; that is refused before the password is checked.
-  const plain = await fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "text/plain" }, body: credentials });
+  const plain = await signIn({ "content-type": "text/plain" });
   expect(plain.status).toBe(415);
   expect(((await plain.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
   expect(plain.headers.get("set-cookie")).toBeNull();
-  const foreign = await fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers: { ...json, origin: "https://evil.example" }, body: credentials });
+  const foreign = await signIn({ ...json, origin: "https://evil.example" });
   expect(foreign.status).toBe(403);
   expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
   expect(foreign.headers.get("set-cookie")).toBeNull();
-  const setup = await fetch(`${baseURL}/api/auth/setup`, { method: "POST", headers: { ...json, origin: "null" }, body: JSON.stringify({ token: "x", name: "mallory", password: "long-enough-password" }) });
+  const setupBody = JSON.stringify({ token: "x", name: "mallory", password: "long-enough-password" });
+  const setup = await fetch(`${baseURL}/api/auth/setup`, { method: "POST", headers: { ...json, origin: "null" }, body: setupBody });
   expect(setup.status).toBe(403);
-  const own = await fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers: { ...json, origin: baseURL }, body: credentials });
+  const own = await signIn({ ...json, origin: baseURL });
   expect(own.status).toBe(200);
 });
 
@@ -135,7 +140,8 @@ test("a JSON body without content-length is refused with 413 as soon as it passe
   const url = new URL("/api/tokens", baseURL);
   const chunk = Buffer.alloc(64 * 1024, 0x20);
   const status = await new Promise<number>((resolve, reject) => {
-    const request = http.request(url, { method: "POST", headers: { ...json, authorization: `Bearer ${operator.token}`, "transfer-encoding": "chunked" } }, (response) => {
+    const headers = { ...json, authorization: `Bearer ${operator.token}`, "transfer-encoding": "chunked" };
+    const request = http.request(url, { method: "POST", headers }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     });
@@ -157,7 +163,8 @@ test("a JSON body without content-length is refused with 413 as soon as it passe
 
 test("a viewer may not download an archive's bundle, and sees kept secrets masked where an operator sees them", async ({ request }) => {
   test.setTimeout(180_000);
-  expect(operations.find((operation) => operation.method === "GET" && operation.path === "/api/archives/{id}/bundle")?.access).toBe("operator");
+  const exportOperation = operations.find((operation) => operation.method === "GET" && operation.path === "/api/archives/{id}/bundle");
+  expect(exportOperation?.access).toBe("operator");
   secrets = await makeKeepSecretsArchive(request);
   const as = (person: TestUser) => ({ authorization: `Bearer ${person.token}` });
   const bundle = `${baseURL}/api/archives/${secrets.archiveId}/bundle`;
@@ -169,8 +176,10 @@ test("a viewer may not download an archive's bundle, and sees kept secrets maske
   await operatorBundle.body?.cancel();
 
   type Env = { name: string; value: string | null; masked?: boolean }[];
-  const envOf = async (person: TestUser) =>
-    ((await (await fetch(`${baseURL}/api/archives/${secrets!.archiveId}`, { headers: as(person) })).json()) as { manifest: { config: { env: Env } } }).manifest.config.env;
+  const envOf = async (person: TestUser) => {
+    const archive = await fetch(`${baseURL}/api/archives/${secrets!.archiveId}`, { headers: as(person) });
+    return ((await archive.json()) as { manifest: { config: { env: Env } } }).manifest.config.env;
+  };
   const viewerEnv = await envOf(viewer);
   expect(JSON.stringify(viewerEnv)).not.toContain(KEPT_SECRET);
   expect(viewerEnv.find((variable) => variable.name === "DB_PASSWORD")).toMatchObject({ masked: true });

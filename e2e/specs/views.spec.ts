@@ -51,7 +51,8 @@ test("the main views answer in the shape their contract declares", async ({ requ
   await expectShape(request, containers.listContainers, "/api/containers");
   await expectShape(request, containers.getContainer, `/api/engines/local/containers/${ref}`);
   await expectShape(request, containers.getSelection, `/api/engines/local/containers/${ref}/selection`);
-  const detected = (await expectShape(request, changes.listChanges, `/api/engines/local/containers/${ref}/changes`)) as { entries: unknown[] };
+  const changesUrl = `/api/engines/local/containers/${ref}/changes`;
+  const detected = (await expectShape(request, changes.listChanges, changesUrl)) as { entries: unknown[] };
   expect(detected.entries.length).toBeGreaterThan(0);
   await expectShape(request, rules.listRuleSets, "/api/rule-sets");
   await expectShape(request, rules.getRuleSet, "/api/rule-sets/default");
@@ -59,7 +60,8 @@ test("the main views answer in the shape their contract declares", async ({ requ
   await expectShape(request, archives.listArchives, "/api/archives");
   const archive = (await expectShape(request, archives.getArchive, `/api/archives/${made.archiveId}`)) as { manifest: unknown };
   expect(archive.manifest).not.toBeNull();
-  await expectShape(request, restores.planRestore, `/api/archives/${made.archiveId}/restore-plan`, { engineId: "local", baseImage: "kura-test/busybox:latest" });
+  const planInput = { engineId: "local", baseImage: "kura-test/busybox:latest" };
+  await expectShape(request, restores.planRestore, `/api/archives/${made.archiveId}/restore-plan`, planInput);
   await expectShape(request, restores.listArchiveRestores, `/api/archives/${made.archiveId}/restores`);
   const allRestores = (await expectShape(request, restores.listRestores, "/api/restores")) as { id: string }[];
   // Restores exist when the restore specs ran before; each detail (with its log and Dockerfile) must parse too.

@@ -9,6 +9,7 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
 const tooLarge = (limit: number) => new AppError(413, "body_too_large", `The request body is larger than ${limit} bytes.`);
+const notJson = () => new AppError(415, "unsupported_media_type", "Send the body as JSON with content-type: application/json.");
 
 /** The body's bytes, at most `limit` of them: a 413 as soon as the stream passes it, whatever content-length said. */
 export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
@@ -41,10 +42,9 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
   const contentType = request.headers.get("content-type");
   const isJson = contentType !== null && JSON_TYPE.test(contentType.trim());
-  if (contentType !== null && !isJson && request.headers.get("content-length") !== "0")
-    throw new AppError(415, "unsupported_media_type", "Send the body as JSON with content-type: application/json.");
+  if (contentType !== null && !isJson && request.headers.get("content-length") !== "0") throw notJson();
   const bytes = await readBodyLimited(request, MAX_JSON_BYTES);
-  if (bytes.byteLength > 0 && !isJson) throw new AppError(415, "unsupported_media_type", "Send the body as JSON with content-type: application/json.");
+  if (bytes.byteLength > 0 && !isJson) throw notJson();
   let value: unknown;
   try {
     value = bytes.byteLength ? JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) : {};

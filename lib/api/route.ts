@@ -44,17 +44,21 @@ export type HandlerResult<E extends ContractEntry> = E extends { response: z.Zod
 
 const noParams = z.object({});
 
+function forbidden(access: string, caller: Caller): AppError {
+  const article = caller.user.role === "admin" ? "an" : "a";
+  return new AppError(403, "forbidden", `This needs the ${access} role; ${caller.user.name} is ${article} ${caller.user.role}.`);
+}
+
 export function route<const E extends ContractEntry>(entry: E, handler: (input: RouteInput<E>) => Promise<HandlerResult<E>>) {
   return async (request: NextRequest, context: Context): Promise<Response> => {
     try {
       // A form or script on another site may not post here, signed in or not (login CSRF included).
       if (!isSafeMethod(request.method) && isForeignOrigin(request.headers))
-        throw new AppError(403, "cross_site_request", "This request came from another site (its Origin header is foreign), so it was refused.");
+        throw new AppError(403, "cross_site_request", "This request came from another site (its Origin header is foreign); refused.");
       const caller = await authenticate(request);
       if (entry.access !== "public") {
         if (!caller) throw new AppError(401, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer kura_…).");
-        if (!allows(caller.user.role, entry.access))
-          throw new AppError(403, "forbidden", `This needs the ${entry.access} role; ${caller.user.name} is ${caller.user.role === "admin" ? "an" : "a"} ${caller.user.role}.`);
+        if (!allows(caller.user.role, entry.access)) throw forbidden(entry.access, caller);
       }
       // A browser's cookie rides along on requests other sites make; state changes must come from Kura's own pages.
       if (caller?.via === "session" && !isSafeMethod(request.method) && !isSameOrigin(request.headers))

@@ -26,7 +26,8 @@ describe("what a viewer sees of kept secrets", () => {
     const plan = { dockerfile } as RestorePlanView;
     expect(maskPlanFor("viewer", plan).dockerfile).not.toContain("hunter2");
     expect(maskPlanFor("operator", plan).dockerfile).toContain("hunter2");
-    const restore = { dockerfile, dockerfileDiff: '+ENV DB_PASSWORD="hunter2"', log: 'Step 2/3 : ENV DB_PASSWORD="hunter2"' } as RestoreView;
+    const log = 'Step 2/3 : ENV DB_PASSWORD="hunter2"';
+    const restore = { dockerfile, dockerfileDiff: '+ENV DB_PASSWORD="hunter2"', log } as RestoreView;
     const shown = maskRestoreFor("viewer", restore);
     expect(JSON.stringify(shown)).not.toContain("hunter2");
     expect(shown.dockerfile).toContain("ENV LANG=C.UTF-8");

@@ -4,7 +4,13 @@ import { MASK } from "./mask-env";
 
 describe("maskDockerfileEnv", () => {
   it("masks secret-looking ENV and ARG values and keeps the rest", () => {
-    const dockerfile = ['FROM debian:trixie', 'ENV DB_PASSWORD="hunter2"', "ENV LANG=C.UTF-8", "ARG API_TOKEN=abc123", 'ENV SMB_SECRET="a \\"quoted\\" one"'].join("\n");
+    const dockerfile = [
+      "FROM debian:trixie",
+      'ENV DB_PASSWORD="hunter2"',
+      "ENV LANG=C.UTF-8",
+      "ARG API_TOKEN=abc123",
+      'ENV SMB_SECRET="a \\"quoted\\" one"',
+    ].join("\n");
     const masked = maskDockerfileEnv(dockerfile);
     expect(masked).not.toContain("hunter2");
     expect(masked).not.toContain("abc123");

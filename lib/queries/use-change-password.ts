@@ -8,7 +8,8 @@ import { queryKeys } from "./keys";
 export function useChangePassword() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: ChangePasswordInput) => fetchJson<{ changed: true }>("/api/auth/password", { method: "PUT", body: JSON.stringify(input) }),
+    mutationFn: (input: ChangePasswordInput) =>
+      fetchJson<{ changed: true }>("/api/auth/password", { method: "PUT", body: JSON.stringify(input) }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() }),
   });
 }

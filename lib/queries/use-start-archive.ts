@@ -8,7 +8,10 @@ export function useStartArchive(engineId: string, containerRef: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: StartArchiveInput) =>
-      fetchJson<StartedArchive>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/archives`, { method: "POST", body: JSON.stringify(input) }),
+      fetchJson<StartedArchive>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/archives`, {
+        method: "POST",
+        body: JSON.stringify(input),
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.archives() }),
   });
 }

@@ -1,5 +1,12 @@
 import type { z } from "zod";
-import type { plannedRuleSchema, planWarningSchema, restorePlanViewSchema, restoreStepSchema, restoreVerificationSchema, restoreViewSchema } from "@/lib/api/contract/restores";
+import type {
+  plannedRuleSchema,
+  planWarningSchema,
+  restorePlanViewSchema,
+  restoreStepSchema,
+  restoreVerificationSchema,
+  restoreViewSchema,
+} from "@/lib/api/contract/restores";
 import type { startRestoreBody } from "@/lib/api/schemas";
 
 // The shapes the restore API returns (and the restore pages read), derived from the route

@@ -6,4 +6,7 @@ import { listRestores } from "@/lib/restores/restore-registry";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(listRestoresEntry, async ({ caller }) => (await listRestores()).map((restore) => maskRestoreFor(caller.user.role, restore)));
+export const GET = route(listRestoresEntry, async ({ caller }) => {
+  const restores = await listRestores();
+  return restores.map((restore) => maskRestoreFor(caller.user.role, restore));
+});

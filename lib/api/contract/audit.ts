@@ -26,7 +26,9 @@ export const listAudit = defineEntry({
   method: "GET",
   path: "/api/audit",
   access: "viewer",
-  summary: "The append-only audit log, newest first, filtered by actor, action, service and time, a page at a time (?before=); format=csv downloads it",
+  summary:
+    "The append-only audit log, newest first, filtered by actor, action, service and time, a page at a time (?before=); " +
+    "format=csv downloads it",
   query: auditQuery,
   status: 200,
   response: auditPageSchema,

@@ -4,9 +4,19 @@ import { ROLES } from "@/lib/auth/roles";
 import { isoTime } from "./common";
 import { defineEntry } from "./entry";
 
-export const userViewSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES), disabled: z.boolean(), createdAt: isoTime });
+export const userViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  disabled: z.boolean(),
+  createdAt: isoTime,
+});
 
-export const sessionSchema = z.object({ user: userViewSchema.nullable(), via: z.enum(["session", "token"]).nullable(), setupPending: z.boolean() });
+export const sessionSchema = z.object({
+  user: userViewSchema.nullable(),
+  via: z.enum(["session", "token"]).nullable(),
+  setupPending: z.boolean(),
+});
 
 export const signIn = defineEntry({
   method: "POST",

@@ -10,7 +10,8 @@ export const exportBundle = defineEntry({
   path: "/api/archives/{id}/bundle",
   access: "operator",
   summary:
-    "The archive as one .tar.gz (manifest, payload, Dockerfile, restore script, README) that `docker build - < bundle.tar.gz` rebuilds; ?base= targets another base image",
+    "The archive as one .tar.gz (manifest, payload, Dockerfile, restore script, README) that `docker build - < bundle.tar.gz` rebuilds; " +
+    "?base= targets another base image",
   params: archiveParams,
   query: bundleQuery,
   status: 200,
@@ -23,7 +24,8 @@ export const importBundle = defineEntry({
   path: "/api/archives/import",
   access: "operator",
   summary:
-    "Import an exported bundle, sent as the raw request body (application/gzip); checked for unsafe names, links, devices, size limits and hashes before anything is stored",
+    "Import an exported bundle, sent as the raw request body (application/gzip); " +
+    "checked for unsafe names, links, devices, size limits and hashes before anything is stored",
   rawBody: { contentType: "application/gzip", description: "an exported bundle (.tar.gz)" },
   status: 201,
   response: archiveSummarySchema,

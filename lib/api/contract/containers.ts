@@ -51,7 +51,9 @@ export const containerDetailSchema = z.object({
   }),
   mounts: z.array(mountSchema),
   engineManagedFiles: z.array(z.string()),
-  os: z.object({ id: z.string(), versionId: z.string().nullable(), prettyName: z.string(), versionCodename: z.string().nullable() }).nullable(),
+  os: z
+    .object({ id: z.string(), versionId: z.string().nullable(), prettyName: z.string(), versionCodename: z.string().nullable() })
+    .nullable(),
   packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
 });
 

@@ -35,8 +35,11 @@ function readRouteFile(file: string): RouteFile {
     }
   }
   const methods = new Map<string, string>();
-  for (const [, method, entryName] of source.matchAll(/export const (GET|POST|PUT|DELETE|PATCH) = route\((\w+)/g)) methods.set(method!, imported.get(entryName!) ?? `unresolved ${entryName}`);
-  for (const [, method] of source.matchAll(/export const (GET|POST|PUT|DELETE|PATCH) = (?!route\()/g)) methods.set(method!, "not route(entry, …)");
+  for (const [, method, entryName] of source.matchAll(/export const (GET|POST|PUT|DELETE|PATCH) = route\((\w+)/g))
+    methods.set(method!, imported.get(entryName!) ?? `unresolved ${entryName}`);
+  for (const [, method] of source.matchAll(/export const (GET|POST|PUT|DELETE|PATCH) = (?!route\()/g)) {
+    methods.set(method!, "not route(entry, …)");
+  }
   return { file, path: apiPath, methods };
 }
 
@@ -44,7 +47,9 @@ async function entriesByName(): Promise<Map<string, ContractEntry>> {
   const byName = new Map<string, ContractEntry>();
   for (const file of readdirSync(CONTRACT_DIR).filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))) {
     const module = (await import(path.join(CONTRACT_DIR, file))) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(module)) if (contract.includes(value as ContractEntry)) byName.set(`${file.replace(/\.ts$/, "")}.${name}`, value as ContractEntry);
+    for (const [name, value] of Object.entries(module)) {
+      if (contract.includes(value as ContractEntry)) byName.set(`${file.replace(/\.ts$/, "")}.${name}`, value as ContractEntry);
+    }
   }
   return byName;
 }
@@ -78,7 +83,9 @@ describe("the route contract", () => {
   });
 
   it("states the access of every entry (there is no default)", () => {
-    for (const entry of contract) expect(["public", "viewer", "operator", "admin"], `${entry.method} ${entry.path}`).toContain(entry.access);
+    for (const entry of contract) {
+      expect(["public", "viewer", "operator", "admin"], `${entry.method} ${entry.path}`).toContain(entry.access);
+    }
     // @ts-expect-error an entry without access does not compile
     defineEntry({ method: "GET", path: "/api/x", summary: "x", status: 200, response: z.object({}), errors: {} });
   });
@@ -96,7 +103,8 @@ describe("the route contract", () => {
 });
 
 describe("the OpenAPI document generated from it", () => {
-  const document = openApiDocument() as { paths: Record<string, Record<string, { "x-kura-access": string; responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
+  type Operation = { "x-kura-access": string; responses: Record<string, { content?: Record<string, { schema: object }> }> };
+  const document = openApiDocument() as { paths: Record<string, Record<string, Operation>> };
 
   it("carries every operation with its access and a real schema for each JSON answer", () => {
     for (const entry of contract) {
@@ -113,7 +121,8 @@ describe("the OpenAPI document generated from it", () => {
   });
 
   it("describes an archive's answer field by field", () => {
-    const schema = document.paths["/api/archives/{id}"]!.get!.responses["200"]!.content!["application/json"]!.schema as { properties: Record<string, unknown> };
+    const answer = document.paths["/api/archives/{id}"]!.get!.responses["200"]!;
+    const schema = answer.content!["application/json"]!.schema as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["id", "name", "state", "manifest"]));
   });
 });

@@ -6,7 +6,16 @@ export const healthSchema = z.object({
   database: z.object({ ok: z.boolean(), error: z.string().optional() }),
   /** only for callers who signed in */
   engines: z
-    .array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), reachable: z.boolean(), version: z.string().nullable(), error: z.string().optional() }))
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        endpoint: z.string(),
+        reachable: z.boolean(),
+        version: z.string().nullable(),
+        error: z.string().optional(),
+      }),
+    )
     .optional(),
 });
 

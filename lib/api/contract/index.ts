@@ -19,7 +19,10 @@ import * as users from "./users";
 // The whole HTTP API: every operation's contract entry, by domain. Route files import their entry
 // from the domain file; the OpenAPI document and the contract test walk this list.
 
-const domains = { health, engines, containers, changes, rules, archives, bundles, restores, migrationRules, jobs, auth, users, tokens, audit, overview, openapi };
+const domains = {
+  ...{ health, engines, containers, changes, rules, archives, bundles, restores, migrationRules },
+  ...{ jobs, auth, users, tokens, audit, overview, openapi },
+};
 
 const isEntry = (value: unknown): value is ContractEntry =>
   typeof value === "object" && value !== null && "method" in value && "path" in value && "access" in value && "status" in value;

@@ -40,7 +40,9 @@ export const getJob = defineEntry({
   method: "GET",
   path: "/api/jobs/{jobId}",
   access: "viewer",
-  summary: "A job: state (queued|running|succeeded|failed|cancelled), progress {done,total,unit,message, items?: {done,total,unit}}, result, error",
+  summary:
+    "A job: state (queued|running|succeeded|failed|cancelled), progress {done,total,unit,message, items?: {done,total,unit}}, " +
+    "result, error",
   params: jobParams,
   status: 200,
   response: jobViewSchema,

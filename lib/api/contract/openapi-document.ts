@@ -19,33 +19,50 @@ const errorSchema = {
 
 /** JSON Schema of a zod schema; `io` picks the request side (before defaults) or the answer side. */
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+  // Refinements and transforms have no JSON Schema form: "any" keeps the rest of the schema instead of throwing.
+  const generated = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+  const { $schema: _dialect, ...rest } = generated;
   return rest;
 }
 
 const isFileBody = (value: ContractEntry["response"]): value is FileBody => value !== null && !(value instanceof z.ZodType);
 
-const STANDARD_ERRORS: Record<string, string> = { "401": "not signed in", "403": "the role does not allow it, or a cross-site request", "422": "invalid input" };
+const STANDARD_ERRORS: Record<string, string> = {
+  "401": "not signed in",
+  "403": "the role does not allow it, or a cross-site request",
+  "422": "invalid input",
+};
+const BINARY = { type: "string", format: "binary" };
 
 function successContent(entry: ContractEntry): Record<string, unknown> | undefined {
   const { response } = entry;
   if (response === null) return undefined;
-  const main = isFileBody(response) ? { [response.contentType]: { schema: { type: "string", format: "binary" } } } : { "application/json": { schema: jsonSchema(response, "output") } };
+  const main = isFileBody(response)
+    ? { [response.contentType]: { schema: BINARY } }
+    : { "application/json": { schema: jsonSchema(response, "output") } };
   const alternative = entry.alternative ? { [entry.alternative.contentType]: { schema: { type: "string" } } } : {};
   return { ...main, ...alternative };
 }
 
 function operationOf(entry: ContractEntry): Record<string, unknown> {
-  const pathParameters = Object.entries(entry.params?.shape ?? {}).map(([name, schema]) => ({ name, in: "path", required: true, schema: jsonSchema(schema as z.ZodType, "input") }));
-  const queryParameters = Object.entries(entry.query?.shape ?? {}).map(([name, schema]) => ({ name, in: "query", required: false, schema: jsonSchema(schema as z.ZodType, "input") }));
+  const parameter = (place: "path" | "query") => ([name, schema]: [string, unknown]) => ({
+    name,
+    in: place,
+    required: place === "path",
+    schema: jsonSchema(schema as z.ZodType, "input"),
+  });
+  const pathParameters = Object.entries(entry.params?.shape ?? {}).map(parameter("path"));
+  const queryParameters = Object.entries(entry.query?.shape ?? {}).map(parameter("query"));
   const requestBody = entry.body
     ? { required: true, content: { "application/json": { schema: jsonSchema(entry.body, "input") } } }
     : entry.rawBody
-      ? { required: true, description: entry.rawBody.description, content: { [entry.rawBody.contentType]: { schema: { type: "string", format: "binary" } } } }
+      ? { required: true, description: entry.rawBody.description, content: { [entry.rawBody.contentType]: { schema: BINARY } } }
       : undefined;
   const description = isFileBody(entry.response) ? entry.response.description : entry.status === 204 ? "done, no body" : "success";
   const content = successContent(entry);
-  const errors = { ...(entry.access === "public" ? {} : STANDARD_ERRORS), ...(entry.body ? { "413": "body over 1 MiB", "415": "not application/json" } : {}), ...entry.errors };
+  const bodyErrors = entry.body ? { "413": "body over 1 MiB", "415": "not application/json" } : {};
+  const errors = { ...(entry.access === "public" ? {} : STANDARD_ERRORS), ...bodyErrors, ...entry.errors };
+  const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
   return {
     summary: entry.summary,
     "x-kura-access": entry.access,
@@ -54,7 +71,7 @@ function operationOf(entry: ContractEntry): Record<string, unknown> {
     ...(requestBody ? { requestBody } : {}),
     responses: {
       [String(entry.status)]: { description, ...(content ? { content } : {}) },
-      ...Object.fromEntries(Object.entries(errors).map(([status, text]) => [status, { description: text, content: { "application/json": { schema: errorSchema } } }])),
+      ...Object.fromEntries(Object.entries(errors).map(([status, text]) => [status, errorResponse(text)])),
     },
   };
 }
@@ -67,7 +84,9 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: "Kura API",
       version: "1",
-      description: "Preserve retired services as their mutable data; restore them on a newer OS. Errors: {error: {code, message}}. Generated from the route contract (lib/api/contract).",
+      description:
+        "Preserve retired services as their mutable data; restore them on a newer OS. Errors: {error: {code, message}}. " +
+        "Generated from the route contract (lib/api/contract).",
     },
     components: {
       securitySchemes: {

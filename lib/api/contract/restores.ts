@@ -52,7 +52,10 @@ export const restoreVerificationSchema = z.object({
   accounts: z.array(z.object({ name: z.string(), uid: z.number(), ok: z.boolean(), problem: z.string().nullable() })),
 });
 
-/** A restore; the list items leave out `log` and `dockerfile`. For viewers, secret values are masked in the Dockerfile, its diff and the log. */
+/**
+ * A restore; the list items leave out `log` and `dockerfile`. For viewers, secret values kept in the
+ * archive are masked in the Dockerfile, its diff and the log.
+ */
 export const restoreViewSchema = z.object({
   id: z.string(),
   archiveId: z.string(),
@@ -89,7 +92,8 @@ export const planRestore = defineEntry({
   method: "POST",
   path: "/api/archives/{id}/restore-plan",
   access: "viewer",
-  summary: "Plan a restore onto a base image (reads only: viewers may look): Dockerfile, restore script, packages, migration rules, warnings",
+  summary:
+    "Plan a restore onto a base image (reads only: viewers may look): Dockerfile, restore script, packages, migration rules, warnings",
   params: archiveParams,
   body: restorePlanBody,
   status: 200,
@@ -112,7 +116,9 @@ export const startRestore = defineEntry({
   method: "POST",
   path: "/api/archives/{id}/restores",
   access: "operator",
-  summary: "Restore the archive (a job): build on the base image, start the container, verify every file, run the check command; 202 {jobId, restoreId}",
+  summary:
+    "Restore the archive (a job): build on the base image, start the container, verify every file, run the check command; " +
+    "202 {jobId, restoreId}",
   params: archiveParams,
   body: startRestoreBody,
   status: 202,

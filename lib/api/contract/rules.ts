@@ -5,7 +5,14 @@ import { defineEntry } from "./entry";
 
 const ruleSchema = z.object({ pattern: z.string(), action: z.enum(["exclude", "include"]), note: z.string() });
 
-export const ruleSetSchema = z.object({ id: z.string(), name: z.string(), builtIn: z.boolean(), rules: z.array(ruleSchema), createdAt: isoTime, updatedAt: isoTime });
+export const ruleSetSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  builtIn: z.boolean(),
+  rules: z.array(ruleSchema),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
 
 const tally = z.object({ entries: z.number(), bytes: z.number() });
 

@@ -3,7 +3,14 @@ import { createTokenBody, tokenParams } from "@/lib/api/schemas";
 import { isoTime } from "./common";
 import { defineEntry } from "./entry";
 
-export const tokenViewSchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: isoTime, lastUsedAt: isoTime.nullable(), revokedAt: isoTime.nullable() });
+export const tokenViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: isoTime,
+  lastUsedAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable(),
+});
 
 // Every role may hold tokens of its own: a token acts with its owner's role, no more.
 

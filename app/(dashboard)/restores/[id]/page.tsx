@@ -11,7 +11,9 @@ export const dynamic = "force-dynamic";
 
 export default async function RestorePage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
-  const { data: restore, failure } = await loadForPage(restoreParams, await params, "That is not a valid restore id.", async ({ id }) => maskRestoreFor(user.role, await getRestore(id)));
+  const { data: restore, failure } = await loadForPage(restoreParams, await params, "That is not a valid restore id.", async ({ id }) =>
+    maskRestoreFor(user.role, await getRestore(id)),
+  );
   if (restore) return <RestoreResult restoreId={restore.id} initial={restore} />;
   return (
     <>

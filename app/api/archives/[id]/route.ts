@@ -1,4 +1,5 @@
-// GET /api/archives/{id}: the summary and, once complete, the manifest (kept secrets masked for viewers). DELETE: remove it and free its unshared content
+// GET /api/archives/{id}: the summary and, once complete, the manifest (kept secrets masked for viewers).
+// DELETE: remove it and free its unshared content
 import { deleteArchive as deleteArchiveEntry, getArchive } from "@/lib/api/contract/archives";
 import { route } from "@/lib/api/route";
 import { getArchiveSummary, readManifest } from "@/lib/archives/archive-registry";

@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 
 export const PUT = route(changePassword, async ({ request, body, caller }) => {
   // An API token cannot change the password that would let its holder lock the owner out.
-  if (caller.via !== "session") throw new AppError(403, "session_required", "Sign in with your name and password to change your password; an API token cannot.");
+  if (caller.via !== "session")
+    throw new AppError(403, "session_required", "Sign in with your name and password to change your password; an API token cannot.");
   const user = await db.user.findUniqueOrThrow({ where: { name: caller.user.name } });
   await changeOwnPassword(user.id, body, request.cookies.get(SESSION_COOKIE)?.value ?? null);
   return { changed: true as const };

@@ -5,4 +5,8 @@ import { setupPending } from "@/lib/auth/first-admin";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(getSession, async ({ caller }) => ({ user: caller?.user ?? null, via: caller?.via ?? null, setupPending: setupPending() }));
+export const GET = route(getSession, async ({ caller }) => ({
+  user: caller?.user ?? null,
+  via: caller?.via ?? null,
+  setupPending: setupPending(),
+}));
