@@ -31,4 +31,6 @@ export function proxy(request: NextRequest) {
   return NextResponse.redirect(signIn);
 }
 
-export const config = { matcher: ["/((?!_next/|favicon.ico|.*\\.(?:png|svg|ico|css|js|woff2?)$).*)"] };
+// Next.js buffers the body of every request the proxy sees and hands the route only its first 10 MB, so the
+// bundle upload (up to the import limits, streamed to disk) must not pass through here.
+export const config = { matcher: ["/((?!_next/|favicon.ico|api/archives/import$|.*\\.(?:png|svg|ico|css|js|woff2?)$).*)"] };

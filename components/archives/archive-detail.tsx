@@ -21,6 +21,9 @@ import { fullImageBytes } from "@/lib/archives/saving";
 import { saving } from "./archives-table";
 
 const SHOWN_ROWS = 1000;
+const BUNDLE_TITLE =
+  "One .tar.gz with the manifest, the files, a Dockerfile and a restore script: " +
+  "rebuild it with plain `docker build - < bundle.tar.gz`, no Kura needed.";
 const none = <span className="text-slate-400">none</span>;
 
 /** The verification's outcome; refreshes the archive once so its "Verified" line follows. */
@@ -135,17 +138,20 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
                 >
                   Verify every blob
                 </Button>
-                <a
-                  href={`/api/archives/${data.id}/bundle`}
-                  download
-                  className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
-                  title="One .tar.gz with the manifest, the files, a Dockerfile and a restore script: rebuild it with plain `docker build - < bundle.tar.gz`, no Kura needed."
-                >
-                  Download bundle (.tar.gz)
-                </a>
+                {/* The bundle holds every archived file (password hashes, keys): exporting it is an operator's job. */}
+                {canOperate ? (
+                  <a
+                    href={`/api/archives/${data.id}/bundle`}
+                    download
+                    className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+                    title={BUNDLE_TITLE}
+                  >
+                    Download bundle (.tar.gz)
+                  </a>
+                ) : null}
                 {canOperate ? null : (
                   <span className="text-xs text-slate-500" data-testid="archive-read-only">
-                    {needsRole("operator", "Restoring or verifying")}
+                    {needsRole("operator", "Restoring, verifying or downloading")}
                   </span>
                 )}
               </div>

@@ -1,9 +1,14 @@
+import http from "node:http";
+import { removeContainer } from "../fixtures/containers";
 import { expect, test } from "../fixtures/test";
 import { createUserWithToken, type TestUser } from "../fixtures/users";
+import { KEPT_SECRET, makeKeepSecretsArchive, type KeepSecretsArchive } from "../support/keep-secrets-archive";
 
 // Who may call what, walked from the OpenAPI description so a new route cannot be missed: without
 // a session every route but the open ones answers 401; a viewer gets 403 on every route that needs
 // an operator or admin; an operator gets 403 on admin routes. And cross-site requests are refused.
+// What a viewer may read is checked too: no bundle (it holds password hashes and keys), and secret
+// values an archive kept are masked.
 
 type Operation = { method: string; path: string; access: string };
 
@@ -11,6 +16,7 @@ let operations: Operation[] = [];
 let viewer: TestUser;
 let operator: TestUser;
 let baseURL = "";
+let secrets: KeepSecretsArchive | null = null;
 
 /** A concrete URL for a templated path: ids that look valid but name nothing. */
 const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "zz0nothing0zz");
@@ -22,6 +28,12 @@ test.beforeAll(async ({ request }, info) => {
   viewer = await createUserWithToken(request, baseURL, "viewer");
   operator = await createUserWithToken(request, baseURL, "operator");
 });
+
+test.afterAll(() => {
+  if (secrets) removeContainer(secrets.container);
+});
+
+const json = { "content-type": "application/json" };
 
 async function call(operation: Operation, token?: string) {
   return fetch(`${baseURL}${concrete(operation.path)}`, {
@@ -79,17 +91,20 @@ test("a viewer gets 403 on every route that changes something; an operator on ad
 
 test("a state change riding on the session cookie must come from Kura's own pages", async () => {
   const body = JSON.stringify({ name: "csrf probe" });
-  const noOrigin = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { cookie: operator.cookie } });
+  const post = (headers: Record<string, string>) =>
+    fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { ...json, cookie: operator.cookie, ...headers } });
+  const noOrigin = await post({});
   expect(noOrigin.status).toBe(403);
   expect(((await noOrigin.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
-  const foreign = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { cookie: operator.cookie, origin: "https://evil.example" } });
+  const foreign = await post({ origin: "https://evil.example" });
   expect(foreign.status).toBe(403);
-  const same = await fetch(`${baseURL}/api/tokens`, { method: "POST", body, headers: { cookie: operator.cookie, origin: baseURL } });
+  const same = await post({ origin: baseURL });
   expect(same.status).toBe(201);
 });
 
 test("sign-in failures are refused, recorded, and slowed down", async ({ request }) => {
-  const wrong = () => fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", body: JSON.stringify({ name: viewer.name, password: "wrong-password" }) });
+  const wrongCredentials = JSON.stringify({ name: viewer.name, password: "wrong-password" });
+  const wrong = () => fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers: json, body: wrongCredentials });
   expect((await wrong()).status).toBe(401);
   for (let i = 0; i < 4; i++) await wrong();
   const throttled = await wrong();
@@ -100,4 +115,89 @@ test("sign-in failures are refused, recorded, and slowed down", async ({ request
   const health = (await (await fetch(`${baseURL}/api/health`)).json()) as Record<string, unknown>;
   expect(health.ok).toBe(true);
   expect(health.engines).toBeUndefined();
+});
+
+test("sign-in takes JSON only and never from another site (login CSRF)", async () => {
+  const credentials = JSON.stringify({ name: operator.name, password: operator.password });
+  const signIn = (headers: Record<string, string>) => fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers, body: credentials });
+  // A cross-site HTML form can post text/plain holding JSON; that is refused before the password is checked.
+  const plain = await signIn({ "content-type": "text/plain" });
+  expect(plain.status).toBe(415);
+  expect(((await plain.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
+  expect(plain.headers.get("set-cookie")).toBeNull();
+  const foreign = await signIn({ ...json, origin: "https://evil.example" });
+  expect(foreign.status).toBe(403);
+  expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
+  expect(foreign.headers.get("set-cookie")).toBeNull();
+  const setupBody = JSON.stringify({ token: "x", name: "mallory", password: "long-enough-password" });
+  const setup = await fetch(`${baseURL}/api/auth/setup`, { method: "POST", headers: { ...json, origin: "null" }, body: setupBody });
+  expect(setup.status).toBe(403);
+  const own = await signIn({ ...json, origin: baseURL });
+  expect(own.status).toBe(200);
+});
+
+test("a JSON body without content-length is refused with 413 as soon as it passes 1 MiB", async () => {
+  const url = new URL("/api/tokens", baseURL);
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const status = await new Promise<number>((resolve, reject) => {
+    const headers = { ...json, authorization: `Bearer ${operator.token}`, "transfer-encoding": "chunked" };
+    const request = http.request(url, { method: "POST", headers }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    // The server may answer and close while we still write: that is the point.
+    request.on("error", (error) => (request.destroyed ? undefined : reject(error)));
+    let sent = 0;
+    const writeMore = () => {
+      // 32 MiB in all if the server read it whole; it should stop us after about 1 MiB.
+      while (sent < 512 && !request.destroyed) {
+        sent += 1;
+        if (!request.write(chunk)) return void request.once("drain", writeMore);
+      }
+      request.end();
+    };
+    writeMore();
+  });
+  expect(status).toBe(413);
+});
+
+test("a viewer may not download an archive's bundle, and sees kept secrets masked where an operator sees them", async ({ request }) => {
+  test.setTimeout(180_000);
+  const exportOperation = operations.find((operation) => operation.method === "GET" && operation.path === "/api/archives/{id}/bundle");
+  expect(exportOperation?.access).toBe("operator");
+  secrets = await makeKeepSecretsArchive(request);
+  const as = (person: TestUser) => ({ authorization: `Bearer ${person.token}` });
+  const bundle = `${baseURL}/api/archives/${secrets.archiveId}/bundle`;
+  const viewerBundle = await fetch(bundle, { headers: as(viewer) });
+  expect(viewerBundle.status).toBe(403);
+  const operatorBundle = await fetch(bundle, { headers: as(operator) });
+  expect(operatorBundle.status).toBe(200);
+  expect(operatorBundle.headers.get("content-type")).toBe("application/gzip");
+  await operatorBundle.body?.cancel();
+
+  type Env = { name: string; value: string | null; masked?: boolean }[];
+  const envOf = async (person: TestUser) => {
+    const archive = await fetch(`${baseURL}/api/archives/${secrets!.archiveId}`, { headers: as(person) });
+    return ((await archive.json()) as { manifest: { config: { env: Env } } }).manifest.config.env;
+  };
+  const viewerEnv = await envOf(viewer);
+  expect(JSON.stringify(viewerEnv)).not.toContain(KEPT_SECRET);
+  expect(viewerEnv.find((variable) => variable.name === "DB_PASSWORD")).toMatchObject({ masked: true });
+  expect(viewerEnv.find((variable) => variable.name === "PLAIN_SETTING")?.value).toBe("visible-value");
+  expect((await envOf(operator)).find((variable) => variable.name === "DB_PASSWORD")?.value).toBe(KEPT_SECRET);
+
+  const planAs = async (person: TestUser) => {
+    const response = await fetch(`${baseURL}/api/archives/${secrets!.archiveId}/restore-plan`, {
+      method: "POST",
+      headers: { ...json, ...as(person) },
+      body: JSON.stringify({ engineId: "local", baseImage: "kura-test/busybox:latest" }),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    return (await response.json()) as { dockerfile: string };
+  };
+  const viewerPlan = await planAs(viewer);
+  expect(viewerPlan.dockerfile).toContain("ENV DB_PASSWORD=");
+  expect(viewerPlan.dockerfile).not.toContain(KEPT_SECRET);
+  expect(viewerPlan.dockerfile).toContain("visible-value");
+  expect((await planAs(operator)).dockerfile).toContain(KEPT_SECRET);
 });

@@ -38,9 +38,15 @@ test("a viewer changes their own password; other sessions end and the old passwo
   expect(((await other.json()) as { user: unknown }).user).toBeNull();
 
   // The old password no longer signs in; the new one does.
-  const oldSignIn = await fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", body: JSON.stringify({ name: person.name, password: person.password }) });
+  const signIn = (password: string) =>
+    fetch(`${baseURL}/api/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: person.name, password }),
+    });
+  const oldSignIn = await signIn(person.password);
   expect(oldSignIn.status).toBe(401);
-  const newSignIn = await fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", body: JSON.stringify({ name: person.name, password: newPassword }) });
+  const newSignIn = await signIn(newPassword);
   expect(newSignIn.status).toBe(200);
 
   // An API token (still valid) cannot change the password.

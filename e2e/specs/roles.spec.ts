@@ -85,6 +85,7 @@ test("an operator archives a container from its Mutable data view", async ({ bro
   await expect(page.getByRole("link", { name: "Restore…" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Verify every blob" })).toBeEnabled();
   await expect(page.getByRole("button", { name: "Delete archive" })).toBeDisabled();
+  await expect(page.getByRole("link", { name: "Download bundle (.tar.gz)" })).toBeVisible();
   await page.context().close();
 });
 
@@ -114,6 +115,8 @@ test("a viewer sees everything and finds nothing to archive, tick or restore; th
   await expect(page.getByRole("button", { name: /^Restore/ })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Verify every blob" })).toBeDisabled();
   await expect(page.getByRole("button", { name: "Delete archive" })).toBeDisabled();
+  // The bundle holds every archived file (password hashes, keys): a viewer is not offered it.
+  await expect(page.getByRole("link", { name: "Download bundle (.tar.gz)" })).toHaveCount(0);
 
   await page.goto("/users");
   await expect(page.getByTestId("forbidden")).toContainText("admin role");

@@ -1,72 +1,103 @@
-import type { NextRequest, NextResponse } from "next/server";
-import type { z } from "zod";
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
 import { authenticate, type Caller } from "@/lib/auth/authenticate";
-import { isSafeMethod, isSameOrigin } from "@/lib/auth/check-origin";
-import { allows, type Access } from "@/lib/auth/roles";
+import { isForeignOrigin, isSafeMethod, isSameOrigin } from "@/lib/auth/check-origin";
+import { allows } from "@/lib/auth/roles";
 import { AppError } from "./app-error";
+import type { BodyOf, ContractEntry, FileBody, ParamsOf, QueryOf, ResponseInput } from "./contract/entry";
 import { errorToResponse } from "./errors";
+import { readJson } from "./read-json";
 
-// Every API route goes through `route()`: who is calling and whether their role allows it, the
-// cross-site check, input parsing, and errors. A route states the access it needs; without one,
-// reading (GET) needs a viewer and anything else an operator.
+// Every API route goes through `route(entry, handler)`: the contract entry says who may call it and
+// what its input looks like; route() checks the caller and their role, refuses cross-site requests,
+// parses params, query and body, and maps errors. There is no default access: an entry names it.
 
-type Context<P> = { params: Promise<P> };
+type Context = { params: Promise<Record<string, string | string[]>> };
 
-export type RouteInput<P> = {
+export type RouteInput<E extends ContractEntry> = {
   request: NextRequest;
-  params: P;
+  params: ParamsOf<E>;
+  query: QueryOf<E>;
+  body: BodyOf<E>;
   /** null only on public routes called without a session or token */
-  caller: Caller | null;
+  caller: E["access"] extends "public" ? Caller | null : Caller;
   /** the name recorded in audit events */
   actor: string;
 };
 
-export type RouteOptions = { access?: Access };
+type ReplyInit = { status?: number; headers?: Record<string, string>; decorate?: (response: NextResponse) => void };
 
-export function accessFor(method: string, options: RouteOptions = {}): Access {
-  return options.access ?? (isSafeMethod(method) ? "viewer" : "operator");
+/** A JSON answer with headers or cookies beside the body (sign-in sets its cookie through `decorate`). */
+export class Reply<T> {
+  constructor(
+    readonly body: T,
+    readonly init: ReplyInit = {},
+  ) {}
 }
 
-export function route<P = Record<string, string>>(handler: (input: RouteInput<P>) => Promise<Response | NextResponse>, options: RouteOptions = {}) {
-  return async (request: NextRequest, context: Context<P>): Promise<Response> => {
+/** A JSON entry's handler returns its body (checked against the response schema); a download returns a Response; a 204 returns null. */
+export type HandlerResult<E extends ContractEntry> = E extends { response: z.ZodType }
+  ? ResponseInput<E> | Reply<ResponseInput<E>> | (E extends { alternative: FileBody } ? Response : never)
+  : E extends { response: null }
+    ? null
+    : Response;
+
+const noParams = z.object({});
+
+function forbidden(access: string, caller: Caller): AppError {
+  const article = caller.user.role === "admin" ? "an" : "a";
+  return new AppError(403, "forbidden", `This needs the ${access} role; ${caller.user.name} is ${article} ${caller.user.role}.`);
+}
+
+export function route<const E extends ContractEntry>(entry: E, handler: (input: RouteInput<E>) => Promise<HandlerResult<E>>) {
+  return async (request: NextRequest, context: Context): Promise<Response> => {
     try {
-      const access = accessFor(request.method, options);
+      // A form or script on another site may not post here, signed in or not (login CSRF included).
+      if (!isSafeMethod(request.method) && isForeignOrigin(request.headers))
+        throw new AppError(403, "cross_site_request", "This request came from another site (its Origin header is foreign); refused.");
       const caller = await authenticate(request);
-      if (access !== "public") {
+      if (entry.access !== "public") {
         if (!caller) throw new AppError(401, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer kura_…).");
-        if (!allows(caller.user.role, access))
-          throw new AppError(403, "forbidden", `This needs the ${access} role; ${caller.user.name} is ${caller.user.role === "admin" ? "an" : "a"} ${caller.user.role}.`);
+        if (!allows(caller.user.role, entry.access)) throw forbidden(entry.access, caller);
       }
       // A browser's cookie rides along on requests other sites make; state changes must come from Kura's own pages.
       if (caller?.via === "session" && !isSafeMethod(request.method) && !isSameOrigin(request.headers))
         throw new AppError(403, "cross_site_request", "This request did not come from Kura's own pages (its Origin header is missing or foreign), so it was refused.");
-      const params = (await context.params) ?? ({} as P);
-      return await handler({ request, params, caller, actor: caller?.user.name ?? "anonymous" });
+      const params = (entry.params ?? noParams).parse((await context.params) ?? {});
+      const query = entry.query ? readQuery(request, entry.query) : {};
+      const body = entry.body ? await readJson(request, entry.body) : undefined;
+      const input = { request, params, query, body, caller, actor: caller?.user.name ?? "anonymous" } as RouteInput<E>;
+      return toResponse(entry, await handler(input));
     } catch (error) {
       return errorToResponse(error);
     }
   };
 }
 
-const MAX_JSON_BYTES = 1024 * 1024;
-
-/** Read and validate a JSON body; too large is 413, not JSON is 400, wrong shape is 422. */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_JSON_BYTES) throw new AppError(413, "body_too_large", `The request body is larger than ${MAX_JSON_BYTES} bytes.`);
-  const text = await request.text();
-  if (text.length > MAX_JSON_BYTES) throw new AppError(413, "body_too_large", `The request body is larger than ${MAX_JSON_BYTES} bytes.`);
-  let value: unknown;
-  try {
-    value = text.length ? JSON.parse(text) : {};
-  } catch {
-    throw new AppError(400, "invalid_json", "The request body is not valid JSON.");
+function toResponse(entry: ContractEntry, result: unknown): Response {
+  if (result instanceof Response) return result;
+  if (result === null || entry.status === 204) return new NextResponse(null, { status: 204 });
+  if (result instanceof Reply) {
+    const response = NextResponse.json(result.body, { status: result.init.status ?? entry.status, headers: result.init.headers });
+    result.init.decorate?.(response);
+    return response;
   }
-  return schema.parse(value);
+  return NextResponse.json(result, { status: entry.status });
 }
 
 /** Validate the query string against a schema. */
-export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {
+export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
   const url = new URL(request.url);
   return schema.parse(Object.fromEntries(url.searchParams.entries()));
+}
+
+/** The catch-all for paths no route serves: it is not an operation, so it has no contract entry. */
+export function fallbackRoute(handler: (request: NextRequest) => Promise<Response>) {
+  return async (request: NextRequest): Promise<Response> => {
+    try {
+      return await handler(request);
+    } catch (error) {
+      return errorToResponse(error);
+    }
+  };
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { AddEngineInput, EngineView } from "@/lib/engines/engine-registry";
+import type { AddEngineInput, EngineView } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

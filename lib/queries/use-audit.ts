@@ -1,6 +1,6 @@
 "use client";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import type { AuditPage } from "@/lib/audit/list-events";
+import type { AuditPage } from "./api-types";
 import { AUDIT_PAGE_LIMIT, auditSearch, type AuditQuery } from "./audit-query";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";

@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { ChangePasswordInput } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
@@ -7,7 +8,8 @@ import { queryKeys } from "./keys";
 export function useChangePassword() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { currentPassword: string; newPassword: string }) => fetchJson<{ changed: true }>("/api/auth/password", { method: "PUT", body: JSON.stringify(input) }),
+    mutationFn: (input: ChangePasswordInput) =>
+      fetchJson<{ changed: true }>("/api/auth/password", { method: "PUT", body: JSON.stringify(input) }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() }),
   });
 }

@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { ContainerFilter, ContainerRow } from "@/lib/containers/list-all-containers";
+import type { ContainerFilter } from "@/lib/containers/list-all-containers";
+import type { ContainerRow } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

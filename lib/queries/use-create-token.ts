@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { TokenView } from "@/lib/auth/token-store";
+import type { CreatedToken } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
@@ -8,7 +8,7 @@ import { queryKeys } from "./keys";
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string }) => fetchJson<TokenView & { token: string }>("/api/tokens", { method: "POST", body: JSON.stringify(input) }),
+    mutationFn: (input: { name: string }) => fetchJson<CreatedToken>("/api/tokens", { method: "POST", body: JSON.stringify(input) }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.tokens() });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() });

@@ -1,9 +1,10 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import type { EngineImage } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
-export type EngineImage = { tags: string[]; id: string; size: number; createdAt: string };
+export type { EngineImage };
 
 /** The tagged images on an engine: what a restore may use as its base. */
 export function useEngineImages(engineId: string | null) {

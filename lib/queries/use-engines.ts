@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { EngineView } from "@/lib/engines/engine-registry";
+import type { EngineView } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
+import type { MigrationRule } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { Overview } from "@/lib/overview/get-overview";
+import type { Overview } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

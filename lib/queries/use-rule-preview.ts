@@ -1,11 +1,11 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import type { Rule } from "@/lib/changes/classify/types";
-import type { previewRuleSet } from "@/lib/rules/preview-rule-set";
+import type { RulePreview } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
-export type RulePreview = Awaited<ReturnType<typeof previewRuleSet>>;
+export type { RulePreview };
 
 /** Live preview of draft rules on a container; re-asks when the draft changes. */
 export function useRulePreview(ruleSetId: string, target: { engineId: string; containerRef: string } | null, rules: Rule[]) {

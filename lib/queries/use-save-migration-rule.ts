@@ -1,7 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
-import type { MigrationRuleInput } from "@/lib/restores/migration-rule-store";
+import type { MigrationRule, MigrationRuleInput } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

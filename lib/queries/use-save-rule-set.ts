@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Rule } from "@/lib/changes/classify/types";
-import type { RuleSet } from "@/lib/rules/rule-set-store";
+import type { RuleSet } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 

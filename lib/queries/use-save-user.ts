@@ -1,11 +1,10 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { Role } from "@/lib/auth/roles";
-import type { UserView } from "@/lib/auth/user-store";
+import type { CreateUserInput, UpdateUserInput, UserView } from "./api-types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
-export type SaveUserInput = { id: string; change: { role?: Role; password?: string; disabled?: boolean } } | { id?: undefined; create: { name: string; password: string; role: Role } };
+export type SaveUserInput = { id: string; change: UpdateUserInput } | { id?: undefined; create: CreateUserInput };
 
 /** Adds a user (no id) or changes one's role, password or disabled flag (with its id). */
 export function useSaveUser() {

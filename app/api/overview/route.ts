@@ -1,8 +1,8 @@
 // GET /api/overview: archived services and sizes, storage saved against full images, last verify and restore, failed jobs
-import { NextResponse } from "next/server";
+import { getOverview as getOverviewEntry } from "@/lib/api/contract/overview";
 import { route } from "@/lib/api/route";
 import { getOverview } from "@/lib/overview/get-overview";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => NextResponse.json(await getOverview()));
+export const GET = route(getOverviewEntry, async () => getOverview());

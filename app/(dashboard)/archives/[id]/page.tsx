@@ -5,15 +5,16 @@ import { PageHeader } from "@/components/ui/page-header";
 import { loadForPage } from "@/lib/api/load-for-page";
 import { archiveParams } from "@/lib/api/schemas";
 import { getArchiveSummary, readManifest } from "@/lib/archives/archive-registry";
+import { maskManifestFor } from "@/lib/auth/mask-for-role";
 import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function ArchivePage({ params }: { params: Promise<{ id: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const { data: detail, failure } = await loadForPage(archiveParams, await params, "That is not a valid archive id.", async ({ id }) => {
     const [summary, manifest] = await Promise.all([getArchiveSummary(id), readManifest(id)]);
-    return { ...summary, manifest };
+    return { ...summary, manifest: manifest && maskManifestFor(user.role, manifest) };
   });
   return (
     <>

@@ -4,13 +4,16 @@ import { Banner } from "@/components/ui/banner";
 import { loadForPage } from "@/lib/api/load-for-page";
 import { restoreParams } from "@/lib/api/schemas";
 import { getRestore } from "@/lib/restores/restore-registry";
+import { maskRestoreFor } from "@/lib/auth/mask-for-role";
 import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 
 export default async function RestorePage({ params }: { params: Promise<{ id: string }> }) {
-  await requireUser();
-  const { data: restore, failure } = await loadForPage(restoreParams, await params, "That is not a valid restore id.", ({ id }) => getRestore(id));
+  const user = await requireUser();
+  const { data: restore, failure } = await loadForPage(restoreParams, await params, "That is not a valid restore id.", async ({ id }) =>
+    maskRestoreFor(user.role, await getRestore(id)),
+  );
   if (restore) return <RestoreResult restoreId={restore.id} initial={restore} />;
   return (
     <>

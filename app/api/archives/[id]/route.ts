@@ -1,19 +1,16 @@
-// GET /api/archives/{id}: the summary and, once complete, the manifest. DELETE: remove it and free its unshared content
-import { NextResponse } from "next/server";
+// GET /api/archives/{id}: the summary and, once complete, the manifest (kept secrets masked for viewers).
+// DELETE: remove it and free its unshared content
+import { deleteArchive as deleteArchiveEntry, getArchive } from "@/lib/api/contract/archives";
 import { route } from "@/lib/api/route";
-import { archiveParams } from "@/lib/api/schemas";
 import { getArchiveSummary, readManifest } from "@/lib/archives/archive-registry";
 import { deleteArchive } from "@/lib/archives/delete-archive";
+import { maskManifestFor } from "@/lib/auth/mask-for-role";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>(async ({ params }) => {
-  const { id } = archiveParams.parse(params);
-  const [summary, manifest] = await Promise.all([getArchiveSummary(id), readManifest(id)]);
-  return NextResponse.json({ ...summary, manifest });
+export const GET = route(getArchive, async ({ params, caller }) => {
+  const [summary, manifest] = await Promise.all([getArchiveSummary(params.id), readManifest(params.id)]);
+  return { ...summary, manifest: manifest && maskManifestFor(caller.user.role, manifest) };
 });
 
-export const DELETE = route<{ id: string }>(async ({ params, actor }) => {
-  const { id } = archiveParams.parse(params);
-  return NextResponse.json(await deleteArchive(id, actor));
-}, { access: "admin" });
+export const DELETE = route(deleteArchiveEntry, async ({ params, actor }) => deleteArchive(params.id, actor));

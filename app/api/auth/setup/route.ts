@@ -1,17 +1,14 @@
 // POST /api/auth/setup: create the first admin with the one-time setup token printed at start (open route; only while Kura has no users)
-import { NextResponse } from "next/server";
-import { readJson, route } from "@/lib/api/route";
-import { setupBody } from "@/lib/api/schemas";
+import { completeSetup as completeSetupEntry } from "@/lib/api/contract/auth";
+import { Reply, route } from "@/lib/api/route";
 import { completeSetup } from "@/lib/auth/first-admin";
 import { setSessionCookie } from "@/lib/auth/session-cookie";
 import { createSession } from "@/lib/auth/session-store";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async ({ request }) => {
-  const user = await completeSetup(await readJson(request, setupBody));
+export const POST = route(completeSetupEntry, async ({ request, body }) => {
+  const user = await completeSetup(body);
   const session = await createSession(user.id);
-  const response = NextResponse.json({ user }, { status: 201 });
-  setSessionCookie(response, request, session.token, session.expiresAt);
-  return response;
-}, { access: "public" });
+  return new Reply({ user }, { decorate: (response) => setSessionCookie(response, request, session.token, session.expiresAt) });
+});

@@ -1,8 +1,7 @@
-// POST /api/auth/sign-in: name and password -> a session cookie (open route)
-import { NextResponse } from "next/server";
+// POST /api/auth/sign-in: name and password -> a session cookie (open route; JSON only, and never from another site)
 import { AppError } from "@/lib/api/app-error";
-import { readJson, route } from "@/lib/api/route";
-import { signInBody } from "@/lib/api/schemas";
+import { signIn } from "@/lib/api/contract/auth";
+import { Reply, route } from "@/lib/api/route";
 import { recordEvent } from "@/lib/audit/record-event";
 import { setSessionCookie } from "@/lib/auth/session-cookie";
 import { createSession } from "@/lib/auth/session-store";
@@ -12,8 +11,8 @@ import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async ({ request }) => {
-  const { name, password } = await readJson(request, signInBody);
+export const POST = route(signIn, async ({ request, body }) => {
+  const { name, password } = body;
   const wait = retryAfter(name);
   if (wait > 0) throw new AppError(429, "too_many_attempts", `Too many failed sign-ins for "${name}"; try again in ${wait} s.`);
   const user = await checkCredentials(name, password);
@@ -25,7 +24,5 @@ export const POST = route(async ({ request }) => {
   clearFailures(name);
   const session = await createSession((await db.user.findUniqueOrThrow({ where: { name: user.name } })).id);
   await recordEvent({ actor: user.name, action: "auth.sign-in", target: `user:${user.name}` });
-  const response = NextResponse.json({ user });
-  setSessionCookie(response, request, session.token, session.expiresAt);
-  return response;
-}, { access: "public" });
+  return new Reply({ user }, { decorate: (response) => setSessionCookie(response, request, session.token, session.expiresAt) });
+});

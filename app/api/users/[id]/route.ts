@@ -1,12 +1,8 @@
 // PUT /api/users/{id}: change a user's role, password or disabled flag (admin)
-import { NextResponse } from "next/server";
-import { readJson, route } from "@/lib/api/route";
-import { updateUserBody, userParams } from "@/lib/api/schemas";
+import { updateUser as updateEntry } from "@/lib/api/contract/users";
+import { route } from "@/lib/api/route";
 import { updateUser } from "@/lib/auth/user-store";
 
 export const dynamic = "force-dynamic";
 
-export const PUT = route<{ id: string }>(async ({ request, params, actor }) => {
-  const { id } = userParams.parse(params);
-  return NextResponse.json(await updateUser(id, await readJson(request, updateUserBody), actor));
-}, { access: "admin" });
+export const PUT = route(updateEntry, async ({ params, body, actor }) => updateUser(params.id, body, actor));

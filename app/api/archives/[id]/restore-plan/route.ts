@@ -1,13 +1,13 @@
-// POST /api/archives/{id}/restore-plan: the Dockerfile, restore script, packages, migration rules and warnings for a base image
-import { NextResponse } from "next/server";
-import { readJson, route } from "@/lib/api/route";
-import { archiveParams, restorePlanBody } from "@/lib/api/schemas";
+// POST /api/archives/{id}/restore-plan: the Dockerfile, restore script, packages, migration rules and warnings
+// for a base image (kept secrets masked for viewers)
+import { planRestore } from "@/lib/api/contract/restores";
+import { route } from "@/lib/api/route";
+import { maskPlanFor } from "@/lib/auth/mask-for-role";
 import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async ({ request, params }) => {
-  const { id } = archiveParams.parse(params);
-  const body = await readJson(request, restorePlanBody);
-  return NextResponse.json((await makeRestorePlan(id, body)).view);
-}, { access: "viewer" });
+export const POST = route(planRestore, async ({ params, body, caller }) => {
+  const { view } = await makeRestorePlan(params.id, body);
+  return maskPlanFor(caller.user.role, view);
+});

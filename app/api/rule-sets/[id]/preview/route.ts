@@ -1,13 +1,8 @@
 // POST /api/rule-sets/{id}/preview: what each rule (saved, or the unsaved draft in the body) matches on a container
-import { NextResponse } from "next/server";
-import { readJson, route } from "@/lib/api/route";
-import { previewBody, ruleSetIdParam } from "@/lib/api/schemas";
+import { previewRuleSet as previewEntry } from "@/lib/api/contract/rules";
+import { route } from "@/lib/api/route";
 import { previewRuleSet } from "@/lib/rules/preview-rule-set";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async ({ request, params }) => {
-  const { id } = ruleSetIdParam.parse(params);
-  const body = await readJson(request, previewBody);
-  return NextResponse.json(await previewRuleSet(id, body));
-}, { access: "viewer" });
+export const POST = route(previewEntry, async ({ params, body }) => previewRuleSet(params.id, body));

@@ -1,19 +1,16 @@
 // GET /api/engines/{engineId}/containers/{containerRef}/changes: every changed path, classified and selected (identical concurrent requests share one detection)
-import { NextResponse } from "next/server";
-import { readQuery, route } from "@/lib/api/route";
-import { changesQuery, containerParams } from "@/lib/api/schemas";
+import { listChanges } from "@/lib/api/contract/changes";
+import { route } from "@/lib/api/route";
 import { detectContainerChangesShared } from "@/lib/changes/share-detection";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ engineId: string; containerRef: string }>(async ({ request, params }) => {
-  const { engineId, containerRef } = containerParams.parse(params);
-  const query = readQuery(request, changesQuery);
-  const detected = await detectContainerChangesShared(engineId, containerRef, {
+export const GET = route(listChanges, async ({ params, query }) => {
+  const { engineId, containerRef } = params;
+  return detectContainerChangesShared(engineId, containerRef, {
     ruleSetId: query.ruleSet,
     since: query.since,
     sinceMarker: query.sinceMarker,
     packageChecks: query.packageChecks !== "false",
   });
-  return NextResponse.json(detected);
 });

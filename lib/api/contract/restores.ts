@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { archiveParams, restoreParams, restorePlanBody, startRestoreBody } from "@/lib/api/schemas";
+import { isoTime } from "./common";
+import { defineEntry } from "./entry";
+
+export const planWarningSchema = z.object({ kind: z.string(), message: z.string() });
+
+export const plannedRuleSchema = z.object({
+  rule: z.object({
+    id: z.string(),
+    package: z.string(),
+    fromVersions: z.string(),
+    toVersions: z.string(),
+    action: z.object({ kind: z.string() }).catchall(z.string()),
+    note: z.string(),
+    builtIn: z.boolean(),
+    enabled: z.boolean(),
+  }),
+  status: z.enum(["applies", "checked-at-build", "not-applicable"]),
+  reason: z.string(),
+  fromVersion: z.string().nullable(),
+  toVersion: z.string().nullable(),
+});
+
+/** A restore plan; for viewers, secret values kept in the archive are masked in the Dockerfile. */
+export const restorePlanViewSchema = z.object({
+  archiveId: z.string(),
+  engineId: z.string(),
+  baseImage: z.string(),
+  /** Images on that engine the user may pick as the base (tags), newest distribution first when known. */
+  baseImageChoices: z.array(z.string()),
+  dockerfile: z.string(),
+  restoreScript: z.string(),
+  packages: z.object({
+    install: z.array(z.string()),
+    alreadyInBase: z.array(z.string()),
+    missing: z.array(z.object({ name: z.string(), replacement: z.string().nullable() })),
+  }),
+  /** Whether the base's repositories were asked which packages exist (needs the build network). */
+  packagesChecked: z.boolean(),
+  migrationRules: z.array(plannedRuleSchema),
+  buildArgs: z.array(z.string()),
+  warnings: z.array(planWarningSchema),
+});
+
+export const restoreStepSchema = z.enum(["plan", "build", "run", "verify", "check", "done"]);
+
+export const restoreVerificationSchema = z.object({
+  filesChecked: z.number(),
+  filesOk: z.number(),
+  mismatches: z.array(z.object({ path: z.string(), problem: z.string() })),
+  accounts: z.array(z.object({ name: z.string(), uid: z.number(), ok: z.boolean(), problem: z.string().nullable() })),
+});
+
+/**
+ * A restore; the list items leave out `log` and `dockerfile`. For viewers, secret values kept in the
+ * archive are masked in the Dockerfile, its diff and the log.
+ */
+export const restoreViewSchema = z.object({
+  id: z.string(),
+  archiveId: z.string(),
+  archiveName: z.string(),
+  engineId: z.string(),
+  engineName: z.string(),
+  baseImage: z.string(),
+  imageTag: z.string(),
+  imageId: z.string().nullable(),
+  containerName: z.string(),
+  containerId: z.string().nullable(),
+  /** running | succeeded | failed | cancelled */
+  state: z.string(),
+  /** the step running now, or the one that failed */
+  step: restoreStepSchema,
+  error: z.string().nullable(),
+  jobId: z.string().nullable(),
+  dockerfileEdited: z.boolean(),
+  /** unified diff of the user's Dockerfile against the generated one ("" when not edited) */
+  dockerfileDiff: z.string(),
+  dockerfile: z.string().optional(),
+  warnings: z.array(planWarningSchema),
+  appliedRules: z.array(z.string()),
+  verification: restoreVerificationSchema.nullable(),
+  check: z.object({ command: z.string(), exitCode: z.number(), output: z.string(), ok: z.boolean() }).nullable(),
+  /** the build log so far (the last ~200 KB) */
+  log: z.string().optional(),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  finishedAt: isoTime.nullable(),
+});
+
+export const planRestore = defineEntry({
+  method: "POST",
+  path: "/api/archives/{id}/restore-plan",
+  access: "viewer",
+  summary:
+    "Plan a restore onto a base image (reads only: viewers may look): Dockerfile, restore script, packages, migration rules, warnings",
+  params: archiveParams,
+  body: restorePlanBody,
+  status: 200,
+  response: restorePlanViewSchema,
+  errors: { 404: "unknown archive, engine or image", 409: "not complete", 502: "engine unreachable" },
+});
+
+export const listArchiveRestores = defineEntry({
+  method: "GET",
+  path: "/api/archives/{id}/restores",
+  access: "viewer",
+  summary: "This archive's restores, newest first",
+  params: archiveParams,
+  status: 200,
+  response: z.array(restoreViewSchema),
+  errors: { 404: "unknown archive" },
+});
+
+export const startRestore = defineEntry({
+  method: "POST",
+  path: "/api/archives/{id}/restores",
+  access: "operator",
+  summary:
+    "Restore the archive (a job): build on the base image, start the container, verify every file, run the check command; " +
+    "202 {jobId, restoreId}",
+  params: archiveParams,
+  body: startRestoreBody,
+  status: 202,
+  response: z.object({ jobId: z.string(), restoreId: z.string() }),
+  errors: { 404: "unknown archive, engine or image", 409: "not complete, or the container name is taken" },
+});
+
+export const listRestores = defineEntry({
+  method: "GET",
+  path: "/api/restores",
+  access: "viewer",
+  summary: "Every restore, newest first",
+  status: 200,
+  response: z.array(restoreViewSchema),
+  errors: {},
+});
+
+export const getRestore = defineEntry({
+  method: "GET",
+  path: "/api/restores/{id}",
+  access: "viewer",
+  summary: "A restore: state, failed step, verification, check result, Dockerfile, its diff and the build log",
+  params: restoreParams,
+  status: 200,
+  response: restoreViewSchema,
+  errors: { 404: "unknown restore" },
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import type { Manifest } from "@/lib/archives/manifest";
+import { MASK } from "@/lib/containers/mask-env";
+import type { RestorePlanView, RestoreView } from "@/lib/restores/types";
+import { maskManifestFor, maskPlanFor, maskRestoreFor } from "./mask-for-role";
+
+const env: Manifest["config"]["env"] = [
+  { name: "DB_PASSWORD", value: "hunter2", redacted: false },
+  { name: "LANG", value: "C.UTF-8", redacted: false },
+  { name: "API_TOKEN", value: null, redacted: true },
+];
+const manifest = { config: { env } } as unknown as Manifest;
+const dockerfile = 'FROM debian:trixie\nENV DB_PASSWORD="hunter2"\nENV LANG=C.UTF-8';
+
+describe("what a viewer sees of kept secrets", () => {
+  it("masks kept secret values in the manifest for viewers only", () => {
+    const viewer = maskManifestFor("viewer", manifest).config.env;
+    expect(viewer[0]).toEqual({ name: "DB_PASSWORD", value: MASK, redacted: false, masked: true });
+    expect(viewer[1]).toEqual(env[1]);
+    expect(viewer[2]).toEqual(env[2]);
+    expect(maskManifestFor("operator", manifest).config.env[0]!.value).toBe("hunter2");
+    expect(maskManifestFor("admin", manifest).config.env[0]!.value).toBe("hunter2");
+  });
+
+  it("masks the plan's Dockerfile and a restore's Dockerfile, diff and log for viewers only", () => {
+    const plan = { dockerfile } as RestorePlanView;
+    expect(maskPlanFor("viewer", plan).dockerfile).not.toContain("hunter2");
+    expect(maskPlanFor("operator", plan).dockerfile).toContain("hunter2");
+    const log = 'Step 2/3 : ENV DB_PASSWORD="hunter2"';
+    const restore = { dockerfile, dockerfileDiff: '+ENV DB_PASSWORD="hunter2"', log } as RestoreView;
+    const shown = maskRestoreFor("viewer", restore);
+    expect(JSON.stringify(shown)).not.toContain("hunter2");
+    expect(shown.dockerfile).toContain("ENV LANG=C.UTF-8");
+    expect(JSON.stringify(maskRestoreFor("operator", restore))).toContain("hunter2");
+  });
+});

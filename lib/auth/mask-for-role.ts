@@ -1,0 +1,42 @@
+import type { z } from "zod";
+import type { manifestViewSchema } from "@/lib/api/contract/archives";
+import type { Manifest } from "@/lib/archives/manifest";
+import { maskDockerfileEnv } from "@/lib/containers/mask-dockerfile-env";
+import { maskEnv } from "@/lib/containers/mask-env";
+import type { RestorePlanView, RestoreView } from "@/lib/restores/types";
+import { allows, type Role } from "./roles";
+
+// What a viewer may not read: secret values an archive kept (keepSecrets) in its manifest, and the
+// Dockerfiles, diffs and build logs made from it. Operators and admins, who can export the whole
+// archive anyway, see them. Pure.
+
+type ManifestView = z.infer<typeof manifestViewSchema>;
+
+/** Operators and admins see kept secrets; viewers do not. */
+export function seesSecrets(role: Role): boolean {
+  return allows(role, "operator");
+}
+
+export function maskManifestFor(role: Role, manifest: Manifest): ManifestView {
+  if (seesSecrets(role)) return manifest;
+  const env = manifest.config.env.map((variable) => {
+    if (variable.value === null) return variable;
+    const shown = maskEnv([`${variable.name}=${variable.value}`])[0];
+    return shown && (shown.masked || shown.value !== variable.value) ? { ...variable, value: shown.value, masked: true } : variable;
+  });
+  return { ...manifest, config: { ...manifest.config, env } };
+}
+
+export function maskPlanFor(role: Role, plan: RestorePlanView): RestorePlanView {
+  return seesSecrets(role) ? plan : { ...plan, dockerfile: maskDockerfileEnv(plan.dockerfile) };
+}
+
+export function maskRestoreFor(role: Role, restore: RestoreView): RestoreView {
+  if (seesSecrets(role)) return restore;
+  return {
+    ...restore,
+    dockerfileDiff: maskDockerfileEnv(restore.dockerfileDiff),
+    ...(restore.dockerfile === undefined ? {} : { dockerfile: maskDockerfileEnv(restore.dockerfile) }),
+    ...(restore.log === undefined ? {} : { log: maskDockerfileEnv(restore.log) }),
+  };
+}
