@@ -92,7 +92,7 @@ describe("restoring a hostile archive runs nothing archived while the image is b
     expect(exec(restored, ["/bin/cat", "/etc/ld.so.preload"])).toBe("/usr/local/lib/libkura-pwn.so");
 
     // The probe step after the payload had the loopback only; the packages stage was on the build network.
-    const probe = restore.log.split("\n").filter((line) => /^\s*[a-z0-9]+:\s+\d+/.test(line)).map((line) => line.trim().split(":")[0]);
+    const probe = (restore.log ?? "").split("\n").filter((line) => /^\s*[a-z0-9]+:\s+\d+/.test(line)).map((line) => line.trim().split(":")[0]);
     expect(probe).toEqual(["lo"]);
     expect(restore.log).toContain("The rest of the image, without network");
   }, 600_000);
