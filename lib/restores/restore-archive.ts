@@ -126,7 +126,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       appendLog(`== The Dockerfile has no ${PACKAGES_STAGE} stage, so all of it is built without network`);
     }
     ({ imageId } = await build({ networkMode: "none", noCache: packagesStage ? false : input.noCache }));
-    if (packagesImageId) await removeImage(engine, `${restore.imageTag}-${PACKAGES_STAGE}`).catch(() => undefined);
+    if (packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
     await db.restore.update({ where: { id: restoreId }, data: { imageId } });
     appendLog(`built image ${imageId}`);
 
@@ -192,7 +192,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       const engine = await getEngine(input.engineId).catch(() => null);
       if (engine && containerId) await removeContainer(engine, containerId).catch(() => undefined);
       if (engine && (imageId || cancelled)) await removeImage(engine, imageId ?? restore.imageTag).catch(() => undefined);
-      if (engine && (packagesImageId || cancelled)) await removeImage(engine, `${restore.imageTag}-${PACKAGES_STAGE}`).catch(() => undefined);
+      if (engine && packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
     }
     await db.restore.update({
       where: { id: restoreId },
