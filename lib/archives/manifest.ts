@@ -59,10 +59,12 @@ export const manifestSchema = z.object({
   totals: z.object({ files: z.number().int(), bytes: z.number() }),
 }).superRefine((manifest, context) => {
   const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
-  const rule = manifest.packageManager === "dpkg" ? "a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit)" : "a package name";
+  const rule =
+    manifest.packageManager === "dpkg" ? "a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit)" : "a package name";
   const index = manifest.packages.findIndex((pkg) => !pattern.test(pkg.name));
   const bad = manifest.packages[index];
-  if (bad) context.addIssue({ code: "custom", path: ["packages", index, "name"], message: `The package ${JSON.stringify(bad.name)} is not ${rule}.` });
+  if (!bad) return;
+  context.addIssue({ code: "custom", path: ["packages", index, "name"], message: `The package ${JSON.stringify(bad.name)} is not ${rule}.` });
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -143,7 +143,8 @@ export async function runProbe(engine: EngineConnection, options: ProbeOptions):
     clearTimeout(timer);
     if (outcome === "timeout") {
       (stream as unknown as Duplex).destroy();
-      throw new AppError(504, "probe_timeout", `Kura gave up ${options.purpose} after ${Math.round(options.timeoutMs / 1000)} s; the probe container was stopped and removed.`);
+      const seconds = Math.round(options.timeoutMs / 1000);
+      throw new AppError(504, "probe_timeout", `Kura gave up ${options.purpose} after ${seconds} s; the probe container was stopped and removed.`);
     }
     await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
     return { exitCode: outcome.StatusCode ?? -1, output };

@@ -118,7 +118,9 @@ export async function makeRestorePlan(
   if (input.checkRepositories !== false && availablePackages === null && manifest.packageManager === "dpkg")
     warnings.push({
       kind: "other",
-      message: `Kura could not ask ${baseImage}'s package repositories which packages exist (${probeProblem ?? "is the build network, KURA_BUILD_NETWORK, able to reach them?"}). The build will tell.`,
+      message: `Kura could not ask ${baseImage}'s package repositories which packages exist (${
+        probeProblem ?? "is the build network, KURA_BUILD_NETWORK, able to reach them?"
+      }). The build will tell.`,
     });
   const view: RestorePlanView = {
     archiveId,

@@ -11,7 +11,8 @@ const SCRIPTS_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "r
 let loaded: Promise<RestoreScripts> | null = null;
 
 export function readRestoreScripts(): Promise<RestoreScripts> {
-  loaded ??= Promise.all(RESTORE_SCRIPT_FILES.map(async (name) => [name, await readFile(path.join(SCRIPTS_DIR, name), "utf8")] as const)).then(
+  const read = async (name: string) => [name, await readFile(path.join(SCRIPTS_DIR, name), "utf8")] as const;
+  loaded ??= Promise.all(RESTORE_SCRIPT_FILES.map(read)).then(
     (entries) => Object.fromEntries(entries) as RestoreScripts,
     (error: unknown) => {
       loaded = null;

@@ -71,14 +71,18 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
     `FROM ${baseImage} AS ${PACKAGES_STAGE}`,
   );
   if (install.length) {
-    lines.push(`RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -- ${install.join(" ")} && rm -rf /var/lib/apt/lists/*`);
+    const installCommand = `DEBIAN_FRONTEND=noninteractive apt-get install -y -- ${install.join(" ")}`;
+    lines.push(`RUN apt-get update && ${installCommand} && rm -rf /var/lib/apt/lists/*`);
   }
   lines.push("", `FROM ${PACKAGES_STAGE} AS ${RESTORE_STAGE}`, "COPY kura/ /kura/");
   if (options.hasPayload) lines.push("COPY payload/ /kura/stage/");
   if (options.hasAccountFiles) lines.push("COPY accounts/ /kura/accounts/");
   lines.push('RUN ["/bin/sh", "/kura/restore.sh"]', "", `FROM ${PACKAGES_STAGE}`, "COPY kura/ /kura/");
   if (options.hasDeletions) lines.push('RUN ["/bin/sh", "/kura/restore.sh", "delete"]');
-  lines.push(`COPY --from=${RESTORE_STAGE} /kura/restore-report.txt /kura/restore-report.txt`, `COPY --from=${RESTORE_STAGE} /kura/stage/ /`);
+  lines.push(
+    `COPY --from=${RESTORE_STAGE} /kura/restore-report.txt /kura/restore-report.txt`,
+    `COPY --from=${RESTORE_STAGE} /kura/stage/ /`,
+  );
 
   for (const variable of config.env) {
     if (!ENV_NAME.test(variable.name)) {

@@ -196,7 +196,10 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   // The folders the staged copy may hold without an entry of its own: above the payload, and above
   // where a move rule puts something; "/" itself too, since the copy over / applies the stage's.
   const archivedDirs = new Set(selection.payloadEntries.filter((entry) => entry.type === "dir").map((entry) => entry.path));
-  const moved = matches.flatMap((match) => (match.status !== "not-applicable" && match.rule.action.kind === "move" ? [match.rule.action.to] : []));
+  const moved = matches.flatMap((match) => {
+    const { action } = match.rule;
+    return match.status !== "not-applicable" && action.kind === "move" ? [action.to] : [];
+  });
   const ancestors = [...new Set([...selection.ancestors, ...moved.flatMap(ancestorsOf)])].filter((path) => !archivedDirs.has(path)).sort();
   const restoreScript = generateRestoreScript({
     manifest,
@@ -210,7 +213,11 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   const contextFiles: ContextFile[] = [
     { path: "Dockerfile", content: generated.dockerfile, mode: 0o644 },
-    ...RESTORE_SCRIPT_FILES.map((name) => ({ path: `kura/${name}`, content: input.scripts[name], mode: name.endsWith(".sh") ? 0o755 : 0o644 })),
+    ...RESTORE_SCRIPT_FILES.map((name) => ({
+      path: `kura/${name}`,
+      content: input.scripts[name],
+      mode: name.endsWith(".sh") ? 0o755 : 0o644,
+    })),
     { path: "kura/restore-plan.sh", content: restoreScript, mode: 0o644 },
     { path: "kura/entries.nul", content: encoded.entriesNul, mode: 0o644 },
     { path: "kura/metadata.sh", content: encoded.metadataSh, mode: 0o644 },

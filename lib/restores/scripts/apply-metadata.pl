@@ -86,7 +86,10 @@ my ($files, $folders, $links, @dir_times) = (0, 0, 0);
         my $u = ($user ne '' && exists $uid_of{$user}) ? $uid_of{$user} : $uid;
         my $g = ($group ne '' && exists $gid_of{$group}) ? $gid_of{$group} : $gid;
         if ($type eq 'l') {
-            if ((-d $p && !-l $p) || (-d "$base$path" && !-l "$base$path")) { complain("$path is a folder in the new image, so the archived symbolic link to $target was not created"); next; }
+            if ((-d $p && !-l $p) || (-d "$base$path" && !-l "$base$path")) {
+                complain("$path is a folder in the new image, so the archived symbolic link to $target was not created");
+                next;
+            }
             if (!make_parents($p)) { complain("cannot create the folders above $path: $!"); next; }
             if ((-l $p || -e $p) && !unlink($p)) { complain("cannot replace $path with a symbolic link: $!"); next; }
             if (!symlink($target, $p)) { complain("cannot create the symbolic link $path -> $target: $!"); next; }

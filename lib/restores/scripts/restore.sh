@@ -290,5 +290,6 @@ fi
 kura_ancestors
 rm -rf -- "$TMPD"
 kura_warnings=$(grep -c '^WARNING' "$REPORT" || true)
-say "done: $groups_added group(s) and $users_added user(s) added, $deleted path(s) deleted, $rules_applied migration rule(s) applied, $kura_warnings warning(s); see /kura/restore-report.txt"
+kura_counts="$groups_added group(s) and $users_added user(s) added, $deleted path(s) deleted"
+say "done: $kura_counts, $rules_applied migration rule(s) applied, $kura_warnings warning(s); see /kura/restore-report.txt"
 exit 0
