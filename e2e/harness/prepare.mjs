@@ -43,6 +43,10 @@ export async function prepare({ artifacts }) {
   removeTestContainers(secondary.socketPath);
 
   if (!existsSync("/usr/bin/chromium")) aptInstall(["chromium"]);
+  // The restore scripts' lint (lib/restores/scripts/scripts.test.ts): shellcheck, and the awks they must run under.
+  const lintTools = [["/usr/bin/shellcheck", "shellcheck"], ["/usr/bin/mawk", "mawk"], ["/bin/busybox", "busybox-static"]];
+  const missingLint = lintTools.filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg);
+  if (missingLint.length) aptInstall(missingLint);
 
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });

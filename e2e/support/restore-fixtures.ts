@@ -1,6 +1,10 @@
-// Test data for the restore planner's tests: a manifest with sensible defaults. Pure.
+// Test data for the restore planner's tests: a manifest with sensible defaults, and the static
+// restore programs read from lib/restores/scripts/.
 
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
+import { RESTORE_SCRIPT_FILES, type RestoreScripts } from "@/lib/restores/plan/restore-script-files";
 
 export function makeEntry(path: string, type: ManifestEntry["type"], extra: Partial<ManifestEntry> = {}): ManifestEntry {
   return {
@@ -49,4 +53,10 @@ export function makeManifest(extra: Partial<Manifest> = {}): Manifest {
     totals: { files: 0, bytes: 0 },
     ...extra,
   };
+}
+
+/** The static restore programs of lib/restores/scripts/, as make-restore-plan.ts hands them to the planner. */
+export function readScriptsForTest(): RestoreScripts {
+  const dir = path.join(process.cwd(), "lib", "restores", "scripts");
+  return Object.fromEntries(RESTORE_SCRIPT_FILES.map((name) => [name, readFileSync(path.join(dir, name), "utf8")])) as RestoreScripts;
 }

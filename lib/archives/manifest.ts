@@ -5,6 +5,11 @@ import { isSecretName } from "@/lib/containers/mask-env";
 // rebuild the service without Kura. Pure: builds and checks plain data. The README's "Archive
 // manifest" section documents the fields.
 
+/** Debian policy 5.6.1: lower-case letters, digits, + - . ; at least two characters, starting alphanumeric. */
+export const DEBIAN_PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+/** rpm and apk names: letters, digits and _ + . ~ : @ -, starting with a letter, digit or _ (never an option). */
+const OTHER_PACKAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_+.~:@-]*$/;
+
 export const MANIFEST_FORMAT = "kura-archive";
 export const MANIFEST_VERSION = 1;
 
@@ -44,12 +49,22 @@ export const manifestSchema = z.object({
   }),
   os: z.object({ id: z.string(), versionId: z.string().nullable(), prettyName: z.string(), versionCodename: z.string().nullable(), fields: z.record(z.string(), z.string()) }).nullable(),
   packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
-  packages: z.array(z.object({ name: z.string(), version: z.string(), architecture: z.string(), manual: z.boolean() })),
+  // Package names reach apt-get, apt-cache and dpkg-query in the restore, so they are checked here
+  // (an imported bundle's manifest is anyone's).
+  packages: z.array(z.object({ name: z.string().max(200), version: z.string(), architecture: z.string(), manual: z.boolean() })),
   ruleSet: z.object({ id: z.string(), name: z.string(), rules: z.array(z.object({ pattern: z.string(), action: z.enum(["exclude", "include"]), note: z.string() })) }),
   entries: z.array(entrySchema),
   /** Paths the container deleted from its image: a restore deletes them too. */
   deleted: z.array(z.string().startsWith("/")),
   totals: z.object({ files: z.number().int(), bytes: z.number() }),
+}).superRefine((manifest, context) => {
+  const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
+  const rule =
+    manifest.packageManager === "dpkg" ? "a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit)" : "a package name";
+  const index = manifest.packages.findIndex((pkg) => !pattern.test(pkg.name));
+  const bad = manifest.packages[index];
+  if (!bad) return;
+  context.addIssue({ code: "custom", path: ["packages", index, "name"], message: `The package ${JSON.stringify(bad.name)} is not ${rule}.` });
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

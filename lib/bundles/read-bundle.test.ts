@@ -236,6 +236,16 @@ describe("readBundle refuses", () => {
     await expectRefused(await packTar(items2), 422, /not a valid Kura manifest: format: /);
   });
 
+  it("a manifest whose package name would be an option of apt (named in the refusal)", async () => {
+    const packages = [
+      { name: "samba", version: "2:4.17.12", architecture: "amd64", manual: true },
+      { name: "-oDir::Bin::dpkg=/bin/sh", version: "1", architecture: "amd64", manual: true },
+    ];
+    const items = validItems({ ...baseManifest, packageManager: "dpkg", packages });
+    const error = await expectRefused(await packTar(items), 422, /not a valid Kura manifest: packages\.1\.name: The package "-oDir::Bin::dpkg=\/bin\/sh" is not a Debian package name/);
+    expect(error.code).toBe("invalid_manifest");
+  });
+
   it("a manifest that names a path outside the container", async () => {
     const manifest = { ...baseManifest, deleted: ["/var/../../etc"] };
     const items = validItems(manifest);

@@ -6,8 +6,10 @@ import type { EngineConnection } from "./types";
 
 export type BuildOptions = {
   tag: string;
-  /** The build's network (`KURA_BUILD_NETWORK`), e.g. "host"; undefined keeps the engine's default. */
+  /** The build's network (`KURA_BUILD_NETWORK`, or "none"), e.g. "host"; undefined keeps the engine's default. */
   networkMode?: string;
+  /** Build only up to this stage of a multi-stage Dockerfile (`docker build --target`). */
+  target?: string;
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
   /** ignore the engine's layer cache */
@@ -37,6 +39,7 @@ export async function buildImage(engine: EngineConnection, context: Readable, op
       forcerm: true,
       ...(options.noCache ? { nocache: true } : {}),
       ...(options.networkMode ? { networkmode: options.networkMode } : {}),
+      ...(options.target ? { target: options.target } : {}),
       ...(options.buildArgs && Object.keys(options.buildArgs).length ? { buildargs: options.buildArgs } : {}),
       ...(options.labels ? { labels: options.labels } : {}),
     })) as unknown as Readable;

@@ -1,8 +1,7 @@
 import { parseDpkgStatus } from "@/lib/changes/packages/parse-dpkg";
 import { parseOsRelease } from "@/lib/containers/parse-os-release";
 import { readContainerFile } from "@/lib/docker/read-container-file";
-import { execInContainer } from "@/lib/docker/exec-in-container";
-import { createContainer, removeContainer, runContainer } from "@/lib/docker/run-container";
+import { createContainer, removeContainer, runProbe } from "@/lib/docker/run-container";
 import { inspectImage } from "@/lib/docker/inspect-image";
 import type { EngineConnection } from "@/lib/docker/types";
 import { env } from "@/lib/env";
@@ -12,7 +11,9 @@ import { parseAptPolicy } from "@/lib/restores/plan/parse-apt-policy";
 // What a restore plan needs to know about the base image: its OS, what dpkg has installed, its
 // accounts, and (when the build network reaches its repositories) which packages exist there.
 // Read from a created, never started, container; the repository check runs one short-lived
-// container on the build network. Both are cached per image id: images do not change.
+// container on the build network with Kura's own command as its entrypoint (the image's ENTRYPOINT
+// and CMD never run), killed and removed after PROBE_TIMEOUT_MS. Both are cached per image id:
+// images do not change.
 
 export type BaseImageFacts = {
   imageId: string;
@@ -56,30 +57,29 @@ export async function inspectBaseImage(engine: EngineConnection, image: string):
   }
 }
 
-// A fixed script; package names arrive as positional arguments, never inside the script text.
-const PROBE_SCRIPT = 'apt-get update -qq >/dev/null 2>&1 || exit 3; apt-cache policy "$@"';
+// A fixed script; package names arrive as positional arguments after "--", never inside the script
+// text (and the manifest schema allows only Debian package names).
+const PROBE_SCRIPT = 'apt-get update -qq >/dev/null 2>&1 || exit 3; apt-cache policy -- "$@"';
+export const PROBE_TIMEOUT_MS = 120_000;
 
 /**
  * Which of `names` the base's repositories can install (name -> candidate version), or null when
- * they could not be asked (no build network, no apt). Runs `apt-get update` once per image.
+ * they could not be asked (no build network, no apt). Runs `apt-get update` once per image. A probe
+ * that outlives PROBE_TIMEOUT_MS rejects with AppError 504 "probe_timeout".
  */
 export async function checkAvailablePackages(engine: EngineConnection, image: BaseImageFacts, names: string[]): Promise<Record<string, string> | null> {
   if (!image.hasDpkg || names.length === 0) return names.length === 0 ? {} : null;
   const key = `${engine.id}:${image.imageId}:${[...names].sort().join(",")}`;
   if (cache.available.has(key)) return cache.available.get(key) ?? null;
-  const { id } = await runContainer(engine, {
+  const result = await runProbe(engine, {
     image: image.imageId,
-    name: `kura-probe-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
-    networkMode: env.KURA_BUILD_NETWORK,
+    argv: ["/bin/sh", "-c", PROBE_SCRIPT, "probe", ...names],
+    networkMode: env.KURA_BUILD_NETWORK ?? "default",
     labels: LABELS,
-    cmd: ["sleep", "300"],
+    timeoutMs: PROBE_TIMEOUT_MS,
+    purpose: "asking the base image's package repositories which packages exist",
   });
-  try {
-    const result = await execInContainer(engine, id, ["sh", "-c", PROBE_SCRIPT, "probe", ...names], { timeoutMs: 120_000 });
-    const available = result.exitCode === 0 ? parseAptPolicy(result.output) : null;
-    cache.available.set(key, available);
-    return available;
-  } finally {
-    await removeContainer(engine, id).catch(() => undefined);
-  }
+  const available = result.exitCode === 0 ? parseAptPolicy(result.output) : null;
+  cache.available.set(key, available);
+  return available;
 }

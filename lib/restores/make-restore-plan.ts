@@ -11,6 +11,7 @@ import { planRestore, type RestorePlan } from "@/lib/restores/plan/plan-restore"
 import { isAccountFile } from "@/lib/restores/plan/restore-paths";
 import { checkAvailablePackages, inspectBaseImage, type BaseImageFacts } from "./inspect-base-image";
 import { listMigrationRules } from "./migration-rule-store";
+import { readRestoreScripts } from "./read-restore-scripts";
 import type { RestorePlanView } from "./types";
 
 // The restore plan for an archive and a base image: gathers the facts (the manifest, the archived
@@ -85,13 +86,19 @@ export async function makeRestorePlan(
   }
   const migrationRules = await listMigrationRules();
   let availablePackages: Record<string, string> | null = null;
+  let probeProblem: string | null = null;
   if (base && input.checkRepositories !== false && manifest.packageManager === "dpkg") {
     const wanted = manifest.packages.filter((pkg) => pkg.manual && !(pkg.name in base!.installedPackages)).map((pkg) => pkg.name);
     // The packages migration rules name too, so their new versions are known at plan time.
     const archivedNames = new Set(manifest.packages.map((pkg) => pkg.name));
     const rulePackages = migrationRules.filter((rule) => rule.enabled && archivedNames.has(rule.package) && !(rule.package in base!.installedPackages)).map((rule) => rule.package);
     const names = [...new Set([...wanted, ...wanted.flatMap((name) => findPackageRename(name)?.to ?? []), ...rulePackages])];
-    availablePackages = await checkAvailablePackages(engine, base, names);
+    try {
+      availablePackages = await checkAvailablePackages(engine, base, names);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "probe_timeout")) throw error;
+      probeProblem = error.message;
+    }
   }
   const plan = planRestore({
     manifest,
@@ -105,10 +112,16 @@ export async function makeRestorePlan(
       availablePackages,
     },
     migrationRules,
+    scripts: await readRestoreScripts(),
   });
   const warnings = [...plan.warnings];
   if (input.checkRepositories !== false && availablePackages === null && manifest.packageManager === "dpkg")
-    warnings.push({ kind: "other", message: `Kura could not ask ${baseImage}'s package repositories which packages exist (is the build network, KURA_BUILD_NETWORK, able to reach them?). The build will tell.` });
+    warnings.push({
+      kind: "other",
+      message: `Kura could not ask ${baseImage}'s package repositories which packages exist (${
+        probeProblem ?? "is the build network, KURA_BUILD_NETWORK, able to reach them?"
+      }). The build will tell.`,
+    });
   const view: RestorePlanView = {
     archiveId,
     engineId: engine.id,

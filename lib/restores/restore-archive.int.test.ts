@@ -55,6 +55,8 @@ describe("restore the Samba service onto debian:trixie", () => {
     expect(restore.verification?.accounts).toContainEqual({ name: "alice", uid: 1500, ok: true, problem: null });
     expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
     expect(restore.check?.output.trim()).toBe(samba.file.content.trim());
+    // The packages stage on the build network, the rest (payload, restore script) without one.
+    expect(restore.log).toMatch(/The kura-packages stage, on the build network[\s\S]*The rest of the image, without network[\s\S]*COPY --from=kura-restore \/kura\/stage\/ \//);
 
     // Samba 4.22 on trixie, the archived user in its database, the base's system accounts intact.
     expect(exec(restoredName, ["smbd", "--version"])).toMatch(/Version 4\.2[2-9]/);
@@ -85,6 +87,8 @@ describe("restore the Samba service onto debian:trixie", () => {
     expect(restore.step).toBe("build");
     expect(restore.error).toMatch(/build failed/i);
     expect(restore.log).toMatch(/Unable to locate package kura-no-such-package-exists/);
+    // An edited Dockerfile without the kura-packages stage gets no build network at all.
+    expect(restore.log).toContain("The Dockerfile has no kura-packages stage, so all of it is built without network");
     expect(restore.dockerfileEdited).toBe(true);
     expect(() => docker(["inspect", failedName])).toThrow();
     expect(docker(["images", "-q", restore.imageTag])).toBe("");

@@ -13,6 +13,7 @@ import { getEngine } from "@/lib/engines/engine-registry";
 import { env } from "@/lib/env";
 import { getArchiveSummary } from "@/lib/archives/archive-registry";
 import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
+import { PACKAGES_STAGE } from "@/lib/restores/plan/generate-dockerfile";
 import type { RestoreStep, RestoreVerification, StartRestoreInput } from "@/lib/restores/types";
 import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
@@ -27,6 +28,11 @@ const LOG_FLUSH_MS = 500;
 
 function slug(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, 60) || "archive";
+}
+
+/** Whether the Dockerfile has the stage Kura builds on the build network ("FROM ... AS kura-packages"). */
+function hasPackagesStage(dockerfile: string): boolean {
+  return new RegExp(`^\\s*FROM\\s+\\S+\\s+AS\\s+${PACKAGES_STAGE}\\s*$`, "im").test(dockerfile);
 }
 
 class StepFailure extends Error {
@@ -60,6 +66,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
   };
   let containerId: string | null = null;
   let imageId: string | null = null;
+  let packagesImageId: string | null = null;
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
   try {
     await enter("plan", `Planning the restore onto ${input.baseImage}`);
@@ -77,34 +84,49 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
 
     await enter("build", `Building ${restore.imageTag} from ${input.baseImage}`);
     progress({ done: 0, total: 1, unit: "steps" });
-    const buildContext = writeBundle(
-      {
-        manifestJson: prepared.manifestJson,
-        manifest,
-        dockerfile,
-        readme: "",
-        contextFiles: plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
-        payloadEntries: plan.payloadEntries,
-        accountFiles: plan.accountFiles,
-      },
-      store,
-      { gzip: false, signal },
-    );
-    try {
-      ({ imageId } = await buildImage(engine, buildContext, {
-        tag: restore.imageTag,
-        networkMode: env.KURA_BUILD_NETWORK,
-        buildArgs: input.buildArgs,
-        labels: { "kura.archive": archiveId, "kura.restore": restoreId },
-        noCache: input.noCache,
-        signal,
-        onLog: appendLog,
-        onStep: (done, total) => progress({ done, total, unit: "steps", message: `Building: step ${done} of ${total}` }),
-      }));
-    } catch (error) {
-      buildContext.destroy();
-      throw error;
+    const context = () =>
+      writeBundle(
+        {
+          manifestJson: prepared.manifestJson,
+          manifest,
+          dockerfile,
+          readme: "",
+          contextFiles: plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
+          payloadEntries: plan.payloadEntries,
+          accountFiles: plan.accountFiles,
+        },
+        store,
+        { gzip: false, signal },
+      );
+    const build = async (options: { target?: string; networkMode?: string; noCache?: boolean }) => {
+      const buildContext = context();
+      try {
+        return await buildImage(engine, buildContext, {
+          tag: options.target ? `${restore.imageTag}-${options.target}` : restore.imageTag,
+          ...options,
+          buildArgs: input.buildArgs,
+          labels: { "kura.archive": archiveId, "kura.restore": restoreId },
+          signal,
+          onLog: appendLog,
+          onStep: (done, total) => progress({ done, total, unit: "steps", message: `Building: step ${done} of ${total}` }),
+        });
+      } finally {
+        buildContext.destroy();
+      }
+    };
+    // Only the packages stage may use the build network; everything after it (the archived files,
+    // the restore script) is built without one, whatever the restore's own network is. The second
+    // build takes the packages stage from the first one's layer cache.
+    const packagesStage = hasPackagesStage(dockerfile);
+    if (packagesStage) {
+      appendLog(`== The ${PACKAGES_STAGE} stage, on the build network (${env.KURA_BUILD_NETWORK ?? "the engine's default"})`);
+      packagesImageId = (await build({ target: PACKAGES_STAGE, networkMode: env.KURA_BUILD_NETWORK, noCache: input.noCache })).imageId;
+      appendLog("== The rest of the image, without network");
+    } else {
+      appendLog(`== The Dockerfile has no ${PACKAGES_STAGE} stage, so all of it is built without network`);
     }
+    ({ imageId } = await build({ networkMode: "none", noCache: packagesStage ? false : input.noCache }));
+    if (packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
     await db.restore.update({ where: { id: restoreId }, data: { imageId } });
     appendLog(`built image ${imageId}`);
 
@@ -170,6 +192,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       const engine = await getEngine(input.engineId).catch(() => null);
       if (engine && containerId) await removeContainer(engine, containerId).catch(() => undefined);
       if (engine && (imageId || cancelled)) await removeImage(engine, imageId ?? restore.imageTag).catch(() => undefined);
+      if (engine && packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
     }
     await db.restore.update({
       where: { id: restoreId },

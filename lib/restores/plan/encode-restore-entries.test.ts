@@ -21,7 +21,7 @@ describe("encodeRestoreEntries", () => {
   });
 
   it("writes the shell fallback with owners resolved once and calls batched by value, every value single-quoted", () => {
-    const body = encoded.metadataSh.split("\n").slice(3).join("\n");
+    const body = encoded.metadataSh.split("\n").filter((line) => !line.startsWith("#")).join("\n");
     expect(body).toBe(
       [
         "u0=$(kura_id passwd 'alice' 1001)",
@@ -36,7 +36,7 @@ describe("encodeRestoreEntries", () => {
         "",
       ].join("\n"),
     );
-    expect(encoded.dirTimesSh.split("\n").slice(1)).toEqual(["kura_touch 202001020304.05 '/srv/a dir'", ""]);
+    expect(encoded.dirTimesSh.split("\n").filter((line) => !line.startsWith("#"))).toEqual(["kura_touch 202001020304.05 '/srv/a dir'", ""]);
   });
 
   it(`splits batches at ${FALLBACK_BATCH} paths`, () => {

@@ -10,7 +10,7 @@ function generate(config: Partial<ReturnType<typeof makeManifest>["config"]>, op
     install: ["openssh-server", "samba"],
     hasPayload: true,
     hasAccountFiles: true,
-    snapshotAncestors: true,
+    hasDeletions: true,
     ...options,
   });
 }
@@ -18,7 +18,7 @@ function generate(config: Partial<ReturnType<typeof makeManifest>["config"]>, op
 const instructions = (dockerfile: string) => dockerfile.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
 
 describe("generateDockerfile", () => {
-  it("installs, copies, runs the script as root, then sets the original configuration with USER last before ENTRYPOINT and CMD", () => {
+  it("installs in its own stage, restores in a staging stage, copies the result over /, then the configuration with USER last", () => {
     const { dockerfile, buildArgs, warnings } = generate({
       env: [
         { name: "PATH", value: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", redacted: false },
@@ -35,13 +35,18 @@ describe("generateDockerfile", () => {
       cmd: ["smbd", "--foreground", "--configfile=/etc/samba/smb.conf", 'a "quoted" arg', "$HOME"],
     });
     expect(instructions(dockerfile)).toEqual([
-      "FROM debian:trixie",
-      "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y openssh-server samba && rm -rf /var/lib/apt/lists/*",
+      "FROM debian:trixie AS kura-packages",
+      "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -- openssh-server samba && rm -rf /var/lib/apt/lists/*",
+      "FROM kura-packages AS kura-restore",
       "COPY kura/ /kura/",
-      "RUN sh /kura/restore.sh snapshot",
-      "COPY payload/ /",
+      "COPY payload/ /kura/stage/",
       "COPY accounts/ /kura/accounts/",
-      "RUN sh /kura/restore.sh",
+      'RUN ["/bin/sh", "/kura/restore.sh"]',
+      "FROM kura-packages",
+      "COPY kura/ /kura/",
+      'RUN ["/bin/sh", "/kura/restore.sh", "delete"]',
+      "COPY --from=kura-restore /kura/restore-report.txt /kura/restore-report.txt",
+      "COPY --from=kura-restore /kura/stage/ /",
       'ENV PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"',
       "ARG DB_PASSWORD",
       'ENV DB_PASSWORD="${DB_PASSWORD}"',
@@ -61,6 +66,21 @@ describe("generateDockerfile", () => {
     expect(warnings).toEqual([{ kind: "secret-left-out", message: expect.stringContaining("--build-arg DB_PASSWORD=...") }]);
   });
 
+  it("puts every step that sees an archived file after the packages stage, and no archived ENV before the last RUN", () => {
+    const { dockerfile } = generate({ env: [{ name: "LD_PRELOAD", value: "/usr/local/lib/evil.so", redacted: false }] });
+    const lines = instructions(dockerfile);
+    const stages = lines.flatMap((line, index) => (line.startsWith("FROM ") ? [index] : []));
+    expect(stages).toHaveLength(3);
+    const packagesStage = lines.slice(0, stages[1]);
+    expect(packagesStage.join("\n")).not.toMatch(/COPY|payload|accounts|\/kura/);
+    // The payload lands at / only by COPY --from, after the last RUN; archived ENV comes after it.
+    const lastRun = lines.findLastIndex((line) => line.startsWith("RUN "));
+    const landing = lines.indexOf("COPY --from=kura-restore /kura/stage/ /");
+    expect(landing).toBeGreaterThan(lastRun);
+    expect(lines.findIndex((line) => line.startsWith("ENV LD_PRELOAD"))).toBeGreaterThan(landing);
+    expect(lines.filter((line) => line.startsWith("COPY payload/"))).toEqual(["COPY payload/ /kura/stage/"]);
+  });
+
   it("round-trips JSON exec form exactly", () => {
     const cmd = ["sh", "-c", "echo \"$((1+1))\" 'x' \\n\nnext", "ünï ☃"];
     const { dockerfile } = generate({ cmd });
@@ -70,8 +90,17 @@ describe("generateDockerfile", () => {
   });
 
   it("writes no instruction for empty lists and values", () => {
-    const { dockerfile } = generate({ env: [], workingDir: "", user: "", exposedPorts: [], volumes: [], labels: {}, entrypoint: [], cmd: null }, { install: [], hasPayload: false, hasAccountFiles: false, snapshotAncestors: false });
-    expect(instructions(dockerfile)).toEqual(["FROM debian:trixie", "COPY kura/ /kura/", "RUN sh /kura/restore.sh"]);
+    const { dockerfile } = generate({ env: [], workingDir: "", user: "", exposedPorts: [], volumes: [], labels: {}, entrypoint: [], cmd: null }, { install: [], hasPayload: false, hasAccountFiles: false, hasDeletions: false });
+    expect(instructions(dockerfile)).toEqual([
+      "FROM debian:trixie AS kura-packages",
+      "FROM kura-packages AS kura-restore",
+      "COPY kura/ /kura/",
+      'RUN ["/bin/sh", "/kura/restore.sh"]',
+      "FROM kura-packages",
+      "COPY kura/ /kura/",
+      "COPY --from=kura-restore /kura/restore-report.txt /kura/restore-report.txt",
+      "COPY --from=kura-restore /kura/stage/ /",
+    ]);
   });
 
   it("leaves out what a Dockerfile cannot hold, with a warning each", () => {

@@ -1,7 +1,13 @@
-// The Dockerfile of a restore's build context (layout in plan-restore.ts): the new base, the
-// packages, the payload and account files, the restore script, then the original container's
-// configuration. Every value is quoted for Dockerfile syntax; what cannot be written safely is left
-// out with a warning.
+// The Dockerfile of a restore's build context (layout in plan-restore.ts), in three stages:
+//   kura-packages  the new base and the packages: the only step that needs a network (Kura builds
+//                  this stage on the build network, KURA_BUILD_NETWORK, and the rest without one)
+//   kura-restore   the payload and account files copied to /kura/stage and /kura/accounts, never to
+//                  /, and the restore script run there with the base's own tools
+//   (last)         the deletions run on the base, then the staged result copied over / with
+//                  COPY --from (owners, modes and times kept), then the original configuration.
+// So nothing archived runs while the image is built, and no archived ENV reaches a build step.
+// Every value is quoted for Dockerfile syntax; what cannot be written safely is left out with a
+// warning.
 
 import type { Manifest } from "@/lib/archives/manifest";
 import { printable } from "@/lib/restores/plan/quote-shell";
@@ -14,9 +20,13 @@ export type GenerateDockerfileOptions = {
   install: readonly string[];
   hasPayload: boolean;
   hasAccountFiles: boolean;
-  /** Record the base's folders above the payload before copying it (restore.sh snapshot). */
-  snapshotAncestors: boolean;
+  /** Run `restore.sh delete` on the base in the last stage. */
+  hasDeletions: boolean;
 };
+
+/** The stage Kura builds on the build network; every other step is built without network. */
+export const PACKAGES_STAGE = "kura-packages";
+export const RESTORE_STAGE = "kura-restore";
 
 export type GeneratedDockerfile = { dockerfile: string; buildArgs: string[]; warnings: RestoreWarning[] };
 
@@ -55,16 +65,24 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
     `# Rebuilds the container "${printable(manifest.container.name)}" from the Kura archive "${printable(manifest.archive.name)}" (${printable(manifest.archive.id)}).`,
     `# It ran ${printable(manifest.image.reference)}; this rebuilds its data on ${printable(baseImage)}.`,
     "# Build it from this folder with plain Docker: docker build -t NAME .",
-    `FROM ${baseImage}`,
+    `# Three stages: ${PACKAGES_STAGE} (the base and its packages, the only step that needs a network), ${RESTORE_STAGE} (the`,
+    "# restore script works on a copy of the archived files outside /, with the base's own tools), and the image: the",
+    "# deletions, then the restored files copied over /. Nothing archived runs while the image is built.",
+    `FROM ${baseImage} AS ${PACKAGES_STAGE}`,
   );
   if (install.length) {
-    lines.push(`RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${install.join(" ")} && rm -rf /var/lib/apt/lists/*`);
+    const installCommand = `DEBIAN_FRONTEND=noninteractive apt-get install -y -- ${install.join(" ")}`;
+    lines.push(`RUN apt-get update && ${installCommand} && rm -rf /var/lib/apt/lists/*`);
   }
-  lines.push("COPY kura/ /kura/");
-  if (options.snapshotAncestors) lines.push("RUN sh /kura/restore.sh snapshot");
-  if (options.hasPayload) lines.push("COPY payload/ /");
+  lines.push("", `FROM ${PACKAGES_STAGE} AS ${RESTORE_STAGE}`, "COPY kura/ /kura/");
+  if (options.hasPayload) lines.push("COPY payload/ /kura/stage/");
   if (options.hasAccountFiles) lines.push("COPY accounts/ /kura/accounts/");
-  lines.push("RUN sh /kura/restore.sh");
+  lines.push('RUN ["/bin/sh", "/kura/restore.sh"]', "", `FROM ${PACKAGES_STAGE}`, "COPY kura/ /kura/");
+  if (options.hasDeletions) lines.push('RUN ["/bin/sh", "/kura/restore.sh", "delete"]');
+  lines.push(
+    `COPY --from=${RESTORE_STAGE} /kura/restore-report.txt /kura/restore-report.txt`,
+    `COPY --from=${RESTORE_STAGE} /kura/stage/ /`,
+  );
 
   for (const variable of config.env) {
     if (!ENV_NAME.test(variable.name)) {

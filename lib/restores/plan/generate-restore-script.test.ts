@@ -9,7 +9,7 @@ import { generateRestoreScript } from "@/lib/restores/plan/generate-restore-scri
 import type { RuleMatch } from "@/lib/restores/plan/match-migration-rules";
 import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { planRestore, type RestorePlan, type RestorePlanInput } from "@/lib/restores/plan/plan-restore";
-import { makeEntry, makeManifest } from "@/e2e/support/restore-fixtures";
+import { makeEntry, makeManifest, readScriptsForTest } from "@/e2e/support/restore-fixtures";
 
 const HOSTILE = ["/srv/app/it's a \"file\" $(touch pwned) `touch pwned2`.txt", "/srv/app/new\nline", "/srv/app/ünïcødé ☃", "/srv/app/-dash", "/srv/app/*glob?"];
 
@@ -72,9 +72,11 @@ describe("generateRestoreScript text", () => {
   });
 });
 
-// The script run for real on a folder that stands for the image's root (KURA_ROOT), as root:
-// the base's accounts, a fake dpkg database, the payload as `COPY payload/ /` leaves it (root,
-// 0644/0755), then restore.sh. Needs root for chown.
+// The script run for real as the Dockerfile runs it, as root: a folder stands for the base's root
+// (KURA_ROOT: its accounts, a fake dpkg database), the payload as `COPY payload/ /kura/stage/`
+// leaves it (root, 0644/0755) in the staging folder (KURA_STAGE), restore.sh there, then
+// `restore.sh delete` on the base and `cp -a stage/. root/` for `COPY --from=kura-restore
+// /kura/stage/ /`. Needs root for chown.
 const isRoot = process.getuid?.() === 0;
 const work = mkdtempSync(path.join(tmpdir(), "kura-restore-run-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -127,14 +129,16 @@ function scenarioInput(rules: MigrationRule[] = BUILTIN_MIGRATION_RULES): Restor
       availablePackages: null,
     },
     migrationRules: rules,
+    scripts: readScriptsForTest(),
   };
 }
 
 let runs = 0;
-/** Builds the fake image root, runs snapshot, copies the payload as Docker would, runs restore.sh. */
+/** Builds the fake base root, stages the payload as Docker would, runs restore.sh and the last stage. */
 function runScenario(plan: RestorePlan, options: { shell: string[]; env?: Record<string, string>; entries?: ManifestEntry[] }) {
-  const root = path.join(work, `root-${runs++}`);
-  const kura = path.join(root, "kura");
+  const root = path.join(work, `root-${runs}`);
+  const kura = path.join(work, `kura-${runs++}`);
+  const stage = path.join(kura, "stage");
   const write = (file: string, content: string, mode = 0o644) => {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, content);
@@ -154,28 +158,28 @@ function runScenario(plan: RestorePlan, options: { shell: string[]; env?: Record
   mkdirSync(path.join(root, "tmp"), { recursive: true });
   chmodSync(path.join(root, "tmp"), 0o1777);
   utimesSync(path.join(root, "tmp"), new Date("2019-05-05T00:00:00Z"), new Date("2019-05-05T00:00:00Z"));
+  // The base has a real folder where the archive has the symbolic link /srv/app/blocked.
+  if (plan.payloadEntries.some((entry) => entry.path === "/srv/app")) mkdirSync(path.join(root, "srv/app/blocked"), { recursive: true });
   for (const file of plan.contextFiles) if (file.path.startsWith("kura/")) write(path.join(kura, file.path.slice(5)), file.content as string, file.mode);
-  const env: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: process.env.PATH ?? "/usr/bin:/bin", KURA_ROOT: root, KURA_DIR: kura, ...options.env };
-  const [shell, ...shellArgs] = options.shell;
-  const snapshot = spawnSync(shell as string, [...shellArgs, path.join(kura, "restore.sh"), "snapshot"], { env, encoding: "utf8" });
-  expect(snapshot.status).toBe(0);
-  // COPY payload/ /: root-owned, 0644 files and 0755 folders, and the folders above them too.
-  const copied = new Set<string>();
+  // COPY payload/ /kura/stage/: root-owned, 0644 files and 0755 folders.
+  mkdirSync(stage, { recursive: true });
   for (const entry of plan.payloadEntries) {
-    const target = path.join(root, entry.path);
+    const target = path.join(stage, entry.path);
     if (entry.type === "dir") mkdirSync(target, { recursive: true });
-    else write(target, `content of ${entry.path}\n`);
-    for (let dir = path.dirname(target); dir.length > root.length && !copied.has(dir); dir = path.dirname(dir)) {
-      chmodSync(dir, 0o755);
-      copied.add(dir);
-    }
+    else write(target, entry.path === "/etc/ssh/sshd_config" ? "Port 22\nChallengeResponseAuthentication no\n" : `content of ${entry.path}\n`);
   }
-  if (existsSync(path.join(root, "etc/ssh/sshd_config"))) write(path.join(root, "etc/ssh/sshd_config"), "Port 22\nChallengeResponseAuthentication no\n", 0o644);
-  if (plan.payloadEntries.some((entry) => entry.path === "/srv/app")) mkdirSync(path.join(root, "srv/app/blocked"));
   for (const account of plan.accountFiles) write(path.join(kura, "accounts", path.basename(account)), ARCHIVED[path.basename(account) as keyof typeof ARCHIVED] ?? "");
+  const basePath = process.env.PATH ?? "/usr/bin:/bin";
+  const env: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: basePath, KURA_PATH: options.env?.PATH ?? basePath, KURA_ROOT: root, KURA_DIR: kura, KURA_STAGE: stage, ...options.env };
+  const [shell, ...shellArgs] = options.shell;
   const started = Date.now();
   const result = spawnSync(shell as string, [...shellArgs, path.join(kura, "restore.sh")], { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  return { root, kura, result, seconds: (Date.now() - started) / 1000, report: existsSync(path.join(kura, "restore-report.txt")) ? readFileSync(path.join(kura, "restore-report.txt"), "utf8") : "" };
+  const seconds = (Date.now() - started) / 1000;
+  const deletion = spawnSync(shell as string, [...shellArgs, path.join(kura, "restore.sh"), "delete"], { env, encoding: "utf8" });
+  expect(deletion.status).toBe(0);
+  // COPY --from=kura-restore /kura/stage/ /: owners, modes and times as the stage has them.
+  if (result.status === 0) execFileSync("cp", ["-a", `${stage}/.`, `${root}/`]);
+  return { root, kura, stage, result, seconds, report: existsSync(path.join(kura, "restore-report.txt")) ? readFileSync(path.join(kura, "restore-report.txt"), "utf8") : "" };
 }
 
 const busyboxPath = path.join(work, "busybox-bin");
@@ -269,7 +273,7 @@ describe.skipIf(!isRoot).each(ENVIRONMENTS)("restore.sh run with $name", (enviro
     expect(run.report).toContain("/srv/app/blocked is a folder in the new image");
   });
 
-  it("puts back the base's folders that the payload copy overwrote (/tmp stays 1777)", () => {
+  it("keeps the base's owner, mode and time on the folders above the payload (/tmp stays 1777)", () => {
     expect(mode("tmp")).toBe(0o1777);
     expect(statSync(at("tmp")).mtime.toISOString()).toBe("2019-05-05T00:00:00.000Z");
   });

@@ -3,13 +3,14 @@
 // version refuses). Validation for rules that arrive from people and for the built-in ones.
 
 import { z } from "zod";
+import { DEBIAN_PACKAGE_NAME } from "@/lib/archives/manifest";
 import { checkAbsolutePath, isAccountFile, isProtectedPath, isUnder } from "@/lib/restores/plan/restore-paths";
 import { validateVersionRange } from "@/lib/restores/plan/version-range";
 
 export const MAX_RULE_NOTE_LENGTH = 1000;
 export const KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
-/** Debian policy 5.6.1: lower-case letters, digits, + - . ; at least two characters, starting alphanumeric. */
-export const PACKAGE_NAME_PATTERN = /^[a-z0-9][a-z0-9+.-]+$/;
+/** Debian policy 5.6.1 (one definition, in the manifest schema). */
+export const PACKAGE_NAME_PATTERN = DEBIAN_PACKAGE_NAME;
 
 function pathMessage(path: string): string | null {
   const problem = checkAbsolutePath(path);

@@ -5,11 +5,14 @@
 // Build-context layout (a contract: the caller and `docker build` rely on it):
 //
 //   Dockerfile               generated here
-//   kura/restore.sh          generated here: the restore script (POSIX sh, dash and busybox sh)
-//   kura/merge-groups.awk    generated here: account merge programs (merge-accounts-awk.ts)
+//   kura/restore.sh          static (lib/restores/scripts/, passed in as `scripts`): the restore
+//                            script (POSIX sh, dash and busybox sh)
+//   kura/restore-plan.sh     generated here: the archive's part, sourced by restore.sh
+//   kura/accounts-lib.awk    static: account merge programs
+//   kura/merge-groups.awk
 //   kura/merge-users.awk
-//   kura/rename-key.awk      generated here: used by rename-key migration rules
-//   kura/apply-metadata.pl   generated here: owners, modes and times in one perl process
+//   kura/rename-key.awk      static: used by rename-key migration rules
+//   kura/apply-metadata.pl   static: owners, modes and times in one perl process
 //   kura/entries.nul         generated here: its input, NUL-separated (encode-restore-entries.ts)
 //   kura/metadata.sh         generated here: the plain-sh fallback when perl is absent
 //   kura/dir-times.sh        generated here: the fallback's folder times
@@ -23,25 +26,26 @@
 //                            0644 for files and 0755 for folders (never setuid); restore.sh puts the
 //                            archived owner, mode and time back. Account files are not in payload/.
 //
-// The Dockerfile copies kura/ first (RUN restore.sh snapshot records the base's folders above the
-// payload), then payload/ (only when payloadEntries is not empty) and accounts/ (only when
-// accountFiles is not empty) to /kura/accounts/, runs restore.sh as root, then sets the original
-// ENV, WORKDIR, EXPOSE, VOLUME, LABEL, USER, ENTRYPOINT and CMD. /kura stays in the image with
-// restore-report.txt.
+// The Dockerfile (generate-dockerfile.ts) installs the packages in a first stage; a second copies
+// kura/, payload/ (only when payloadEntries is not empty) to /kura/stage/ and accounts/ (only when
+// accountFiles is not empty) to /kura/accounts/ and runs restore.sh as root on the staged copy; the
+// last runs `restore.sh delete` (only when there are deletions), copies the staged result over /,
+// then sets the original ENV, WORKDIR, EXPOSE, VOLUME, LABEL, USER, ENTRYPOINT and CMD. /kura stays
+// in the image with restore-report.txt (not the archived account files).
 
 import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
-import { APPLY_METADATA_PERL } from "@/lib/restores/plan/apply-metadata-perl";
 import { releaseRank } from "@/lib/restores/plan/choose-base-image";
 import { encodeRestoreEntries } from "@/lib/restores/plan/encode-restore-entries";
 import { findAccountCollisions, userWillExist } from "@/lib/restores/plan/find-account-collisions";
 import { generateDockerfile } from "@/lib/restores/plan/generate-dockerfile";
 import { generateRestoreScript } from "@/lib/restores/plan/generate-restore-script";
 import { matchMigrationRules, type RuleStatus } from "@/lib/restores/plan/match-migration-rules";
-import { MERGE_GROUPS_AWK, MERGE_USERS_AWK, RENAME_KEY_AWK } from "@/lib/restores/plan/merge-accounts-awk";
 import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { findPackageRename } from "@/lib/restores/plan/package-renames";
 import { planPackages } from "@/lib/restores/plan/plan-packages";
 import { printable } from "@/lib/restores/plan/quote-shell";
+import { ancestorsOf } from "@/lib/restores/plan/restore-paths";
+import { RESTORE_SCRIPT_FILES, type RestoreScripts } from "@/lib/restores/plan/restore-script-files";
 import { selectRestoreEntries } from "@/lib/restores/plan/select-restore-entries";
 import type { MissingPackage, RestoreWarning } from "@/lib/restores/plan/types";
 
@@ -63,12 +67,15 @@ export type RestorePlanInput = {
   archivedAccounts: { passwd?: string; group?: string; shadow?: string; gshadow?: string };
   target: RestoreTarget;
   migrationRules: MigrationRule[];
+  /** The static programs of lib/restores/scripts/ (read-restore-scripts.ts). */
+  scripts: RestoreScripts;
 };
 
 export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
 
 export type RestorePlan = {
   dockerfile: string;
+  /** The archive's part of the restore script: kura/restore-plan.sh. */
   restoreScript: string;
   /** Everything generated: the Dockerfile and kura/* (kura/restore.sh included, kura/manifest.json not). */
   contextFiles: ContextFile[];
@@ -172,7 +179,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     install: packages.install,
     hasPayload: selection.payloadEntries.length > 0,
     hasAccountFiles: selection.accountFiles.length > 0,
-    snapshotAncestors: selection.ancestors.length > 0,
+    hasDeletions: selection.deletions.length > 0,
   });
   warnings.push(...generated.warnings);
 
@@ -186,11 +193,19 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     });
   }
 
+  // The folders the staged copy may hold without an entry of its own: above the payload, and above
+  // where a move rule puts something; "/" itself too, since the copy over / applies the stage's.
+  const archivedDirs = new Set(selection.payloadEntries.filter((entry) => entry.type === "dir").map((entry) => entry.path));
+  const moved = matches.flatMap((match) => {
+    const { action } = match.rule;
+    return match.status !== "not-applicable" && action.kind === "move" ? [action.to] : [];
+  });
+  const ancestors = [...new Set([...selection.ancestors, ...moved.flatMap(ancestorsOf)])].filter((path) => !archivedDirs.has(path)).sort();
   const restoreScript = generateRestoreScript({
     manifest,
     baseImage: target.baseImage,
     deletions: selection.deletions,
-    ancestors: selection.ancestors,
+    ancestors: ["/", ...ancestors],
     rules: matches,
     entryCount: selection.metadataEntries.length,
   });
@@ -198,11 +213,12 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   const contextFiles: ContextFile[] = [
     { path: "Dockerfile", content: generated.dockerfile, mode: 0o644 },
-    { path: "kura/restore.sh", content: restoreScript, mode: 0o755 },
-    { path: "kura/merge-groups.awk", content: MERGE_GROUPS_AWK, mode: 0o644 },
-    { path: "kura/merge-users.awk", content: MERGE_USERS_AWK, mode: 0o644 },
-    { path: "kura/rename-key.awk", content: RENAME_KEY_AWK, mode: 0o644 },
-    { path: "kura/apply-metadata.pl", content: APPLY_METADATA_PERL, mode: 0o644 },
+    ...RESTORE_SCRIPT_FILES.map((name) => ({
+      path: `kura/${name}`,
+      content: input.scripts[name],
+      mode: name.endsWith(".sh") ? 0o755 : 0o644,
+    })),
+    { path: "kura/restore-plan.sh", content: restoreScript, mode: 0o644 },
     { path: "kura/entries.nul", content: encoded.entriesNul, mode: 0o644 },
     { path: "kura/metadata.sh", content: encoded.metadataSh, mode: 0o644 },
     { path: "kura/dir-times.sh", content: encoded.dirTimesSh, mode: 0o644 },

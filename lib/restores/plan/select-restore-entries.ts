@@ -1,7 +1,7 @@
 // Sorts the manifest's entries into what a restore does with them: account files (merged by the
 // script), payload (files and folders the caller copies into the build context), symbolic links
-// (created by the script), deletions, and the folders above the payload that already exist in the
-// base (their owner, mode and time are recorded before the payload copy and put back after it).
+// (created by the script), deletions, and the folders above what the restore writes (the staged
+// copy takes the base's owner, mode and time for them, since the copy over / applies its own).
 
 import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
 import { printable } from "@/lib/restores/plan/quote-shell";
@@ -17,7 +17,7 @@ export type RestoreSelection = {
   /** Payload and symlinks together, sorted by path: what the metadata step applies. */
   metadataEntries: ManifestEntry[];
   deletions: string[];
-  /** Folders above payload entries that are not entries themselves, sorted. */
+  /** Folders above payload entries, symbolic links and account files that are not entries themselves, sorted. */
   ancestors: string[];
   warnings: RestoreWarning[];
 };
@@ -74,10 +74,11 @@ export function selectRestoreEntries(manifest: Pick<Manifest, "entries" | "delet
   const payloadEntries = sorted.filter((entry) => entry.type === "file" || entry.type === "dir");
   const symlinks = sorted.filter((entry) => entry.type === "symlink");
 
-  // Folders the payload copy creates or overwrites without a manifest entry of their own.
+  // Folders the staged copy holds without a manifest entry of their own.
   const payloadDirs = new Set(payloadEntries.filter((entry) => entry.type === "dir").map((entry) => entry.path));
   const ancestorSet = new Set<string>();
-  for (const entry of payloadEntries) for (const ancestor of ancestorsOf(entry.path)) if (!payloadDirs.has(ancestor)) ancestorSet.add(ancestor);
+  const written = [...payloadEntries.map((entry) => entry.path), ...symlinks.map((entry) => entry.path), ...accountFiles];
+  for (const path of written) for (const ancestor of ancestorsOf(path)) if (!payloadDirs.has(ancestor)) ancestorSet.add(ancestor);
   const ancestors = [...ancestorSet].sort();
 
   // Deletions never remove what the archive restores, nor a folder above it.

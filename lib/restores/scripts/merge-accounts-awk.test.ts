@@ -3,10 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { MERGE_GROUPS_AWK, MERGE_USERS_AWK, RENAME_KEY_AWK } from "@/lib/restores/plan/merge-accounts-awk";
 
-// The merge runs as written in the image: the same awk program text, with each awk this machine
-// has (mawk is Debian's default awk, busybox awk is what busybox images have).
+// The merge runs as restore.sh runs it in the image: the same files (awk -f accounts-lib.awk -f
+// merge-groups.awk), with each awk this machine has (mawk is Debian's default awk, busybox awk is
+// what busybox images have).
+
+const SCRIPTS = path.join(process.cwd(), "lib", "restores", "scripts");
+const MERGE_GROUPS_AWK = [path.join(SCRIPTS, "accounts-lib.awk"), path.join(SCRIPTS, "merge-groups.awk")];
+const MERGE_USERS_AWK = [path.join(SCRIPTS, "accounts-lib.awk"), path.join(SCRIPTS, "merge-users.awk")];
+const RENAME_KEY_AWK = path.join(SCRIPTS, "rename-key.awk");
 
 function available(command: string[]): boolean {
   const [file, ...args] = command;
@@ -19,10 +24,9 @@ const dir = mkdtempSync(path.join(tmpdir(), "kura-merge-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let run = 0;
-function merge(awk: string[], program: string, files: Record<string, string | undefined>, outputs: string[]) {
+function merge(awk: string[], programs: string[], files: Record<string, string | undefined>, outputs: string[]) {
   const at = path.join(dir, String(run++));
   execFileSync("mkdir", ["-p", at]);
-  writeFileSync(path.join(at, "program.awk"), program);
   const env: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: process.env.PATH ?? "/usr/bin:/bin" };
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(at, name);
@@ -31,7 +35,7 @@ function merge(awk: string[], program: string, files: Record<string, string | un
   }
   for (const name of outputs) env[name] = path.join(at, name);
   const [file, ...args] = awk;
-  const result = spawnSync(file as string, [...args, "-f", path.join(at, "program.awk")], { env, encoding: "utf8" });
+  const result = spawnSync(file as string, [...args, ...programs.flatMap((program) => ["-f", program])], { env, encoding: "utf8" });
   const read = (name: string) => (existsSync(path.join(at, name)) ? readFileSync(path.join(at, name), "utf8") : null);
   return { status: result.status, log: result.stdout.split("\n").filter(Boolean), stderr: result.stderr, read };
 }
@@ -174,9 +178,8 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("rename-key.awk 
         "",
       ].join("\n"),
     );
-    writeFileSync(path.join(at, "p.awk"), RENAME_KEY_AWK);
     const [cmd, ...args] = awk;
-    const result = spawnSync(cmd as string, [...args, "-f", path.join(at, "p.awk"), file], {
+    const result = spawnSync(cmd as string, [...args, "-f", RENAME_KEY_AWK, file], {
       env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", KURA_FROM: "ChallengeResponseAuthentication", KURA_TO: "KbdInteractiveAuthentication", KURA_OUT: path.join(at, "out") },
       encoding: "utf8",
     });

@@ -1,0 +1,14 @@
+// The static programs of a restore's build context: real files in lib/restores/scripts/, read by
+// the caller (read-restore-scripts.ts) and handed to the pure planner, which ships them as kura/<name>.
+
+export const RESTORE_SCRIPT_FILES = [
+  "restore.sh",
+  "apply-metadata.pl",
+  "accounts-lib.awk",
+  "merge-groups.awk",
+  "merge-users.awk",
+  "rename-key.awk",
+] as const;
+export type RestoreScriptFile = (typeof RESTORE_SCRIPT_FILES)[number];
+/** File name -> its text. */
+export type RestoreScripts = Record<RestoreScriptFile, string>;
