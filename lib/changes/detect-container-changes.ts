@@ -13,7 +13,7 @@ import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-cont
 import { readDiff, type DiffEntry } from "@/lib/docker/read-diff";
 import { findLayerDirectory, hashLayerFiles, walkLayerDirectory, PACKAGE_FILE_HASH_MAX_BYTES } from "@/lib/docker/read-layer-directly";
 import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
-import { walkArchive, type ArchiveHeader, type HashAlgorithm } from "@/lib/docker/walk-archive";
+import { walkArchive, WALK_DRAIN_MAX_BYTES, type ArchiveHeader, type HashAlgorithm } from "@/lib/docker/walk-archive";
 import { getEngine, type Engine } from "@/lib/engines/engine-registry";
 import { DEFAULT_RULE_SET_ID, getRuleSet, type RuleSet } from "@/lib/rules/rule-set-store";
 import { getSelection } from "@/lib/changes/selection-store";
@@ -392,16 +392,22 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     extras.push(toEntry(header, kindOf.get(header.path) ?? "added", "layer"));
   };
   const needsHash = (file: string) => Boolean(packageDb && (packageDb.sums.has(file) || packageDb.conffiles.has(file)));
-  const walkEach = (jobs: { path: string; firstOnly: boolean }[]) =>
-    forEachLimited(jobs, CONCURRENCY, async (job) => {
+  /** Walks each job; resolves with the roots whose walk stopped at a file too large to receive whole. */
+  const walkEach = async (jobs: { path: string; firstOnly: boolean }[]): Promise<string[]> => {
+    const cutShort: string[] = [];
+    await forEachLimited(jobs, CONCURRENCY, async (job) => {
       await walkArchive(engine, containerId, job.path, collectLayer, {
         firstOnly: job.firstOnly,
         headBytes: HEAD_BYTES,
         hash: needsHash,
         hashAlgorithm: packageDb?.algorithm ?? "md5",
         hashMaxBytes: PACKAGE_FILE_HASH_MAX_BYTES,
+        drainMaxBytes: WALK_DRAIN_MAX_BYTES,
+        onCutShort: () => cutShort.push(job.path),
       });
     });
+    return cutShort;
+  };
   let layerEntries: DecidedEntry[] = [];
   if (early) {
     const served = new Set<string>();
@@ -416,7 +422,14 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   } else {
     await timed("layer", async () => {
       const { roots, singles } = addedRoots(diff);
-      await walkEach([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))]);
+      let cutShort = await walkEach([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))]);
+      // An added folder whose tar stopped at a huge file (a container can make a sparse 64 GiB one for free): what the
+      // diff lists below it that was not reached yet is walked on its own, from its topmost paths.
+      while (cutShort.length) {
+        const seen = new Set(extras.map((entry) => entry.path));
+        const left = diff.filter((entry) => entry.kind === "added" && !seen.has(entry.path) && cutShort.some((root) => entry.path.startsWith(`${root}/`)));
+        cutShort = await walkEach(addedRoots(left).roots.map((root) => ({ path: root, firstOnly: false })));
+      }
     });
   }
   for (const entry of diff) {

@@ -51,7 +51,17 @@ export type WalkOptions = {
    * (the tar carries a file whole, so reading past it would mean receiving all of it). Required with `keep`.
    */
   keepMaxBytes?: number;
+  /**
+   * A file larger than this below `root` is not received whole just to reach the entries after it: its header (and
+   * head) is reported, then the walk stops and `onCutShort` is told its path (the caller reads what is left another
+   * way). Without it, every file is received.
+   */
+  drainMaxBytes?: number;
+  onCutShort?: (containerPath: string) => void;
 };
+
+/** Files a walk receives whole to reach the entries after them (a larger one is cut short when the caller can list the rest). */
+export const WALK_DRAIN_MAX_BYTES = 4 * 1024 * 1024 * 1024;
 
 /** Hashing on the way, up to this size by default (package files; larger ones are marked `tooLarge`). */
 export const WALK_HASH_MAX_BYTES = 512 * 1024 * 1024;
@@ -97,8 +107,11 @@ export async function walkArchive(engine: EngineConnection, containerId: string,
       }
       if (hashTooLarge) result.tooLarge = true;
       const wantHead = type === "file" && headBytes > 0;
-      // A single path's header (and head) is all that is asked for: no need to receive the rest of a large file.
-      const headerOnly = Boolean(options.firstOnly) && !hasher && !keepAll;
+      // The tar of a file holds only that file, so then, as with firstOnly, its header (and head) is all there is to
+      // report: no need to receive the rest of a large file. One too large to drain ends the walk the same way.
+      const onlyEntry = options.firstOnly || (containerPath === root && type !== "dir");
+      const cutShort = !onlyEntry && type === "file" && result.size > (options.drainMaxBytes ?? Number.POSITIVE_INFINITY);
+      const headerOnly = (onlyEntry || cutShort) && !hasher && !keepAll;
       const allChunks: Buffer[] = [];
       let kept = 0;
       const headChunks: Buffer[] = [];
@@ -111,7 +124,8 @@ export async function walkArchive(engine: EngineConnection, containerId: string,
         if (wantHead) result.head = Buffer.concat(headChunks);
         if (keepAll) result.content = Buffer.concat(allChunks);
         onEntry(result);
-        if (options.firstOnly) return stop();
+        if (cutShort && headerOnly) options.onCutShort?.(containerPath);
+        if (headerOnly || onlyEntry) return stop();
         next();
       };
       content.on("data", (data: unknown) => {
