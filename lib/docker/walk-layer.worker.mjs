@@ -23,6 +23,15 @@ function typeOf(stats) {
   return "other";
 }
 
+/** @param {string} file */
+function isSymlink(file) {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** @type {Record<string, unknown>[]} */
 const headers = [];
 /** Paths the walk refused to list or sniff, with why (the caller turns them into warnings). */
@@ -35,7 +44,10 @@ while (pending.length) {
   try {
     names = listFolderConfinedSync(layerDir + relative);
   } catch (error) {
-    if (error instanceof ConfinedOpenError && error.reason === "outside" && relative) refused.push({ path: relative, reason: error.reason, message: error.message });
+    // A folder swapped for a symlink since lstat saw it (or one on its way): said, never walked.
+    if (error instanceof ConfinedOpenError && relative && (error.reason === "outside" || isSymlink(layerDir + relative))) {
+      refused.push({ path: relative, reason: "outside", message: error.message });
+    }
     continue;
   }
   for (const name of names) {
