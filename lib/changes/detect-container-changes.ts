@@ -92,27 +92,31 @@ export const PACKAGE_DB_LIMITS = {
 type ReadContext = { engine: Engine; containerId: string; changedPaths: Set<string>; warnings: DetectionWarning[] };
 
 const NO_PACKAGE_CHECKS = "its package files were not compared with their packages (they are classified by path alone)";
+const NO_PACKAGES = `the installed packages are unknown; ${NO_PACKAGE_CHECKS}`;
+const NO_MANUAL = "which packages were installed by hand is unknown";
+type TooLarge = "too-large";
 
 /** A package-database file's bytes; null when missing; "too-large" (and a warning) past its limit. */
-async function readDatabaseFile(context: ReadContext, file: string, limit: number, consequence: string): Promise<Buffer | null | "too-large"> {
+async function readDatabaseFile(context: ReadContext, file: string, limit: number, consequence: string): Promise<Buffer | null | TooLarge> {
   try {
     return await readContainerFile(context.engine, context.containerId, file, limit);
   } catch (error) {
     if (!(error instanceof ContainerFileTooLarge)) throw error;
-    context.warnings.push({ code: "file-too-large", path: file, message: `${file} is ${formatBytes(error.size)}, over the ${formatBytes(limit)} Kura reads of it: ${consequence}.` });
+    const message = `${file} is ${formatBytes(error.size)}, over the ${formatBytes(limit)} Kura reads of it: ${consequence}.`;
+    context.warnings.push({ code: "file-too-large", path: file, message });
     return "too-large";
   }
 }
 
-const asText = (bytes: Buffer | null | "too-large") => (Buffer.isBuffer(bytes) ? bytes.toString("utf8") : "");
+const asText = (bytes: Buffer | null | TooLarge) => (Buffer.isBuffer(bytes) ? bytes.toString("utf8") : "");
 
 /** dpkg's status and the lists/md5sums of installed packages, kept only for the changed paths. */
 async function readDpkg(context: ReadContext): Promise<PackageDb> {
   const { engine, containerId, changedPaths, warnings } = context;
-  const statusBytes = await readDatabaseFile(context, "/var/lib/dpkg/status", PACKAGE_DB_LIMITS.dpkgStatus, `the installed packages are unknown; ${NO_PACKAGE_CHECKS}`);
+  const statusBytes = await readDatabaseFile(context, "/var/lib/dpkg/status", PACKAGE_DB_LIMITS.dpkgStatus, NO_PACKAGES);
   if (statusBytes === "too-large") return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages: [] };
   const status = parseDpkgStatus(asText(statusBytes));
-  const extendedBytes = await readDatabaseFile(context, "/var/lib/apt/extended_states", PACKAGE_DB_LIMITS.aptExtendedStates, "which packages were installed by hand is unknown");
+  const extendedBytes = await readDatabaseFile(context, "/var/lib/apt/extended_states", PACKAGE_DB_LIMITS.aptExtendedStates, NO_MANUAL);
   const manual = new Set(manualPackages(status, extendedBytes === "too-large" ? null : parseExtendedStates(asText(extendedBytes))));
   const owners = new Map<string, string>();
   const md5 = new Map<string, string>();
@@ -159,7 +163,9 @@ async function readDpkg(context: ReadContext): Promise<PackageDb> {
     warnings.push({
       code: "file-too-large",
       path: oversized.path,
-      message: `${oversized.path} is ${formatBytes(oversized.size)}, over the ${formatBytes(PACKAGE_DB_LIMITS.dpkgInfoFile)} Kura reads of a package list: ${NO_PACKAGE_CHECKS}.`,
+      message:
+        `${oversized.path} is ${formatBytes(oversized.size)}, over the ${formatBytes(PACKAGE_DB_LIMITS.dpkgInfoFile)} Kura reads of a package list: ` +
+        `${NO_PACKAGE_CHECKS}.`,
     });
     return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages };
   }
@@ -191,12 +197,13 @@ const RPMDB_FILES = ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.s
 async function readRpm(context: ReadContext): Promise<PackageDb> {
   const empty: PackageDb = { owners: new Map(), sums: new Map(), algorithm: "sha256", conffiles: new Map(), packages: [] };
   for (const file of RPMDB_FILES) {
-    const bytes = await readDatabaseFile(context, file, PACKAGE_DB_LIMITS.rpmdb, `the installed packages are unknown; ${NO_PACKAGE_CHECKS}`);
+    const bytes = await readDatabaseFile(context, file, PACKAGE_DB_LIMITS.rpmdb, NO_PACKAGES);
     if (bytes === "too-large") return empty; // a partial package list would mislead
     if (!bytes) continue;
     const rows = await readRpmdbRows(bytes);
     if ("refused" in rows) {
-      context.warnings.push({ code: "package-database-refused", path: file, message: `${file} was not read: ${rows.refused}. The installed packages are unknown; ${NO_PACKAGE_CHECKS}.` });
+      const message = `${file} was not read: ${rows.refused}. The installed packages are unknown; ${NO_PACKAGE_CHECKS}.`;
+      context.warnings.push({ code: "package-database-refused", path: file, message });
       return empty;
     }
     const rpmdb = parseRpmdb(rows.blobs);
@@ -208,10 +215,10 @@ async function readRpm(context: ReadContext): Promise<PackageDb> {
 
 /** apk's installed database and world file, kept only for the changed paths (apk has no conffiles). */
 async function readApk(context: ReadContext): Promise<PackageDb> {
-  const installedBytes = await readDatabaseFile(context, "/lib/apk/db/installed", PACKAGE_DB_LIMITS.apkInstalled, `the installed packages are unknown; ${NO_PACKAGE_CHECKS}`);
+  const installedBytes = await readDatabaseFile(context, "/lib/apk/db/installed", PACKAGE_DB_LIMITS.apkInstalled, NO_PACKAGES);
   if (installedBytes === "too-large") return { owners: new Map(), sums: new Map(), algorithm: "sha1", conffiles: new Map(), packages: [] };
   const installed = parseApkInstalled(asText(installedBytes));
-  const worldBytes = await readDatabaseFile(context, "/etc/apk/world", PACKAGE_DB_LIMITS.apkWorld, "which packages were installed by hand is unknown");
+  const worldBytes = await readDatabaseFile(context, "/etc/apk/world", PACKAGE_DB_LIMITS.apkWorld, NO_MANUAL);
   const world = parseApkWorld(asText(worldBytes));
   const packages = installed.packages
     .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: world.has(pkg.name) }))
@@ -289,7 +296,8 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     if (!manager || options.packageChecks === false) return null;
     const layer = await layerPromise;
     const changed = layer ? new Set(layer.keys()) : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
-    const db = await timed("packages", () => ({ dpkg: readDpkg, apk: readApk, rpm: readRpm })[manager]({ engine, containerId, changedPaths: changed, warnings }));
+    const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
+    const db = await timed("packages", () => readDatabase({ engine, containerId, changedPaths: changed, warnings }));
     if (!layer || !layerDir) return { db, sums: null };
     const owned = [...db.owners.keys()].flatMap((file) => {
       const header = layer.get(file);

@@ -19,7 +19,8 @@ const normalType = (type) => type.trim().toUpperCase();
 
 /** @param {import("better-sqlite3").Database} db */
 function checkSchema(db) {
-  const objects = /** @type {{ type: string; sql: string | null }[]} */ (db.prepare("SELECT type, sql FROM sqlite_master WHERE name = 'Packages' COLLATE NOCASE").all());
+  const master = db.prepare("SELECT type, sql FROM sqlite_master WHERE name = 'Packages' COLLATE NOCASE");
+  const objects = /** @type {{ type: string; sql: string | null }[]} */ (master.all());
   const table = objects.find((object) => object.type === "table");
   if (!table) {
     throw new Refused(objects.length ? "its Packages is a view, not rpm's table" : "it has no Packages table: not an rpm database");
@@ -27,7 +28,8 @@ function checkSchema(db) {
   if (/^\s*CREATE\s+VIRTUAL\b/i.test(table.sql ?? "")) throw new Refused("its Packages is a virtual table, not rpm's table");
   // rpm's own: CREATE TABLE 'Packages' (hnum INTEGER PRIMARY KEY AUTOINCREMENT,blob BLOB NOT NULL). table_xinfo also
   // lists generated columns (hidden 2 or 3), which table_info leaves out.
-  const columns = /** @type {{ name: string; type: string; pk: number; hidden: number }[]} */ (db.prepare("SELECT name, type, pk, hidden FROM pragma_table_xinfo('Packages')").all());
+  const info = db.prepare("SELECT name, type, pk, hidden FROM pragma_table_xinfo('Packages')");
+  const columns = /** @type {{ name: string; type: string; pk: number; hidden: number }[]} */ (info.all());
   const shape = columns.map((column) => `${column.name.toLowerCase()} ${normalType(column.type)} ${column.pk} ${column.hidden}`).join(", ");
   if (shape !== "hnum INTEGER 1 0, blob BLOB 0 0") throw new Refused(`its Packages table is not rpm's (columns: ${shape.slice(0, 200)})`);
 }
@@ -51,16 +53,21 @@ function readRows() {
     db.pragma("query_only = ON");
     checkSchema(db);
     // Each row's size first (SQLite reads it from the record header); the blob itself only when within the limit.
-    const rows = db.prepare("SELECT typeof(blob) AS kind, length(blob) AS size, CASE WHEN typeof(blob) = 'blob' AND length(blob) <= ? THEN blob END AS blob FROM Packages");
+    const rows = db.prepare(
+      "SELECT typeof(blob) AS kind, length(blob) AS size, CASE WHEN typeof(blob) = 'blob' AND length(blob) <= ? THEN blob END AS blob FROM Packages",
+    );
     /** @type {Buffer[]} */
     const blobs = [];
     let count = 0;
     let total = 0;
-    for (const row of /** @type {IterableIterator<{ kind: string; size: number; blob: Buffer | null }>} */ (rows.iterate(limits.maxRowBytes))) {
+    const iterator = /** @type {IterableIterator<{ kind: string; size: number; blob: Buffer | null }>} */ (rows.iterate(limits.maxRowBytes));
+    for (const row of iterator) {
       count += 1;
       if (count > limits.maxRows) throw new Refused(`it holds more than ${limits.maxRows} packages`);
       if (row.kind !== "blob") continue;
-      if (row.size > limits.maxRowBytes || !row.blob) throw new Refused(`a package header is ${row.size} bytes, over the limit of ${limits.maxRowBytes}`);
+      if (row.size > limits.maxRowBytes || !row.blob) {
+        throw new Refused(`a package header is ${row.size} bytes, over the limit of ${limits.maxRowBytes}`);
+      }
       total += row.size;
       if (total > limits.maxTotalBytes) throw new Refused(`its package headers hold more than ${limits.maxTotalBytes} bytes`);
       blobs.push(row.blob);

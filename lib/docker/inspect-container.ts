@@ -17,7 +17,10 @@ export async function inspectContainer(engine: EngineConnection & { name?: strin
 }
 
 /** One inspection that also says where the writable layer is: a job that reads the layer asks the engine once. */
-export async function inspectContainerWithLayer(engine: EngineConnection & { name?: string }, containerRef: string): Promise<InspectedContainer> {
+export async function inspectContainerWithLayer(
+  engine: EngineConnection & { name?: string },
+  containerRef: string,
+): Promise<InspectedContainer> {
   const docker = dockerFor(engine);
   try {
     const info = await withTimeout(docker.getContainer(containerRef).inspect(), env.KURA_ENGINE_TIMEOUT_MS * 2);

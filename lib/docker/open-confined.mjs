@@ -53,6 +53,8 @@ export class ConfinedOpenError extends Error {
   }
 }
 
+const OUTSIDE = "leads outside its folder (a folder on the way is a symlink)";
+
 /** @param {unknown} error */
 function isMissing(error) {
   const code = /** @type {NodeJS.ErrnoException | null} */ (error)?.code;
@@ -79,9 +81,11 @@ function kindOf(stats) {
  */
 function check(hostPath, stats, opened, options) {
   if (!stats.isFile()) throw new ConfinedOpenError("not-a-file", hostPath, `is ${kindOf(stats)}, not a regular file`);
-  if (opened !== hostPath) throw new ConfinedOpenError("outside", hostPath, "leads outside its folder (a folder on the way is a symlink)");
+  if (opened !== hostPath) throw new ConfinedOpenError("outside", hostPath, OUTSIDE);
   const expected = options.expected;
-  if (expected && (stats.dev !== expected.dev || stats.ino !== expected.ino)) throw new ConfinedOpenError("changed", hostPath, "was replaced after it was listed");
+  if (expected && (stats.dev !== expected.dev || stats.ino !== expected.ino)) {
+    throw new ConfinedOpenError("changed", hostPath, "was replaced after it was listed");
+  }
   if (options.maxBytes !== undefined && stats.size > options.maxBytes) {
     throw new ConfinedOpenError("too-large", hostPath, `is ${stats.size} bytes, over the limit of ${options.maxBytes}`, stats.size);
   }
@@ -93,7 +97,9 @@ function check(hostPath, stats, opened, options) {
  * @param {import("node:fs").Stats} reopened
  */
 function checkSame(hostPath, named, reopened) {
-  if (!reopened.isFile() || reopened.dev !== named.dev || reopened.ino !== named.ino) throw new ConfinedOpenError("changed", hostPath, "changed while it was opened");
+  if (!reopened.isFile() || reopened.dev !== named.dev || reopened.ino !== named.ino) {
+    throw new ConfinedOpenError("changed", hostPath, "changed while it was opened");
+  }
 }
 
 /**
@@ -212,7 +218,7 @@ export function listFolderConfinedSync(hostPath) {
   }
   try {
     const opened = readlinkSync(`/proc/self/fd/${fd}`);
-    if (opened !== hostPath) throw new ConfinedOpenError("outside", hostPath, "leads outside its folder (a folder on the way is a symlink)");
+    if (opened !== hostPath) throw new ConfinedOpenError("outside", hostPath, OUTSIDE);
     return readdirSync(`/proc/self/fd/${fd}`);
   } finally {
     closeSync(fd);

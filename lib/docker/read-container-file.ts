@@ -19,7 +19,8 @@ export class ContainerFileTooLarge extends AppError {
   readonly limit: number;
 
   constructor(filePath: string, size: number, limit: number) {
-    super(422, "container_file_too_large", `${filePath} in the container is ${formatBytes(size)}, over the ${formatBytes(limit)} Kura reads of it.`);
+    const message = `${filePath} in the container is ${formatBytes(size)}, over the ${formatBytes(limit)} Kura reads of it.`;
+    super(422, "container_file_too_large", message);
     this.path = filePath;
     this.size = size;
     this.limit = limit;
@@ -55,7 +56,9 @@ function readFirstEntry(stream: Readable, maxBytes: number): Promise<TarFile | n
         if (length > maxBytes) return settle({ tooLarge: Math.max(size, length) });
         chunks.push(chunk);
       });
-      entryStream.on("end", () => settle({ type: header.type ?? "file", linkname: header.linkname ?? null, content: header.type === "file" ? Buffer.concat(chunks) : null }));
+      entryStream.on("end", () => {
+        settle({ type: header.type ?? "file", linkname: header.linkname ?? null, content: header.type === "file" ? Buffer.concat(chunks) : null });
+      });
     });
     extract.on("finish", () => settle(null));
     extract.on("error", (error) => (settled ? undefined : reject(error)));
@@ -69,7 +72,12 @@ function readFirstEntry(stream: Readable, maxBytes: number): Promise<TarFile | n
  * containers too), following symlinks inside the container. Null when the path is missing.
  * Throws ContainerFileTooLarge (422) when the file is larger than `maxBytes`, having read none of it.
  */
-export async function readContainerFile(engine: EngineConnection, containerRef: string, filePath: string, maxBytes = CONTAINER_FILE_MAX_BYTES): Promise<Buffer | null> {
+export async function readContainerFile(
+  engine: EngineConnection,
+  containerRef: string,
+  filePath: string,
+  maxBytes = CONTAINER_FILE_MAX_BYTES,
+): Promise<Buffer | null> {
   let current = filePath;
   for (let hop = 0; hop <= MAX_LINKS; hop++) {
     const stream = await openArchive(engine, containerRef, current);

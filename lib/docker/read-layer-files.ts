@@ -95,7 +95,8 @@ export async function readLayerFiles(
           content = filled === bytes.byteLength ? bytes : bytes.subarray(0, filled);
           await handle.close();
         } else {
-          content = handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true, end: stats.size - 1 }); // what fstat gave, as a tar header
+          // No more than the size fstat gave (as a tar header fixes it), should the file grow meanwhile.
+          content = handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true, end: stats.size - 1 });
         }
         handle = null;
       } else if (!(await parentIsReal(hostPath))) {

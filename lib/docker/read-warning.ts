@@ -23,13 +23,21 @@ export type ReadWarning = { code: ReadWarningCode; path: string | null; message:
 export function warningFromRefusal(error: ConfinedOpenError, containerPath: string, consequence: string): ReadWarning | null {
   switch (error.reason) {
     case "too-large":
-      return { code: "file-too-large", path: containerPath, message: `${containerPath} is ${formatBytes(error.size ?? 0)}, over Kura's limit: ${consequence}.` };
+      return {
+        code: "file-too-large",
+        path: containerPath,
+        message: `${containerPath} is ${formatBytes(error.size ?? 0)}, over Kura's limit: ${consequence}.`,
+      };
     case "not-a-file":
       return { code: "not-a-regular-file", path: containerPath, message: `${containerPath} ${error.detail}: ${consequence}.` };
     case "outside":
       return { code: "outside-layer", path: containerPath, message: `${containerPath} ${error.detail}: ${consequence}.` };
     case "changed":
-      return { code: "changed-during-read", path: containerPath, message: `${containerPath} was replaced while Kura read it: ${consequence}.` };
+      return {
+        code: "changed-during-read",
+        path: containerPath,
+        message: `${containerPath} was replaced while Kura read it: ${consequence}.`,
+      };
     default:
       return null;
   }
