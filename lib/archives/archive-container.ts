@@ -6,12 +6,13 @@ import { store } from "@/lib/store/store";
 import { recordEvent } from "@/lib/audit/record-event";
 import { readOsRelease } from "@/lib/containers/get-container-detail";
 import { db } from "@/lib/db";
-import { inspectContainer } from "@/lib/docker/inspect-container";
+import { inspectContainerWithLayer, type InspectedContainer } from "@/lib/docker/inspect-container";
 import { inspectImage } from "@/lib/docker/inspect-image";
 import { pingEngine } from "@/lib/docker/ping-engine";
-import { readContainerFile } from "@/lib/docker/read-container-file";
+import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-container-file";
 import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
 import { layerHostPath, readLayerFiles } from "@/lib/docker/read-layer-files";
+import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
 import { streamArchive } from "@/lib/docker/stream-archive";
 import type { EngineConnection } from "@/lib/docker/types";
 import type { ArchiveHeader } from "@/lib/docker/walk-archive";
@@ -41,6 +42,8 @@ export type StartArchiveInput = {
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
 
 const SMALL_FILE_BYTES = 4 * 1024 * 1024;
+/** The most Kura reads of the container's /etc/passwd and /etc/group (for owner names). */
+const ACCOUNT_FILE_MAX_BYTES = 16 * 1024 * 1024;
 // Whole files handed to the store at once (its worker threads take them in batches).
 const WRITE_CONCURRENCY = 32;
 const BUFFER_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -95,10 +98,17 @@ function drain(content: Readable): Promise<void> {
   });
 }
 
-/** uid or gid -> name, from the container's /etc/passwd or /etc/group (empty when it has none). */
-async function readAccountNames(engine: EngineConnection, containerId: string, file: string): Promise<Map<number, string>> {
+/** uid or gid -> name, from the container's /etc/passwd or /etc/group (empty when it has none, or it is too large: a warning). */
+async function readAccountNames(engine: EngineConnection, containerId: string, file: string, warnings: ReadWarning[]): Promise<Map<number, string>> {
   const names = new Map<number, string>();
-  const text = await readContainerFile(engine, containerId, file, 16 * 1024 * 1024);
+  let text: Buffer | null = null;
+  try {
+    text = await readContainerFile(engine, containerId, file, ACCOUNT_FILE_MAX_BYTES);
+  } catch (error) {
+    if (!(error instanceof ContainerFileTooLarge)) throw error;
+    const consequence = "owners and groups are recorded by number only";
+    warnings.push({ code: "file-too-large", path: file, message: `${file} is ${formatBytes(error.size)}, over the ${formatBytes(error.limit)} Kura reads of it: ${consequence}.` });
+  }
   for (const line of parseAccountLines(text?.toString("utf8") ?? "")) {
     const id = Number(line.id);
     if (Number.isInteger(id) && !names.has(id)) names.set(id, line.name); // the first line wins, as getpwuid
@@ -120,12 +130,16 @@ function streamRoots(selected: Selected[]): { path: string; source: Selected["so
   return roots;
 }
 
-async function runArchive(context: JobContext, archiveId: string, input: StartArchiveInput, meta: { createdAt: Date }) {
+async function runArchive(context: JobContext, archiveId: string, input: StartArchiveInput, meta: { createdAt: Date; inspected: InspectedContainer }) {
   const { signal, progress } = context;
   const engine = await getEngine(input.engineId);
-  const container = await inspectContainer(engine, input.containerRef);
+  // The inspection startArchive made (once per archive): detection and the layer folder come from it too.
+  const { inspected } = meta;
+  const container = inspected.inspection;
   progress({ message: "Detecting changes", unit: "bytes" });
-  const detected = await detectContainerChanges(engine.id, container.id, {});
+  const detected = await detectContainerChanges(engine.id, container.id, { inspected });
+  // What could not be read, from detection and from here: in the job's result.
+  const warnings: ReadWarning[] = [...detected.warnings];
   const selected = detected.entries.filter((entry) => entry.selected);
   const wanted = new Map(selected.filter((entry) => entry.kind !== "deleted").map((entry) => [`${entry.source}:${entry.path}`, entry]));
   const totalBytes = selected.reduce((sum, entry) => sum + (entry.type === "file" ? entry.size : 0), 0);
@@ -155,6 +169,11 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     const key = `${source}:${header.path}`;
     const entry = wanted.get(key);
     if (!entry || entries.has(key)) return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
+    if (entry.type === "file" && header.type !== "file") {
+      const now = header.type === "dir" ? "a folder" : header.type === "symlink" ? "a symlink" : "a FIFO, socket or device node";
+      const message = `${header.path} was a regular file when the changes were detected and is now ${now}: it is archived as what it is now, without content.`;
+      warnings.push({ code: "not-a-regular-file", path: header.path, message });
+    }
     const manifestEntry: ManifestEntry = {
       path: header.path,
       type: header.type,
@@ -203,8 +222,8 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   const mountJobs = mounts.map((mount) => ({ path: mount.destination, source: (mount.type === "volume" ? "volume" : "bind") as Selected["source"] }));
   // On the engine's own host the layer's files are read from the layer folder; whatever it cannot
   // give (or every layer path, on a remote engine) comes through the engine's archive API.
-  const layerDir = input.layerAccess === "archive-api" ? null : await findLayerDirectory(engine, container.id);
-  const [users, groups] = await Promise.all([readAccountNames(engine, container.id, "/etc/passwd"), readAccountNames(engine, container.id, "/etc/group")]);
+  const layerDir = input.layerAccess === "archive-api" ? null : findLayerDirectory(engine, inspected);
+  const [users, groups] = await Promise.all([readAccountNames(engine, container.id, "/etc/passwd", warnings), readAccountNames(engine, container.id, "/etc/group", warnings)]);
   let layerJobs = streamRoots(selected);
   if (layerDir) {
     const layerEntries = selected.filter((entry) => entry.source === "layer" && entry.kind !== "deleted");
@@ -261,7 +280,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   await Promise.all(durable);
   signal.throwIfAborted();
   progress({ message: "Writing the manifest" });
-  const [engineStatus, image, os, ruleSet] = await Promise.all([pingEngine(engine), inspectImage(engine, container.imageId), readOsRelease(engine, container.id), getRuleSet(detected.ruleSet.id)]);
+  const [engineStatus, image, os, ruleSet] = await Promise.all([pingEngine(engine), inspectImage(engine, container.imageId), readOsRelease(engine, container.id, (error) => warnings.push({ code: "file-too-large", path: error.path, message: `${error.message} The archive records no OS release.` })), getRuleSet(detected.ruleSet.id)]);
   const archive = await db.archive.findUniqueOrThrow({ where: { id: archiveId } });
   const manifest = finishManifest({
     archive: { id: archiveId, name: archive.name, note: archive.note, createdAt: meta.createdAt.toISOString(), createdBy: input.actor },
@@ -284,13 +303,15 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     data: { state: "complete", manifestSha: stored.sha256, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, imageBytes: image?.size ?? 0, completedAt: new Date() },
   });
   progress({ done: totalBytes, message: "Done" });
-  return { archiveId, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, layerRead: layerDir ? "folder" : "archive-api" };
+  return { archiveId, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, layerRead: layerDir ? "folder" : "archive-api", warnings };
 }
 
 /** Start an archive job. Refuses (409) while another archive of the same container is running. */
 export async function startArchive(input: StartArchiveInput): Promise<{ jobId: string; archiveId: string }> {
   const engine = await getEngine(input.engineId);
-  const container = await inspectContainer(engine, input.containerRef);
+  // The archive's one inspection of the container (the job uses it too).
+  const inspected = await inspectContainerWithLayer(engine, input.containerRef);
+  const container = inspected.inspection;
   const busy = await db.archive.findFirst({ where: { containerId: container.id, state: "creating" } });
   if (busy) throw conflict("archive_in_progress", `An archive of ${container.name} is already being made (job ${busy.jobId ?? "starting"}); wait for it or cancel it.`);
   const createdAt = new Date();
@@ -314,7 +335,7 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
     actor: input.actor,
     work: async (context) => {
       try {
-        const result = await runArchive(context, archive.id, input, { createdAt });
+        const result = await runArchive(context, archive.id, input, { createdAt, inspected });
         await recordEvent({ actor: input.actor, action: "archive.create", target, detail: { container: container.name, engine: engine.name, keepSecrets: input.keepSecrets ?? false, files: result.files, bytes: result.bytes, storedBytes: result.storedBytes } });
         return result;
       } catch (caught) {

@@ -5,14 +5,15 @@ import { decideAll } from "@/lib/changes/classify/decide-selection";
 import { parseApkInstalled, parseApkWorld } from "@/lib/changes/packages/parse-apk";
 import { manualPackages, parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/packages/parse-dpkg";
 import { parseRpmdb } from "@/lib/changes/packages/parse-rpmdb";
+import { readRpmdbRows, RPMDB_MAX_FILE_BYTES } from "@/lib/changes/read-rpmdb";
 import type { ChangeEntry, PackageFacts, RawEntry } from "@/lib/changes/classify/types";
 import { detectPackageManager, type PackageManager } from "@/lib/containers/get-container-detail";
-import { inspectContainer } from "@/lib/docker/inspect-container";
-import { readContainerFile } from "@/lib/docker/read-container-file";
+import { inspectContainerWithLayer, type InspectedContainer } from "@/lib/docker/inspect-container";
+import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-container-file";
 import { readDiff, type DiffEntry } from "@/lib/docker/read-diff";
-import { findLayerDirectory, hashLayerFiles, walkLayerDirectory } from "@/lib/docker/read-layer-directly";
-import type { ContainerInspection } from "@/lib/docker/types";
-import { walkArchive, type ArchiveHeader, type HashAlgorithm } from "@/lib/docker/walk-archive";
+import { findLayerDirectory, hashLayerFiles, walkLayerDirectory, PACKAGE_FILE_HASH_MAX_BYTES } from "@/lib/docker/read-layer-directly";
+import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
+import { walkArchive, WALK_DRAIN_MAX_BYTES, type ArchiveHeader, type HashAlgorithm } from "@/lib/docker/walk-archive";
 import { getEngine, type Engine } from "@/lib/engines/engine-registry";
 import { DEFAULT_RULE_SET_ID, getRuleSet, type RuleSet } from "@/lib/rules/rule-set-store";
 import { getSelection } from "@/lib/changes/selection-store";
@@ -32,7 +33,12 @@ export type DetectOptions = {
   packageChecks?: boolean;
   /** "archive-api" skips the overlay2 fast path (what remote engines always use). */
   layerAccess?: "auto" | "archive-api";
+  /** The container as the caller already inspected it (an archive job asks the engine once). */
+  inspected?: InspectedContainer;
 };
+
+/** Something Kura could not read from the container (too large, not a regular file, a hostile database), and what it did instead. */
+export type DetectionWarning = ReadWarning;
 
 export type InstalledPackage = { name: string; version: string; architecture: string; manual: boolean };
 
@@ -49,6 +55,8 @@ export type DetectedChanges = {
   entries: DecidedEntry[];
   totals: { entries: number; selectedEntries: number; bytes: number; selectedBytes: number };
   timings: Record<string, number>;
+  /** What could not be read, and so was not used (the detection still holds everything else). */
+  warnings: DetectionWarning[];
 };
 
 const HEAD_BYTES = 64;
@@ -66,12 +74,50 @@ function changedAlias(file: string, changedPaths: Set<string>): string | null {
   return null;
 }
 
+/**
+ * The most Kura reads of each package-database file. A container may make any of them any size (a sparse 64 GiB
+ * .list costs it nothing); past a limit nothing of the file is read, the detection says so in its warnings, and the
+ * files are classified by path alone.
+ */
+export const PACKAGE_DB_LIMITS = {
+  dpkgStatus: 64 * 1024 * 1024,
+  aptExtendedStates: 16 * 1024 * 1024,
+  /** Each /var/lib/dpkg/info/<package>.list and .md5sums. */
+  dpkgInfoFile: 64 * 1024 * 1024,
+  apkInstalled: 64 * 1024 * 1024,
+  apkWorld: 1024 * 1024,
+  rpmdb: RPMDB_MAX_FILE_BYTES,
+} as const;
+
+type ReadContext = { engine: Engine; containerId: string; changedPaths: Set<string>; warnings: DetectionWarning[] };
+
+const NO_PACKAGE_CHECKS = "its package files were not compared with their packages (they are classified by path alone)";
+const NO_PACKAGES = `the installed packages are unknown; ${NO_PACKAGE_CHECKS}`;
+const NO_MANUAL = "which packages were installed by hand is unknown";
+type TooLarge = "too-large";
+
+/** A package-database file's bytes; null when missing; "too-large" (and a warning) past its limit. */
+async function readDatabaseFile(context: ReadContext, file: string, limit: number, consequence: string): Promise<Buffer | null | TooLarge> {
+  try {
+    return await readContainerFile(context.engine, context.containerId, file, limit);
+  } catch (error) {
+    if (!(error instanceof ContainerFileTooLarge)) throw error;
+    const message = `${file} is ${formatBytes(error.size)}, over the ${formatBytes(limit)} Kura reads of it: ${consequence}.`;
+    context.warnings.push({ code: "file-too-large", path: file, message });
+    return "too-large";
+  }
+}
+
+const asText = (bytes: Buffer | null | TooLarge) => (Buffer.isBuffer(bytes) ? bytes.toString("utf8") : "");
+
 /** dpkg's status and the lists/md5sums of installed packages, kept only for the changed paths. */
-async function readDpkg(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
-  const statusText = (await readContainerFile(engine, containerId, "/var/lib/dpkg/status", 64 * 1024 * 1024))?.toString("utf8") ?? "";
-  const status = parseDpkgStatus(statusText);
-  const extended = (await readContainerFile(engine, containerId, "/var/lib/apt/extended_states", 16 * 1024 * 1024))?.toString("utf8") ?? "";
-  const manual = new Set(manualPackages(status, parseExtendedStates(extended)));
+async function readDpkg(context: ReadContext): Promise<PackageDb> {
+  const { engine, containerId, changedPaths, warnings } = context;
+  const statusBytes = await readDatabaseFile(context, "/var/lib/dpkg/status", PACKAGE_DB_LIMITS.dpkgStatus, NO_PACKAGES);
+  if (statusBytes === "too-large") return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages: [] };
+  const status = parseDpkgStatus(asText(statusBytes));
+  const extendedBytes = await readDatabaseFile(context, "/var/lib/apt/extended_states", PACKAGE_DB_LIMITS.aptExtendedStates, NO_MANUAL);
+  const manual = new Set(manualPackages(status, extendedBytes === "too-large" ? null : parseExtendedStates(asText(extendedBytes))));
   const owners = new Map<string, string>();
   const md5 = new Map<string, string>();
   const conffiles = new Map<string, string>();
@@ -83,11 +129,13 @@ async function readDpkg(engine: Engine, containerId: string, changedPaths: Set<s
       owners.set(file, pkg.name);
     }
   }
+  let tooLarge: ArchiveHeader | null = null;
   await walkArchive(
     engine,
     containerId,
     "/var/lib/dpkg/info",
     (header) => {
+      if (header.tooLarge) tooLarge = header;
       if (!header.content) return;
       const base = path.posix.basename(header.path);
       const pkgName = base.replace(/\.(list|md5sums)$/, "").replace(/:.*$/, "");
@@ -104,11 +152,23 @@ async function readDpkg(engine: Engine, containerId: string, changedPaths: Set<s
         }
       }
     },
-    { keep: (file) => file.endsWith(".list") || file.endsWith(".md5sums") },
+    { keep: (file) => file.endsWith(".list") || file.endsWith(".md5sums"), keepMaxBytes: PACKAGE_DB_LIMITS.dpkgInfoFile },
   );
   const packages = [...status.values()]
     .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: manual.has(pkg.name) }))
     .sort((a, b) => a.name.localeCompare(b.name));
+  const oversized = tooLarge as ArchiveHeader | null;
+  if (oversized) {
+    // The walk stopped at it: the lists after it were not read, so which package owns what is incomplete.
+    warnings.push({
+      code: "file-too-large",
+      path: oversized.path,
+      message:
+        `${oversized.path} is ${formatBytes(oversized.size)}, over the ${formatBytes(PACKAGE_DB_LIMITS.dpkgInfoFile)} Kura reads of a package list: ` +
+        `${NO_PACKAGE_CHECKS}.`,
+    });
+    return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages };
+  }
   return { owners, sums: md5, algorithm: "md5", conffiles, packages };
 }
 
@@ -127,39 +187,43 @@ function keepChanged(owners: Map<string, string>, digests: Map<string, string>, 
 
 // Where rpm 4.16+ keeps its SQLite database (/usr/lib/sysimage on newer Fedora and openSUSE; /var/lib/rpm on RHEL 9).
 const RPMDB_FILES = ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/rpmdb.sqlite"];
-const RPMDB_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
  * rpm's database, kept only for the changed paths; %config files count as conffiles. rpm does not record which
  * packages were installed by hand, so none is marked so. An older Berkeley DB database (RHEL 7 and 8) is not read:
- * no package facts then.
+ * no package facts then. The SQLite file is read in a worker within limits (read-rpmdb.ts); one over them, or not
+ * rpm's schema, is refused with a warning: no package facts either.
  */
-async function readRpm(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
+async function readRpm(context: ReadContext): Promise<PackageDb> {
   const empty: PackageDb = { owners: new Map(), sums: new Map(), algorithm: "sha256", conffiles: new Map(), packages: [] };
   for (const file of RPMDB_FILES) {
-    const bytes = await readContainerFile(engine, containerId, file, RPMDB_MAX_BYTES);
+    const bytes = await readDatabaseFile(context, file, PACKAGE_DB_LIMITS.rpmdb, NO_PACKAGES);
+    if (bytes === "too-large") return empty; // a partial package list would mislead
     if (!bytes) continue;
-    if (bytes.byteLength >= RPMDB_MAX_BYTES) return empty; // cut short: a partial package list would mislead
-    let rpmdb: ReturnType<typeof parseRpmdb>;
-    try {
-      rpmdb = parseRpmdb(bytes);
-    } catch {
-      return empty; // damaged or not what it claims: classify by path alone
+    const rows = await readRpmdbRows(bytes);
+    if ("refused" in rows) {
+      const message = `${file} was not read: ${rows.refused}. The installed packages are unknown; ${NO_PACKAGE_CHECKS}.`;
+      context.warnings.push({ code: "package-database-refused", path: file, message });
+      return empty;
     }
-    const kept = keepChanged(rpmdb.owners, rpmdb.digests, changedPaths, (file) => rpmdb.config.has(file));
+    const rpmdb = parseRpmdb(rows.blobs);
+    const kept = keepChanged(rpmdb.owners, rpmdb.digests, context.changedPaths, (listed) => rpmdb.config.has(listed));
     return { ...kept, algorithm: rpmdb.algorithm, packages: rpmdb.packages.map((pkg) => ({ ...pkg, manual: false })) };
   }
   return empty;
 }
 
 /** apk's installed database and world file, kept only for the changed paths (apk has no conffiles). */
-async function readApk(engine: Engine, containerId: string, changedPaths: Set<string>): Promise<PackageDb> {
-  const installed = parseApkInstalled((await readContainerFile(engine, containerId, "/lib/apk/db/installed", 64 * 1024 * 1024))?.toString("utf8") ?? "");
-  const world = parseApkWorld((await readContainerFile(engine, containerId, "/etc/apk/world", 1024 * 1024))?.toString("utf8") ?? "");
+async function readApk(context: ReadContext): Promise<PackageDb> {
+  const installedBytes = await readDatabaseFile(context, "/lib/apk/db/installed", PACKAGE_DB_LIMITS.apkInstalled, NO_PACKAGES);
+  if (installedBytes === "too-large") return { owners: new Map(), sums: new Map(), algorithm: "sha1", conffiles: new Map(), packages: [] };
+  const installed = parseApkInstalled(asText(installedBytes));
+  const worldBytes = await readDatabaseFile(context, "/etc/apk/world", PACKAGE_DB_LIMITS.apkWorld, NO_MANUAL);
+  const world = parseApkWorld(asText(worldBytes));
   const packages = installed.packages
     .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: world.has(pkg.name) }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { ...keepChanged(installed.owners, installed.sha1, changedPaths, () => false), algorithm: "sha1", packages };
+  return { ...keepChanged(installed.owners, installed.sha1, context.changedPaths, () => false), algorithm: "sha1", packages };
 }
 
 function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry {
@@ -208,25 +272,40 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     }
   };
   const engine = await getEngine(engineId);
-  const inspection: ContainerInspection = await inspectContainer(engine, containerRef);
+  const inspected = options.inspected ?? (await inspectContainerWithLayer(engine, containerRef));
+  const { inspection } = inspected;
   const containerId = inspection.id;
-  const layerDir = options.layerAccess === "archive-api" ? null : await findLayerDirectory(engine, containerId);
+  const warnings: DetectionWarning[] = [];
+  const layerDir = options.layerAccess === "archive-api" ? null : findLayerDirectory(engine, inspected);
   // The engine's diff is the slow part (about 2 s per 100,000 paths). Meanwhile: read the layer
   // folder (when it is on this machine), then dpkg's database and the package files to hash,
   // keyed off the layer folder's paths (a superset of the diff's).
   const diffPromise = timed("diff", () => readDiff(engine, containerId));
   // If the folder cannot be walked after all, the archive API below still gives the right answer.
-  const layerPromise = layerDir ? timed("layer", () => walkLayerDirectory(layerDir, { headBytes: HEAD_BYTES }).catch(() => null)) : Promise.resolve(null);
+  const layerPromise = layerDir
+    ? timed("layer", async () => {
+        const walk = await walkLayerDirectory(layerDir, { headBytes: HEAD_BYTES }).catch(() => null);
+        if (!walk) return null;
+        warnings.push(...walk.warnings);
+        return walk.headers;
+      })
+    : Promise.resolve(null);
   const packageManagerPromise = detectPackageManager(engine, containerId);
   const packagePromise = (async () => {
     const manager = await packageManagerPromise;
     if (!manager || options.packageChecks === false) return null;
     const layer = await layerPromise;
     const changed = layer ? new Set(layer.keys()) : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
-    const db = await timed("packages", () => ({ dpkg: readDpkg, apk: readApk, rpm: readRpm })[manager](engine, containerId, changed));
+    const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
+    const db = await timed("packages", () => readDatabase({ engine, containerId, changedPaths: changed, warnings }));
     if (!layer || !layerDir) return { db, sums: null };
-    const owned = [...db.owners.keys()].filter((file) => layer.get(file)?.type === "file" && (db.sums.has(file) || db.conffiles.has(file)));
-    return { db, sums: await timed("hash", () => hashLayerFiles(layerDir, owned, db.algorithm)) };
+    const owned = [...db.owners.keys()].flatMap((file) => {
+      const header = layer.get(file);
+      return header?.type === "file" && (db.sums.has(file) || db.conffiles.has(file)) ? [{ path: file, inode: header.inode }] : [];
+    });
+    const hashed = await timed("hash", () => hashLayerFiles(layerDir, owned, db.algorithm));
+    warnings.push(...hashed.warnings);
+    return { db, sums: hashed.sums };
   })();
   const selectionPromise = getSelection(engine.id, containerId);
   const ruleSetPromise = selectionPromise.then((selection) => getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID));
@@ -313,13 +392,30 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   // through the archive API; deletions come from the diff alone.
   const extras: RawEntry[] = [...mountEntries];
   const collectLayer = (header: ArchiveHeader) => {
-    if (!underMount(header.path)) extras.push(toEntry(header, kindOf.get(header.path) ?? "added", "layer"));
+    if (underMount(header.path)) return;
+    if (header.tooLarge) {
+      const limit = formatBytes(PACKAGE_FILE_HASH_MAX_BYTES);
+      warnings.push({ code: "file-too-large", path: header.path, message: `${header.path} is ${formatBytes(header.size)}, over the ${limit} Kura hashes: not compared with its package.` });
+    }
+    extras.push(toEntry(header, kindOf.get(header.path) ?? "added", "layer"));
   };
   const needsHash = (file: string) => Boolean(packageDb && (packageDb.sums.has(file) || packageDb.conffiles.has(file)));
-  const walkEach = (jobs: { path: string; firstOnly: boolean }[]) =>
-    forEachLimited(jobs, CONCURRENCY, async (job) => {
-      await walkArchive(engine, containerId, job.path, collectLayer, { firstOnly: job.firstOnly, headBytes: HEAD_BYTES, hash: needsHash, hashAlgorithm: packageDb?.algorithm ?? "md5" });
+  /** Walks each job; resolves with the roots whose walk stopped at a file too large to receive whole. */
+  const walkEach = async (jobs: { path: string; firstOnly: boolean }[]): Promise<string[]> => {
+    const cutShort: string[] = [];
+    await forEachLimited(jobs, CONCURRENCY, async (job) => {
+      await walkArchive(engine, containerId, job.path, collectLayer, {
+        firstOnly: job.firstOnly,
+        headBytes: HEAD_BYTES,
+        hash: needsHash,
+        hashAlgorithm: packageDb?.algorithm ?? "md5",
+        hashMaxBytes: PACKAGE_FILE_HASH_MAX_BYTES,
+        drainMaxBytes: WALK_DRAIN_MAX_BYTES,
+        onCutShort: () => cutShort.push(job.path),
+      });
     });
+    return cutShort;
+  };
   let layerEntries: DecidedEntry[] = [];
   if (early) {
     const served = new Set<string>();
@@ -334,7 +430,14 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   } else {
     await timed("layer", async () => {
       const { roots, singles } = addedRoots(diff);
-      await walkEach([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))]);
+      let cutShort = await walkEach([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))]);
+      // An added folder whose tar stopped at a huge file (a container can make a sparse 64 GiB one for free): what the
+      // diff lists below it that was not reached yet is walked on its own, from its topmost paths.
+      while (cutShort.length) {
+        const seen = new Set(extras.map((entry) => entry.path));
+        const left = diff.filter((entry) => entry.kind === "added" && !seen.has(entry.path) && cutShort.some((root) => entry.path.startsWith(`${root}/`)));
+        cutShort = await walkEach(addedRoots(left).roots.map((root) => ({ path: root, firstOnly: false })));
+      }
     });
   }
   for (const entry of diff) {
@@ -363,5 +466,6 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     entries: decided,
     totals,
     timings,
+    warnings,
   };
 }

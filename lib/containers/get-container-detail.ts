@@ -1,5 +1,5 @@
 import { inspectContainer } from "@/lib/docker/inspect-container";
-import { containerPathExists, readContainerFile } from "@/lib/docker/read-container-file";
+import { ContainerFileTooLarge, containerPathExists, readContainerFile } from "@/lib/docker/read-container-file";
 import type { ContainerInspection } from "@/lib/docker/types";
 import { getEngine } from "@/lib/engines/engine-registry";
 import { maskEnv, type EnvVar } from "./mask-env";
@@ -30,9 +30,20 @@ export async function detectPackageManager(engine: Parameters<typeof containerPa
   return null;
 }
 
-export async function readOsRelease(engine: Parameters<typeof readContainerFile>[0], containerId: string): Promise<OsRelease | null> {
-  const text = (await readContainerFile(engine, containerId, "/etc/os-release")) ?? (await readContainerFile(engine, containerId, "/usr/lib/os-release"));
-  return text ? parseOsRelease(text.toString("utf8")) : null;
+/** The container's os-release; null when it has none, or it is over the read limit (then `onTooLarge` is told). */
+export async function readOsRelease(
+  engine: Parameters<typeof readContainerFile>[0],
+  containerId: string,
+  onTooLarge?: (error: ContainerFileTooLarge) => void,
+): Promise<OsRelease | null> {
+  try {
+    const text = (await readContainerFile(engine, containerId, "/etc/os-release")) ?? (await readContainerFile(engine, containerId, "/usr/lib/os-release"));
+    return text ? parseOsRelease(text.toString("utf8")) : null;
+  } catch (error) {
+    if (!(error instanceof ContainerFileTooLarge)) throw error;
+    onTooLarge?.(error);
+    return null;
+  }
 }
 
 export async function getContainerDetail(engineId: string, containerRef: string): Promise<ContainerDetail> {

@@ -9,7 +9,18 @@ function time(value: string | undefined): string | null {
   return value && value !== ZERO_TIME ? new Date(value).toISOString() : null;
 }
 
+/** A container's inspection, and where its writable layer is on the engine's host (overlay2's upper folder), if known. */
+export type InspectedContainer = { inspection: ContainerInspection; upperDir: string | null };
+
 export async function inspectContainer(engine: EngineConnection & { name?: string }, containerRef: string): Promise<ContainerInspection> {
+  return (await inspectContainerWithLayer(engine, containerRef)).inspection;
+}
+
+/** One inspection that also says where the writable layer is: a job that reads the layer asks the engine once. */
+export async function inspectContainerWithLayer(
+  engine: EngineConnection & { name?: string },
+  containerRef: string,
+): Promise<InspectedContainer> {
   const docker = dockerFor(engine);
   try {
     const info = await withTimeout(docker.getContainer(containerRef).inspect(), env.KURA_ENGINE_TIMEOUT_MS * 2);
@@ -27,7 +38,9 @@ export async function inspectContainer(engine: EngineConnection & { name?: strin
       destination: mount.Destination,
       readOnly: mount.RW === false,
     }));
-    return {
+    const driver = info.GraphDriver as { Name?: string; Data?: Record<string, string> } | undefined;
+    const upperDir = driver?.Name === "overlay2" ? (driver.Data?.UpperDir ?? null) : null;
+    const inspection: ContainerInspection = {
       id: info.Id,
       name: info.Name.replace(/^\//, ""),
       image: info.Config.Image,
@@ -51,6 +64,7 @@ export async function inspectContainer(engine: EngineConnection & { name?: strin
       mounts,
       engineManagedFiles: ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"],
     };
+    return { inspection, upperDir };
   } catch (error) {
     throw toAppError(error, { engineName: engine.name, containerRef });
   }

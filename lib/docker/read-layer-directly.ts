@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { createReadStream, realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { env } from "@/lib/env";
-import { dockerFor } from "./client";
-import { withTimeout } from "./docker-error";
+import type { InspectedContainer } from "./inspect-container";
+import { ConfinedOpenError, openConfined } from "./open-confined.mjs";
+import { formatBytes, warningFromRefusal, type ReadWarning } from "./read-warning";
 import type { EngineConnection } from "./types";
 import type { ArchiveHeader, HashAlgorithm, WalkOptions } from "./walk-archive";
 
@@ -12,31 +13,23 @@ import type { ArchiveHeader, HashAlgorithm, WalkOptions } from "./walk-archive";
 // modified files one request at a time is slow. When Kura runs on the engine's host, the
 // overlay2 upper directory holds exactly the container's changed files: read them directly.
 // Anything unusual (another storage driver, a remote engine, no permission) falls back to the
-// archive API, which is always correct.
+// archive API, which is always correct. Every file and folder in it is opened through
+// open-confined.mjs (the container may be hostile and may swap paths while Kura reads).
 
-/** The container's writable-layer folder on this machine, or null when it cannot be read here. */
-export async function findLayerDirectory(engine: EngineConnection, containerId: string): Promise<string | null> {
+/** Package-owned files larger than this are not hashed (they are reported as not compared, with a warning). */
+export const PACKAGE_FILE_HASH_MAX_BYTES = 512 * 1024 * 1024;
+
+/** The container's writable-layer folder on this machine, or null when it cannot be read here (from one inspection). */
+export function findLayerDirectory(engine: EngineConnection, inspected: InspectedContainer): string | null {
+  const upper = inspected.upperDir;
   if (env.KURA_LAYER_READ === "archive-api" || !engine.endpoint.startsWith("unix://")) return null;
   try {
-    const info = await withTimeout(dockerFor(engine).getContainer(containerId).inspect(), env.KURA_ENGINE_TIMEOUT_MS);
-    const driver = info.GraphDriver as { Name?: string; Data?: Record<string, string> } | undefined;
-    const upper = driver?.Name === "overlay2" ? driver.Data?.UpperDir : undefined;
     if (!upper || !path.isAbsolute(upper) || !statSync(upper).isDirectory()) return null;
-    // Without links: files are read only where the kernel confirms the real path (see read-layer-files.ts).
+    // Without links: files are read only where the kernel confirms the real path (see open-confined.mjs).
     return realpathSync(upper);
   } catch {
     return null;
   }
-}
-
-function digestOf(file: string, algorithm: HashAlgorithm): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash(algorithm);
-    createReadStream(file)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("end", () => resolve(hash.digest("hex")))
-      .on("error", reject);
-  });
 }
 
 // Started by path, outside the bundle: a worker thread walks the folder while the main thread
@@ -44,36 +37,71 @@ function digestOf(file: string, algorithm: HashAlgorithm): Promise<string> {
 const WORKER = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "docker", "walk-layer.worker.mjs");
 
 type WorkerHeader = Omit<ArchiveHeader, "head"> & { head?: Uint8Array };
+type WorkerResult = { headers: WorkerHeader[]; refused: { path: string; reason: string; message: string }[] };
+
+export type LayerWalk = { headers: Map<string, ArchiveHeader>; warnings: ReadWarning[] };
 
 /**
- * Every path in the layer folder with its header (type, size, mode, owner, mtime, link target,
+ * Every path in the layer folder with its header (type, size, mode, owner, mtime, link target, inode,
  * and the first bytes of small files). It needs no diff, so it runs while the engine computes one;
- * the caller keeps the paths the diff lists (the folder also holds overlay whiteouts).
+ * the caller keeps the paths the diff lists (the folder also holds overlay whiteouts). A folder that
+ * turned into a symlink while it was walked is not listed, and is reported in `warnings`.
  */
-export function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, "headBytes"> = {}): Promise<Map<string, ArchiveHeader>> {
+export function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, "headBytes"> = {}): Promise<LayerWalk> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: { layerDir, headBytes: options.headBytes ?? 0 } });
-    worker.once("message", (list: WorkerHeader[]) => {
+    worker.once("message", ({ headers: list, refused }: WorkerResult) => {
       const headers = new Map<string, ArchiveHeader>();
       for (const header of list) headers.set(header.path, header.head ? { ...header, head: Buffer.from(header.head) } : (header as ArchiveHeader));
-      resolve(headers);
+      const warnings = refused.map((folder): ReadWarning => ({
+        code: "outside-layer",
+        path: folder.path,
+        message: `${folder.path} was swapped for a symlink while Kura listed the container's layer: what is below it was not listed.`,
+      }));
+      resolve({ headers, warnings });
     });
     worker.once("error", reject);
     worker.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`the layer walker stopped with code ${code}`))));
   });
 }
 
-/** Hex digests of files in the layer folder (package-owned files to compare with the package database: dpkg's md5, apk's sha1). */
-export async function hashLayerFiles(layerDir: string, containerPaths: string[], algorithm: HashAlgorithm = "md5"): Promise<Map<string, string>> {
+export type LayerFileToHash = { path: string; inode?: { dev: number; ino: number } };
+
+/**
+ * Hex digests of files in the layer folder (package-owned files to compare with the package database: dpkg's md5,
+ * apk's sha1, rpm's sha256). Each is opened confined, and only when it is still the inode the walk saw; a file
+ * refused (replaced by a FIFO, a device node or a symlink, led outside, or over PACKAGE_FILE_HASH_MAX_BYTES) is not
+ * compared, and said in `warnings`.
+ */
+export async function hashLayerFiles(
+  layerDir: string,
+  files: LayerFileToHash[],
+  algorithm: HashAlgorithm = "md5",
+  maxBytes = PACKAGE_FILE_HASH_MAX_BYTES,
+): Promise<{ sums: Map<string, string>; warnings: ReadWarning[] }> {
   const sums = new Map<string, string>();
-  for (const containerPath of containerPaths) {
-    const file = path.join(layerDir, containerPath);
-    if (!file.startsWith(`${layerDir}/`)) continue;
+  const warnings: ReadWarning[] = [];
+  for (const file of files) {
+    const hostPath = path.posix.join(layerDir, file.path);
+    if (!hostPath.startsWith(`${layerDir}/`) || hostPath !== layerDir + file.path) continue;
     try {
-      sums.set(containerPath, await digestOf(file, algorithm));
-    } catch {
-      // unreadable: the comparison is reported as not checked
+      const { handle } = await openConfined(hostPath, { expected: file.inode ?? null, maxBytes });
+      const hash = createHash(algorithm);
+      // Never more than the size fstat gave (the file may grow while it is read).
+      const stream = handle.createReadStream({ highWaterMark: 1024 * 1024, end: maxBytes - 1 });
+      for await (const chunk of stream) hash.update(chunk as Buffer);
+      sums.set(file.path, hash.digest("hex"));
+    } catch (error) {
+      if (error instanceof ConfinedOpenError) {
+        const consequence =
+          error.reason === "too-large"
+            ? `not compared with its package (Kura hashes package files up to ${formatBytes(maxBytes)})`
+            : "not compared with its package";
+        const warning = warningFromRefusal(error, file.path, consequence);
+        if (warning) warnings.push(warning);
+      }
+      // otherwise unreadable: the comparison is reported as not checked
     }
   }
-  return sums;
+  return { sums, warnings };
 }

@@ -1,8 +1,8 @@
-import { constants } from "node:fs";
-import { lstat, open, readlink, realpath } from "node:fs/promises";
+import { lstat, readlink, realpath } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import { ConfinedOpenError, openConfined } from "./open-confined.mjs";
 import type { ArchiveHeader } from "./walk-archive";
 
 // Reading a container's changed files straight from its overlay2 upper folder (see
@@ -10,10 +10,10 @@ import type { ArchiveHeader } from "./walk-archive";
 // engine and has Kura untar it again: on the engine's own host this is the fast path for archives.
 //
 // The folder belongs to a container that may be hostile or still running, so nothing here follows
-// a link the container made: a path is read only when the kernel confirms, through
-// /proc/self/fd, that the file it opened is that path inside the folder (a folder swapped for a
-// symlink to the host's /etc mid-read fails the check), and only regular files are ever opened
-// (a device node the container made is never opened on the host).
+// a link the container made: every file is opened through open-confined.mjs, read only when the
+// kernel confirms, through /proc/self/fd, that the file it opened is that path inside the folder (a
+// folder swapped for a symlink to the host's /etc mid-read fails the check), and only regular files
+// are ever opened (a device node or FIFO the container made is never opened on the host).
 
 export type LayerFileContent = Buffer | Readable | null;
 
@@ -30,8 +30,6 @@ export type ReadLayerOptions = {
 
 type Read = { header: ArchiveHeader; content: LayerFileContent } | null;
 
-const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
-
 /** A container path as the layer folder's path on this machine, or null when it is not a plain absolute path. */
 export function layerHostPath(layerDir: string, containerPath: string): string | null {
   if (!containerPath.startsWith("/") || path.posix.normalize(containerPath) !== containerPath || containerPath === "/") return null;
@@ -47,21 +45,6 @@ function typeOf(stats: { isFile(): boolean; isDirectory(): boolean; isSymbolicLi
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
-}
-
-class OutsideLayerError extends Error {}
-
-/** Opens a regular file and checks that the kernel opened exactly `hostPath` (no link followed anywhere on the way). */
-async function openConfined(hostPath: string): Promise<FileHandle> {
-  const handle = await open(hostPath, OPEN_FLAGS);
-  try {
-    const opened = await readlink(`/proc/self/fd/${handle.fd}`);
-    if (opened !== hostPath) throw new OutsideLayerError(`${hostPath} resolved to ${opened}`);
-    return handle;
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
 }
 
 /** For entries only described (folders, symlinks): the parent folder must be the real folder, not a link. */
@@ -98,9 +81,8 @@ export async function readLayerFiles(
       let stats = linkStats;
       let content: LayerFileContent = null;
       if (type === "file") {
-        handle = await openConfined(hostPath);
-        stats = await handle.stat();
-        if (stats.dev !== linkStats.dev || stats.ino !== linkStats.ino) return null;
+        // The very inode lstat saw, a regular file, exactly at that path; else the archive API reads it.
+        ({ handle, stats } = await openConfined(hostPath, { expected: { dev: linkStats.dev, ino: linkStats.ino } }));
         if (stats.size <= wholeBytes) {
           // One read of the size fstat gave (as a tar header fixes the size before the content).
           const bytes = Buffer.allocUnsafe(stats.size);
@@ -113,7 +95,8 @@ export async function readLayerFiles(
           content = filled === bytes.byteLength ? bytes : bytes.subarray(0, filled);
           await handle.close();
         } else {
-          content = handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true });
+          // No more than the size fstat gave (as a tar header fixes it), should the file grow meanwhile.
+          content = handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true, end: stats.size - 1 });
         }
         handle = null;
       } else if (!(await parentIsReal(hostPath))) {
@@ -134,7 +117,7 @@ export async function readLayerFiles(
       return { header, content };
     } catch (error) {
       await handle?.close().catch(() => undefined);
-      if (error instanceof OutsideLayerError || ["ENOENT", "ENOTDIR", "ELOOP"].includes(errorCode(error) ?? "")) return null;
+      if (error instanceof ConfinedOpenError || ["ENOENT", "ENOTDIR", "ELOOP"].includes(errorCode(error) ?? "")) return null;
       throw error;
     }
   };

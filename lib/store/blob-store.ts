@@ -78,7 +78,7 @@ export type BlobStore = {
 
 export type PutOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
 export type PutFileOptions = PutOptions & { confineTo?: string; maxBytes: number };
-export type PutFileResult = (PutResult & { stats: StoredFileStats }) | { skip: "missing" | "not-a-file" | "outside" | "too-large" };
+export type PutFileResult = (PutResult & { stats: StoredFileStats }) | { skip: "missing" | "not-a-file" | "outside" | "changed" | "too-large" };
 /** A put whose bytes are written; `durable` resolves once the blob is fsynced and in place (or rejects, leaving nothing). */
 export type DeferredPut = { sha256: string; size: number; durable: Promise<PutResult> };
 

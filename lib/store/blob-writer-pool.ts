@@ -12,7 +12,7 @@ export type BlobTask = { bytes: Uint8Array } | { file: string; confineTo: string
 export type StoredFileStats = { mode: number; uid: number; gid: number; mtimeMs: number };
 export type BlobTaskResult =
   | { sha256: string; size: number; storedBytes: number; isNew: boolean; stats: StoredFileStats | null }
-  | { skip: "missing" | "not-a-file" | "outside" | "too-large" };
+  | { skip: "missing" | "not-a-file" | "outside" | "changed" | "too-large" };
 
 type Pending = { task: BlobTask & { tmpName: string }; resolve: (result: BlobTaskResult) => void; reject: (error: unknown) => void; done: () => void };
 type WorkerResult = BlobTaskResult | { error: { code: string | null; message: string } };

@@ -1,3 +1,4 @@
+// @ts-check
 // Worker thread of the blob store (see blob-writer-pool.ts): turns whole small contents into
 // blobs with synchronous file-system calls. On small machines each asynchronous call costs a
 // round trip to libuv's thread pool (about 100 µs each here, against 4 µs for the same call made
@@ -8,10 +9,11 @@
 // It follows blob-store.ts's layout: blobs/<first 2 hex>/<sha256>.gz, temporary files in tmp/.
 
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
+import { ConfinedOpenError, readConfinedSync } from "../docker/open-confined.mjs";
 import { compressionLevelFor } from "./compression-level.mjs";
 
 const { blobsDir, compressionLevel, fileMode, dirMode } = workerData;
@@ -20,10 +22,10 @@ const { blobsDir, compressionLevel, fileMode, dirMode } = workerData;
 // Made at the first write, so a worker that is only starting never touches the store.
 const tmpDir = path.join(workerData.tmpDir, `worker-${process.pid}-${threadId}`);
 let tmpReady = false;
-const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NOCTTY | constants.O_NONBLOCK;
 const knownShards = new Set();
 
 class Skip extends Error {
+  /** @param {string} reason */
   constructor(reason) {
     super(reason);
     this.reason = reason;
@@ -31,79 +33,79 @@ class Skip extends Error {
 }
 
 /**
- * Reads a regular file whole, refusing anything that is not one. With `confineTo`, the file must be exactly `file`
- * as the kernel opened it (checked through /proc/self/fd), so a folder on the way that was swapped for a symlink
- * cannot lead outside; and only a regular file is ever opened (never a device node).
+ * Reads a regular file whole through the one confined open (open-confined.mjs): only a regular file is ever opened
+ * (never a FIFO or a device node), and only when the kernel confirms it opened exactly `file`, so a folder on the way
+ * that was swapped for a symlink cannot lead outside. With `confineTo`, `file` must also lie inside that folder.
+ * @param {string} file
+ * @param {string | null} confineTo
+ * @param {number} maxBytes
  */
 function readFileConfined(file, confineTo, maxBytes) {
-  let before;
+  if (confineTo !== null && !file.startsWith(`${confineTo}/`)) throw new Skip("outside");
+  // Outside a container's folder (confineTo null), the folder part may hold links of this machine's own.
+  const canonical = confineTo !== null ? file : path.join(realpathOrSelf(path.dirname(file)), path.basename(file));
   try {
-    before = lstatSync(file);
+    return readConfinedSync(canonical, { maxBytes });
   } catch (error) {
-    if (["ENOENT", "ENOTDIR", "ELOOP"].includes(error.code)) throw new Skip("missing");
+    if (error instanceof ConfinedOpenError) throw new Skip(error.reason);
     throw error;
-  }
-  if (!before.isFile()) throw new Skip("not-a-file");
-  if (before.size > maxBytes) throw new Skip("too-large");
-  let fd;
-  try {
-    fd = openSync(file, READ_FLAGS);
-  } catch (error) {
-    if (["ENOENT", "ENOTDIR", "ELOOP"].includes(error.code)) throw new Skip("missing");
-    throw error;
-  }
-  try {
-    if (confineTo !== null && readlinkSync(`/proc/self/fd/${fd}`) !== file) throw new Skip("outside");
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.dev !== before.dev || stats.ino !== before.ino) throw new Skip("outside");
-    if (stats.size > maxBytes) throw new Skip("too-large");
-    const bytes = Buffer.allocUnsafe(stats.size);
-    let filled = 0;
-    while (filled < bytes.byteLength) {
-      const read = readSync(fd, bytes, filled, bytes.byteLength - filled, filled);
-      if (read === 0) break;
-      filled += read;
-    }
-    return { bytes: filled === bytes.byteLength ? bytes : bytes.subarray(0, filled), stats };
-  } finally {
-    closeSync(fd);
   }
 }
 
+/** @param {string} folder */
+function realpathOrSelf(folder) {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
+  }
+}
+
+/** @param {unknown} error */
+const codeOf = (error) => /** @type {NodeJS.ErrnoException | null} */ (error)?.code;
+
+/** @param {string} file */
 function storedSize(file) {
   try {
     const stats = statSync(file);
     return stats.isFile() ? stats.size : null;
   } catch (error) {
-    if (error.code === "ENOENT") return null;
+    if (codeOf(error) === "ENOENT") return null;
     throw error;
   }
 }
 
+/** @param {string} shardDir */
 function ensureShard(shardDir) {
   if (knownShards.has(shardDir)) return;
   mkdirSync(shardDir, { recursive: true, mode: dirMode });
   knownShards.add(shardDir);
 }
 
-/** Links a finished temp file into place; false when the blob was already there. */
+/**
+ * Links a finished temp file into place; false when the blob was already there.
+ * @param {string} tmpPath
+ * @param {string} target
+ * @returns {boolean}
+ */
 function publish(tmpPath, target) {
   try {
     linkSync(tmpPath, target);
     unlinkSync(tmpPath);
     return true;
   } catch (error) {
-    if (error.code === "EEXIST") {
+    const code = codeOf(error);
+    if (code === "EEXIST") {
       unlinkSync(tmpPath);
       return false;
     }
-    if (error.code === "ENOENT" && knownShards.has(path.dirname(target))) {
+    if (code === "ENOENT" && knownShards.has(path.dirname(target))) {
       // The shard folder went away (the store was emptied by hand): make it again.
       knownShards.delete(path.dirname(target));
       ensureShard(path.dirname(target));
       return publish(tmpPath, target);
     }
-    if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"].includes(error.code)) throw error;
+    if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK"].includes(code ?? "")) throw error;
   }
   // File systems without hard links: check, then rename.
   if (storedSize(target) !== null) {
@@ -114,7 +116,11 @@ function publish(tmpPath, target) {
   return true;
 }
 
-/** Stores `bytes` as a blob unless it is there; returns what the store's put returns, and the shard folder to sync when new. */
+/**
+ * Stores `bytes` as a blob unless it is there; returns what the store's put returns, and the shard folder to sync when new.
+ * @param {Buffer} bytes
+ * @param {string} tmpName
+ */
 function storeBytes(bytes, tmpName) {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const target = path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
@@ -148,6 +154,7 @@ function storeBytes(bytes, tmpName) {
   }
 }
 
+/** @param {string} dir */
 function syncFolder(dir) {
   let fd = null;
   try {
@@ -160,8 +167,12 @@ function syncFolder(dir) {
   }
 }
 
-parentPort.on("message", ({ batch, tasks }) => {
+/** @typedef {{ tmpName: string; bytes?: Uint8Array; file?: string; confineTo: string | null; maxBytes: number }} Task */
+const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
+port.on("message", (/** @type {{ batch: number; tasks: Task[] }} */ { batch, tasks }) => {
+  /** @type {unknown[]} */
   const results = [];
+  /** @type {Set<string>} */
   const shards = new Set();
   for (const task of tasks) {
     try {
@@ -173,15 +184,16 @@ parentPort.on("message", ({ batch, tasks }) => {
         const { mode, uid, gid, mtimeMs } = read.stats;
         stats = { mode, uid, gid, mtimeMs };
       }
-      const stored = storeBytes(bytes, task.tmpName);
+      if (!bytes) throw new Error("a task with neither bytes nor a file");
+      const stored = storeBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), task.tmpName);
       if (stored.shardDir) shards.add(stored.shardDir);
       results.push({ sha256: stored.sha256, size: stored.size, storedBytes: stored.storedBytes, isNew: stored.isNew, stats });
     } catch (error) {
       if (error instanceof Skip) results.push({ skip: error.reason });
-      else results.push({ error: { code: error.code ?? null, message: error.message } });
+      else results.push({ error: { code: codeOf(error) ?? null, message: error instanceof Error ? error.message : String(error) } });
     }
   }
   // The links are durable once their folders are synced: once per folder and batch.
   for (const dir of shards) syncFolder(dir);
-  parentPort.postMessage({ batch, results });
+  port.postMessage({ batch, results });
 });

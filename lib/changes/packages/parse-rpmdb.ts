@@ -1,7 +1,7 @@
-// rpm's package database (rpmdb.sqlite, what rpm 4.16+ writes: RHEL 9, Fedora, openSUSE), parsed
-// from the file's bytes in memory. The bytes come from a container that may be hostile, so every
-// read is bounds-checked and the database is only ever read (one SELECT from a real table).
-import Database from "better-sqlite3";
+// rpm's package database (rpmdb.sqlite, what rpm 4.16+ writes: RHEL 9, Fedora, openSUSE): its
+// package headers parsed. Pure: the SQLite file is read, within limits and off the main thread, by
+// lib/changes/read-rpmdb.ts, which hands its rows' blobs here. They come from a container that may
+// be hostile, so every read is bounds-checked.
 
 export type RpmPackage = { name: string; version: string; architecture: string };
 
@@ -73,59 +73,41 @@ const text = (value: Value | undefined) => (typeof value === "string" ? value : 
 const strings = (value: Value | undefined) => (Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : []);
 const numbers = (value: Value | undefined) => (Array.isArray(value) && value.every((item) => typeof item === "number") ? (value as number[]) : []);
 
-/**
- * The packages of an rpmdb.sqlite file's bytes, with the files each owns. Throws when the bytes are no such database.
- * It marks `bytes` as a rollback-journal database in place (bytes 18-19; no copy of a file that can be large): pass
- * a buffer of your own.
- */
-export function parseRpmdb(bytes: Buffer): RpmDatabase {
-  // A database in WAL mode cannot be opened from memory; as a rollback-journal database it reads what was
-  // checkpointed (rpm checkpoints when it closes the database).
-  if (bytes.byteLength > 20 && bytes.toString("latin1", 0, 15) === "SQLite format 3") {
-    bytes[18] = 1;
-    bytes[19] = 1;
+/** The packages of an rpm database (the blobs of its Packages table's rows), with the files each owns. */
+export function parseRpmdb(blobs: Buffer[]): RpmDatabase {
+  const headers = blobs.map((blob) => parseRpmHeader(blob));
+  const byAlgorithm = new Map<string, number>();
+  for (const header of headers) {
+    const algorithm = ALGORITHMS[numbers(header.get(TAG.digestAlgo))[0] ?? 1];
+    if (algorithm) byAlgorithm.set(algorithm, (byAlgorithm.get(algorithm) ?? 0) + 1);
   }
-  const db = new Database(bytes);
-  try {
-    db.pragma("trusted_schema = OFF");
-    const packagesTable = db.prepare("SELECT type FROM sqlite_master WHERE name = 'Packages'").get() as { type: string } | undefined;
-    if (packagesTable?.type !== "table") throw new Error("the file has no Packages table: not an rpm database");
-    const headers = (db.prepare("SELECT blob FROM Packages").all() as { blob: unknown }[]).filter((row): row is { blob: Buffer } => Buffer.isBuffer(row.blob)).map((row) => parseRpmHeader(row.blob));
-    const byAlgorithm = new Map<string, number>();
-    for (const header of headers) {
-      const algorithm = ALGORITHMS[numbers(header.get(TAG.digestAlgo))[0] ?? 1];
-      if (algorithm) byAlgorithm.set(algorithm, (byAlgorithm.get(algorithm) ?? 0) + 1);
-    }
-    const algorithm = ([...byAlgorithm].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "sha256") as RpmDatabase["algorithm"];
-    const packages: RpmPackage[] = [];
-    const owners = new Map<string, string>();
-    const digests = new Map<string, string>();
-    const config = new Set<string>();
-    for (const header of headers) {
-      const name = text(header.get(TAG.name));
-      if (!name || name === "gpg-pubkey") continue; // imported signing keys are stored as pseudo-packages
-      const epoch = numbers(header.get(TAG.epoch))[0];
-      packages.push({ name, version: `${epoch ? `${epoch}:` : ""}${text(header.get(TAG.version))}-${text(header.get(TAG.release))}`, architecture: text(header.get(TAG.arch)) });
-      const sameAlgorithm = ALGORITHMS[numbers(header.get(TAG.digestAlgo))[0] ?? 1] === algorithm;
-      const baseNames = strings(header.get(TAG.baseNames));
-      const dirNames = strings(header.get(TAG.dirNames));
-      const dirIndexes = numbers(header.get(TAG.dirIndexes));
-      const fileDigests = strings(header.get(TAG.fileDigests));
-      const fileFlags = numbers(header.get(TAG.fileFlags));
-      const fileModes = numbers(header.get(TAG.fileModes));
-      baseNames.forEach((baseName, index) => {
-        const dir = dirNames[dirIndexes[index] ?? -1];
-        if (dir === undefined) return;
-        const file = `${dir}${baseName}`;
-        if (!owners.has(file)) owners.set(file, name);
-        if (((fileFlags[index] ?? 0) & RPMFILE_CONFIG) !== 0) config.add(file);
-        const digest = fileDigests[index];
-        if (sameAlgorithm && digest && /^[0-9a-f]+$/.test(digest) && ((fileModes[index] ?? S_IFREG) & S_IFMT) === S_IFREG) digests.set(file, digest);
-      });
-    }
-    packages.sort((a, b) => a.name.localeCompare(b.name));
-    return { packages, owners, digests, config, algorithm };
-  } finally {
-    db.close();
+  const algorithm = ([...byAlgorithm].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "sha256") as RpmDatabase["algorithm"];
+  const packages: RpmPackage[] = [];
+  const owners = new Map<string, string>();
+  const digests = new Map<string, string>();
+  const config = new Set<string>();
+  for (const header of headers) {
+    const name = text(header.get(TAG.name));
+    if (!name || name === "gpg-pubkey") continue; // imported signing keys are stored as pseudo-packages
+    const epoch = numbers(header.get(TAG.epoch))[0];
+    packages.push({ name, version: `${epoch ? `${epoch}:` : ""}${text(header.get(TAG.version))}-${text(header.get(TAG.release))}`, architecture: text(header.get(TAG.arch)) });
+    const sameAlgorithm = ALGORITHMS[numbers(header.get(TAG.digestAlgo))[0] ?? 1] === algorithm;
+    const baseNames = strings(header.get(TAG.baseNames));
+    const dirNames = strings(header.get(TAG.dirNames));
+    const dirIndexes = numbers(header.get(TAG.dirIndexes));
+    const fileDigests = strings(header.get(TAG.fileDigests));
+    const fileFlags = numbers(header.get(TAG.fileFlags));
+    const fileModes = numbers(header.get(TAG.fileModes));
+    baseNames.forEach((baseName, index) => {
+      const dir = dirNames[dirIndexes[index] ?? -1];
+      if (dir === undefined) return;
+      const file = `${dir}${baseName}`;
+      if (!owners.has(file)) owners.set(file, name);
+      if (((fileFlags[index] ?? 0) & RPMFILE_CONFIG) !== 0) config.add(file);
+      const digest = fileDigests[index];
+      if (sameAlgorithm && digest && /^[0-9a-f]+$/.test(digest) && ((fileModes[index] ?? S_IFREG) & S_IFMT) === S_IFREG) digests.set(file, digest);
+    });
   }
+  packages.sort((a, b) => a.name.localeCompare(b.name));
+  return { packages, owners, digests, config, algorithm };
 }
