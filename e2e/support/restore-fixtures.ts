@@ -51,6 +51,7 @@ export function makeManifest(extra: Partial<Manifest> = {}): Manifest {
     entries: [],
     deleted: [],
     totals: { files: 0, bytes: 0 },
+    warnings: [],
     ...extra,
   };
 }

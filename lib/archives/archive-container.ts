@@ -294,6 +294,7 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     ruleSet: { id: ruleSet.id, name: ruleSet.name, rules: ruleSet.rules },
     entries: [...entries.values()],
     deleted: selected.filter((entry) => entry.kind === "deleted").map((entry) => entry.path),
+    warnings,
   });
   const stored = await store.put(Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]), { signal });
   if (stored.isNew) storedBytes += stored.storedBytes;

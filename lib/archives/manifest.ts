@@ -29,6 +29,13 @@ const entrySchema = z.object({
   category: z.string(),
 });
 
+/** What Kura could not read from the container, said rather than skipped (see lib/docker/read-warning.ts). */
+export const readWarningSchema = z.object({
+  code: z.enum(["file-too-large", "not-a-regular-file", "outside-layer", "changed-during-read", "package-database-refused"]),
+  path: z.string().nullable(),
+  message: z.string(),
+});
+
 export const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   version: z.literal(MANIFEST_VERSION),
@@ -57,6 +64,8 @@ export const manifestSchema = z.object({
   /** Paths the container deleted from its image: a restore deletes them too. */
   deleted: z.array(z.string().startsWith("/")),
   totals: z.object({ files: z.number().int(), bytes: z.number() }),
+  /** Files the archive could not take as they were (too large, swapped for a FIFO...); absent in older manifests. */
+  warnings: z.array(readWarningSchema).default([]),
 }).superRefine((manifest, context) => {
   const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
   const rule =
@@ -82,7 +91,7 @@ export function redactEnv(env: readonly string[], keepSecrets = false): Manifest
 }
 
 /** Entries sorted by path, with totals computed from them. */
-export function finishManifest(manifest: Omit<Manifest, "format" | "version" | "totals">): Manifest {
+export function finishManifest(manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings"> & { warnings?: Manifest["warnings"] }): Manifest {
   const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.source < b.source ? -1 : 1));
   const files = entries.filter((entry) => entry.type === "file");
   return {
@@ -91,6 +100,7 @@ export function finishManifest(manifest: Omit<Manifest, "format" | "version" | "
     ...manifest,
     entries,
     deleted: [...manifest.deleted].sort(),
+    warnings: manifest.warnings ?? [],
     totals: { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0) },
   };
 }

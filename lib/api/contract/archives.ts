@@ -28,7 +28,7 @@ const manifestConfig = manifestSchema.shape.config;
 const manifestEnvVar = manifestConfig.shape.env.element;
 
 /** The manifest as the API shows it: a secret value kept in it (keepSecrets) is masked for viewers (`masked: true`). */
-export const manifestViewSchema = manifestSchema.extend({
+export const manifestViewSchema = manifestSchema.safeExtend({
   config: manifestConfig.extend({ env: z.array(manifestEnvVar.extend({ masked: z.boolean().optional() })) }),
 });
 

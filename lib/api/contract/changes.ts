@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { changesQuery, containerParams } from "@/lib/api/schemas";
+import { readWarningSchema } from "@/lib/archives/manifest";
 import { defineEntry } from "./entry";
 
 export const changeEntrySchema = z.object({
@@ -30,6 +31,8 @@ export const detectedChangesSchema = z.object({
   entries: z.array(changeEntrySchema),
   totals: z.object({ entries: z.number(), selectedEntries: z.number(), bytes: z.number(), selectedBytes: z.number() }),
   timings: z.record(z.string(), z.number()),
+  /** What could not be read as it was (a file over a limit, a FIFO where a file was, a refused package database). */
+  warnings: z.array(readWarningSchema),
 });
 
 export const listChanges = defineEntry({
