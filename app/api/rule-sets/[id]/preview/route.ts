@@ -6,8 +6,8 @@ import { previewRuleSet } from "@/lib/rules/preview-rule-set";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(async ({ request, params }) => {
+export const POST = route<{ id: string }>(async ({ request, params, caller }) => {
   const { id } = ruleSetIdParam.parse(params);
   const body = await readJson(request, previewBody);
-  return NextResponse.json(await previewRuleSet(id, body));
+  return NextResponse.json(await previewRuleSet(id, body, caller?.user.name ?? null));
 }, { access: "viewer" });

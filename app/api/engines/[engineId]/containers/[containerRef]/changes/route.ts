@@ -6,7 +6,7 @@ import { detectContainerChangesShared } from "@/lib/changes/share-detection";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ engineId: string; containerRef: string }>(async ({ request, params }) => {
+export const GET = route<{ engineId: string; containerRef: string }>(async ({ request, params, caller }) => {
   const { engineId, containerRef } = containerParams.parse(params);
   const query = readQuery(request, changesQuery);
   const detected = await detectContainerChangesShared(engineId, containerRef, {
@@ -14,6 +14,6 @@ export const GET = route<{ engineId: string; containerRef: string }>(async ({ re
     since: query.since,
     sinceMarker: query.sinceMarker,
     packageChecks: query.packageChecks !== "false",
-  });
+  }, caller?.user.name ?? null);
   return NextResponse.json(detected);
 });
