@@ -7,7 +7,10 @@ import { queryKeys } from "./keys";
 export function useChangePassword() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { currentPassword: string; newPassword: string }) => fetchJson<{ changed: true }>("/api/auth/password", { method: "PUT", body: JSON.stringify(input) }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() }),
+    mutationFn: (input: { currentPassword: string; newPassword: string; revokeTokens?: boolean }) => fetchJson<{ changed: true }>("/api/auth/password", { method: "PUT", body: JSON.stringify(input) }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens() });
+    },
   });
 }
