@@ -13,7 +13,8 @@ export function ChangePasswordForm() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [repeat, setRepeat] = useState("");
-  const [done, setDone] = useState(false);
+  const [revokeTokens, setRevokeTokens] = useState(false);
+  const [done, setDone] = useState<{ tokensRevoked: boolean } | null>(null);
   const mismatch = repeat !== "" && next !== repeat;
 
   return (
@@ -23,12 +24,13 @@ export function ChangePasswordForm() {
       onSubmit={(event) => {
         event.preventDefault();
         if (mismatch) return;
-        setDone(false);
+        setDone(null);
         changePassword.mutate(
-          { currentPassword: current, newPassword: next },
+          { currentPassword: current, newPassword: next, revokeTokens },
           {
             onSuccess: () => {
-              setDone(true);
+              setDone({ tokensRevoked: revokeTokens });
+              setRevokeTokens(false);
               setCurrent("");
               setNext("");
               setRepeat("");
@@ -54,11 +56,16 @@ export function ChangePasswordForm() {
           {changePassword.isPending ? "Changing…" : "Change password"}
         </Button>
       </div>
+      <label className="flex items-center gap-2 text-slate-700">
+        <input type="checkbox" checked={revokeTokens} onChange={(event) => setRevokeTokens(event.target.checked)} />
+        Also revoke my API tokens (do this if someone else may have used your password)
+      </label>
       {mismatch ? <p className="text-xs text-red-700">The two new passwords differ.</p> : null}
       {changePassword.error ? <Banner tone="red">{changePassword.error.message}</Banner> : null}
       {done ? (
         <Banner tone="blue" testId="password-changed">
-          Password changed. Your other browser sessions were signed out; this one stays signed in. API tokens keep working.
+          Password changed. Your other browser sessions were signed out; this one stays signed in.{" "}
+          {done.tokensRevoked ? "Your API tokens were revoked." : "API tokens keep working."}
         </Banner>
       ) : null}
     </form>

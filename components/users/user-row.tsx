@@ -45,7 +45,7 @@ export function UserRow({ user, isYou }: { user: UserView; isYou: boolean }) {
             <Button variant="secondary" onClick={() => setPassword("")}>
               Set password
             </Button>
-            {passwordSet ? <span className="text-xs text-emerald-700">password changed; their sessions were ended</span> : null}
+            {passwordSet ? <span className="text-xs text-emerald-700">password changed; their sessions were ended and their API tokens revoked</span> : null}
           </span>
         ) : (
           <form

@@ -130,7 +130,7 @@ export const signInBody = z.object({ name: userName, password });
 /** A password being set: the length the user store enforces, so the 422 comes from the schema with the field named. */
 const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`).max(MAX_PASSWORD_LENGTH);
 export const setupBody = z.object({ token: z.string().min(1).max(200), name: userName, password: newPassword });
-export const changePasswordBody = z.object({ currentPassword: password, newPassword });
+export const changePasswordBody = z.object({ currentPassword: password, newPassword, revokeTokens: z.boolean().optional() });
 export const createUserBody = z.object({ name: userName, password: newPassword, role: z.enum(["viewer", "operator", "admin"]) });
 export const updateUserBody = z.object({
   role: z.enum(["viewer", "operator", "admin"]).optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isSecretName } from "@/lib/containers/mask-env";
+import { hasUrlCredentials, isSecretName } from "@/lib/containers/mask-env";
 
 // The archive manifest, format "kura-archive" version 1: everything needed to understand and
 // rebuild the service without Kura. Pure: builds and checks plain data. The README's "Archive
@@ -79,13 +79,13 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = z.infer<typeof entrySchema>;
 
-/** Env as "NAME=value" -> manifest form, secret-looking values left out unless asked to keep them. */
+/** Env as "NAME=value" -> manifest form, secret-looking values (and values with a URL password) left out unless asked to keep them. */
 export function redactEnv(env: readonly string[], keepSecrets = false): Manifest["config"]["env"] {
   return env.map((entry) => {
     const at = entry.indexOf("=");
     const name = at === -1 ? entry : entry.slice(0, at);
     const value = at === -1 ? "" : entry.slice(at + 1);
-    const redacted = !keepSecrets && isSecretName(name) && value !== "";
+    const redacted = !keepSecrets && value !== "" && (isSecretName(name) || hasUrlCredentials(value));
     return { name, value: redacted ? null : value, redacted };
   });
 }

@@ -34,7 +34,10 @@ export async function createUser(input: { name: string; password: string; role: 
   return toUserView(row);
 }
 
-/** Change a user's role, password or disabled flag. Disabling signs them out and revokes nothing else (tokens stop working while disabled). */
+/**
+ * Change a user's role, password or disabled flag. Disabling signs them out (tokens stop working while disabled);
+ * a password reset signs them out and revokes their API tokens: whoever knew the old password may have made one.
+ */
 export async function updateUser(id: string, input: { role?: Role; password?: string; disabled?: boolean }, actor: string): Promise<UserView> {
   const existing = await db.user.findUnique({ where: { id } });
   if (!existing) throw notFound("user_not_found", `No user with id "${id}".`);
@@ -47,7 +50,13 @@ export async function updateUser(id: string, input: { role?: Role; password?: st
     data: { ...(input.role ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}), ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}) },
   });
   if (input.disabled || input.password) await db.session.deleteMany({ where: { userId: id } });
-  await recordEvent({ actor, action: "user.update", target: `user:${row.name}`, detail: { role: input.role ?? null, disabled: input.disabled ?? null, passwordChanged: input.password !== undefined } });
+  const tokensRevoked = input.password ? await revokeAllTokens(id) : 0;
+  await recordEvent({
+    actor,
+    action: "user.update",
+    target: `user:${row.name}`,
+    detail: { role: input.role ?? null, disabled: input.disabled ?? null, passwordChanged: input.password !== undefined, ...(input.password ? { tokensRevoked } : {}) },
+  });
   return toUserView(row);
 }
 
@@ -62,11 +71,21 @@ export async function checkCredentials(name: string, password: string): Promise<
   return toUserView(row);
 }
 
+/** Revoke every live API token of a user; how many. (Here, not in token-store.ts, which imports this module.) */
+async function revokeAllTokens(userId: string): Promise<number> {
+  return (await db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } })).count;
+}
+
 /**
  * A signed-in user changes their own password: the current one must be right. Their other sessions end (someone
- * who knew the old password is signed out); the session making the change, `keepSession`, stays.
+ * who knew the old password is signed out); the session making the change, `keepSession`, stays. With
+ * `revokeTokens` their API tokens are revoked too.
  */
-export async function changeOwnPassword(userId: string, input: { currentPassword: string; newPassword: string }, keepSession: string | null): Promise<void> {
+export async function changeOwnPassword(
+  userId: string,
+  input: { currentPassword: string; newPassword: string; revokeTokens?: boolean },
+  keepSession: string | null,
+): Promise<{ tokensRevoked: number }> {
   const row = await db.user.findUnique({ where: { id: userId } });
   if (!row || row.disabled) throw notFound("user_not_found", "Your account no longer exists or is disabled.");
   if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
@@ -77,5 +96,7 @@ export async function changeOwnPassword(userId: string, input: { currentPassword
   if (input.newPassword === input.currentPassword) throw new AppError(422, "same_password", "The new password is the current one; choose another.");
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
   const ended = await db.session.deleteMany({ where: { userId, ...(keepSession ? { id: { not: hashSecret(keepSession) } } : {}) } });
-  await recordEvent({ actor: row.name, action: "user.password", target: `user:${row.name}`, detail: { otherSessionsEnded: ended.count } });
+  const tokensRevoked = input.revokeTokens ? await revokeAllTokens(userId) : 0;
+  await recordEvent({ actor: row.name, action: "user.password", target: `user:${row.name}`, detail: { otherSessionsEnded: ended.count, tokensRevoked } });
+  return { tokensRevoked };
 }

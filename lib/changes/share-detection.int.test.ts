@@ -3,7 +3,7 @@ import { BUSYBOX, exec, removeContainer, runContainer, uniqueName } from "@/e2e/
 import { inspectContainer } from "@/lib/docker/inspect-container";
 import { getEngine } from "@/lib/engines/engine-registry";
 import { saveSelection } from "@/lib/changes/selection-store";
-import { detectContainerChangesShared } from "./share-detection";
+import { MAX_DETECTIONS, MAX_DETECTIONS_PER_CALLER, detectContainerChangesShared } from "./share-detection";
 
 // Concurrent identical requests for a container's changes share one detection, and a selection
 // saved meanwhile is never hidden from requests made after it.
@@ -37,5 +37,38 @@ describe("shared detections", () => {
     expect((await after).entries.find((entry) => entry.path === "/srv/app/b.txt")).toMatchObject({ selected: false });
     await before;
     await saveSelection("local", container.id, { overrides: [] }, "tester");
+  });
+});
+
+describe("bounded detections", () => {
+  const bounded = uniqueName("kura-it-bounded");
+  beforeAll(() => {
+    runContainer({ name: bounded, image: BUSYBOX });
+    exec(bounded, ["sh", "-c", "mkdir -p /srv/app && echo one > /srv/app/a.txt"]);
+  });
+  afterAll(() => removeContainer(bounded));
+
+  it("refuses one caller's detection past MAX_DETECTIONS_PER_CALLER with 429, while identical requests still share", async () => {
+    const since = (i: number) => new Date(Date.UTC(2020, 0, 1, 0, 0, i)).toISOString();
+    const calls = Array.from({ length: MAX_DETECTIONS_PER_CALLER + 1 }, (_, i) => detectContainerChangesShared("local", bounded, { since: since(i) }, "viewer-a"));
+    const shared = Array.from({ length: 5 }, () => detectContainerChangesShared("local", bounded, { since: since(0) }, "viewer-a"));
+    const other = detectContainerChangesShared("local", bounded, { since: since(59) }, "viewer-b");
+    const settled = await Promise.allSettled(calls);
+    expect(settled.filter((result) => result.status === "fulfilled")).toHaveLength(MAX_DETECTIONS_PER_CALLER);
+    const refused = settled.filter((result) => result.status === "rejected");
+    expect(refused).toHaveLength(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ status: 429, code: "too_many_detections" });
+    const sharedResults = await Promise.all(shared);
+    expect(sharedResults.every((result) => result === sharedResults[0])).toBe(true);
+    await expect(other).resolves.toBeTruthy();
+    // Once they are done, the caller may start new ones.
+    await expect(detectContainerChangesShared("local", bounded, { since: since(30) }, "viewer-a")).resolves.toBeTruthy();
+  });
+
+  it("refuses any detection past MAX_DETECTIONS in total", async () => {
+    const since = (i: number) => new Date(Date.UTC(2021, 0, 1, 0, 0, i)).toISOString();
+    const calls = Array.from({ length: MAX_DETECTIONS + 1 }, (_, i) => detectContainerChangesShared("local", bounded, { since: since(i) }, `caller-${i}`));
+    const settled = await Promise.allSettled(calls);
+    expect(settled.filter((result) => result.status === "rejected")).toHaveLength(1);
   });
 });

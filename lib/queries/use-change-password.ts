@@ -10,6 +10,9 @@ export function useChangePassword() {
   return useMutation({
     mutationFn: (input: ChangePasswordInput) =>
       fetchJson<{ changed: true }>("/api/auth/password", { method: "PUT", body: JSON.stringify(input) }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens() });
+    },
   });
 }

@@ -44,7 +44,6 @@ export function compileRules(rules: readonly Rule[]): RuleMatcher {
   const list = [...rules];
   const compiled = list.map((rule) => compilePattern(rule.pattern));
   const tests: SubjectTest[] = compiled.map((c) => c.test);
-  const unanchored = compiled.map((c) => c.root === null);
   // Rules anchored under a literal first folder only apply to paths under it, so each root gets
   // its own candidates (its rules plus the unanchored ones), last rule first: "last wins".
   const anyRoot: number[] = [];
@@ -57,17 +56,12 @@ export function compileRules(rules: readonly Rule[]): RuleMatcher {
   const candidatesByRoot = new Map<string, number[]>();
   for (const [root, indices] of byRoot) candidatesByRoot.set(root, [...indices, ...anyRoot].sort(descending));
   const fallback = [...anyRoot].sort(descending);
-  // Unanchored rules ("*.pid", "core") apply everywhere but rarely match: one combined search
-  // tells whether any of them can, so most paths skip them all.
-  const screen = anyRoot.length ? new RegExp(anyRoot.map((i) => `(?:${compiled[i]?.source ?? "(?!)"})`).join("|"), "s") : null;
   return {
     rules: list,
     decide(path, isDir) {
       const subject = subjectOf(path, isDir);
       const candidates = candidatesByRoot.get(rootOf(subject)) ?? fallback;
-      const screened = screen !== null && screen.test(subject.slice(1));
       for (const index of candidates) {
-        if (!screened && unanchored[index]) continue;
         if ((tests[index] as SubjectTest)(subject)) return { index, rule: list[index] as Rule };
       }
       return null;

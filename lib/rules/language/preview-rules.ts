@@ -28,8 +28,11 @@ function bytesOf(entry: PreviewEntry): number {
   return entry.type === "dir" ? 0 : Math.max(0, entry.size);
 }
 
+/** A preview filled one entry at a time, so a caller can pause between batches of a large container. */
+export type RulesPreviewBuilder = { add(entry: PreviewEntry): void; result(): RulesPreview };
+
 /** Entries no rule matches count as included: rules only say what to leave out (or take back). */
-export function previewRules(rules: readonly Rule[], entries: readonly PreviewEntry[]): RulesPreview {
+export function startRulesPreview(rules: readonly Rule[]): RulesPreviewBuilder {
   const matcher = compileRules(rules);
   const previews: RulePreview[] = rules.map((rule, index) => ({
     index,
@@ -42,23 +45,31 @@ export function previewRules(rules: readonly Rule[], entries: readonly PreviewEn
   }));
   const excluded: Tally = { entries: 0, bytes: 0 };
   const included: Tally = { entries: 0, bytes: 0 };
-  for (const entry of entries) {
-    const isDir = entry.type === "dir";
-    const bytes = bytesOf(entry);
-    previews.forEach((preview, index) => {
-      if (!matcher.matchesRule(index, entry.path, isDir)) return;
-      preview.matched++;
-      preview.bytes += bytes;
-    });
-    const decision = matcher.decide(entry.path, isDir);
-    const decisive = decision ? previews[decision.index] : undefined;
-    if (decisive) {
-      decisive.decisive++;
-      decisive.decisiveBytes += bytes;
-    }
-    const tally = decision?.rule.action === "exclude" ? excluded : included;
-    tally.entries++;
-    tally.bytes += bytes;
-  }
-  return { rules: previews, excluded, included };
+  return {
+    add(entry) {
+      const isDir = entry.type === "dir";
+      const bytes = bytesOf(entry);
+      previews.forEach((preview, index) => {
+        if (!matcher.matchesRule(index, entry.path, isDir)) return;
+        preview.matched++;
+        preview.bytes += bytes;
+      });
+      const decision = matcher.decide(entry.path, isDir);
+      const decisive = decision ? previews[decision.index] : undefined;
+      if (decisive) {
+        decisive.decisive++;
+        decisive.decisiveBytes += bytes;
+      }
+      const tally = decision?.rule.action === "exclude" ? excluded : included;
+      tally.entries++;
+      tally.bytes += bytes;
+    },
+    result: () => ({ rules: previews, excluded, included }),
+  };
+}
+
+export function previewRules(rules: readonly Rule[], entries: readonly PreviewEntry[]): RulesPreview {
+  const builder = startRulesPreview(rules);
+  for (const entry of entries) builder.add(entry);
+  return builder.result();
 }

@@ -5,7 +5,7 @@ import { Reply, route } from "@/lib/api/route";
 import { recordEvent } from "@/lib/audit/record-event";
 import { setSessionCookie } from "@/lib/auth/session-cookie";
 import { createSession } from "@/lib/auth/session-store";
-import { clearFailures, noteFailure, retryAfter } from "@/lib/auth/sign-in-throttle";
+import { clearFailures, noteFailure, releaseAttempt, reserveAttempt } from "@/lib/auth/sign-in-throttle";
 import { checkCredentials } from "@/lib/auth/user-store";
 import { db } from "@/lib/db";
 
@@ -13,9 +13,12 @@ export const dynamic = "force-dynamic";
 
 export const POST = route(signIn, async ({ request, body }) => {
   const { name, password } = body;
-  const wait = retryAfter(name);
+  const wait = reserveAttempt(name); // counted before the slow check, so parallel guesses cannot all get through
   if (wait > 0) throw new AppError(429, "too_many_attempts", `Too many failed sign-ins for "${name}"; try again in ${wait} s.`);
-  const user = await checkCredentials(name, password);
+  const user = await checkCredentials(name, password).catch((error: unknown) => {
+    releaseAttempt(name);
+    throw error;
+  });
   if (!user) {
     noteFailure(name);
     await recordEvent({ actor: name, action: "auth.sign-in", target: `user:${name}`, result: "failed", detail: { reason: "wrong name or password, or disabled" } });

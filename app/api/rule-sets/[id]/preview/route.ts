@@ -5,4 +5,4 @@ import { previewRuleSet } from "@/lib/rules/preview-rule-set";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(previewEntry, async ({ params, body }) => previewRuleSet(params.id, body));
+export const POST = route(previewEntry, async ({ params, body, caller }) => previewRuleSet(params.id, body, caller.user.name));

@@ -5,12 +5,12 @@ import { detectContainerChangesShared } from "@/lib/changes/share-detection";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(listChanges, async ({ params, query }) => {
+export const GET = route(listChanges, async ({ params, query, caller }) => {
   const { engineId, containerRef } = params;
   return detectContainerChangesShared(engineId, containerRef, {
     ruleSetId: query.ruleSet,
     since: query.since,
     sinceMarker: query.sinceMarker,
     packageChecks: query.packageChecks !== "false",
-  });
+  }, caller.user.name);
 });
