@@ -36,6 +36,11 @@ export const readWarningSchema = z.object({
   message: z.string(),
 });
 
+/** Whether a package manager's database may name a package so (the restore passes names to apt-get and dpkg-query). */
+export function isValidPackageName(name: string, packageManager: "dpkg" | "rpm" | "apk" | null): boolean {
+  return name.length <= 200 && (packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME).test(name);
+}
+
 export const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   version: z.literal(MANIFEST_VERSION),

@@ -6,13 +6,15 @@
 // The table is bounded: names whose failures have expired are dropped, and past MAX_NAMES the
 // oldest are, so a flood of made-up names cannot grow it without end.
 
+import { processSingleton } from "@/lib/process-singleton";
+
 const MAX_FAILURES = 5;
 const WINDOW_MS = 5 * 60 * 1000;
 export const MAX_NAMES = 10_000;
 
 type Attempts = { failures: number[]; pending: number };
 
-const table = ((globalThis as unknown as { kuraSignInAttempts?: Map<string, Attempts> }).kuraSignInAttempts ??= new Map<string, Attempts>());
+const table = processSingleton("sign-in-attempts", () => new Map<string, Attempts>());
 
 function recent(attempts: Attempts, now: number): number[] {
   attempts.failures = attempts.failures.filter((at) => now - at < WINDOW_MS);

@@ -2,6 +2,7 @@ import path from "node:path";
 import { AppError } from "@/lib/api/app-error";
 import { classifyEntry, looksLikePrivateKey } from "@/lib/changes/classify/classify-entry";
 import { decideAll } from "@/lib/changes/classify/decide-selection";
+import { isValidPackageName } from "@/lib/archives/manifest";
 import { parseApkInstalled, parseApkWorld } from "@/lib/changes/packages/parse-apk";
 import { manualPackages, parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/packages/parse-dpkg";
 import { parseRpmdb } from "@/lib/changes/packages/parse-rpmdb";
@@ -298,6 +299,17 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     const changed = layer ? new Set(layer.keys()) : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
     const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
     const db = await timed("packages", () => readDatabase({ engine, containerId, changedPaths: changed, warnings }));
+    // A name the package manager itself would not accept is the container's invention: left out, and said.
+    const refused = db.packages.filter((pkg) => !isValidPackageName(pkg.name, manager));
+    if (refused.length) {
+      db.packages = db.packages.filter((pkg) => isValidPackageName(pkg.name, manager));
+      const names = refused.slice(0, 5).map((pkg) => JSON.stringify(pkg.name.slice(0, 80))).join(", ");
+      warnings.push({
+        code: "package-database-refused",
+        path: null,
+        message: `The ${manager} database names ${refused.length} package(s) no ${manager} would accept (${names}${refused.length > 5 ? ", ..." : ""}): left out of the package list, so a restore will not install them.`,
+      });
+    }
     if (!layer || !layerDir) return { db, sums: null };
     const owned = [...db.owners.keys()].flatMap((file) => {
       const header = layer.get(file);

@@ -175,3 +175,22 @@ describe("package files swapped after the walk (hashing for the package comparis
     expect(JSON.stringify(detected)).not.toContain(MARKER);
   }, 60_000);
 });
+
+describe("a container whose dpkg database names a package like an option", () => {
+  const name = uniqueName("kura-it-badpkg");
+  beforeAll(() => {
+    runContainer({ name, image: BOOKWORM, command: ["sleep", "3600"] });
+    // A stanza apt would pass on as `-oDir::Bin::dpkg=/bin/sh` if the name reached its command line.
+    exec(name, ["sh", "-c", "printf '\\nPackage: -oDir::Bin::dpkg=/bin/sh\\nStatus: install ok installed\\nVersion: 1\\nArchitecture: all\\n' >> /var/lib/dpkg/status"]);
+  });
+  afterAll(() => removeContainer(name));
+
+  it("leaves the name out of the package list and says so", async () => {
+    const detected = await detectContainerChanges("local", name);
+    expect(detected.packages.length).toBeGreaterThan(50);
+    // dpkg names drop an ":arch" suffix, so the name read is "-oDir": still no package name.
+    expect(detected.packages.filter((pkg) => pkg.name.startsWith("-"))).toEqual([]);
+    const warning = detected.warnings.find((candidate) => candidate.code === "package-database-refused");
+    expect(warning?.message).toContain('names 1 package(s) no dpkg would accept ("-oDir")');
+  });
+});

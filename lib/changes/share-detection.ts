@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/api/app-error";
 import { detectionInputsVersion } from "@/lib/changes/detection-inputs";
 import { detectContainerChanges, type DetectedChanges, type DetectOptions } from "./detect-container-changes";
+import { processSingleton } from "@/lib/process-singleton";
 
 // Several people (or tabs) opening the same container's changes at once each asked the engine for
 // the same diff and tars, which it serves one at a time per container: twenty requests took twenty
@@ -16,7 +17,7 @@ export const MAX_DETECTIONS = 6;
 
 type Running = { promise: Promise<DetectedChanges>; caller: string | null };
 
-const inflight = ((globalThis as unknown as { kuraDetectionRuns?: Map<string, Running> }).kuraDetectionRuns ??= new Map<string, Running>());
+const inflight = processSingleton("detection-runs", () => new Map<string, Running>());
 
 function tooMany(message: string): AppError {
   return new AppError(429, "too_many_detections", message);

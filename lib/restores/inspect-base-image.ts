@@ -7,6 +7,7 @@ import type { EngineConnection } from "@/lib/docker/types";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/api/app-error";
 import { parseAptPolicy } from "@/lib/restores/plan/parse-apt-policy";
+import { processSingleton } from "@/lib/process-singleton";
 
 // What a restore plan needs to know about the base image: its OS, what dpkg has installed, its
 // accounts, and (when the build network reaches its repositories) which packages exist there.
@@ -24,7 +25,7 @@ export type BaseImageFacts = {
 };
 
 type Cache = { facts: Map<string, BaseImageFacts>; available: Map<string, Record<string, string> | null> };
-const cache = ((globalThis as unknown as { kuraBaseImages?: Cache }).kuraBaseImages ??= { facts: new Map(), available: new Map() });
+const cache = processSingleton("base-images", (): Cache => ({ facts: new Map(), available: new Map() }));
 
 const LABELS = { "kura.role": "restore-probe" };
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Which gzip level the store uses for a content (shared by blob-store.ts and the blob worker,
 // which runs outside the app bundle, hence plain JavaScript).
 
