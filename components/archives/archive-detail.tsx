@@ -19,6 +19,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { fullImageBytes } from "@/lib/archives/saving";
 import { saving } from "./archives-table";
+import { ReadWarnings } from "@/components/changes/read-warnings";
 
 const SHOWN_ROWS = 1000;
 const BUNDLE_TITLE =
@@ -95,6 +96,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
           {data.error ? `: ${data.error}` : ""}. Only complete archives hold a manifest and can be verified or restored.
         </Banner>
       ) : null}
+      {manifest ? <ReadWarnings warnings={manifest.warnings} what="in the container when it was archived" /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Section title="Summary" testId="archive-summary">
           <dl>

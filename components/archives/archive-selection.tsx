@@ -7,8 +7,8 @@ import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
 import { useStartArchive } from "@/lib/queries/use-start-archive";
+import type { ArchiveJobResult } from "@/lib/queries/api-types";
 
-type ArchiveResult = { archiveId: string; files: number; bytes: number; storedBytes: number };
 
 type ArchiveSelectionProps = {
   engineId: string;
@@ -66,10 +66,15 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
       {started ? (
         <JobProgress key={started.jobId} jobId={started.jobId} label="Archiving">
           {(job) => {
-            const result = job.result as ArchiveResult;
+            const result = job.result as ArchiveJobResult;
             return (
               <Banner tone="blue" testId="archive-done">
                 Archived {result.files.toLocaleString("en")} files ({formatBytes(result.bytes)}); {formatBytes(result.storedBytes)} new in the store.{" "}
+                {result.warnings.length ? (
+                  <strong data-testid="archive-done-warnings">
+                    {result.warnings.length === 1 ? "One thing" : `${result.warnings.length} things`} could not be read as it was: the archive lists what.{" "}
+                  </strong>
+                ) : null}
                 <Link className="font-medium underline" href={`/archives/${result.archiveId}`}>
                   Open the archive
                 </Link>

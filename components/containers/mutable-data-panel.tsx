@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ArchiveSelection } from "@/components/archives/archive-selection";
 import { ChangeTree } from "@/components/changes/change-tree";
+import { ReadWarnings } from "@/components/changes/read-warnings";
 import { effectiveSelected } from "@/components/changes/tree-model";
 import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
@@ -134,6 +135,7 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
       </div>
 
       {changes.error ? <Banner tone="red">Detection failed: {changes.error.message}</Banner> : null}
+      {changes.data ? <ReadWarnings warnings={changes.data.warnings} what="in this container" /> : null}
       {saveSelection.error ? <Banner tone="red">Your ticks were not saved: {saveSelection.error.message}</Banner> : null}
       {changes.isLoading ? (
         <div className="rounded-lg border border-slate-200 bg-white p-8 text-center text-sm text-slate-500" role="status">

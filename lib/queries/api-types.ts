@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type * as archives from "@/lib/api/contract/archives";
 import type * as audit from "@/lib/api/contract/audit";
 import type * as auth from "@/lib/api/contract/auth";
@@ -25,6 +26,7 @@ export type SelectionInput = BodyInput<typeof containers.saveSelection>;
 export type StartArchiveInput = BodyInput<typeof containers.startArchive>;
 export type StartedArchive = ResponseOf<typeof containers.startArchive>;
 export type DetectedChanges = ResponseOf<typeof changes.listChanges>;
+export type ArchiveJobResult = z.infer<typeof archives.archiveJobResultSchema>;
 export type RuleSet = ResponseOf<typeof rules.getRuleSet>;
 export type CreateRuleSetInput = BodyInput<typeof rules.createRuleSet>;
 export type RulePreview = ResponseOf<typeof rules.previewRuleSet>;

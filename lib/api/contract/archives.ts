@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { archiveParams } from "@/lib/api/schemas";
-import { manifestSchema } from "@/lib/archives/manifest";
+import { manifestSchema, readWarningSchema } from "@/lib/archives/manifest";
 import { isoTime, jobStarted } from "./common";
 import { defineEntry } from "./entry";
 
@@ -33,6 +33,18 @@ export const manifestViewSchema = manifestSchema.safeExtend({
 });
 
 export const archiveDetailSchema = archiveSummarySchema.extend({ manifest: manifestViewSchema.nullable() });
+
+/** An archive job's `result` (GET /api/jobs/{id} once it succeeded). */
+export const archiveJobResultSchema = z.object({
+  archiveId: z.string(),
+  files: z.number(),
+  bytes: z.number(),
+  storedBytes: z.number(),
+  /** "folder": read from the engine's overlay2 folder on this machine; "archive-api": through the engine. */
+  layerRead: z.enum(["folder", "archive-api"]),
+  /** What could not be read as it was; the manifest keeps them too. */
+  warnings: z.array(readWarningSchema),
+});
 
 export const verifyResultSchema = z.object({
   blobsChecked: z.number(),
