@@ -7,7 +7,8 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 // Modules a client component may import as values: hooks and pure code (no fs, database or engine).
-const SERVER_MODULE = "^@/lib/(?!queries/|(?:[^/]+/)*(?:classify|language|plan)/|api/contract/|auth/roles$|auth/password-rules$|archives/saving$)";
+const SERVER_MODULE =
+  "^@/lib/(?!queries/|(?:[^/]+/)*(?:classify|language|plan)/|api/contract/|auth/roles$|auth/password-rules$|archives/saving$)";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", ".next/**", "lib/generated/**", "e2e/.artifacts/**", "next-env.d.ts"] },
@@ -22,7 +23,10 @@ export default tseslint.config(
       // Control characters in patterns are deliberate here: names from containers are checked for them.
       "no-control-regex": "off",
       "no-empty": ["error", { allowEmptyCatch: true }],
-      "no-restricted-imports": ["error", { paths: [{ name: "dockerode", message: "Only lib/docker talks to Docker (STYLE.md: one door to Docker)." }] }],
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "dockerode", message: "Only lib/docker talks to Docker (STYLE.md: one door to Docker)." }] },
+      ],
     },
   },
   { files: ["lib/docker/**"], rules: { "no-restricted-imports": "off" } },
@@ -37,7 +41,8 @@ export default tseslint.config(
             {
               regex: SERVER_MODULE,
               allowTypeImports: true,
-              message: "Components run in the browser: import server modules (database, engine, files) only as types; data comes through lib/queries hooks.",
+              message:
+                "Components run in the browser: import server modules (database, engine, files) only as types; data comes through lib/queries hooks.",
             },
           ],
         },

@@ -3,7 +3,10 @@ import type { ReactNode } from "react";
 import "./globals.css";
 import { Providers } from "./providers";
 
-export const metadata: Metadata = { title: "Kura", description: "Preserve retired services as their mutable data; bring them back on a newer OS." };
+export const metadata: Metadata = {
+  title: "Kura",
+  description: "Preserve retired services as their mutable data; bring them back on a newer OS.",
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -15,7 +15,12 @@ export function Providers({ children }: { children: ReactNode }) {
       new QueryClient({
         queryCache: new QueryCache({ onError: onApiError }),
         mutationCache: new MutationCache({ onError: onApiError }),
-        defaultOptions: { queries: { staleTime: 1000, retry: (failures, error) => !(error instanceof ApiError && (error.status === 401 || error.status === 403)) && failures < 1 } },
+        defaultOptions: {
+          queries: {
+            staleTime: 1000,
+            retry: (failures, error) => !(error instanceof ApiError && (error.status === 401 || error.status === 403)) && failures < 1,
+          },
+        },
       }),
   );
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;

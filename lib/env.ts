@@ -11,7 +11,10 @@ const schema = z.object({
   KURA_BUILD_NETWORK: z.string().optional(),
   /** The first admin's password, used only while Kura has no users (otherwise a one-time setup token is printed). */
   KURA_ADMIN_PASSWORD: z.string().min(10, "KURA_ADMIN_PASSWORD needs at least 10 characters").optional(),
-  KURA_ADMIN_NAME: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/).default("admin"),
+  KURA_ADMIN_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/)
+    .default("admin"),
   /** Mark the session cookie Secure: "auto" does so when the request came over https (or X-Forwarded-Proto: https). */
   KURA_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   /** gzip level for archived content that compresses (1 fastest, like the benchmark's baseline; 9 smallest). */
@@ -34,7 +37,9 @@ function load(): Env {
     KURA_DATA_DIR: path.resolve(/*turbopackIgnore: true*/ process.env.KURA_DATA_DIR ?? "data"),
   });
   if (!parsed.success) {
-    throw new Error(`Kura's settings are not valid: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+    throw new Error(
+      `Kura's settings are not valid: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+    );
   }
   return parsed.data;
 }

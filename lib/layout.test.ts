@@ -36,7 +36,9 @@ function sourcesUnder(folder: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(root, file), "utf8");
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1] ?? match[2] ?? "");
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map(
+    (match) => match[1] ?? match[2] ?? "",
+  );
 }
 
 /** The repository-relative file an app import names, or null for packages. */

@@ -24,12 +24,16 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
       </EntryCard>
     );
   return (
-    <EntryCard title="Create the first admin" subtitle="Kura has no users yet. This admin then adds the others, each with a role: viewer, operator or admin.">
+    <EntryCard
+      title="Create the first admin"
+      subtitle="Kura has no users yet. This admin then adds the others, each with a role: viewer, operator or admin."
+    >
       {typeof token === "string" && token ? (
         <SetupForm token={token} />
       ) : (
         <Banner tone="amber" testId="setup-no-token">
-          Open the link with the one-time token that Kura printed in its log at start (<code className="font-mono">/setup?token=…</code>). Restart Kura to print a new one.
+          Open the link with the one-time token that Kura printed in its log at start (<code className="font-mono">/setup?token=…</code>).
+          Restart Kura to print a new one.
         </Banner>
       )}
     </EntryCard>

@@ -37,7 +37,8 @@ export function AccountPanel({ initialTokens }: { initialTokens: TokenView[] }) 
         <dl>
           <Field label="Name">{user.name}</Field>
           <Field label="Role">
-            <Badge tone={user.role === "admin" ? "violet" : user.role === "operator" ? "blue" : "gray"}>{user.role}</Badge> <span className="text-slate-600">{roleMeaning[user.role]}</span>
+            <Badge tone={user.role === "admin" ? "violet" : user.role === "operator" ? "blue" : "gray"}>{user.role}</Badge>{" "}
+            <span className="text-slate-600">{roleMeaning[user.role]}</span>
           </Field>
           <Field label="Since">{formatDate(user.createdAt)}</Field>
         </dl>
@@ -52,18 +53,29 @@ export function AccountPanel({ initialTokens }: { initialTokens: TokenView[] }) 
       <section className="space-y-3">
         <h2 className="text-sm font-semibold text-slate-700">API tokens</h2>
         <p className="max-w-3xl text-sm text-slate-600">
-          For scripts and the command line: send <code className="font-mono">Authorization: Bearer kura_…</code>. A token acts as you, with your role, until you revoke it.
+          For scripts and the command line: send <code className="font-mono">Authorization: Bearer kura_…</code>. A token acts as you, with
+          your role, until you revoke it.
         </p>
         {created ? <TokenSecret name={created.name} token={created.token} onDone={() => setCreated(null)} /> : null}
         <div data-testid="tokens-table">
-          <DataTable columns={[{ label: "Name" }, { label: "Token" }, { label: "Created" }, { label: "Last used" }, { label: "State" }, {}]}>
+          <DataTable
+            columns={[{ label: "Name" }, { label: "Token" }, { label: "Created" }, { label: "Last used" }, { label: "State" }, {}]}
+          >
             {list.map((token) => (
-              <tr key={token.id} data-testid="token-row" data-name={token.name} data-revoked={token.revokedAt ? "true" : "false"} className={token.revokedAt ? "text-slate-400" : ""}>
+              <tr
+                key={token.id}
+                data-testid="token-row"
+                data-name={token.name}
+                data-revoked={token.revokedAt ? "true" : "false"}
+                className={token.revokedAt ? "text-slate-400" : ""}
+              >
                 <td className="px-4 py-2 font-medium">{token.name}</td>
                 <td className="px-4 py-2 font-mono text-xs">{token.prefix}…</td>
                 <td className="px-4 py-2 text-xs">{formatDate(token.createdAt)}</td>
                 <td className="px-4 py-2 text-xs">{token.lastUsedAt ? formatDate(token.lastUsedAt) : "never"}</td>
-                <td className="px-4 py-2">{token.revokedAt ? <Badge>revoked {formatDate(token.revokedAt)}</Badge> : <Badge tone="green">active</Badge>}</td>
+                <td className="px-4 py-2">
+                  {token.revokedAt ? <Badge>revoked {formatDate(token.revokedAt)}</Badge> : <Badge tone="green">active</Badge>}
+                </td>
                 <td className="px-4 py-2 text-right">
                   {token.revokedAt ? null : (
                     <Button variant="danger" disabled={revokeToken.isPending} onClick={() => revokeToken.mutate(token.id)}>
@@ -101,7 +113,14 @@ export function AccountPanel({ initialTokens }: { initialTokens: TokenView[] }) 
         >
           <label>
             <span className="mb-1 block text-slate-600">Token name</span>
-            <input className="w-72 rounded-md border border-slate-300 px-3 py-1.5" placeholder="what uses it, e.g. nightly backup script" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
+            <input
+              className="w-72 rounded-md border border-slate-300 px-3 py-1.5"
+              placeholder="what uses it, e.g. nightly backup script"
+              required
+              maxLength={100}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+            />
           </label>
           <Button type="submit" disabled={createToken.isPending}>
             {createToken.isPending ? "Creating…" : "Create token"}

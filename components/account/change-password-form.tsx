@@ -42,15 +42,39 @@ export function ChangePasswordForm() {
       <div className="flex flex-wrap items-end gap-3">
         <label>
           <span className="mb-1 block text-slate-600">Current password</span>
-          <input type="password" autoComplete="current-password" className={input} required value={current} onChange={(event) => setCurrent(event.target.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            className={input}
+            required
+            value={current}
+            onChange={(event) => setCurrent(event.target.value)}
+          />
         </label>
         <label>
           <span className="mb-1 block text-slate-600">New password</span>
-          <input type="password" autoComplete="new-password" className={input} required minLength={MIN_PASSWORD_LENGTH} placeholder={`at least ${MIN_PASSWORD_LENGTH} characters`} value={next} onChange={(event) => setNext(event.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            className={input}
+            required
+            minLength={MIN_PASSWORD_LENGTH}
+            placeholder={`at least ${MIN_PASSWORD_LENGTH} characters`}
+            value={next}
+            onChange={(event) => setNext(event.target.value)}
+          />
         </label>
         <label>
           <span className="mb-1 block text-slate-600">New password again</span>
-          <input type="password" autoComplete="new-password" className={input} required value={repeat} aria-invalid={mismatch} onChange={(event) => setRepeat(event.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            className={input}
+            required
+            value={repeat}
+            aria-invalid={mismatch}
+            onChange={(event) => setRepeat(event.target.value)}
+          />
         </label>
         <Button type="submit" disabled={changePassword.isPending || mismatch}>
           {changePassword.isPending ? "Changing…" : "Change password"}

@@ -6,10 +6,14 @@ import { Button } from "@/components/ui/button";
 export function TokenSecret({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
-    <div className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900" role="alert" data-testid="new-token">
+    <div
+      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900"
+      role="alert"
+      data-testid="new-token"
+    >
       <p>
-        <strong>Copy the token &quot;{name}&quot; now.</strong> Kura keeps only a hash of it and cannot show it again; if it is lost, revoke it and make another. Scripts
-        send it as <code className="font-mono">Authorization: Bearer …</code> and act with your role.
+        <strong>Copy the token &quot;{name}&quot; now.</strong> Kura keeps only a hash of it and cannot show it again; if it is lost, revoke
+        it and make another. Scripts send it as <code className="font-mono">Authorization: Bearer …</code> and act with your role.
       </p>
       <div className="flex items-center gap-2">
         <input

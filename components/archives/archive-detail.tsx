@@ -35,7 +35,12 @@ function VerifyOutcome({ archiveId, result }: { archiveId: string; result: Verif
   }, [queryClient, archiveId]);
   return result.corrupt.length ? (
     <Banner tone="red" testId="verify-result">
-      {result.corrupt.length} of {result.blobsChecked} blobs are corrupt: {result.corrupt.flatMap((blob) => blob.paths).slice(0, 10).join(", ")}.{" "}
+      {result.corrupt.length} of {result.blobsChecked} blobs are corrupt:{" "}
+      {result.corrupt
+        .flatMap((blob) => blob.paths)
+        .slice(0, 10)
+        .join(", ")}
+      .{" "}
       {result.corrupt.some((blob) => blob.quarantined)
         ? "The damaged files were moved aside (store/damaged/); archiving the same content again, for example a new archive of the same container, stores it afresh and repairs this archive."
         : null}
@@ -55,17 +60,27 @@ function DeleteArchive({ archiveId, name }: { archiveId: string; name: string })
   const [asking, setAsking] = useState(false);
   if (!asking)
     return (
-      <Button variant="secondary" disabled={!canDelete} title={canDelete ? undefined : needsRole("admin", "Deleting an archive")} onClick={() => setAsking(true)}>
+      <Button
+        variant="secondary"
+        disabled={!canDelete}
+        title={canDelete ? undefined : needsRole("admin", "Deleting an archive")}
+        onClick={() => setAsking(true)}
+      >
         Delete archive
       </Button>
     );
   return (
     <div className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3" data-testid="delete-confirm">
       <p>
-        Delete <strong>{name}</strong>? Its manifest and the content no other archive shares are removed from the store. This cannot be undone.
+        Delete <strong>{name}</strong>? Its manifest and the content no other archive shares are removed from the store. This cannot be
+        undone.
       </p>
       <div className="flex gap-2">
-        <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate(undefined, { onSuccess: () => router.push("/archives") })}>
+        <Button
+          variant="danger"
+          disabled={remove.isPending}
+          onClick={() => remove.mutate(undefined, { onSuccess: () => router.push("/archives") })}
+        >
           Delete for good
         </Button>
         <Button variant="secondary" onClick={() => setAsking(false)}>
@@ -85,8 +100,14 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
   const canOperate = useCan("operator");
   const [packageFilter, setPackageFilter] = useState("");
   const [fileFilter, setFileFilter] = useState("");
-  const packages = useMemo(() => (manifest?.packages ?? []).filter((pkg) => pkg.name.includes(packageFilter.toLowerCase())), [manifest, packageFilter]);
-  const files = useMemo(() => (manifest?.entries ?? []).filter((entry) => entry.path.toLowerCase().includes(fileFilter.toLowerCase())), [manifest, fileFilter]);
+  const packages = useMemo(
+    () => (manifest?.packages ?? []).filter((pkg) => pkg.name.includes(packageFilter.toLowerCase())),
+    [manifest, packageFilter],
+  );
+  const files = useMemo(
+    () => (manifest?.entries ?? []).filter((entry) => entry.path.toLowerCase().includes(fileFilter.toLowerCase())),
+    [manifest, fileFilter],
+  );
 
   return (
     <div className="space-y-4">
@@ -118,7 +139,10 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
             </Field>
             <Field label="Stored">{formatBytes(data.storedBytes)} new in the store</Field>
             <Field label="Full image">
-              {fullImageBytes(data) === null ? "unknown" : `${formatBytes(fullImageBytes(data)!)} (image ${formatBytes(data.imageBytes!)} + data ${formatBytes(data.bytes)})`} · saving {saving(data)}
+              {fullImageBytes(data) === null
+                ? "unknown"
+                : `${formatBytes(fullImageBytes(data)!)} (image ${formatBytes(data.imageBytes!)} + data ${formatBytes(data.bytes)})`}{" "}
+              · saving {saving(data)}
             </Field>
             <Field label="Verified" testId="archive-verified">
               {data.verifyState ? `${data.verifyState}, ${formatDate(data.verifiedAt)}` : "not yet"}
@@ -128,7 +152,10 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
             <div className="mt-3 space-y-2">
               <div className="flex flex-wrap items-center gap-2">
                 {canOperate ? (
-                  <Link href={`/archives/${data.id}/restore`} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+                  <Link
+                    href={`/archives/${data.id}/restore`}
+                    className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
+                  >
                     Restore…
                   </Link>
                 ) : null}
@@ -177,8 +204,16 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
               <Field label="Engine">
                 {manifest.engine.name} (Docker {manifest.engine.version ?? "?"})
               </Field>
-              <Field label="Command">{manifest.config.cmd ? <code className="font-mono text-xs">{JSON.stringify(manifest.config.cmd)}</code> : none}</Field>
-              <Field label="Entrypoint">{manifest.config.entrypoint ? <code className="font-mono text-xs">{JSON.stringify(manifest.config.entrypoint)}</code> : none}</Field>
+              <Field label="Command">
+                {manifest.config.cmd ? <code className="font-mono text-xs">{JSON.stringify(manifest.config.cmd)}</code> : none}
+              </Field>
+              <Field label="Entrypoint">
+                {manifest.config.entrypoint ? (
+                  <code className="font-mono text-xs">{JSON.stringify(manifest.config.entrypoint)}</code>
+                ) : (
+                  none
+                )}
+              </Field>
               <Field label="Working dir / user">
                 {manifest.config.workingDir || "/"} · {manifest.config.user || "root"}
               </Field>
@@ -207,9 +242,29 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
       <ArchiveRestores archiveId={data.id} />
       {manifest ? (
         <>
-          <Section title={`Files (${manifest.entries.length.toLocaleString("en")} entries, ${manifest.deleted.length} deletions recorded)`} testId="archive-files">
-            <input aria-label="Filter files" placeholder="filter by path" className="mb-2 w-80 rounded-md border border-slate-300 px-3 py-1.5 text-sm" value={fileFilter} onChange={(event) => setFileFilter(event.target.value)} />
-            <DataTable columns={[{ label: "Path" }, { label: "Type" }, { label: "Size", className: "text-right" }, { label: "Mode" }, { label: "Owner" }, { label: "Source" }, { label: "Category" }]} cellPadding="px-3 py-1">
+          <Section
+            title={`Files (${manifest.entries.length.toLocaleString("en")} entries, ${manifest.deleted.length} deletions recorded)`}
+            testId="archive-files"
+          >
+            <input
+              aria-label="Filter files"
+              placeholder="filter by path"
+              className="mb-2 w-80 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+              value={fileFilter}
+              onChange={(event) => setFileFilter(event.target.value)}
+            />
+            <DataTable
+              columns={[
+                { label: "Path" },
+                { label: "Type" },
+                { label: "Size", className: "text-right" },
+                { label: "Mode" },
+                { label: "Owner" },
+                { label: "Source" },
+                { label: "Category" },
+              ]}
+              cellPadding="px-3 py-1"
+            >
               {files.slice(0, SHOWN_ROWS).map((entry) => (
                 <tr key={`${entry.source}:${entry.path}`} data-testid="archive-file" data-path={entry.path} className="text-xs">
                   <td className="px-3 py-1 font-mono">
@@ -227,10 +282,22 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
                 </tr>
               ))}
             </DataTable>
-            {files.length > SHOWN_ROWS ? <p className="mt-2 text-xs text-slate-500">Showing the first {SHOWN_ROWS} of {files.length.toLocaleString("en")}; filter to narrow down.</p> : null}
+            {files.length > SHOWN_ROWS ? (
+              <p className="mt-2 text-xs text-slate-500">
+                Showing the first {SHOWN_ROWS} of {files.length.toLocaleString("en")}; filter to narrow down.
+              </p>
+            ) : null}
           </Section>
-          <Section title={`Packages (${manifest.packages.length}, ${manifest.packages.filter((pkg) => pkg.manual).length} installed by hand)`}>
-            <input aria-label="Filter packages" placeholder="filter by name" className="mb-2 w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm" value={packageFilter} onChange={(event) => setPackageFilter(event.target.value)} />
+          <Section
+            title={`Packages (${manifest.packages.length}, ${manifest.packages.filter((pkg) => pkg.manual).length} installed by hand)`}
+          >
+            <input
+              aria-label="Filter packages"
+              placeholder="filter by name"
+              className="mb-2 w-64 rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+              value={packageFilter}
+              onChange={(event) => setPackageFilter(event.target.value)}
+            />
             <div className="grid grid-cols-2 gap-x-6 text-xs md:grid-cols-3">
               {packages.map((pkg) => (
                 <div key={pkg.name} className="font-mono">

@@ -9,7 +9,6 @@ import { formatBytes } from "@/components/ui/format";
 import { useStartArchive } from "@/lib/queries/use-start-archive";
 import type { ArchiveJobResult } from "@/lib/queries/api-types";
 
-
 type ArchiveSelectionProps = {
   engineId: string;
   containerRef: string;
@@ -23,7 +22,11 @@ export function ArchiveSelection(props: ArchiveSelectionProps) {
   const canArchive = useCan("operator");
   if (!canArchive)
     return (
-      <div className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-500" data-testid="archive-selection" data-read-only="true">
+      <div
+        className="rounded-lg border border-dashed border-slate-300 bg-white p-4 text-sm text-slate-500"
+        data-testid="archive-selection"
+        data-read-only="true"
+      >
         {needsRole("operator", "Archiving")} You can review what an archive would keep; the ticks are read-only.
       </div>
     );
@@ -48,13 +51,28 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
       >
         <label>
           <span className="mb-1 block text-slate-600">Archive name</span>
-          <input aria-label="Archive name" className="w-64 rounded-md border border-slate-300 px-3 py-1.5" placeholder="container name and date" value={name} onChange={(event) => setName(event.target.value)} />
+          <input
+            aria-label="Archive name"
+            className="w-64 rounded-md border border-slate-300 px-3 py-1.5"
+            placeholder="container name and date"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
         </label>
         <label className="min-w-64 flex-1">
           <span className="mb-1 block text-slate-600">Note</span>
-          <input aria-label="Archive note" className="w-full rounded-md border border-slate-300 px-3 py-1.5" placeholder="why it was retired, who owned it…" value={note} onChange={(event) => setNote(event.target.value)} />
+          <input
+            aria-label="Archive note"
+            className="w-full rounded-md border border-slate-300 px-3 py-1.5"
+            placeholder="why it was retired, who owned it…"
+            value={note}
+            onChange={(event) => setNote(event.target.value)}
+          />
         </label>
-        <label className="flex items-center gap-2 py-1.5" title="Environment values whose names look secret (PASSWORD, TOKEN, KEY…) are left out of the manifest unless this is ticked.">
+        <label
+          className="flex items-center gap-2 py-1.5"
+          title="Environment values whose names look secret (PASSWORD, TOKEN, KEY…) are left out of the manifest unless this is ticked."
+        >
           <input type="checkbox" checked={keepSecrets} onChange={(event) => setKeepSecrets(event.target.checked)} />
           <span className="text-slate-600">Keep secret env values</span>
         </label>
@@ -69,10 +87,12 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
             const result = job.result as ArchiveJobResult;
             return (
               <Banner tone="blue" testId="archive-done">
-                Archived {result.files.toLocaleString("en")} files ({formatBytes(result.bytes)}); {formatBytes(result.storedBytes)} new in the store.{" "}
+                Archived {result.files.toLocaleString("en")} files ({formatBytes(result.bytes)}); {formatBytes(result.storedBytes)} new in
+                the store.{" "}
                 {result.warnings.length ? (
                   <strong data-testid="archive-done-warnings">
-                    {result.warnings.length === 1 ? "One thing" : `${result.warnings.length} things`} could not be read as it was: the archive lists what.{" "}
+                    {result.warnings.length === 1 ? "One thing" : `${result.warnings.length} things`} could not be read as it was: the
+                    archive lists what.{" "}
                   </strong>
                 ) : null}
                 <Link className="font-medium underline" href={`/archives/${result.archiveId}`}>

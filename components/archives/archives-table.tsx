@@ -23,21 +23,37 @@ export function ArchivesTable({ initial }: { initial: ArchiveSummary[] }) {
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "createdAt", descending: true });
   const rows = useMemo(() => {
     const needle = q.toLowerCase();
-    const filtered = (archives.data ?? []).filter((archive) => !needle || [archive.name, archive.container.name, archive.engine.name, archive.createdBy, archive.note].some((text) => text.toLowerCase().includes(needle)));
+    const filtered = (archives.data ?? []).filter(
+      (archive) =>
+        !needle ||
+        [archive.name, archive.container.name, archive.engine.name, archive.createdBy, archive.note].some((text) =>
+          text.toLowerCase().includes(needle),
+        ),
+    );
     return filtered.sort((a, b) => {
       const order = a[sort.key] < b[sort.key] ? -1 : a[sort.key] > b[sort.key] ? 1 : 0;
       return sort.descending ? -order : order;
     });
   }, [archives.data, q, sort]);
   const header = (label: string, key: SortKey) => (
-    <button className="uppercase" onClick={() => setSort({ key, descending: sort.key === key ? !sort.descending : true })} aria-label={`Sort by ${label}`}>
+    <button
+      className="uppercase"
+      onClick={() => setSort({ key, descending: sort.key === key ? !sort.descending : true })}
+      aria-label={`Sort by ${label}`}
+    >
       {label}
       {sort.key === key ? (sort.descending ? " ↓" : " ↑") : ""}
     </button>
   );
   return (
     <div className="space-y-4">
-      <input aria-label="Search archives" placeholder="name, service, engine, person or note" className="w-80 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm" value={q} onChange={(event) => setQ(event.target.value)} />
+      <input
+        aria-label="Search archives"
+        placeholder="name, service, engine, person or note"
+        className="w-80 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
+        value={q}
+        onChange={(event) => setQ(event.target.value)}
+      />
       <DataTable
         columns={[
           { label: header("Name", "name") },
@@ -45,9 +61,17 @@ export function ArchivesTable({ initial }: { initial: ArchiveSummary[] }) {
           { label: header("Created", "createdAt") },
           { label: "Files", className: "text-right" },
           { label: header("Bytes", "bytes"), className: "text-right" },
-          { label: header("Stored", "storedBytes"), className: "text-right", title: "What this archive added to the store; content shared with other archives is stored once" },
+          {
+            label: header("Stored", "storedBytes"),
+            className: "text-right",
+            title: "What this archive added to the store; content shared with other archives is stored once",
+          },
           { label: header("Image", "imageBytes"), className: "text-right", title: "Size of the service's image on the engine" },
-          { label: "Saving", className: "text-right", title: "Against keeping the full image: the image plus the archived data (what docker commit would keep at least)" },
+          {
+            label: "Saving",
+            className: "text-right",
+            title: "Against keeping the full image: the image plus the archived data (what docker commit would keep at least)",
+          },
           { label: "State" },
         ]}
       >

@@ -28,10 +28,11 @@ function actionChoices(actions: string[]): { value: string; label: string }[] {
     groups.set(group, [...(groups.get(group) ?? []), action]);
   }
   return [...groups].flatMap(([group, members]) =>
-    members.length > 1 ? [{ value: `${group}.`, label: `${group}.* (all)` }, ...members.map((action) => ({ value: action, label: `\u00a0\u00a0${action}` }))] : members.map((action) => ({ value: action, label: action })),
+    members.length > 1
+      ? [{ value: `${group}.`, label: `${group}.* (all)` }, ...members.map((action) => ({ value: action, label: `\u00a0\u00a0${action}` }))]
+      : members.map((action) => ({ value: action, label: action })),
   );
 }
-
 
 /** The audit log with its filters; the CSV export takes the same filters. */
 export function AuditLog({ initial }: { initial: AuditPage }) {
@@ -48,7 +49,10 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
     return () => clearTimeout(timer);
   }, [serviceDraft]);
 
-  const query = useMemo<AuditQuery>(() => ({ actor: actor || undefined, action: action || undefined, service: service || undefined, from: dayStart(from), to: dayEnd(to) }), [actor, action, service, from, to]);
+  const query = useMemo<AuditQuery>(
+    () => ({ actor: actor || undefined, action: action || undefined, service: service || undefined, from: dayStart(from), to: dayEnd(to) }),
+    [actor, action, service, from, to],
+  );
   const unfiltered = !actor && !action && !service && !from && !to;
   const audit = useAudit(query, unfiltered ? initial : undefined);
   const pages = audit.data?.pages ?? [initial];
@@ -62,7 +66,11 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" role="search" aria-label="Filter the audit log">
+      <div
+        className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm"
+        role="search"
+        aria-label="Filter the audit log"
+      >
         <label>
           <span className="mb-1 block text-slate-600">Actor</span>
           <select aria-label="Actor" className={control} value={actor} onChange={(event) => setActor(event.target.value)}>
@@ -87,15 +95,35 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
         </label>
         <label>
           <span className="mb-1 block text-slate-600">Service</span>
-          <input aria-label="Service" className={`${control} w-56`} placeholder="container or archive name" value={serviceDraft} onChange={(event) => setServiceDraft(event.target.value)} />
+          <input
+            aria-label="Service"
+            className={`${control} w-56`}
+            placeholder="container or archive name"
+            value={serviceDraft}
+            onChange={(event) => setServiceDraft(event.target.value)}
+          />
         </label>
         <label>
           <span className="mb-1 block text-slate-600">From</span>
-          <input type="date" aria-label="From" className={control} value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />
+          <input
+            type="date"
+            aria-label="From"
+            className={control}
+            value={from}
+            max={to || undefined}
+            onChange={(event) => setFrom(event.target.value)}
+          />
         </label>
         <label>
           <span className="mb-1 block text-slate-600">To</span>
-          <input type="date" aria-label="To" className={control} value={to} min={from || undefined} onChange={(event) => setTo(event.target.value)} />
+          <input
+            type="date"
+            aria-label="To"
+            className={control}
+            value={to}
+            min={from || undefined}
+            onChange={(event) => setTo(event.target.value)}
+          />
         </label>
         {!unfiltered ? (
           <button
@@ -113,7 +141,12 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
             Clear filters
           </button>
         ) : null}
-        <a href={exportHref} download className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50" data-testid="audit-export">
+        <a
+          href={exportHref}
+          download
+          className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+          data-testid="audit-export"
+        >
           Export CSV
         </a>
       </div>
@@ -126,7 +159,17 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
         {audit.isFetching ? " · updating…" : ""}. Times are UTC.
       </p>
       <div data-testid="audit-table">
-        <DataTable columns={[{ label: "Time" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "Result" }, { label: "Detail" }]} cellPadding="px-3 py-2">
+        <DataTable
+          columns={[
+            { label: "Time" },
+            { label: "Actor" },
+            { label: "Action" },
+            { label: "Target" },
+            { label: "Result" },
+            { label: "Detail" },
+          ]}
+          cellPadding="px-3 py-2"
+        >
           {data.events.map((event) => {
             const detail = describeDetail(event.detail);
             const href = targetHref(event.target);
@@ -147,7 +190,9 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
                       event.targetName
                     )
                   ) : null}
-                  <div className={event.targetName ? "font-mono text-[11px] break-all text-slate-400" : "font-mono break-all"}>{event.target}</div>
+                  <div className={event.targetName ? "font-mono text-[11px] break-all text-slate-400" : "font-mono break-all"}>
+                    {event.target}
+                  </div>
                 </td>
                 <td className="px-3 py-1.5">
                   <Badge tone={event.result === "ok" ? "green" : "red"}>{event.result}</Badge>
@@ -158,7 +203,9 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
                       {detail.map((part) => (
                         <div key={part.label} className="flex gap-1">
                           <dt className="text-slate-400">{part.label}</dt>
-                          <dd className="break-all text-slate-700">{part.value.length > 160 ? `${part.value.slice(0, 160)}…` : part.value}</dd>
+                          <dd className="break-all text-slate-700">
+                            {part.value.length > 160 ? `${part.value.slice(0, 160)}…` : part.value}
+                          </dd>
                         </div>
                       ))}
                     </dl>
@@ -179,9 +226,13 @@ export function AuditLog({ initial }: { initial: AuditPage }) {
       {audit.hasNextPage ? (
         <div className="flex items-center gap-3">
           <Button variant="secondary" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
-            {audit.isFetchingNextPage ? "Loading…" : `Load ${Math.min(AUDIT_PAGE_LIMIT, data.total - data.events.length).toLocaleString("en")} older events`}
+            {audit.isFetchingNextPage
+              ? "Loading…"
+              : `Load ${Math.min(AUDIT_PAGE_LIMIT, data.total - data.events.length).toLocaleString("en")} older events`}
           </Button>
-          <span className="text-xs text-slate-500">or narrow the filters; the CSV export takes up to {AUDIT_EXPORT_LIMIT.toLocaleString("en")} events at once.</span>
+          <span className="text-xs text-slate-500">
+            or narrow the filters; the CSV export takes up to {AUDIT_EXPORT_LIMIT.toLocaleString("en")} events at once.
+          </span>
         </div>
       ) : null}
     </div>

@@ -3,7 +3,16 @@ import { describeDetail, targetHref } from "./describe-event";
 
 describe("describeDetail", () => {
   it("reads an archive event as labelled values, sizes as the archive pages print them", () => {
-    expect(describeDetail({ container: "kura-prof", engine: "local", keepSecrets: false, files: 10000, bytes: 1073741824, storedBytes: 668866819 })).toEqual([
+    expect(
+      describeDetail({
+        container: "kura-prof",
+        engine: "local",
+        keepSecrets: false,
+        files: 10000,
+        bytes: 1073741824,
+        storedBytes: 668866819,
+      }),
+    ).toEqual([
       { label: "container", value: "kura-prof" },
       { label: "engine", value: "local" },
       { label: "keep secrets", value: "no" },

@@ -9,7 +9,12 @@ const BYTES = /bytes$/i;
 
 /** "storedBytes" -> "stored", "keepSecrets" -> "keep secrets", "imageBytes" -> "image". */
 function labelOf(key: string): string {
-  const words = key.replace(BYTES, "").replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").trim().toLowerCase();
+  const words = key
+    .replace(BYTES, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .trim()
+    .toLowerCase();
   return words || "bytes";
 }
 

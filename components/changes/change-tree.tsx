@@ -72,7 +72,10 @@ const kindMarks: Record<ChangeKind, { letter: string; className: string }> = {
 export function ChangeTree(props: ChangeTreeProps) {
   if (props.entries.length === 0) {
     return (
-      <div data-testid="change-tree-empty" className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-10 text-center text-sm text-slate-500">
+      <div
+        data-testid="change-tree-empty"
+        className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-10 text-center text-sm text-slate-500"
+      >
         No changes detected
       </div>
     );
@@ -91,7 +94,10 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
   const [categories, setCategories] = useState<ReadonlySet<Category>>(() => new Set());
   const [sources, setSources] = useState<ReadonlySet<ChangeSource>>(() => new Set());
   const [kinds, setKinds] = useState<ReadonlySet<ChangeKind>>(() => new Set());
-  const filter = useMemo<TreeFilter>(() => ({ categories, sources, kinds, search: deferredSearch }), [categories, sources, kinds, deferredSearch]);
+  const filter = useMemo<TreeFilter>(
+    () => ({ categories, sources, kinds, search: deferredSearch }),
+    [categories, sources, kinds, deferredSearch],
+  );
   const filtering = isFilterActive(filter);
 
   // null until the user opens or closes a folder, so the default follows whatever data arrives.
@@ -187,8 +193,8 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
               data-total-entries={selection.totalCount}
               className="font-medium text-slate-700"
             >
-              {numberFormat.format(selection.selectedCount)} of {numberFormat.format(selection.totalCount)} entries selected · {formatBytes(selection.selectedSize)} of{" "}
-              {formatBytes(selection.totalSize)}
+              {numberFormat.format(selection.selectedCount)} of {numberFormat.format(selection.totalCount)} entries selected ·{" "}
+              {formatBytes(selection.selectedSize)} of {formatBytes(selection.totalSize)}
             </span>
             <SaveHint saving={saving} />
           </div>
@@ -228,7 +234,9 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
           )}
         </div>
         {activeNode === undefined ? (
-          <aside className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-sm text-slate-500">Click a row to see what it is and why it was selected or not.</aside>
+          <aside className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-sm text-slate-500">
+            Click a row to see what it is and why it was selected or not.
+          </aside>
         ) : (
           <EntryDetails tree={tree} selection={selection} overrides={overrides} node={activeNode} onClose={() => setActivePath(null)} />
         )}
@@ -253,7 +261,17 @@ function SaveHint({ saving }: { saving: boolean | undefined }) {
   );
 }
 
-function ChipGroup<T extends string>({ label, values, selected, onChange }: { label: string; values: readonly T[]; selected: ReadonlySet<T>; onChange: (next: ReadonlySet<T>) => void }) {
+function ChipGroup<T extends string>({
+  label,
+  values,
+  selected,
+  onChange,
+}: {
+  label: string;
+  values: readonly T[];
+  selected: ReadonlySet<T>;
+  onChange: (next: ReadonlySet<T>) => void;
+}) {
   return (
     <div role="group" aria-label={`Filter by ${label.toLowerCase()}`} className="flex flex-wrap items-center gap-1">
       <span className="mr-1 text-xs text-slate-500">{label}</span>
@@ -315,7 +333,9 @@ function TreeRow({
   const state = checkState(tree, selection, node);
   const selectedBelow = selection.selectedEntries[node]!;
   const totalBelow = tree.totalEntries[node]!;
-  const title = entry ? decidedByText(entry) : `${numberFormat.format(selectedBelow)} of ${numberFormat.format(totalBelow)} entries below selected`;
+  const title = entry
+    ? decidedByText(entry)
+    : `${numberFormat.format(selectedBelow)} of ${numberFormat.format(totalBelow)} entries below selected`;
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.target !== event.currentTarget) return;
@@ -361,7 +381,9 @@ function TreeRow({
         <span className="w-5 shrink-0" />
       )}
       <TriStateCheckbox label={`Select ${path}`} state={state} onChange={() => onToggle(node)} disabledReason={readOnly} />
-      <span className={`min-w-0 flex-1 truncate ${folder ? "font-medium text-slate-800" : "text-slate-700"} ${entry?.kind === "deleted" ? "line-through decoration-slate-400" : ""}`}>
+      <span
+        className={`min-w-0 flex-1 truncate ${folder ? "font-medium text-slate-800" : "text-slate-700"} ${entry?.kind === "deleted" ? "line-through decoration-slate-400" : ""}`}
+      >
         {nodeName(tree, node)}
         {folder ? <span className="text-slate-400">/</span> : null}
       </span>
@@ -377,12 +399,24 @@ function TreeRow({
       </span>
       <span className="w-16 shrink-0">{entry ? <Badge tone={sourceTones[entry.source]}>{entry.source}</Badge> : null}</span>
       <span className="w-4 shrink-0 text-center">{entry ? <KindMark kind={entry.kind} /> : null}</span>
-      <span className="w-20 shrink-0 text-right text-xs text-slate-500 tabular-nums">{formatBytes(folder ? tree.totalBytes[node]! : (entry?.size ?? 0))}</span>
+      <span className="w-20 shrink-0 text-right text-xs text-slate-500 tabular-nums">
+        {formatBytes(folder ? tree.totalBytes[node]! : (entry?.size ?? 0))}
+      </span>
     </div>
   );
 }
 
-function TriStateCheckbox({ label, state, onChange, disabledReason }: { label: string; state: CheckState; onChange: () => void; disabledReason?: string }) {
+function TriStateCheckbox({
+  label,
+  state,
+  onChange,
+  disabledReason,
+}: {
+  label: string;
+  state: CheckState;
+  onChange: () => void;
+  disabledReason?: string;
+}) {
   return (
     <input
       type="checkbox"
@@ -403,7 +437,11 @@ function TriStateCheckbox({ label, state, onChange, disabledReason }: { label: s
 }
 
 function CategoryBadge({ category }: { category: Category }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${categoryStyles[category]}`}>{category}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${categoryStyles[category]}`}>
+      {category}
+    </span>
+  );
 }
 
 function SecretWarning() {
@@ -497,8 +535,8 @@ function EntryDetails({
         )}
         {folder ? (
           <Detail label="Below">
-            {numberFormat.format(selection.selectedEntries[node]!)} of {numberFormat.format(tree.totalEntries[node]!)} entries selected · {formatBytes(selection.selectedBytes[node]!)} of{" "}
-            {formatBytes(tree.totalBytes[node]!)}
+            {numberFormat.format(selection.selectedEntries[node]!)} of {numberFormat.format(tree.totalEntries[node]!)} entries selected ·{" "}
+            {formatBytes(selection.selectedBytes[node]!)} of {formatBytes(tree.totalBytes[node]!)}
           </Detail>
         ) : null}
       </dl>

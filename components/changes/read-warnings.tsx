@@ -8,7 +8,8 @@ export function ReadWarnings({ warnings, what }: { warnings: readonly ReadWarnin
   return (
     <Banner testId="read-warnings">
       <p className="font-medium">
-        {warnings.length === 1 ? "One thing" : `${warnings.length} things`} {what} could not be read as {warnings.length === 1 ? "it was" : "they were"}:
+        {warnings.length === 1 ? "One thing" : `${warnings.length} things`} {what} could not be read as{" "}
+        {warnings.length === 1 ? "it was" : "they were"}:
       </p>
       <ul className="mt-1 list-disc space-y-1 pl-5">
         {warnings.map((warning, index) => (

@@ -44,8 +44,23 @@ const rowPaths = (tree: ChangeTreeModel, rows: number[]) => rows.map((n) => tree
 
 describe("buildTree", () => {
   it("synthesises intermediate folders and sorts folders first", () => {
-    const tree = buildTree([entry("/srv/data/b.txt"), entry("/srv/data/sub/c.txt"), entry("/srv/a.txt"), entry("/etc/app.conf", { category: "config" })]);
-    expect([...tree.path].sort()).toEqual(["/", "/etc", "/etc/app.conf", "/srv", "/srv/a.txt", "/srv/data", "/srv/data/b.txt", "/srv/data/sub", "/srv/data/sub/c.txt"]);
+    const tree = buildTree([
+      entry("/srv/data/b.txt"),
+      entry("/srv/data/sub/c.txt"),
+      entry("/srv/a.txt"),
+      entry("/etc/app.conf", { category: "config" }),
+    ]);
+    expect([...tree.path].sort()).toEqual([
+      "/",
+      "/etc",
+      "/etc/app.conf",
+      "/srv",
+      "/srv/a.txt",
+      "/srv/data",
+      "/srv/data/b.txt",
+      "/srv/data/sub",
+      "/srv/data/sub/c.txt",
+    ]);
     expect(tree.entry[node(tree, "/srv/data")]).toBe(-1);
     expect(tree.isFolder[node(tree, "/srv/data")]).toBe(1);
     expect(tree.depth[node(tree, "/srv")]).toBe(1);
@@ -65,7 +80,11 @@ describe("buildTree", () => {
   });
 
   it("attaches directory entries to their folder node, whatever the order", () => {
-    const tree = buildTree([entry("/srv/data/x"), entry("/srv/data/", { type: "dir", size: 0 }), entry("/var/empty", { type: "dir", size: 0 })]);
+    const tree = buildTree([
+      entry("/srv/data/x"),
+      entry("/srv/data/", { type: "dir", size: 0 }),
+      entry("/var/empty", { type: "dir", size: 0 }),
+    ]);
     const data = node(tree, "/srv/data");
     expect(tree.entry[data]).toBe(1);
     expect(tree.totalEntries[data]).toBe(2);
@@ -188,7 +207,8 @@ describe("filters", () => {
     entry("/srv/data2/old.txt", { category: "user-data", source: "bind", kind: "deleted" }),
     entry("/var/log/app.log", { category: "log" }),
   ]);
-  const rows = (filter: Parameters<typeof visibleRows>[2], expanded: Set<string> | "all" = "all") => rowPaths(tree, visibleRows(tree, expanded, filter).rows);
+  const rows = (filter: Parameters<typeof visibleRows>[2], expanded: Set<string> | "all" = "all") =>
+    rowPaths(tree, visibleRows(tree, expanded, filter).rows);
 
   it("shows everything without a filter, and empty sets do not restrict", () => {
     expect(rows({})).toHaveLength(12);

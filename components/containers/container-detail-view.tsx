@@ -93,7 +93,8 @@ export function ContainerDetailView({ initial }: { initial: ContainerDetail }) {
             <ul className="space-y-2">
               {detail.mounts.map((mount) => (
                 <li key={mount.destination} className="text-xs">
-                  <Badge tone={mount.type === "volume" ? "blue" : "gray"}>{mount.type}</Badge> <code className="font-mono">{mount.destination}</code>
+                  <Badge tone={mount.type === "volume" ? "blue" : "gray"}>{mount.type}</Badge>{" "}
+                  <code className="font-mono">{mount.destination}</code>
                   <span className="text-slate-500"> ← {mount.name ?? mount.source}</span>
                   {mount.readOnly ? <span className="ml-1 text-slate-500">(read-only)</span> : null}
                 </li>

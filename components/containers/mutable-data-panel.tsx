@@ -111,13 +111,28 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
             <span className="mb-1 block text-slate-600" title="Only files modified after this time (your local time)">
               Changed after
             </span>
-            <input type="datetime-local" aria-label="Changed after time" className="rounded-md border border-slate-300 px-2 py-1 text-xs" value={sinceDraft} onChange={(event) => setSinceDraft(event.target.value)} />
+            <input
+              type="datetime-local"
+              aria-label="Changed after time"
+              className="rounded-md border border-slate-300 px-2 py-1 text-xs"
+              value={sinceDraft}
+              onChange={(event) => setSinceDraft(event.target.value)}
+            />
           </label>
           <label>
-            <span className="mb-1 block text-slate-600" title="Only files modified after this file's mtime, e.g. a marker written when the image was built">
+            <span
+              className="mb-1 block text-slate-600"
+              title="Only files modified after this file's mtime, e.g. a marker written when the image was built"
+            >
               or after marker file
             </span>
-            <input aria-label="Marker file" className="w-48 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs" placeholder="/tmp/ts0" value={markerDraft} onChange={(event) => setMarkerDraft(event.target.value)} />
+            <input
+              aria-label="Marker file"
+              className="w-48 rounded-md border border-slate-300 px-2 py-1.5 font-mono text-xs"
+              placeholder="/tmp/ts0"
+              value={markerDraft}
+              onChange={(event) => setMarkerDraft(event.target.value)}
+            />
           </label>
           <Button variant="secondary" type="submit">
             Apply
@@ -146,10 +161,13 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
       {data ? (
         <>
           <p className="text-sm text-slate-600">
-            {data.totals.entries.toLocaleString()} changed paths ({formatBytes(data.totals.bytes)}) in the writable layer, volumes and bind mounts
+            {data.totals.entries.toLocaleString()} changed paths ({formatBytes(data.totals.bytes)}) in the writable layer, volumes and bind
+            mounts
             {data.since ? `, modified after ${data.since}` : ""}. Package manager: {data.packageManager ?? "none"}
-            {data.packages.length ? ` (${data.packages.length} packages installed, ${data.packages.filter((pkg) => pkg.manual).length} by hand)` : ""}. Ticked entries are kept
-            when you archive; package files that are unchanged come back with the package.
+            {data.packages.length
+              ? ` (${data.packages.length} packages installed, ${data.packages.filter((pkg) => pkg.manual).length} by hand)`
+              : ""}
+            . Ticked entries are kept when you archive; package files that are unchanged come back with the package.
           </p>
           <ChangeTree
             entries={entries}
@@ -158,7 +176,13 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
             saving={saveSelection.isPending}
             readOnly={canCurate ? undefined : needsRole("operator", "Ticking entries")}
           />
-          <ArchiveSelection engineId={engineId} containerRef={containerRef} selectedEntries={selectedTotals.entries} selectedBytes={selectedTotals.bytes} beforeArchive={flushSelection} />
+          <ArchiveSelection
+            engineId={engineId}
+            containerRef={containerRef}
+            selectedEntries={selectedTotals.entries}
+            selectedBytes={selectedTotals.bytes}
+            beforeArchive={flushSelection}
+          />
         </>
       ) : null}
     </div>

@@ -39,30 +39,30 @@ export function EnginesPanel({ initialEngines }: { initialEngines: EngineView[] 
   return (
     <div className="space-y-6">
       <DataTable columns={[{ label: "Name" }, { label: "Endpoint" }, { label: "Status" }, {}]}>
-            {(engines.data ?? []).map((engine) => (
-              <tr key={engine.id} data-testid="engine-row" data-name={engine.name}>
-                <td className="px-4 py-2 font-medium">
-                  {engine.name} {engine.local ? <Badge>local</Badge> : null}
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">{engine.endpoint}</td>
-                <td className="px-4 py-2" data-testid="engine-status">
-                  {engine.reachable ? <Badge tone="green">reachable · Docker {engine.version}</Badge> : <Badge tone="red">unreachable</Badge>}
-                  {engine.error ? <div className="mt-1 text-xs text-red-700">{engine.error}</div> : null}
-                </td>
-                <td className="px-4 py-2 text-right">
-                  {engine.local ? null : (
-                    <Button
-                      variant="danger"
-                      disabled={deleteEngine.isPending || !canManage}
-                      title={canManage ? undefined : needsRole("admin", "Removing an engine")}
-                      onClick={() => deleteEngine.mutate(engine.id)}
-                    >
-                      Remove
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
+        {(engines.data ?? []).map((engine) => (
+          <tr key={engine.id} data-testid="engine-row" data-name={engine.name}>
+            <td className="px-4 py-2 font-medium">
+              {engine.name} {engine.local ? <Badge>local</Badge> : null}
+            </td>
+            <td className="px-4 py-2 font-mono text-xs">{engine.endpoint}</td>
+            <td className="px-4 py-2" data-testid="engine-status">
+              {engine.reachable ? <Badge tone="green">reachable · Docker {engine.version}</Badge> : <Badge tone="red">unreachable</Badge>}
+              {engine.error ? <div className="mt-1 text-xs text-red-700">{engine.error}</div> : null}
+            </td>
+            <td className="px-4 py-2 text-right">
+              {engine.local ? null : (
+                <Button
+                  variant="danger"
+                  disabled={deleteEngine.isPending || !canManage}
+                  title={canManage ? undefined : needsRole("admin", "Removing an engine")}
+                  onClick={() => deleteEngine.mutate(engine.id)}
+                >
+                  Remove
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
       </DataTable>
       {deleteEngine.error ? <Banner tone="red">{deleteEngine.error.message}</Banner> : null}
 
@@ -75,9 +75,16 @@ export function EnginesPanel({ initialEngines }: { initialEngines: EngineView[] 
           </label>
           <label className="block text-sm">
             <span className="mb-1 block text-slate-600">Endpoint</span>
-            <input className={`${input} font-mono`} value={endpoint} onChange={(event) => setEndpoint(event.target.value)} placeholder="unix:///var/run/docker.sock" required />
+            <input
+              className={`${input} font-mono`}
+              value={endpoint}
+              onChange={(event) => setEndpoint(event.target.value)}
+              placeholder="unix:///var/run/docker.sock"
+              required
+            />
             <span className="mt-1 block text-xs text-slate-500">
-              unix:///path/to/docker.sock, tcp://host:2376 (with TLS files below) or ssh://user@host (uses the SSH agent of the Kura server).
+              unix:///path/to/docker.sock, tcp://host:2376 (with TLS files below) or ssh://user@host (uses the SSH agent of the Kura
+              server).
             </span>
           </label>
           <details className="text-sm">
@@ -85,8 +92,15 @@ export function EnginesPanel({ initialEngines }: { initialEngines: EngineView[] 
             <div className="mt-2 space-y-2">
               {(["tlsCa", "tlsCert", "tlsKey"] as const).map((key) => (
                 <label key={key} className="block">
-                  <span className="mb-1 block text-xs text-slate-600">{{ tlsCa: "CA certificate", tlsCert: "Client certificate", tlsKey: "Client key" }[key]}</span>
-                  <input className={`${input} font-mono`} value={tls[key]} onChange={(event) => setTls({ ...tls, [key]: event.target.value })} placeholder={`/etc/kura/${key === "tlsCa" ? "ca" : key === "tlsCert" ? "cert" : "key"}.pem`} />
+                  <span className="mb-1 block text-xs text-slate-600">
+                    {{ tlsCa: "CA certificate", tlsCert: "Client certificate", tlsKey: "Client key" }[key]}
+                  </span>
+                  <input
+                    className={`${input} font-mono`}
+                    value={tls[key]}
+                    onChange={(event) => setTls({ ...tls, [key]: event.target.value })}
+                    placeholder={`/etc/kura/${key === "tlsCa" ? "ca" : key === "tlsCert" ? "cert" : "key"}.pem`}
+                  />
                 </label>
               ))}
             </div>

@@ -26,11 +26,23 @@ export function JobProgress({ jobId, label, children }: { jobId: string; label: 
       <div className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="job-progress" data-state={data.state}>
         <div className="flex items-center justify-between">
           <span className="font-medium">{label}</span>
-          <Button variant="secondary" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending || !canCancel} title={canCancel ? undefined : needsRole("operator", "Cancelling a job")}>
+          <Button
+            variant="secondary"
+            onClick={() => cancel.mutate(jobId)}
+            disabled={cancel.isPending || !canCancel}
+            title={canCancel ? undefined : needsRole("operator", "Cancelling a job")}
+          >
             Cancel
           </Button>
         </div>
-        <div className="h-2 overflow-hidden rounded bg-slate-100" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+        <div
+          className="h-2 overflow-hidden rounded bg-slate-100"
+          role="progressbar"
+          aria-label={label}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+        >
           <div className="h-full bg-sky-600 transition-all" style={{ width: `${total > 0 ? percent : 5}%` }} />
         </div>
         <div className="text-xs text-slate-600">
@@ -41,7 +53,12 @@ export function JobProgress({ jobId, label, children }: { jobId: string; label: 
       </div>
     );
   }
-  if (data.state === "succeeded") return <div data-testid="job-progress" data-state="succeeded">{children?.(data)}</div>;
+  if (data.state === "succeeded")
+    return (
+      <div data-testid="job-progress" data-state="succeeded">
+        {children?.(data)}
+      </div>
+    );
   return (
     <Banner tone={data.state === "cancelled" ? "amber" : "red"} testId="job-failed">
       {label} {data.state}: {data.error}

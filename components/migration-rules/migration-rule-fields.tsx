@@ -19,7 +19,15 @@ function Labelled({ label, error, className = "", children }: { label: string; e
 }
 
 /** The fields of a migration rule; the action's fields follow the chosen kind. Shared by add and edit. */
-export function MigrationRuleFields({ draft, onChange, errors }: { draft: RuleDraft; onChange: (draft: RuleDraft) => void; errors: Partial<Record<DraftField, string>> }) {
+export function MigrationRuleFields({
+  draft,
+  onChange,
+  errors,
+}: {
+  draft: RuleDraft;
+  onChange: (draft: RuleDraft) => void;
+  errors: Partial<Record<DraftField, string>>;
+}) {
   function text(field: Exclude<DraftField, "kind" | "enabled">, label: string, placeholder: string, className = "") {
     return (
       <Labelled label={label} error={errors[field]} className={className}>
@@ -45,7 +53,12 @@ export function MigrationRuleFields({ draft, onChange, errors }: { draft: RuleDr
       </div>
       <div className="grid gap-3 md:grid-cols-[14rem_1fr_1fr_1fr]">
         <Labelled label="Action" error={errors.kind}>
-          <select aria-label="Action" className={input} value={draft.kind} onChange={(event) => onChange({ ...draft, kind: event.target.value as RuleDraft["kind"] })}>
+          <select
+            aria-label="Action"
+            className={input}
+            value={draft.kind}
+            onChange={(event) => onChange({ ...draft, kind: event.target.value as RuleDraft["kind"] })}
+          >
             {ACTION_KINDS.map((choice) => (
               <option key={choice.kind} value={choice.kind}>
                 {choice.label}

@@ -42,14 +42,40 @@ export type RuleDraft = {
 export type DraftField = keyof RuleDraft;
 
 export function toDraft(rule?: MigrationRule): RuleDraft {
-  const draft: RuleDraft = { package: "", fromVersions: "", toVersions: "", kind: "move", from: "", to: "", file: "", path: "", note: "", enabled: true };
+  const draft: RuleDraft = {
+    package: "",
+    fromVersions: "",
+    toVersions: "",
+    kind: "move",
+    from: "",
+    to: "",
+    file: "",
+    path: "",
+    note: "",
+    enabled: true,
+  };
   if (!rule) return draft;
-  return { ...draft, package: rule.package, fromVersions: rule.fromVersions, toVersions: rule.toVersions, note: rule.note, enabled: rule.enabled, ...rule.action };
+  return {
+    ...draft,
+    package: rule.package,
+    fromVersions: rule.fromVersions,
+    toVersions: rule.toVersions,
+    note: rule.note,
+    enabled: rule.enabled,
+    ...rule.action,
+  };
 }
 
 /** The rule as it stands, as a PUT body: switching one on or off sends every other field unchanged. */
 export function withEnabled(rule: MigrationRule, enabled: boolean): MigrationRuleInput {
-  return { package: rule.package, fromVersions: rule.fromVersions, toVersions: rule.toVersions, action: rule.action, note: rule.note, enabled };
+  return {
+    package: rule.package,
+    fromVersions: rule.fromVersions,
+    toVersions: rule.toVersions,
+    action: rule.action,
+    note: rule.note,
+    enabled,
+  };
 }
 
 export function toRuleInput(draft: RuleDraft): MigrationRuleInput {
@@ -59,7 +85,14 @@ export function toRuleInput(draft: RuleDraft): MigrationRuleInput {
       : draft.kind === "rename-key"
         ? { kind: "rename-key", file: draft.file.trim(), from: draft.from.trim(), to: draft.to.trim() }
         : { kind: "delete", path: draft.path.trim() };
-  return { package: draft.package.trim(), fromVersions: draft.fromVersions.trim(), toVersions: draft.toVersions.trim(), action, note: draft.note.trim(), enabled: draft.enabled };
+  return {
+    package: draft.package.trim(),
+    fromVersions: draft.fromVersions.trim(),
+    toVersions: draft.toVersions.trim(),
+    action,
+    note: draft.note.trim(),
+    enabled: draft.enabled,
+  };
 }
 
 const FIELDS = new Set<string>(["package", "fromVersions", "toVersions", "kind", "from", "to", "file", "path", "note", "enabled"]);
@@ -74,7 +107,10 @@ function toField(path: string): DraftField | null {
  * Splits a refusal into messages per field and the rest. A 422 lists issues with paths; an
  * error without them may still start with "field: ", the way the API words a single problem.
  */
-export function fieldErrors(error: { message: string; issues?: ApiIssue[] } | null): { byField: Partial<Record<DraftField, string>>; other: string | null } {
+export function fieldErrors(error: { message: string; issues?: ApiIssue[] } | null): {
+  byField: Partial<Record<DraftField, string>>;
+  other: string | null;
+} {
   if (!error) return { byField: {}, other: null };
   const issues = error.issues?.length ? [...error.issues] : [];
   if (!issues.length) {

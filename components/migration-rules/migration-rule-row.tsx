@@ -21,7 +21,12 @@ export function MigrationRuleRow({ rule }: { rule: MigrationRule }) {
   const notAdmin = canEdit ? undefined : needsRole("admin", "Changing migration rules");
   const [draft, setDraft] = useState<RuleDraft | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const rowAttributes = { "data-testid": "migration-rule-row", "data-id": rule.id, "data-package": rule.package, "data-built-in": rule.builtIn };
+  const rowAttributes = {
+    "data-testid": "migration-rule-row",
+    "data-id": rule.id,
+    "data-package": rule.package,
+    "data-built-in": rule.builtIn,
+  };
 
   if (draft) {
     const errors = fieldErrors(save.error);
@@ -62,7 +67,8 @@ export function MigrationRuleRow({ rule }: { rule: MigrationRule }) {
   return (
     <tr {...rowAttributes} className={`align-top ${rule.enabled ? "" : "text-slate-400"}`}>
       <td className="px-3 py-2">
-        <span className="font-mono">{rule.package}</span> {rule.builtIn ? <Badge title="Ships with Kura: can be switched off, not edited">built-in</Badge> : null}
+        <span className="font-mono">{rule.package}</span>{" "}
+        {rule.builtIn ? <Badge title="Ships with Kura: can be switched off, not edited">built-in</Badge> : null}
       </td>
       <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{rule.fromVersions}</td>
       <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{rule.toVersions}</td>

@@ -16,7 +16,15 @@ export function MigrationRulesEditor({ initial }: { initial?: MigrationRule[] })
       {rules.error ? <Banner tone="red">Cannot list the migration rules: {rules.error.message}</Banner> : null}
       <div data-testid="migration-rules-table">
         <DataTable
-          columns={[{ label: "Package" }, { label: "From" }, { label: "To" }, { label: "Action" }, { label: "Note" }, { label: "Enabled" }, {}]}
+          columns={[
+            { label: "Package" },
+            { label: "From" },
+            { label: "To" },
+            { label: "Action" },
+            { label: "Note" },
+            { label: "Enabled" },
+            {},
+          ]}
           cellPadding="px-3 py-2"
         >
           {(rules.data ?? []).map((rule) => (

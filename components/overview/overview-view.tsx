@@ -9,7 +9,15 @@ import { formatSaving } from "@/lib/archives/saving";
 import type { Overview } from "@/lib/overview/get-overview";
 import { useOverview } from "@/lib/queries/use-overview";
 
-const stateTones: Record<string, Tone> = { ok: "green", succeeded: "green", running: "blue", building: "blue", corrupt: "red", failed: "red", cancelled: "amber" };
+const stateTones: Record<string, Tone> = {
+  ok: "green",
+  succeeded: "green",
+  running: "blue",
+  building: "blue",
+  corrupt: "red",
+  failed: "red",
+  cancelled: "amber",
+};
 
 function Total({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId: string }) {
   return (
@@ -25,7 +33,15 @@ function StateWhen({ state, at, href }: { state: string; at: string; href?: stri
   return (
     <>
       <Badge tone={stateTones[state] ?? "gray"}>{state}</Badge>
-      <div className="mt-0.5 text-xs text-slate-500">{href ? <Link className="text-sky-700 hover:underline" href={href}>{formatDate(at)}</Link> : formatDate(at)}</div>
+      <div className="mt-0.5 text-xs text-slate-500">
+        {href ? (
+          <Link className="text-sky-700 hover:underline" href={href}>
+            {formatDate(at)}
+          </Link>
+        ) : (
+          formatDate(at)
+        )}
+      </div>
     </>
   );
 }
@@ -89,10 +105,20 @@ export function OverviewView({ initial }: { initial: Overview }) {
             <td className="px-4 py-2 text-right tabular-nums">{formatBytes(service.latestArchive.bytes)}</td>
             <td className="px-4 py-2 text-right tabular-nums">{formatBytes(service.latestArchive.storedBytes)}</td>
             <td className="px-4 py-2" data-testid="overview-last-verified">
-              {service.lastVerified ? <StateWhen state={service.lastVerified.state} at={service.lastVerified.at} /> : <Badge tone="amber" title="No archive of this service was verified yet">never</Badge>}
+              {service.lastVerified ? (
+                <StateWhen state={service.lastVerified.state} at={service.lastVerified.at} />
+              ) : (
+                <Badge tone="amber" title="No archive of this service was verified yet">
+                  never
+                </Badge>
+              )}
             </td>
             <td className="px-4 py-2" data-testid="overview-last-restore">
-              {service.lastRestore ? <StateWhen state={service.lastRestore.state} at={service.lastRestore.at} href={`/restores/${service.lastRestore.id}`} /> : <span className="text-xs text-slate-400">never</span>}
+              {service.lastRestore ? (
+                <StateWhen state={service.lastRestore.state} at={service.lastRestore.at} href={`/restores/${service.lastRestore.id}`} />
+              ) : (
+                <span className="text-xs text-slate-400">never</span>
+              )}
             </td>
           </tr>
         ))}
@@ -111,7 +137,10 @@ export function OverviewView({ initial }: { initial: Overview }) {
             No job failed in the last 14 days.
           </p>
         ) : (
-          <DataTable columns={[{ label: "Kind" }, { label: "Target" }, { label: "Error" }, { label: "Who" }, { label: "When" }]} cellPadding="px-3 py-2">
+          <DataTable
+            columns={[{ label: "Kind" }, { label: "Target" }, { label: "Error" }, { label: "Who" }, { label: "When" }]}
+            cellPadding="px-3 py-2"
+          >
             {failedJobs.map((job) => (
               <tr key={job.id} data-testid="failed-job" data-kind={job.kind}>
                 <td className="px-3 py-2">

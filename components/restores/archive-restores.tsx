@@ -18,18 +18,31 @@ export function ArchiveRestores({ archiveId }: { archiveId: string }) {
       {restores.isPending ? (
         <p className="text-slate-500">Loading…</p>
       ) : rows.length === 0 && !restores.error ? (
-        <p className="text-slate-500">Not restored yet. “Restore…” rebuilds the service on a newer base image and checks every file against the archive.</p>
+        <p className="text-slate-500">
+          Not restored yet. “Restore…” rebuilds the service on a newer base image and checks every file against the archive.
+        </p>
       ) : rows.length ? (
-        <DataTable columns={[{ label: "When" }, { label: "Who" }, { label: "Base image" }, { label: "Container" }, { label: "State" }, {}]} cellPadding="px-3 py-1.5">
+        <DataTable
+          columns={[{ label: "When" }, { label: "Who" }, { label: "Base image" }, { label: "Container" }, { label: "State" }, {}]}
+          cellPadding="px-3 py-1.5"
+        >
           {rows.map((restore) => (
-            <tr key={restore.id} data-testid="archive-restore-row" data-state={restore.state} data-container={restore.containerName} className="text-xs">
+            <tr
+              key={restore.id}
+              data-testid="archive-restore-row"
+              data-state={restore.state}
+              data-container={restore.containerName}
+              className="text-xs"
+            >
               <td className="px-3 py-1.5 whitespace-nowrap">{formatDate(restore.createdAt)}</td>
               <td className="px-3 py-1.5">{restore.createdBy}</td>
               <td className="px-3 py-1.5 font-mono">{restore.baseImage}</td>
               <td className="px-3 py-1.5 font-mono">{restore.containerName}</td>
               <td className="px-3 py-1.5">
                 <RestoreStateBadge state={restore.state} />
-                {restore.state === "failed" || restore.state === "cancelled" ? <span className="ml-1 text-slate-500">at {stepLabel(restore.step).toLowerCase()}</span> : null}
+                {restore.state === "failed" || restore.state === "cancelled" ? (
+                  <span className="ml-1 text-slate-500">at {stepLabel(restore.step).toLowerCase()}</span>
+                ) : null}
                 {restore.state === "running" ? <span className="ml-1 text-slate-500">{stepLabel(restore.step).toLowerCase()}</span> : null}
               </td>
               <td className="px-3 py-1.5 text-right">

@@ -30,7 +30,11 @@ export function BuildLog({ log, running }: { log: string; running: boolean }) {
         {log || (running ? "Waiting for the build to start…" : "No build output was recorded.")}
       </pre>
       {!following ? (
-        <button type="button" onClick={() => setFollowing(true)} className="absolute bottom-3 right-5 rounded-md bg-slate-700 px-2 py-1 text-xs text-white shadow hover:bg-slate-600">
+        <button
+          type="button"
+          onClick={() => setFollowing(true)}
+          className="absolute bottom-3 right-5 rounded-md bg-slate-700 px-2 py-1 text-xs text-white shadow hover:bg-slate-600"
+        >
           ↓ Follow the end
         </button>
       ) : null}

@@ -7,7 +7,11 @@ export function CodeView({ code, language, testId, label }: { code: string; lang
   // highlight.js escapes the code, so its HTML is safe to insert.
   const html = useMemo(() => highlightCode(code, language), [code, language]);
   return (
-    <pre aria-label={label} data-testid={testId} className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs leading-5 text-slate-800">
+    <pre
+      aria-label={label}
+      data-testid={testId}
+      className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs leading-5 text-slate-800"
+    >
       <code className="code-hl block w-max min-w-full" dangerouslySetInnerHTML={{ __html: html }} />
     </pre>
   );

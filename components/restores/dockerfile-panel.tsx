@@ -8,7 +8,9 @@ import { CodeView } from "./code-view";
 
 /** A unified diff of the user's Dockerfile against the generated one, without the "====" banner line. */
 export function dockerfileDiff(generated: string, edited: string): string {
-  return createTwoFilesPatch("Dockerfile (generated)", "Dockerfile (edited)", generated, edited, undefined, undefined, { context: 3 }).replace(/^=+\n/, "");
+  return createTwoFilesPatch("Dockerfile (generated)", "Dockerfile (edited)", generated, edited, undefined, undefined, {
+    context: 3,
+  }).replace(/^=+\n/, "");
 }
 
 /**
@@ -39,7 +41,11 @@ export function DockerfilePanel({
           <input type="checkbox" checked={editing} onChange={(event) => onEditingChange(event.target.checked)} />
           <span>Edit Dockerfile</span>
         </label>
-        {edited ? <Badge tone="violet">edited: your version is built</Badge> : <span className="text-xs text-slate-500">generated from the archive and the plan</span>}
+        {edited ? (
+          <Badge tone="violet">edited: your version is built</Badge>
+        ) : (
+          <span className="text-xs text-slate-500">generated from the archive and the plan</span>
+        )}
         {edited ? (
           <Button variant="secondary" className="ml-auto" onClick={onRevert}>
             Revert to generated

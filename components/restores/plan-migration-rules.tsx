@@ -14,9 +14,15 @@ const statuses: Record<PlannedRule["status"], { label: string; tone: Tone }> = {
 /** Each migration rule for the archived packages, and whether it applies to this move. */
 export function PlanMigrationRules({ rules }: { rules: PlannedRule[] }) {
   return (
-    <Section title={`Migration rules (${rules.filter((planned) => planned.status === "applies").length} apply)`} testId="restore-plan-rules">
+    <Section
+      title={`Migration rules (${rules.filter((planned) => planned.status === "applies").length} apply)`}
+      testId="restore-plan-rules"
+    >
       {rules.length ? (
-        <DataTable columns={[{ label: "Package" }, { label: "Versions" }, { label: "Action" }, { label: "Status" }]} cellPadding="px-3 py-1.5">
+        <DataTable
+          columns={[{ label: "Package" }, { label: "Versions" }, { label: "Action" }, { label: "Status" }]}
+          cellPadding="px-3 py-1.5"
+        >
           {rules.map((planned) => (
             <tr key={planned.rule.id} data-testid="plan-rule" data-status={planned.status} className="align-top text-xs">
               <td className="px-3 py-1.5 font-mono">{planned.rule.package}</td>

@@ -7,7 +7,10 @@ export function PlanPackages({ packages, checked }: { packages: RestorePlanView[
   return (
     <Section title={`Packages (${packages.install.length} to install)`} testId="restore-plan-packages">
       {!checked ? (
-        <p className="mb-2 text-xs text-amber-800">The base&apos;s repositories could not be asked (the build network may be off), so this list is unchecked: a missing package shows up when the image is built.</p>
+        <p className="mb-2 text-xs text-amber-800">
+          The base&apos;s repositories could not be asked (the build network may be off), so this list is unchecked: a missing package shows
+          up when the image is built.
+        </p>
       ) : null}
       {packages.install.length ? (
         <div className="flex flex-wrap gap-1">

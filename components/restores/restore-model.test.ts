@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { containerNameProblem, defaultContainerName, stepStatuses, toOneLine, toStartRestoreInput, type RestoreForm } from "./restore-model";
+import {
+  containerNameProblem,
+  defaultContainerName,
+  stepStatuses,
+  toOneLine,
+  toStartRestoreInput,
+  type RestoreForm,
+} from "./restore-model";
 
 const form: RestoreForm = {
   engineId: "local",
@@ -30,10 +37,21 @@ describe("containerNameProblem", () => {
 
 describe("toStartRestoreInput", () => {
   it("leaves out an unedited Dockerfile, empty build args and an empty check", () => {
-    expect(toStartRestoreInput(form)).toEqual({ engineId: "local", baseImage: "debian:trixie", containerName: "files-restored", network: "none" });
+    expect(toStartRestoreInput(form)).toEqual({
+      engineId: "local",
+      baseImage: "debian:trixie",
+      containerName: "files-restored",
+      network: "none",
+    });
   });
   it("sends the edited Dockerfile, the given build args and the check", () => {
-    const input = toStartRestoreInput({ ...form, dockerfile: "FROM debian:trixie\nLABEL a=b\n", buildArgs: { DB_PASSWORD: "s3cret", API_TOKEN: "", OTHER: "x" }, checkCommand: "  test -f /srv/x  ", network: "default" });
+    const input = toStartRestoreInput({
+      ...form,
+      dockerfile: "FROM debian:trixie\nLABEL a=b\n",
+      buildArgs: { DB_PASSWORD: "s3cret", API_TOKEN: "", OTHER: "x" },
+      checkCommand: "  test -f /srv/x  ",
+      network: "default",
+    });
     expect(input).toEqual({
       engineId: "local",
       baseImage: "debian:trixie",
@@ -52,13 +70,27 @@ describe("toStartRestoreInput", () => {
 describe("stepStatuses", () => {
   const statuses = (restore: Parameters<typeof stepStatuses>[0]) => stepStatuses(restore).map((entry) => `${entry.step}:${entry.status}`);
   it("marks the steps before the running one done", () => {
-    expect(statuses({ state: "running", step: "verify", check: null })).toEqual(["plan:done", "build:done", "run:done", "verify:running", "check:pending"]);
+    expect(statuses({ state: "running", step: "verify", check: null })).toEqual([
+      "plan:done",
+      "build:done",
+      "run:done",
+      "verify:running",
+      "check:pending",
+    ]);
   });
   it("names the failed step and leaves the rest pending", () => {
-    expect(statuses({ state: "failed", step: "build", check: null })).toEqual(["plan:done", "build:failed", "run:pending", "verify:pending", "check:pending"]);
+    expect(statuses({ state: "failed", step: "build", check: null })).toEqual([
+      "plan:done",
+      "build:failed",
+      "run:pending",
+      "verify:pending",
+      "check:pending",
+    ]);
   });
   it("shows a skipped check when none was given and a failed one when it failed", () => {
     expect(statuses({ state: "succeeded", step: "done", check: null }).at(-1)).toBe("check:skipped");
-    expect(statuses({ state: "succeeded", step: "done", check: { command: "false", exitCode: 1, output: "", ok: false } }).at(-1)).toBe("check:failed");
+    expect(statuses({ state: "succeeded", step: "done", check: { command: "false", exitCode: 1, output: "", ok: false } }).at(-1)).toBe(
+      "check:failed",
+    );
   });
 });

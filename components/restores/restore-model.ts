@@ -36,7 +36,12 @@ export type RestoreForm = {
 
 /** The POST body: the Dockerfile only when edited, only the build args given, no empty check. */
 export function toStartRestoreInput(form: RestoreForm): StartRestoreInput {
-  const input: StartRestoreInput = { engineId: form.engineId, baseImage: form.baseImage, containerName: form.containerName.trim(), network: form.network };
+  const input: StartRestoreInput = {
+    engineId: form.engineId,
+    baseImage: form.baseImage,
+    containerName: form.containerName.trim(),
+    network: form.network,
+  };
   if (form.dockerfile !== form.generatedDockerfile) input.dockerfile = form.dockerfile;
   const given = form.buildArgNames.flatMap((name) => {
     const value = form.buildArgs[name] ?? "";
@@ -63,7 +68,9 @@ export function stepLabel(step: RestoreStep): string {
 }
 
 /** Each step's status: those before the current one are done; the current one runs or failed. */
-export function stepStatuses(restore: Pick<RestoreView, "state" | "step" | "check">): { step: RestoreStep; label: string; status: StepStatus }[] {
+export function stepStatuses(
+  restore: Pick<RestoreView, "state" | "step" | "check">,
+): { step: RestoreStep; label: string; status: StepStatus }[] {
   const current = RESTORE_STEPS.findIndex((entry) => entry.step === restore.step);
   return RESTORE_STEPS.map((entry, index) => {
     let status: StepStatus;

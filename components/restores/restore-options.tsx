@@ -11,7 +11,15 @@ export type RestoreOptionsValue = {
 };
 
 /** What to call the restored container, how to check it, its network, and the left-out secrets. */
-export function RestoreOptions({ value, onChange, buildArgNames }: { value: RestoreOptionsValue; onChange: (value: RestoreOptionsValue) => void; buildArgNames: string[] }) {
+export function RestoreOptions({
+  value,
+  onChange,
+  buildArgNames,
+}: {
+  value: RestoreOptionsValue;
+  onChange: (value: RestoreOptionsValue) => void;
+  buildArgNames: string[];
+}) {
   const nameProblem = containerNameProblem(value.containerName);
   return (
     <div className="space-y-4">
@@ -34,11 +42,23 @@ export function RestoreOptions({ value, onChange, buildArgNames }: { value: Rest
         <fieldset>
           <legend className="mb-1 text-slate-600">Network</legend>
           <label className="flex items-center gap-2">
-            <input type="radio" name="restore-network" value="none" checked={value.network === "none"} onChange={() => onChange({ ...value, network: "none" })} />
+            <input
+              type="radio"
+              name="restore-network"
+              value="none"
+              checked={value.network === "none"}
+              onChange={() => onChange({ ...value, network: "none" })}
+            />
             <span>Isolated: no network (default)</span>
           </label>
           <label className="flex items-center gap-2">
-            <input type="radio" name="restore-network" value="default" checked={value.network === "default"} onChange={() => onChange({ ...value, network: "default" })} />
+            <input
+              type="radio"
+              name="restore-network"
+              value="default"
+              checked={value.network === "default"}
+              onChange={() => onChange({ ...value, network: "default" })}
+            />
             <span>The engine&apos;s default network</span>
           </label>
         </fieldset>
@@ -53,13 +73,17 @@ export function RestoreOptions({ value, onChange, buildArgNames }: { value: Rest
           onChange={(event) => onChange({ ...value, checkCommand: toOneLine(event.target.value) })}
         />
         <span className="mt-1 block text-xs text-slate-500">
-          One line, run inside the restored container with <code className="font-mono">sh -c</code> once it has started and its files are verified. Exit code 0 means the service came back; its output is kept with the result.
+          One line, run inside the restored container with <code className="font-mono">sh -c</code> once it has started and its files are
+          verified. Exit code 0 means the service came back; its output is kept with the result.
         </span>
       </label>
       {buildArgNames.length ? (
         <fieldset className="space-y-2 rounded-md border border-amber-200 bg-amber-50/50 p-3">
           <legend className="px-1 text-slate-700">Secrets the archive left out</legend>
-          <p className="text-xs text-slate-600">The archive did not keep these values. Give them here to build the image with them; they are passed to this build only and are not stored by Kura. Left empty, the image is built without them.</p>
+          <p className="text-xs text-slate-600">
+            The archive did not keep these values. Give them here to build the image with them; they are passed to this build only and are
+            not stored by Kura. Left empty, the image is built without them.
+          </p>
           {buildArgNames.map((name) => (
             <label key={name} className="flex items-center gap-3">
               <span className="w-56 shrink-0 font-mono text-xs">{name}</span>

@@ -33,13 +33,15 @@ function Headline({ restore }: { restore: RestoreView }) {
   if (restore.state === "succeeded")
     return (
       <p>
-        Restored: container <code className="font-mono text-xs">{restore.containerName}</code> runs image <code className="font-mono text-xs">{restore.imageTag}</code> on {restore.engineName}.
+        Restored: container <code className="font-mono text-xs">{restore.containerName}</code> runs image{" "}
+        <code className="font-mono text-xs">{restore.imageTag}</code> on {restore.engineName}.
       </p>
     );
   if (restore.state === "running") return <p>Restoring: {stepLabel(restore.step).toLowerCase()}…</p>;
   return (
     <Banner tone={restore.state === "cancelled" ? "amber" : "red"} testId="restore-error">
-      The restore {restore.state === "cancelled" ? "was cancelled" : "failed"} at “{stepLabel(restore.step)}”{restore.error ? `: ${restore.error}` : "."}
+      The restore {restore.state === "cancelled" ? "was cancelled" : "failed"} at “{stepLabel(restore.step)}”
+      {restore.error ? `: ${restore.error}` : "."}
     </Banner>
   );
 }
@@ -48,7 +50,13 @@ export function VerificationSummary({ verification }: { verification: NonNullabl
   const allOk = verification.filesOk === verification.filesChecked && verification.mismatches.length === 0;
   const accountProblems = verification.accounts.filter((account) => !account.ok);
   return (
-    <div data-testid="verification-summary" data-files-checked={verification.filesChecked} data-files-ok={verification.filesOk} data-mismatches={verification.mismatches.length} className="space-y-2">
+    <div
+      data-testid="verification-summary"
+      data-files-checked={verification.filesChecked}
+      data-files-ok={verification.filesOk}
+      data-mismatches={verification.mismatches.length}
+      className="space-y-2"
+    >
       <h3 className="text-sm font-semibold text-slate-700">Verification</h3>
       <p>
         {allOk ? <Badge tone="green">all ok</Badge> : <Badge tone="red">{verification.mismatches.length} differ</Badge>}{" "}
@@ -75,14 +83,20 @@ export function VerificationSummary({ verification }: { verification: NonNullabl
           ))}
         </DataTable>
       ) : null}
-      {verification.mismatches.length > MISMATCHES_SHOWN ? <p className="text-xs text-slate-500">Showing the first {MISMATCHES_SHOWN} of {verification.mismatches.length.toLocaleString("en")}.</p> : null}
+      {verification.mismatches.length > MISMATCHES_SHOWN ? (
+        <p className="text-xs text-slate-500">
+          Showing the first {MISMATCHES_SHOWN} of {verification.mismatches.length.toLocaleString("en")}.
+        </p>
+      ) : null}
       {verification.accounts.length ? (
         <DataTable columns={[{ label: "Account" }, { label: "UID", className: "text-right" }, { label: "State" }]} cellPadding="px-3 py-1">
           {verification.accounts.map((account) => (
             <tr key={account.name} data-testid="verification-account" data-ok={account.ok} className="text-xs">
               <td className="px-3 py-1 font-mono">{account.name}</td>
               <td className="px-3 py-1 text-right tabular-nums">{account.uid}</td>
-              <td className="px-3 py-1">{account.ok ? <Badge tone="green">ok</Badge> : <span className="text-red-700">{account.problem ?? "differs"}</span>}</td>
+              <td className="px-3 py-1">
+                {account.ok ? <Badge tone="green">ok</Badge> : <span className="text-red-700">{account.problem ?? "differs"}</span>}
+              </td>
             </tr>
           ))}
         </DataTable>
@@ -96,10 +110,15 @@ export function CheckResult({ check }: { check: NonNullable<RestoreView["check"]
     <div data-testid="check-result" data-ok={check.ok} data-exit-code={check.exitCode} className="space-y-2">
       <h3 className="text-sm font-semibold text-slate-700">Check command</h3>
       <p>
-        <code className="rounded bg-slate-100 px-1 font-mono text-xs">{check.command}</code> {check.ok ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}{" "}
+        <code className="rounded bg-slate-100 px-1 font-mono text-xs">{check.command}</code>{" "}
+        {check.ok ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}{" "}
         <span className="text-slate-600">exit code {check.exitCode}</span>
       </p>
-      {check.output ? <pre className="max-h-48 overflow-auto whitespace-pre-wrap rounded-md bg-slate-950 p-3 font-mono text-xs text-slate-100">{check.output}</pre> : null}
+      {check.output ? (
+        <pre className="max-h-48 overflow-auto whitespace-pre-wrap rounded-md bg-slate-950 p-3 font-mono text-xs text-slate-100">
+          {check.output}
+        </pre>
+      ) : null}
     </div>
   );
 }
@@ -107,7 +126,11 @@ export function CheckResult({ check }: { check: NonNullable<RestoreView["check"]
 /** What came of a restore: its state, which step it reached or failed at, the verification and the check. */
 export function RestoreOutcome({ restore }: { restore: RestoreView }) {
   return (
-    <div data-testid="restore-outcome" data-state={restore.state} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
+    <div
+      data-testid="restore-outcome"
+      data-state={restore.state}
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm"
+    >
       <div className="flex items-center gap-2">
         <RestoreStateBadge state={restore.state} />
         <Steps restore={restore} />

@@ -45,7 +45,12 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
   const [draft, setDraft] = useState<DockerfileDraft | null>(null);
   const [dropped, setDropped] = useState<{ text: string; baseImage: string } | null>(null);
   const [editing, setEditing] = useState(false);
-  const [options, setOptions] = useState<RestoreOptionsValue>({ containerName: defaultContainerName(archive.container.name), checkCommand: "", network: "none", buildArgs: {} });
+  const [options, setOptions] = useState<RestoreOptionsValue>({
+    containerName: defaultContainerName(archive.container.name),
+    checkCommand: "",
+    network: "none",
+    buildArgs: {},
+  });
 
   const startRestore = useStartRestore(archive.id);
   const canRestore = useCan("operator");
@@ -67,7 +72,9 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
   const otherBases = [...new Set((images.data ?? []).flatMap((image) => image.tags))].filter((tag) => !suggestedBases.includes(tag)).sort();
   const dockerfile = draft?.text ?? planData?.dockerfile ?? "";
   const nameProblem = containerNameProblem(options.containerName);
-  const engineChoices = engines.data?.map(({ id, name, reachable }) => ({ id, name, reachable })) ?? [{ id: archive.engine.id, name: archive.engine.name, reachable: true }];
+  const engineChoices = engines.data?.map(({ id, name, reachable }) => ({ id, name, reachable })) ?? [
+    { id: archive.engine.id, name: archive.engine.name, reachable: true },
+  ];
 
   function chooseBase(next: string) {
     // Picking the base the plan already uses needs no second trip to the repositories.
@@ -78,7 +85,14 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
   function start() {
     if (!planData) return;
     startRestore.mutate(
-      toStartRestoreInput({ engineId, baseImage: planData.baseImage, generatedDockerfile: planData.dockerfile, dockerfile, buildArgNames: planData.buildArgs, ...options }),
+      toStartRestoreInput({
+        engineId,
+        baseImage: planData.baseImage,
+        generatedDockerfile: planData.dockerfile,
+        dockerfile,
+        buildArgNames: planData.buildArgs,
+        ...options,
+      }),
       { onSuccess: () => requestAnimationFrame(() => runSection.current?.scrollIntoView({ behavior: "smooth", block: "start" })) },
     );
   }
@@ -130,15 +144,19 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
           </select>
         </label>
         <p className="max-w-md pb-1 text-xs text-slate-500">
-          The archive came from <code className="font-mono">{archive.container.image}</code>. The base should be a newer release of the same distribution; its image must be on the engine.
+          The archive came from <code className="font-mono">{archive.container.image}</code>. The base should be a newer release of the same
+          distribution; its image must be on the engine.
         </p>
         {plan.isFetching && planData ? <span className="pb-1 text-xs text-slate-500">updating the plan…</span> : null}
       </div>
-      {images.error ? <Banner tone="amber">Cannot list the engine&apos;s images ({images.error.message}); only the suggested bases are offered.</Banner> : null}
+      {images.error ? (
+        <Banner tone="amber">Cannot list the engine&apos;s images ({images.error.message}); only the suggested bases are offered.</Banner>
+      ) : null}
 
       {dropped ? (
         <Banner tone="amber" testId="dockerfile-edits-dropped">
-          The plan was regenerated for <code className="font-mono">{dropped.baseImage}</code> and its Dockerfile changed, so your Dockerfile edits were dropped.{" "}
+          The plan was regenerated for <code className="font-mono">{dropped.baseImage}</code> and its Dockerfile changed, so your Dockerfile
+          edits were dropped.{" "}
           <button
             type="button"
             className="font-medium underline"
@@ -168,7 +186,9 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
         </Banner>
       ) : null}
       {!planData ? (
-        plan.error ? null : <PlanLoading key={`${engineId}/${baseImage ?? ""}`} baseImage={baseImage ?? null} />
+        plan.error ? null : (
+          <PlanLoading key={`${engineId}/${baseImage ?? ""}`} baseImage={baseImage ?? null} />
+        )
       ) : (
         <>
           <PlanWarnings warnings={planData.warnings} />
@@ -185,11 +205,18 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             onRevert={() => setDraft(null)}
           />
           <Section title="Restore script" testId="restore-script">
-            <p className="mb-2 text-xs text-slate-500">The script the Dockerfile runs to put the archived data back in place; it is generated with the plan and is not edited here.</p>
+            <p className="mb-2 text-xs text-slate-500">
+              The script the Dockerfile runs to put the archived data back in place; it is generated with the plan and is not edited here.
+            </p>
             <CodeView code={planData.restoreScript} language="bash" testId="restore-script-view" label="Restore script" />
             <p className="mt-2 text-xs text-slate-600">
               Without Kura:{" "}
-              <a className="font-medium text-sky-700 underline" data-testid="bundle-for-base" href={`/api/archives/${archive.id}/bundle?base=${encodeURIComponent(planData.baseImage)}`} download>
+              <a
+                className="font-medium text-sky-700 underline"
+                data-testid="bundle-for-base"
+                href={`/api/archives/${archive.id}/bundle?base=${encodeURIComponent(planData.baseImage)}`}
+                download
+              >
                 download a bundle built for {planData.baseImage}
               </a>{" "}
               (the generated Dockerfile, not your edits); <code className="font-mono">docker build - &lt; bundle.tar.gz</code> rebuilds it.
@@ -208,8 +235,10 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
                 </span>
               )}
               <span className="text-xs text-slate-500">
-                Builds {draft ? "your edited Dockerfile" : "the generated Dockerfile"} on {engineChoices.find((engine) => engine.id === engineId)?.name ?? engineId}, starts{" "}
-                <code className="font-mono">{options.containerName || "…"}</code> and verifies every file against the archive. The original container is not touched.
+                Builds {draft ? "your edited Dockerfile" : "the generated Dockerfile"} on{" "}
+                {engineChoices.find((engine) => engine.id === engineId)?.name ?? engineId}, starts{" "}
+                <code className="font-mono">{options.containerName || "…"}</code> and verifies every file against the archive. The original
+                container is not touched.
               </span>
             </div>
             {startRestore.error ? (

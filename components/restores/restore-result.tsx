@@ -60,7 +60,10 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
         description={`Container ${restore.containerName} on ${restore.baseImage} (${restore.engineName}), started ${formatDate(restore.createdAt)} by ${restore.createdBy}.`}
         actions={
           canRestore ? (
-            <Link href={`/archives/${restore.archiveId}/restore`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+            <Link
+              href={`/archives/${restore.archiveId}/restore`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+            >
               Restore again…
             </Link>
           ) : null
@@ -73,7 +76,8 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
           <Section title="Summary" testId="restore-summary">
             <dl>
               <Field label="State">
-                <RestoreStateBadge state={restore.state} /> {restore.state === "running" ? <span className="text-xs text-slate-500">(updates every second)</span> : null}
+                <RestoreStateBadge state={restore.state} />{" "}
+                {restore.state === "running" ? <span className="text-xs text-slate-500">(updates every second)</span> : null}
               </Field>
               <Field label="Archive">
                 <Link className="text-sky-700 hover:underline" href={`/archives/${restore.archiveId}`}>
@@ -85,15 +89,29 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
                 <code className="font-mono text-xs">{restore.baseImage}</code>
               </Field>
               <Field label="Image" testId="restore-image">
-                <code className="font-mono text-xs">{restore.imageTag}</code> {restore.imageId ? <span className="font-mono text-xs text-slate-500">{shortId(restore.imageId)}</span> : <span className="text-xs text-slate-400">not built</span>}
+                <code className="font-mono text-xs">{restore.imageTag}</code>{" "}
+                {restore.imageId ? (
+                  <span className="font-mono text-xs text-slate-500">{shortId(restore.imageId)}</span>
+                ) : (
+                  <span className="text-xs text-slate-400">not built</span>
+                )}
               </Field>
               <Field label="Container" testId="restore-container">
-                <code className="font-mono text-xs">{restore.containerName}</code> {restore.containerId ? <span className="font-mono text-xs text-slate-500">{shortId(restore.containerId)}</span> : <span className="text-xs text-slate-400">not created</span>}
+                <code className="font-mono text-xs">{restore.containerName}</code>{" "}
+                {restore.containerId ? (
+                  <span className="font-mono text-xs text-slate-500">{shortId(restore.containerId)}</span>
+                ) : (
+                  <span className="text-xs text-slate-400">not created</span>
+                )}
               </Field>
               <Field label="Started">
                 {formatDate(restore.createdAt)} by {restore.createdBy}
               </Field>
-              <Field label="Finished">{restore.finishedAt ? `${formatDate(restore.finishedAt)} (${formatDuration(restore.createdAt, restore.finishedAt)})` : "not yet"}</Field>
+              <Field label="Finished">
+                {restore.finishedAt
+                  ? `${formatDate(restore.finishedAt)} (${formatDuration(restore.createdAt, restore.finishedAt)})`
+                  : "not yet"}
+              </Field>
               <Field label="Dockerfile">{restore.dockerfileEdited ? <Badge tone="violet">edited by hand</Badge> : "as generated"}</Field>
             </dl>
           </Section>
@@ -113,15 +131,27 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
         </div>
         {restore.dockerfileEdited ? (
           <Section title="Dockerfile changes" testId="restore-dockerfile-changes">
-            <p className="mb-2 text-xs text-slate-500">The Dockerfile was edited before the build; this is the edited one against the one Kura generated.</p>
-            <CodeView code={restore.dockerfileDiff || "(no textual difference)"} language="diff" testId="dockerfile-diff" label="Dockerfile changes" />
+            <p className="mb-2 text-xs text-slate-500">
+              The Dockerfile was edited before the build; this is the edited one against the one Kura generated.
+            </p>
+            <CodeView
+              code={restore.dockerfileDiff || "(no textual difference)"}
+              language="diff"
+              testId="dockerfile-diff"
+              label="Dockerfile changes"
+            />
           </Section>
         ) : null}
         {restore.dockerfile ? (
           <details className="rounded-lg border border-slate-200 bg-white text-sm">
             <summary className="cursor-pointer px-4 py-2 font-semibold text-slate-700">Dockerfile that was built</summary>
             <div className="px-4 pb-3">
-              <CodeView code={restore.dockerfile} language="dockerfile" testId="restore-dockerfile-built" label="Dockerfile that was built" />
+              <CodeView
+                code={restore.dockerfile}
+                language="dockerfile"
+                testId="restore-dockerfile-built"
+                label="Dockerfile that was built"
+              />
             </div>
           </details>
         ) : null}

@@ -55,7 +55,12 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
           {canEdit ? (
             <button
               className="font-medium underline"
-              onClick={() => createRuleSet.mutate({ name: `${ruleSet.name} copy ${new Date().toISOString().slice(0, 16)}`, copyFrom: ruleSet.id }, { onSuccess: (created) => router.push(`/rules/${created.id}`) })}
+              onClick={() =>
+                createRuleSet.mutate(
+                  { name: `${ruleSet.name} copy ${new Date().toISOString().slice(0, 16)}`, copyFrom: ruleSet.id },
+                  { onSuccess: (created) => router.push(`/rules/${created.id}`) },
+                )
+              }
             >
               Copy it to make your own
             </button>
@@ -70,7 +75,12 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
       <div className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
         <label>
           <span className="mb-1 block text-slate-600">Name</span>
-          <input className="w-64 rounded-md border border-slate-300 px-3 py-1.5 disabled:bg-slate-50" value={name} disabled={readOnly} onChange={(event) => setName(event.target.value)} />
+          <input
+            className="w-64 rounded-md border border-slate-300 px-3 py-1.5 disabled:bg-slate-50"
+            value={name}
+            disabled={readOnly}
+            onChange={(event) => setName(event.target.value)}
+          />
         </label>
         <label>
           <span className="mb-1 block text-slate-600">Preview on container</span>
@@ -91,8 +101,14 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
           </select>
         </label>
         {preview.data ? (
-          <span className="text-xs text-slate-600" data-testid="preview-totals" data-excluded={preview.data.excluded.entries} data-included={preview.data.included.entries}>
-            keeps {preview.data.included.entries.toLocaleString()} entries ({formatBytes(preview.data.included.bytes)}), leaves out {preview.data.excluded.entries.toLocaleString()} ({formatBytes(preview.data.excluded.bytes)})
+          <span
+            className="text-xs text-slate-600"
+            data-testid="preview-totals"
+            data-excluded={preview.data.excluded.entries}
+            data-included={preview.data.included.entries}
+          >
+            keeps {preview.data.included.entries.toLocaleString()} entries ({formatBytes(preview.data.included.bytes)}), leaves out{" "}
+            {preview.data.excluded.entries.toLocaleString()} ({formatBytes(preview.data.excluded.bytes)})
             {preview.isFetching ? " · updating…" : ""}
           </span>
         ) : preview.isFetching ? (
@@ -103,7 +119,10 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
             <Button variant="danger" onClick={() => deleteRuleSet.mutate(ruleSet.id, { onSuccess: () => router.push("/rules") })}>
               Delete set
             </Button>
-            <Button disabled={!dirty || hasErrors || saveRuleSet.isPending} onClick={() => saveRuleSet.mutate({ id: ruleSet.id, name, rules }, { onSuccess: () => router.refresh() })}>
+            <Button
+              disabled={!dirty || hasErrors || saveRuleSet.isPending}
+              onClick={() => saveRuleSet.mutate({ id: ruleSet.id, name, rules }, { onSuccess: () => router.refresh() })}
+            >
               {saveRuleSet.isPending ? "Saving…" : dirty ? "Save rules" : "Saved"}
             </Button>
           </div>
@@ -112,47 +131,90 @@ export function RuleSetEditor({ ruleSet }: { ruleSet: RuleSet }) {
       {saveRuleSet.error ? <Banner tone="red">{saveRuleSet.error.message}</Banner> : null}
       {preview.error ? <Banner tone="red">Preview failed: {preview.error.message}</Banner> : null}
 
-      <DataTable columns={[{ label: "#", className: "w-10" }, { label: "Action" }, { label: "Pattern" }, { label: "Note" }, { label: "Matches", className: "text-right", title: "Entries this rule matches / entries it decides (last match)" }, { label: "Bytes", className: "text-right" }, {}]} cellPadding="px-3 py-2">
-            {rules.map((rule, index) => {
-              const stats = preview.data?.rules[index];
-              return (
-                <tr key={index} data-testid="rule-row" data-pattern={rule.pattern}>
-                  <td className="px-3 py-1 text-xs text-slate-400">{index + 1}</td>
-                  <td className="px-3 py-1">
-                    <select aria-label={`Action of rule ${index + 1}`} className={cell} value={rule.action} disabled={readOnly} onChange={(event) => update(index, { action: event.target.value as Rule["action"] })}>
-                      <option value="exclude">exclude</option>
-                      <option value="include">include (!)</option>
-                    </select>
-                  </td>
-                  <td className="px-3 py-1">
-                    <input aria-label={`Pattern of rule ${index + 1}`} className={`${cell} w-72 font-mono`} value={rule.pattern} disabled={readOnly} onChange={(event) => update(index, { pattern: event.target.value })} />
-                    {invalid[index] ? <div className="text-xs text-red-700">{invalid[index]}</div> : null}
-                  </td>
-                  <td className="px-3 py-1">
-                    <input aria-label={`Note of rule ${index + 1}`} className={`${cell} w-full`} value={rule.note} disabled={readOnly} onChange={(event) => update(index, { note: event.target.value })} />
-                  </td>
-                  <td className="px-3 py-1 text-right text-xs tabular-nums" data-testid="rule-matches">
-                    {stats ? `${stats.matched.toLocaleString()} / ${stats.decisive.toLocaleString()}` : "–"}
-                  </td>
-                  <td className="px-3 py-1 text-right text-xs tabular-nums">{stats ? formatBytes(stats.bytes) : "–"}</td>
-                  <td className="whitespace-nowrap px-3 py-1 text-right">
-                    {!readOnly ? (
-                      <>
-                        <button className="px-1 text-slate-500 disabled:opacity-30" aria-label={`Move rule ${index + 1} up`} disabled={index === 0} onClick={() => move(index, -1)}>
-                          ↑
-                        </button>
-                        <button className="px-1 text-slate-500 disabled:opacity-30" aria-label={`Move rule ${index + 1} down`} disabled={index === rules.length - 1} onClick={() => move(index, 1)}>
-                          ↓
-                        </button>
-                        <button className="px-1 text-red-600" aria-label={`Delete rule ${index + 1}`} onClick={() => setRules(rules.filter((_, at) => at !== index))}>
-                          ✕
-                        </button>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
+      <DataTable
+        columns={[
+          { label: "#", className: "w-10" },
+          { label: "Action" },
+          { label: "Pattern" },
+          { label: "Note" },
+          { label: "Matches", className: "text-right", title: "Entries this rule matches / entries it decides (last match)" },
+          { label: "Bytes", className: "text-right" },
+          {},
+        ]}
+        cellPadding="px-3 py-2"
+      >
+        {rules.map((rule, index) => {
+          const stats = preview.data?.rules[index];
+          return (
+            <tr key={index} data-testid="rule-row" data-pattern={rule.pattern}>
+              <td className="px-3 py-1 text-xs text-slate-400">{index + 1}</td>
+              <td className="px-3 py-1">
+                <select
+                  aria-label={`Action of rule ${index + 1}`}
+                  className={cell}
+                  value={rule.action}
+                  disabled={readOnly}
+                  onChange={(event) => update(index, { action: event.target.value as Rule["action"] })}
+                >
+                  <option value="exclude">exclude</option>
+                  <option value="include">include (!)</option>
+                </select>
+              </td>
+              <td className="px-3 py-1">
+                <input
+                  aria-label={`Pattern of rule ${index + 1}`}
+                  className={`${cell} w-72 font-mono`}
+                  value={rule.pattern}
+                  disabled={readOnly}
+                  onChange={(event) => update(index, { pattern: event.target.value })}
+                />
+                {invalid[index] ? <div className="text-xs text-red-700">{invalid[index]}</div> : null}
+              </td>
+              <td className="px-3 py-1">
+                <input
+                  aria-label={`Note of rule ${index + 1}`}
+                  className={`${cell} w-full`}
+                  value={rule.note}
+                  disabled={readOnly}
+                  onChange={(event) => update(index, { note: event.target.value })}
+                />
+              </td>
+              <td className="px-3 py-1 text-right text-xs tabular-nums" data-testid="rule-matches">
+                {stats ? `${stats.matched.toLocaleString()} / ${stats.decisive.toLocaleString()}` : "–"}
+              </td>
+              <td className="px-3 py-1 text-right text-xs tabular-nums">{stats ? formatBytes(stats.bytes) : "–"}</td>
+              <td className="whitespace-nowrap px-3 py-1 text-right">
+                {!readOnly ? (
+                  <>
+                    <button
+                      className="px-1 text-slate-500 disabled:opacity-30"
+                      aria-label={`Move rule ${index + 1} up`}
+                      disabled={index === 0}
+                      onClick={() => move(index, -1)}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      className="px-1 text-slate-500 disabled:opacity-30"
+                      aria-label={`Move rule ${index + 1} down`}
+                      disabled={index === rules.length - 1}
+                      onClick={() => move(index, 1)}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      className="px-1 text-red-600"
+                      aria-label={`Delete rule ${index + 1}`}
+                      onClick={() => setRules(rules.filter((_, at) => at !== index))}
+                    >
+                      ✕
+                    </button>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
       </DataTable>
       {!readOnly ? (
         <Button variant="secondary" onClick={() => setRules([...rules, { pattern: "", action: "exclude", note: "" }])}>

@@ -22,18 +22,18 @@ export function RuleSetsList({ initial }: { initial: RuleSet[] }) {
   return (
     <div className="space-y-6">
       <DataTable columns={[{ label: "Name" }, { label: "Rules" }, { label: "Updated" }]}>
-            {(ruleSets.data ?? []).map((set) => (
-              <tr key={set.id} data-testid="rule-set-row" data-name={set.name}>
-                <td className="px-4 py-2">
-                  <Link className="font-medium text-sky-700 hover:underline" href={`/rules/${set.id}`}>
-                    {set.name}
-                  </Link>{" "}
-                  {set.builtIn ? <Badge>built-in, read-only</Badge> : null}
-                </td>
-                <td className="px-4 py-2">{set.rules.length}</td>
-                <td className="px-4 py-2 text-xs text-slate-500">{set.updatedAt.slice(0, 16).replace("T", " ")}</td>
-              </tr>
-            ))}
+        {(ruleSets.data ?? []).map((set) => (
+          <tr key={set.id} data-testid="rule-set-row" data-name={set.name}>
+            <td className="px-4 py-2">
+              <Link className="font-medium text-sky-700 hover:underline" href={`/rules/${set.id}`}>
+                {set.name}
+              </Link>{" "}
+              {set.builtIn ? <Badge>built-in, read-only</Badge> : null}
+            </td>
+            <td className="px-4 py-2">{set.rules.length}</td>
+            <td className="px-4 py-2 text-xs text-slate-500">{set.updatedAt.slice(0, 16).replace("T", " ")}</td>
+          </tr>
+        ))}
       </DataTable>
       {canEdit ? (
         <form
@@ -46,11 +46,20 @@ export function RuleSetsList({ initial }: { initial: RuleSet[] }) {
         >
           <label>
             <span className="mb-1 block text-slate-600">New rule set name</span>
-            <input className="w-56 rounded-md border border-slate-300 px-3 py-1.5" value={name} onChange={(event) => setName(event.target.value)} required />
+            <input
+              className="w-56 rounded-md border border-slate-300 px-3 py-1.5"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              required
+            />
           </label>
           <label>
             <span className="mb-1 block text-slate-600">Start from</span>
-            <select className="rounded-md border border-slate-300 bg-white px-2 py-1.5" value={copyFrom} onChange={(event) => setCopyFrom(event.target.value)}>
+            <select
+              className="rounded-md border border-slate-300 bg-white px-2 py-1.5"
+              value={copyFrom}
+              onChange={(event) => setCopyFrom(event.target.value)}
+            >
               {(ruleSets.data ?? []).map((set) => (
                 <option key={set.id} value={set.id}>
                   a copy of {set.name}
@@ -65,7 +74,8 @@ export function RuleSetsList({ initial }: { initial: RuleSet[] }) {
         </form>
       ) : (
         <p className="text-sm text-slate-500" data-testid="rule-sets-read-only">
-          {needsRole("admin", "Creating, editing or deleting rule sets")} Operators can still preview a set on a container and choose it when curating.
+          {needsRole("admin", "Creating, editing or deleting rule sets")} Operators can still preview a set on a container and choose it
+          when curating.
         </p>
       )}
     </div>

@@ -30,16 +30,37 @@ export function SetupForm({ token }: { token: string }) {
     >
       <label className="block text-sm">
         <span className="mb-1 block text-slate-600">Name</span>
-        <input className={input} name="username" autoComplete="username" required value={name} onChange={(event) => setName(event.target.value)} />
+        <input
+          className={input}
+          name="username"
+          autoComplete="username"
+          required
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
       </label>
       <label className="block text-sm">
         <span className="mb-1 block text-slate-600">Password</span>
-        <input className={input} type="password" autoComplete="new-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+        <input
+          className={input}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
         <span className="mt-1 block text-xs text-slate-500">At least {MIN_PASSWORD_LENGTH} characters.</span>
       </label>
       <label className="block text-sm">
         <span className="mb-1 block text-slate-600">Repeat the password</span>
-        <input className={input} type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />
+        <input
+          className={input}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={repeat}
+          onChange={(event) => setRepeat(event.target.value)}
+        />
       </label>
       {shown ? (
         <Banner tone="red" testId="setup-error">

@@ -26,17 +26,34 @@ export function SignInForm({ next, firstAdminPending }: { next: string; firstAdm
     >
       {firstAdminPending ? (
         <Banner tone="blue" testId="setup-pending">
-          Kura has no users yet. Create the first admin with the one-time link printed in the server log (<code className="font-mono">/setup?token=…</code>), or start Kura with{" "}
-          <code className="font-mono">KURA_ADMIN_PASSWORD</code> set (and <code className="font-mono">KURA_ADMIN_NAME</code>, default &quot;admin&quot;).
+          Kura has no users yet. Create the first admin with the one-time link printed in the server log (
+          <code className="font-mono">/setup?token=…</code>), or start Kura with <code className="font-mono">KURA_ADMIN_PASSWORD</code> set
+          (and <code className="font-mono">KURA_ADMIN_NAME</code>, default &quot;admin&quot;).
         </Banner>
       ) : null}
       <label className="block text-sm">
         <span className="mb-1 block text-slate-600">Name</span>
-        <input className={input} name="username" autoComplete="username" autoFocus required value={name} onChange={(event) => setName(event.target.value)} />
+        <input
+          className={input}
+          name="username"
+          autoComplete="username"
+          autoFocus
+          required
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
       </label>
       <label className="block text-sm">
         <span className="mb-1 block text-slate-600">Password</span>
-        <input className={input} type="password" name="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+        <input
+          className={input}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
       </label>
       {signIn.error ? (
         <Banner tone="red" testId="sign-in-error">

@@ -7,9 +7,20 @@ import type { ReactNode } from "react";
  * `activeFor` lists extra path patterns (regex source, as strings cross the server/client
  * boundary) that belong to this section: container pages live under /engines/….
  */
-export function NavLink({ href, children, activeFor = [], exact = false }: { href: string; children: ReactNode; activeFor?: string[]; exact?: boolean }) {
+export function NavLink({
+  href,
+  children,
+  activeFor = [],
+  exact = false,
+}: {
+  href: string;
+  children: ReactNode;
+  activeFor?: string[];
+  exact?: boolean;
+}) {
   const pathname = usePathname();
-  const active = pathname === href || (!exact && pathname.startsWith(`${href}/`)) || activeFor.some((pattern) => new RegExp(pattern).test(pathname));
+  const active =
+    pathname === href || (!exact && pathname.startsWith(`${href}/`)) || activeFor.some((pattern) => new RegExp(pattern).test(pathname));
   return (
     <Link
       href={href}

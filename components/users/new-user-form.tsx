@@ -70,7 +70,9 @@ export function NewUserForm() {
           {save.isPending ? "Adding…" : "Add user"}
         </Button>
       </div>
-      <p className="text-xs text-slate-500">Tell them their password another way; they can then make API tokens of their own on their Account page.</p>
+      <p className="text-xs text-slate-500">
+        Tell them their password another way; they can then make API tokens of their own on their Account page.
+      </p>
       {save.error ? <Banner tone="red">{save.error.message}</Banner> : null}
     </form>
   );

@@ -16,7 +16,8 @@ export function UserRow({ user, isYou }: { user: UserView; isYou: boolean }) {
   return (
     <tr data-testid="user-row" data-name={user.name} data-role={user.role} className={`align-top ${user.disabled ? "text-slate-400" : ""}`}>
       <td className="px-4 py-2">
-        <span className="font-medium">{user.name}</span> {isYou ? <Badge tone="blue">you</Badge> : null} {user.disabled ? <Badge tone="amber">disabled</Badge> : null}
+        <span className="font-medium">{user.name}</span> {isYou ? <Badge tone="blue">you</Badge> : null}{" "}
+        {user.disabled ? <Badge tone="amber">disabled</Badge> : null}
       </td>
       <td className="px-4 py-2">
         <select
@@ -34,8 +35,16 @@ export function UserRow({ user, isYou }: { user: UserView; isYou: boolean }) {
         </select>
       </td>
       <td className="px-4 py-2">
-        <label className="flex items-center gap-2 text-sm" title="A disabled user cannot sign in, and their API tokens stop working until enabled again.">
-          <input type="checkbox" checked={user.disabled} disabled={save.isPending} onChange={(event) => save.mutate({ id: user.id, change: { disabled: event.target.checked } })} />
+        <label
+          className="flex items-center gap-2 text-sm"
+          title="A disabled user cannot sign in, and their API tokens stop working until enabled again."
+        >
+          <input
+            type="checkbox"
+            checked={user.disabled}
+            disabled={save.isPending}
+            onChange={(event) => save.mutate({ id: user.id, change: { disabled: event.target.checked } })}
+          />
           <span>Disabled</span>
         </label>
       </td>
@@ -45,7 +54,9 @@ export function UserRow({ user, isYou }: { user: UserView; isYou: boolean }) {
             <Button variant="secondary" onClick={() => setPassword("")}>
               Set password
             </Button>
-            {passwordSet ? <span className="text-xs text-emerald-700">password changed; their sessions were ended and their API tokens revoked</span> : null}
+            {passwordSet ? (
+              <span className="text-xs text-emerald-700">password changed; their sessions were ended and their API tokens revoked</span>
+            ) : null}
           </span>
         ) : (
           <form

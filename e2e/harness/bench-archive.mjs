@@ -39,7 +39,8 @@ function storedBlobs() {
   const blobs = new Map();
   const blobsDir = path.join(storeDir(), "blobs");
   for (const shard of readdirSync(blobsDir)) {
-    for (const file of readdirSync(path.join(blobsDir, shard))) blobs.set(file.replace(/\.gz$/, ""), statSync(path.join(blobsDir, shard, file)).size);
+    for (const file of readdirSync(path.join(blobsDir, shard)))
+      blobs.set(file.replace(/\.gz$/, ""), statSync(path.join(blobsDir, shard, file)).size);
   }
   return blobs;
 }
@@ -87,7 +88,9 @@ function makeThroughputContainer(name) {
   }
   docker(["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, "debian:bookworm", "sleep", "infinity"]);
   docker(["exec", name, "mkdir", "-p", ARCHIVE_ROOT]);
-  const written = Number(docker(["exec", name, "perl", "-e", MAKE_FILES_PERL, ARCHIVE_ROOT, String(ARCHIVE_FILES), String(ARCHIVE_BYTES)]).trim());
+  const written = Number(
+    docker(["exec", name, "perl", "-e", MAKE_FILES_PERL, ARCHIVE_ROOT, String(ARCHIVE_FILES), String(ARCHIVE_BYTES)]).trim(),
+  );
   if (written !== ARCHIVE_BYTES) throw new Error(`the file generator wrote ${written} bytes instead of ${ARCHIVE_BYTES}`);
   // Flush the new files now, so no run pays for writing back the previous step's dirty pages.
   execFileSync("sync");
@@ -99,7 +102,9 @@ function tarGzipBaseline(name, paths) {
     const start = performance.now();
     const gzip = spawn("gzip", ["-1"], { stdio: ["pipe", "ignore", "inherit"] });
     // tar writes straight into gzip's stdin; this process never touches the bytes.
-    const tar = spawn("docker", ["-H", process.env.DOCKER_HOST, "exec", name, "tar", "-c", ...paths], { stdio: ["ignore", gzip.stdin, "pipe"] });
+    const tar = spawn("docker", ["-H", process.env.DOCKER_HOST, "exec", name, "tar", "-c", ...paths], {
+      stdio: ["ignore", gzip.stdin, "pipe"],
+    });
     gzip.stdin.destroy(); // our copy of the pipe's write end: gzip sees EOF when tar closes its copy
     let tarErrors = "";
     tar.stderr.on("data", (chunk) => (tarErrors += chunk));
@@ -110,7 +115,8 @@ function tarGzipBaseline(name, paths) {
       const elapsed = performance.now() - start;
       const tarCode = await tarDone;
       const realErrors = tarErrors.split("\n").filter((line) => line && !line.includes("Removing leading"));
-      if (code !== 0 || tarCode !== 0 || realErrors.length) reject(new Error(`tar | gzip failed (tar ${tarCode}, gzip ${code}): ${realErrors.join("; ")}`));
+      if (code !== 0 || tarCode !== 0 || realErrors.length)
+        reject(new Error(`tar | gzip failed (tar ${tarCode}, gzip ${code}): ${realErrors.join("; ")}`));
       else resolve(elapsed);
     });
   });
@@ -126,7 +132,6 @@ function savedImageBytes(image) {
     save.on("close", (code) => (code === 0 ? resolve(bytes) : reject(new Error(`docker save ${image} exited with ${code}`))));
   });
 }
-
 
 /** Restarts the dashboard in between (see currentServer). */
 async function benchArchiveThroughput(server) {
@@ -147,10 +152,14 @@ async function benchArchiveThroughput(server) {
       const entries = archive.manifest?.entries ?? [];
       const benchFiles = entries.filter((entry) => entry.type === "file" && entry.path.startsWith(`${ARCHIVE_ROOT}/`));
       if (archive.files !== ARCHIVE_FILES || benchFiles.length !== ARCHIVE_FILES || archive.bytes !== ARCHIVE_BYTES) {
-        throw new Error(`the archive holds ${archive.files} files / ${archive.bytes} bytes (${benchFiles.length} under ${ARCHIVE_ROOT}); expected ${ARCHIVE_FILES} / ${ARCHIVE_BYTES}`);
+        throw new Error(
+          `the archive holds ${archive.files} files / ${archive.bytes} bytes (${benchFiles.length} under ${ARCHIVE_ROOT}); expected ${ARCHIVE_FILES} / ${ARCHIVE_BYTES}`,
+        );
       }
       kura.push({ ms: result.wall, jobMs: result.jobMs, cpu: result.cpu, storedBytes: archive.storedBytes });
-      log(`  run ${run + 1}: Kura (layer read: ${result.layerRead}) ${(result.wall / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, result.wall).toFixed(1)} MB/s, server CPU ${result.cpu.toFixed(1)} s, stored ${mb(archive.storedBytes)})`);
+      log(
+        `  run ${run + 1}: Kura (layer read: ${result.layerRead}) ${(result.wall / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, result.wall).toFixed(1)} MB/s, server CPU ${result.cpu.toFixed(1)} s, stored ${mb(archive.storedBytes)})`,
+      );
       const elapsed = await tarGzipBaseline(name, [ARCHIVE_ROOT]);
       baseline.push({ ms: elapsed });
       log(`  run ${run + 1}: tar | gzip -1 ${(elapsed / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, elapsed).toFixed(1)} MB/s)`);
@@ -165,7 +174,9 @@ async function benchArchiveThroughput(server) {
       const result = await archiveThroughApi(name, server);
       if (result.layerRead !== "archive-api") throw new Error(`the archive-API run read the layer through ${result.layerRead}`);
       viaApi.push({ ms: result.wall, cpu: result.cpu });
-      log(`  run ${run + 1}: Kura (layer read: ${result.layerRead}) ${(result.wall / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, result.wall).toFixed(1)} MB/s, server CPU ${result.cpu.toFixed(1)} s)`);
+      log(
+        `  run ${run + 1}: Kura (layer read: ${result.layerRead}) ${(result.wall / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, result.wall).toFixed(1)} MB/s, server CPU ${result.cpu.toFixed(1)} s)`,
+      );
     }
     await stopServer(server);
     server = await startServer();
@@ -175,7 +186,16 @@ async function benchArchiveThroughput(server) {
   }
   const kuraMs = median(kura.map((run) => run.ms));
   const baselineMs = median(baseline.map((run) => run.ms));
-  return { kura, baseline, viaApi, kuraMs, baselineMs, viaApiMs: median(viaApi.map((run) => run.ms)), files: archive.files, bytes: archive.bytes };
+  return {
+    kura,
+    baseline,
+    viaApi,
+    kuraMs,
+    baselineMs,
+    viaApiMs: median(viaApi.map((run) => run.ms)),
+    files: archive.files,
+    bytes: archive.bytes,
+  };
 }
 
 async function benchStoredSize() {

@@ -20,7 +20,11 @@ export const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 export const kb = (bytes) => `${(bytes / 1e3).toFixed(1)} kB`;
 
 export function docker(args) {
-  return execFileSync("docker", ["-H", process.env.DOCKER_HOST, ...args], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync("docker", ["-H", process.env.DOCKER_HOST, ...args], {
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 export async function time(work) {
@@ -55,13 +59,18 @@ export async function signIn() {
  */
 export function call(method, url, { headers = {}, body } = {}) {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const allHeaders = { ...headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }) };
+  const allHeaders = {
+    ...headers,
+    ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }),
+  };
   return new Promise((resolve, reject) => {
     const request = http.request(BASE + url, { method, agent: false, headers: allHeaders }, (response) => {
       const chunks = [];
       response.on("data", (chunk) => chunks.push(chunk));
       response.on("error", reject);
-      response.on("end", () => resolve({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString("utf8") }),
+      );
     });
     request.on("error", reject);
     request.end(payload);
@@ -74,7 +83,11 @@ export const servers = { current: null };
 export async function startServer(extraEnv = {}) {
   // The dashboard's own output goes to a file, for when a bench fails.
   const output = openSync(path.join(artifacts, "bench-server.log"), "a");
-  const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], { stdio: ["ignore", output, output], env: { ...process.env, ...extraEnv }, detached: true });
+  const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    stdio: ["ignore", output, output],
+    env: { ...process.env, ...extraEnv },
+    detached: true,
+  });
   closeSync(output);
   servers.current = server;
   for (let i = 0; i < 120; i++) {
@@ -129,7 +142,9 @@ export function serverCpuSeconds(server) {
 export async function archiveThroughApi(containerName, server) {
   const cpuBefore = server ? serverCpuSeconds(server) : 0;
   const start = performance.now();
-  const { jobId, archiveId } = await api("POST", `/api/engines/local/containers/${containerName}/archives`, { name: `bench ${containerName}` });
+  const { jobId, archiveId } = await api("POST", `/api/engines/local/containers/${containerName}/archives`, {
+    name: `bench ${containerName}`,
+  });
   let job;
   for (;;) {
     job = await api("GET", `/api/jobs/${jobId}`);
@@ -140,14 +155,23 @@ export async function archiveThroughApi(containerName, server) {
   const cpu = server ? serverCpuSeconds(server) - cpuBefore : 0;
   if (job.state !== "succeeded") throw new Error(`the archive job of ${containerName} ended ${job.state}: ${job.error}`);
   const archive = await api("GET", `/api/archives/${archiveId}`);
-  return { wall, cpu, jobMs: Date.parse(job.finishedAt) - Date.parse(job.startedAt), archive, layerRead: job.result?.layerRead ?? "archive-api" };
+  return {
+    wall,
+    cpu,
+    jobMs: Date.parse(job.finishedAt) - Date.parse(job.startedAt),
+    archive,
+    layerRead: job.result?.layerRead ?? "archive-api",
+  };
 }
 
 /** Which code was measured: the commit, and the source folders with uncommitted changes (if any). */
 export function codeVersion() {
   try {
     const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const changed = execFileSync("git", ["status", "--porcelain", "--", "lib", "app"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+    const changed = execFileSync("git", ["status", "--porcelain", "--", "lib", "app"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    })
       .split("\n")
       .filter(Boolean)
       .map((line) => path.posix.dirname(line.slice(3)));

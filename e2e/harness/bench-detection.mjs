@@ -49,14 +49,29 @@ async function benchDetection(name) {
       }),
     );
   }
-  return { diff: median(diffTimes), plain: median(plainTimes), withPackages: median(packageTimes), diffCount, entries, timings, raw: { diffTimes, plainTimes, packageTimes } };
+  return {
+    diff: median(diffTimes),
+    plain: median(plainTimes),
+    withPackages: median(packageTimes),
+    diffCount,
+    entries,
+    timings,
+    raw: { diffTimes, plainTimes, packageTimes },
+  };
 }
 
 async function benchBrowser(name) {
   const { chromium } = await import("@playwright/test");
   const browser = await chromium.launch({
     executablePath: process.env.KURA_CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   const renders = [];
   const ticks = [];
@@ -81,7 +96,10 @@ async function benchBrowser(name) {
           const start = performance.now();
           box.click();
           await new Promise((resolve) => {
-            const check = () => (document.querySelector('[data-testid=tree-row][data-path="/srv/a"]')?.getAttribute("data-selected") === "false" ? resolve() : requestAnimationFrame(check));
+            const check = () =>
+              document.querySelector('[data-testid=tree-row][data-path="/srv/a"]')?.getAttribute("data-selected") === "false"
+                ? resolve()
+                : requestAnimationFrame(check);
             check();
           });
           await new Promise((resolve) => requestAnimationFrame(() => resolve()));

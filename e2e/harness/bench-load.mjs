@@ -20,7 +20,10 @@ function routesFor({ engineId, containerRef, archiveId }) {
   const archive = encodeURIComponent(archiveId);
   return [
     { name: "GET /api/containers", path: "/api/containers" },
-    { name: `GET /api/engines/${engineId}/containers/{containerRef}/changes`, path: `/api/engines/${encodeURIComponent(engineId)}/containers/${container}/changes` },
+    {
+      name: `GET /api/engines/${engineId}/containers/{containerRef}/changes`,
+      path: `/api/engines/${encodeURIComponent(engineId)}/containers/${container}/changes`,
+    },
     { name: "GET /api/archives", path: "/api/archives" },
     { name: "GET /api/archives/{id}", path: `/api/archives/${archive}` },
     { name: "GET /api/overview", path: "/api/overview" },
@@ -37,14 +40,23 @@ const tenths = (value) => Math.round(value * 10) / 10;
 
 function summarize(latencies) {
   const sorted = Float64Array.from(latencies).sort();
-  return { p50: tenths(percentile(sorted, 50)), p95: tenths(percentile(sorted, 95)), p99: tenths(percentile(sorted, 99)), max: tenths(sorted.length ? sorted[sorted.length - 1] : 0) };
+  return {
+    p50: tenths(percentile(sorted, 50)),
+    p95: tenths(percentile(sorted, 95)),
+    p99: tenths(percentile(sorted, 99)),
+    max: tenths(sorted.length ? sorted[sorted.length - 1] : 0),
+  };
 }
 
 /** One timed request: the latency runs until the last byte of the body has arrived. */
 async function timedRequest(url, token, timeoutMs) {
   const start = performance.now();
   try {
-    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     await response.arrayBuffer();
     return { ms: performance.now() - start, status: response.status, error: null };
   } catch (error) {
@@ -68,13 +80,17 @@ export async function benchLoad({ base, token, containerRef, archiveId, seconds 
   if (!token) throw new Error("benchLoad needs an API token (Authorization: Bearer)");
   if (!containerRef || !archiveId) throw new Error("benchLoad needs an existing containerRef and archiveId");
   if (!(seconds > 0 && seconds <= 600)) throw new Error(`seconds must be between 1 and 600, got ${seconds}`);
-  if (!(Number.isInteger(clients) && clients >= 1 && clients <= 100)) throw new Error(`clients must be a whole number from 1 to 100, got ${clients}`);
+  if (!(Number.isInteger(clients) && clients >= 1 && clients <= 100))
+    throw new Error(`clients must be a whole number from 1 to 100, got ${clients}`);
 
   const routes = routesFor({ engineId, containerRef, archiveId });
   const baseUrl = origin.origin;
   for (const route of routes) {
     const warm = await timedRequest(baseUrl + route.path, token, REQUEST_TIMEOUT_MS);
-    if (warm.status < 200 || warm.status >= 300) throw new Error(`${route.name} answered ${warm.status || warm.error} before the load started; check the token, container and archive`);
+    if (warm.status < 200 || warm.status >= 300)
+      throw new Error(
+        `${route.name} answered ${warm.status || warm.error} before the load started; check the token, container and archive`,
+      );
   }
 
   const samples = routes.map(() => ({ latencies: [], errors: 0 }));
@@ -131,11 +147,14 @@ const ms = (value) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFix
  */
 export function formatLoadMarkdown(result, meta = {}) {
   const cpus = os.cpus();
-  const machine = meta.machine ?? `${cpus.length} cores (${cpus[0]?.model?.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
+  const machine =
+    meta.machine ??
+    `${cpus.length} cores (${cpus[0]?.model?.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
   const date = meta.date ?? new Date().toISOString();
   const errorRate = result.requests ? (result.errors / result.requests) * 100 : 0;
   const rows = Object.entries(result.byRoute).map(
-    ([route, stats]) => `| \`${route}\` | ${stats.count.toLocaleString("en")} | ${stats.errors.toLocaleString("en")} | ${ms(stats.p50)} | ${ms(stats.p95)} | ${ms(stats.p99)} | ${ms(stats.max)} |`,
+    ([route, stats]) =>
+      `| \`${route}\` | ${stats.count.toLocaleString("en")} | ${stats.errors.toLocaleString("en")} | ${ms(stats.p50)} | ${ms(stats.p95)} | ${ms(stats.p99)} | ${ms(stats.max)} |`,
   );
   const statuses = Object.entries(result.statuses)
     .map(([status, count]) => `${status === "0" ? "network failure" : status}: ${count.toLocaleString("en")}`)
@@ -154,7 +173,12 @@ ${rows.join("\n")}
 | **all routes** | **${result.requests.toLocaleString("en")}** | **${result.errors.toLocaleString("en")}** (${errorRate.toFixed(2)} %) | **${ms(result.overall.p50)}** | **${ms(result.overall.p95)}** | **${ms(result.overall.p99)}** | **${ms(result.overall.max)}** |
 
 Throughput: ${result.overall.rps.toFixed(1)} requests/s over ${result.elapsedSeconds.toFixed(1)} s. Statuses: ${statuses || "none"}.${
-    result.errorSamples.length ? `\nFirst errors: ${result.errorSamples.slice(0, 5).map((sample) => `\`${sample}\``).join(", ")}.` : ""
+    result.errorSamples.length
+      ? `\nFirst errors: ${result.errorSamples
+          .slice(0, 5)
+          .map((sample) => `\`${sample}\``)
+          .join(", ")}.`
+      : ""
   }
 `;
 }
@@ -164,11 +188,20 @@ export async function runLoadBench() {
   const name = `kura-bench-load-${Date.now().toString(36)}`;
   docker(["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, "debian:bookworm", "sleep", "infinity"]);
   try {
-    docker(["exec", name, "bash", "-c", "mkdir -p /srv/app /etc/app && for i in $(seq 1 200); do echo \"record $i\" > /srv/app/r$i.txt; done && echo 'port = 8080' > /etc/app/app.conf"]);
+    docker([
+      "exec",
+      name,
+      "bash",
+      "-c",
+      "mkdir -p /srv/app /etc/app && for i in $(seq 1 200); do echo \"record $i\" > /srv/app/r$i.txt; done && echo 'port = 8080' > /etc/app/app.conf",
+    ]);
     const { archive } = await archiveThroughApi(name);
     const token = auth.headers.authorization?.slice("Bearer ".length) ?? "";
     const result = await benchLoad({ base: BASE, token, containerRef: name, archiveId: archive.id, seconds: 60, clients: 20 });
-    writeFileSync(path.join(root, "e2e", "bench", "load.md"), `# Benchmark: load (issue 6)\n\n${formatLoadMarkdown(result, { base: BASE })}`);
+    writeFileSync(
+      path.join(root, "e2e", "bench", "load.md"),
+      `# Benchmark: load (issue 6)\n\n${formatLoadMarkdown(result, { base: BASE })}`,
+    );
     log(`load: ${result.requests} requests, ${result.errors} errors, p95 ${result.overall.p95} ms`);
   } finally {
     try {

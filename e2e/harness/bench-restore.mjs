@@ -16,7 +16,12 @@ import { log } from "./sh.mjs";
 const BASE_IMAGE = "debian:trixie";
 
 function docker(dockerHost, args, options = {}) {
-  return execFileSync("docker", ["-H", dockerHost, ...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"], ...options }).trim();
+  return execFileSync("docker", ["-H", dockerHost, ...args], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...options,
+  }).trim();
 }
 
 const quiet = (fn) => {
@@ -33,16 +38,21 @@ const quiet = (fn) => {
  */
 function api(base, token, pathname, init = {}) {
   return new Promise((resolve, reject) => {
-    const request = http.request(`${base}${pathname}`, { method: init.method ?? "GET", agent: false, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (text += chunk));
-      response.on("end", () => {
-        const body = text ? JSON.parse(text) : null;
-        if (response.statusCode < 200 || response.statusCode >= 300) reject(new Error(`${init.method ?? "GET"} ${pathname}: ${response.statusCode} ${text}`));
-        else resolve(body);
-      });
-    });
+    const request = http.request(
+      `${base}${pathname}`,
+      { method: init.method ?? "GET", agent: false, headers: { "content-type": "application/json", authorization: `Bearer ${token}` } },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => {
+          const body = text ? JSON.parse(text) : null;
+          if (response.statusCode < 200 || response.statusCode >= 300)
+            reject(new Error(`${init.method ?? "GET"} ${pathname}: ${response.statusCode} ${text}`));
+          else resolve(body);
+        });
+      },
+    );
     request.on("error", reject);
     if (init.body) request.write(init.body);
     request.end();
@@ -87,7 +97,10 @@ export async function benchRestore({ base, token, dockerHost, runs = 3, buildNet
   const results = { kura: [], hand: [], kuraSteps: [] };
   const images = []; // removed at the end: removing one after its run would drop the build cache it made
   try {
-    const started = await api(base, token, `/api/engines/local/containers/${service.name}/archives`, { method: "POST", body: JSON.stringify({ name: "bench samba" }) });
+    const started = await api(base, token, `/api/engines/local/containers/${service.name}/archives`, {
+      method: "POST",
+      body: JSON.stringify({ name: "bench samba" }),
+    });
     const archived = await waitJob(base, token, started.jobId);
     if (archived.state !== "succeeded") throw new Error(`archive failed: ${archived.error}`);
     for (let run = 0; run < runs; run++) {
@@ -97,8 +110,14 @@ export async function benchRestore({ base, token, dockerHost, runs = 3, buildNet
         if (which === "kura") {
           const name = `kura-bench-restored-${Date.now().toString(36)}`;
           const t0 = performance.now();
-          await api(base, token, `/api/archives/${started.archiveId}/restore-plan`, { method: "POST", body: JSON.stringify({ engineId: "local", baseImage: BASE_IMAGE }) });
-          const restore = await api(base, token, `/api/archives/${started.archiveId}/restores`, { method: "POST", body: JSON.stringify({ engineId: "local", baseImage: BASE_IMAGE, containerName: name, network: "none", noCache: true }) });
+          await api(base, token, `/api/archives/${started.archiveId}/restore-plan`, {
+            method: "POST",
+            body: JSON.stringify({ engineId: "local", baseImage: BASE_IMAGE }),
+          });
+          const restore = await api(base, token, `/api/archives/${started.archiveId}/restores`, {
+            method: "POST",
+            body: JSON.stringify({ engineId: "local", baseImage: BASE_IMAGE, containerName: name, network: "none", noCache: true }),
+          });
           const job = await waitJob(base, token, restore.jobId);
           const elapsed = performance.now() - t0;
           const detail = await api(base, token, `/api/restores/${restore.restoreId}`);
@@ -111,7 +130,11 @@ export async function benchRestore({ base, token, dockerHost, runs = 3, buildNet
           const tag = `kura-bench/hand:${Date.now().toString(36)}`;
           const name = `kura-bench-hand-${Date.now().toString(36)}`;
           const t0 = performance.now();
-          const built = spawnSync("docker", ["-H", dockerHost, "build", "--no-cache", "-q", "--network", buildNetwork, "-t", tag, contextDir], { encoding: "utf8" });
+          const built = spawnSync(
+            "docker",
+            ["-H", dockerHost, "build", "--no-cache", "-q", "--network", buildNetwork, "-t", tag, contextDir],
+            { encoding: "utf8" },
+          );
           if (built.status !== 0) throw new Error(`hand-written build failed: ${built.stderr}`);
           docker(dockerHost, ["run", "-d", "--network", "none", ...testLabelArgs(), "--name", name, tag]);
           docker(dockerHost, ["exec", name, "test", "-f", SAMBA_FILE.path]);
@@ -127,7 +150,15 @@ export async function benchRestore({ base, token, dockerHost, runs = 3, buildNet
     rmSync(contextDir, { recursive: true, force: true });
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { runs, kura: results.kura, hand: results.hand, kuraMedian: median(results.kura), handMedian: median(results.hand), ratio: median(results.kura) / median(results.hand), filesVerified: results.kuraSteps[0]?.files ?? 0 };
+  return {
+    runs,
+    kura: results.kura,
+    hand: results.hand,
+    kuraMedian: median(results.kura),
+    handMedian: median(results.hand),
+    ratio: median(results.kura) / median(results.hand),
+    filesVerified: results.kuraSteps[0]?.files ?? 0,
+  };
 }
 
 export function formatRestoreMarkdown(result, meta) {
@@ -148,7 +179,12 @@ export function formatRestoreMarkdown(result, meta) {
 
 /** `KURA_BENCH=restore`: measure and write e2e/bench/restore.md. */
 export async function runRestoreBench() {
-  const result = await benchRestore({ base: BASE, token: auth.headers.authorization?.slice("Bearer ".length) ?? "", dockerHost: process.env.DOCKER_HOST, buildNetwork: process.env.KURA_BUILD_NETWORK ?? "host" });
+  const result = await benchRestore({
+    base: BASE,
+    token: auth.headers.authorization?.slice("Bearer ".length) ?? "",
+    dockerHost: process.env.DOCKER_HOST,
+    buildNetwork: process.env.KURA_BUILD_NETWORK ?? "host",
+  });
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   writeFileSync(path.join(root, "e2e", "bench", "restore.md"), formatRestoreMarkdown(result, { date: new Date().toISOString(), machine }));
   log(`restore: Kura ${Math.round(result.kuraMedian)} ms, hand-written ${Math.round(result.handMedian)} ms, ${result.ratio.toFixed(2)}x`);

@@ -44,13 +44,7 @@ export async function startPrivateEngine({ root, dataRoot }) {
   const out = openSync(logFile, "a");
   const child = spawn(
     "dockerd",
-    [
-      ...DAEMON_FLAGS,
-      "-H", `unix://${socketPath}`,
-      "--data-root", dataRoot,
-      "--exec-root", path.join(root, "exec"),
-      "--pidfile", pidfile,
-    ],
+    [...DAEMON_FLAGS, "-H", `unix://${socketPath}`, "--data-root", dataRoot, "--exec-root", path.join(root, "exec"), "--pidfile", pidfile],
     { detached: true, stdio: ["ignore", out, out] },
   );
   child.unref();
@@ -162,7 +156,14 @@ export function ensureBusyboxImage(socketPath) {
   }
   run(["sh", "-c", `printf 'root:x:0:0:root:/root:/bin/sh\\n' > ${dir}/etc/passwd && printf 'root:x:0:\\n' > ${dir}/etc/group`]);
   log(`docker import ${BUSYBOX_TAG}`);
-  run(["sh", "-c", `tar -C '${dir}' -c . | docker -H 'unix://${socketPath}' import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - ${BUSYBOX_TAG}`], { quiet: true });
+  run(
+    [
+      "sh",
+      "-c",
+      `tar -C '${dir}' -c . | docker -H 'unix://${socketPath}' import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - ${BUSYBOX_TAG}`,
+    ],
+    { quiet: true },
+  );
   return BUSYBOX_TAG;
 }
 
@@ -193,16 +194,33 @@ export function testLabelArgs() {
 export function removeTestContainers(socketPath, { run } = {}) {
   try {
     if (run) {
-      const ids = docker(socketPath, ["ps", "-aq", "--filter", `label=kura.test.run=${run}`], { quiet: true }).split("\n").filter(Boolean);
+      const ids = docker(socketPath, ["ps", "-aq", "--filter", `label=kura.test.run=${run}`], { quiet: true })
+        .split("\n")
+        .filter(Boolean);
       if (ids.length) docker(socketPath, ["rm", "-f", "-v", ...ids], { quiet: true });
       return;
     }
-    const listed = docker(socketPath, ["ps", "-a", "--filter", "label=kura.test=1", "--format", '{{.ID}}\t{{.Label "kura.test.run"}}\t{{.CreatedAt}}'], { quiet: true });
+    const listed = docker(
+      socketPath,
+      ["ps", "-a", "--filter", "label=kura.test=1", "--format", '{{.ID}}\t{{.Label "kura.test.run"}}\t{{.CreatedAt}}'],
+      { quiet: true },
+    );
     const stale = listed
       .split("\n")
       .filter(Boolean)
       .map((line) => line.split("\t"))
-      .filter(([, runId, createdAt]) => !runId || Date.now() - Date.parse(String(createdAt).replace(/ [A-Z]+$/, "").replace(" ", "T").replace(" ", "")) > STALE_AFTER_MS)
+      .filter(
+        ([, runId, createdAt]) =>
+          !runId ||
+          Date.now() -
+            Date.parse(
+              String(createdAt)
+                .replace(/ [A-Z]+$/, "")
+                .replace(" ", "T")
+                .replace(" ", ""),
+            ) >
+            STALE_AFTER_MS,
+      )
       .map(([id]) => id);
     if (stale.length) docker(socketPath, ["rm", "-f", "-v", ...stale], { quiet: true });
   } catch (error) {

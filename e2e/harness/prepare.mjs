@@ -22,7 +22,10 @@ import { aptInstall, log, run } from "./sh.mjs";
 export async function prepare({ artifacts }) {
   const dataDir = path.join(artifacts, "data");
   const started = [];
-  if (!existsSync("node_modules/.package-lock.json") || statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs) {
+  if (
+    !existsSync("node_modules/.package-lock.json") ||
+    statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs
+  ) {
     log("installing dependencies (npm install)");
     run(["npm", "install", "--no-audit", "--no-fund"]);
   }
@@ -44,7 +47,11 @@ export async function prepare({ artifacts }) {
 
   if (!existsSync("/usr/bin/chromium")) aptInstall(["chromium"]);
   // The restore scripts' lint (lib/restores/scripts/scripts.test.ts): shellcheck, and the awks they must run under.
-  const lintTools = [["/usr/bin/shellcheck", "shellcheck"], ["/usr/bin/mawk", "mawk"], ["/bin/busybox", "busybox-static"]];
+  const lintTools = [
+    ["/usr/bin/shellcheck", "shellcheck"],
+    ["/usr/bin/mawk", "mawk"],
+    ["/bin/busybox", "busybox-static"],
+  ];
   const missingLint = lintTools.filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg);
   if (missingLint.length) aptInstall(missingLint);
 
@@ -69,7 +76,6 @@ export async function prepare({ artifacts }) {
   run(["npx", "next", "build"], { quiet: true });
   return { primary, secondary, started };
 }
-
 
 /** Remove test containers and stop the daemons this run started. */
 export async function cleanUp(prepared) {

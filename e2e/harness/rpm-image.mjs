@@ -7,7 +7,14 @@ import { ensureImageFromDockerfile } from "./engine.mjs";
 
 export const RPMDB_TAG = "kura-test/rpmdb:bookworm";
 /** What the package installs (and so what its rpm database records). */
-export const RPM_APP = { name: "kura-app", version: "1.0-1", binary: "/usr/bin/kura-app", binaryContent: "app binary\n", config: "/etc/kura-app.conf", configContent: "listen 80\n" };
+export const RPM_APP = {
+  name: "kura-app",
+  version: "1.0-1",
+  binary: "/usr/bin/kura-app",
+  binaryContent: "app binary\n",
+  config: "/etc/kura-app.conf",
+  configContent: "listen 80\n",
+};
 
 const SPEC = [
   "Name: kura-app",
@@ -40,5 +47,9 @@ const DOCKERFILE = [
 
 /** Builds kura-test/rpmdb:bookworm when the tag is missing (apt-get install rpm: about 20 s). */
 export function ensureRpmImage(dockerHost) {
-  return ensureImageFromDockerfile(dockerHost, { tag: RPMDB_TAG, dockerfile: DOCKERFILE, what: "apt-get install rpm, rpmbuild one package" });
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: RPMDB_TAG,
+    dockerfile: DOCKERFILE,
+    what: "apt-get install rpm, rpmbuild one package",
+  });
 }

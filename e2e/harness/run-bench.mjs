@@ -20,7 +20,12 @@ import { cleanUp, prepare } from "./prepare.mjs";
 
 process.chdir(root);
 
-const PARTS = new Set((process.env.KURA_BENCH ?? "all").split(",").map((part) => part.trim()).filter(Boolean));
+const PARTS = new Set(
+  (process.env.KURA_BENCH ?? "all")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 const runs = (part) => PARTS.has("all") || PARTS.has(part);
 
 async function main() {
@@ -40,7 +45,9 @@ async function main() {
       try {
         await bench(servers.current);
       } catch (error) {
-        process.stderr.write(`[kura-bench] ${part} failed: ${error.stack ?? error.message}${error.cause ? `\ncaused by: ${error.cause.stack ?? error.cause}` : ""}\n`);
+        process.stderr.write(
+          `[kura-bench] ${part} failed: ${error.stack ?? error.message}${error.cause ? `\ncaused by: ${error.cause.stack ?? error.cause}` : ""}\n`,
+        );
         exitCode = 1;
       }
     }

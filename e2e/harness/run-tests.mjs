@@ -46,7 +46,14 @@ async function main() {
 
     log("unit and integration tests (vitest)");
     const vitestReport = path.join(artifacts, "vitest.json");
-    const vitestCode = await runAsync(["npx", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`]);
+    const vitestCode = await runAsync([
+      "npx",
+      "vitest",
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${vitestReport}`,
+    ]);
     const vitest = readJson(vitestReport);
     if (vitest) {
       totals.passed += vitest.numPassedTests;

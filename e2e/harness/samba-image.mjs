@@ -58,12 +58,25 @@ function docker(dockerHost, args, input) {
 
 /** Builds kura-test/samba:bookworm (Samba + smbclient on debian:bookworm) when the tag is missing. */
 export function ensureSambaImage(dockerHost) {
-  return ensureImageFromDockerfile(dockerHost, { tag: SAMBA_TAG, dockerfile: DOCKERFILE, what: "apt-get install samba smbclient, about a minute" });
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: SAMBA_TAG,
+    dockerfile: DOCKERFILE,
+    what: "apt-get install samba smbclient, about a minute",
+  });
 }
 
 /** The argv that proves a (restored) container serves the share: prints the file's content, exit 0. */
 export function sambaCheckArgv(service) {
-  return ["bash", "-c", CHECK_SCRIPT, "kura-samba-check", service.user, service.password, service.share, service.file.path.split("/").pop()];
+  return [
+    "bash",
+    "-c",
+    CHECK_SCRIPT,
+    "kura-samba-check",
+    service.user,
+    service.password,
+    service.share,
+    service.file.path.split("/").pop(),
+  ];
 }
 
 /**
@@ -73,9 +86,21 @@ export function sambaCheckArgv(service) {
  */
 export function createSambaContainer({ dockerHost, name, password = randomBytes(12).toString("base64url") }) {
   ensureSambaImage(dockerHost);
-  if (!/^[A-Za-z0-9_-]+$/.test(password)) throw new Error("the Samba password must be letters, digits, '-' or '_' (smbclient -U user%password)");
+  if (!/^[A-Za-z0-9_-]+$/.test(password))
+    throw new Error("the Samba password must be letters, digits, '-' or '_' (smbclient -U user%password)");
   const containerName = name ?? `kura-samba-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
-  const id = docker(dockerHost, ["run", "-d", "--network", "none", ...testLabelArgs(), "--name", containerName, SAMBA_TAG, "sleep", "infinity"]).trim();
+  const id = docker(dockerHost, [
+    "run",
+    "-d",
+    "--network",
+    "none",
+    ...testLabelArgs(),
+    "--name",
+    containerName,
+    SAMBA_TAG,
+    "sleep",
+    "infinity",
+  ]).trim();
   const service = { name: containerName, id, user: SAMBA_USER, password, share: SAMBA_SHARE, file: { ...SAMBA_FILE } };
   try {
     const exec = (argv, input) => docker(dockerHost, ["exec", ...(input === undefined ? [] : ["-i"]), id, ...argv], input);
@@ -89,7 +114,8 @@ export function createSambaContainer({ dockerHost, name, password = randomBytes(
     exec(["chmod", "0750", SAMBA_SHARE_PATH]);
     docker(dockerHost, ["exec", "-d", id, "smbd", "--foreground", "--no-process-group"]);
     const served = exec(sambaCheckArgv(service));
-    if (served !== SAMBA_FILE.content) throw new Error(`smbd served ${JSON.stringify(served)} instead of ${JSON.stringify(SAMBA_FILE.content)}`);
+    if (served !== SAMBA_FILE.content)
+      throw new Error(`smbd served ${JSON.stringify(served)} instead of ${JSON.stringify(SAMBA_FILE.content)}`);
   } catch (error) {
     removeSambaContainer(dockerHost, id);
     throw error;

@@ -10,7 +10,12 @@ export function log(message) {
 /** Run argv to completion, inheriting output; throws on a non-zero exit. */
 export function run(argv, options = {}) {
   const [cmd, ...args] = argv;
-  const result = spawnSync(cmd, args, { stdio: options.quiet ? "pipe" : "inherit", env: options.env ?? process.env, cwd: options.cwd, input: options.input });
+  const result = spawnSync(cmd, args, {
+    stdio: options.quiet ? "pipe" : "inherit",
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    input: options.input,
+  });
   if (result.status !== 0) {
     const detail = options.quiet ? `\n${result.stderr?.toString() ?? ""}` : "";
     throw new Error(`${argv.join(" ")} exited with ${result.status ?? result.signal}${detail}`);

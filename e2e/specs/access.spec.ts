@@ -23,8 +23,12 @@ const concrete = (path: string) => path.replace(/\{[^}]+\}/g, "zz0nothing0zz");
 
 test.beforeAll(async ({ request }, info) => {
   baseURL = info.project.use.baseURL!;
-  const document = (await (await request.get("/api/openapi.json")).json()) as { paths: Record<string, Record<string, { "x-kura-access": string }>> };
-  operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, access: operation["x-kura-access"] })));
+  const document = (await (await request.get("/api/openapi.json")).json()) as {
+    paths: Record<string, Record<string, { "x-kura-access": string }>>;
+  };
+  operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, access: operation["x-kura-access"] })),
+  );
   viewer = await createUserWithToken(request, baseURL, "viewer");
   operator = await createUserWithToken(request, baseURL, "operator");
 });
@@ -45,7 +49,8 @@ async function call(operation: Operation, token?: string) {
 
 test("the description covers the routes and says who may call each", async () => {
   expect(operations.length).toBeGreaterThan(40);
-  for (const operation of operations) expect(["public", "viewer", "operator", "admin"], `${operation.method} ${operation.path}`).toContain(operation.access);
+  for (const operation of operations)
+    expect(["public", "viewer", "operator", "admin"], `${operation.method} ${operation.path}`).toContain(operation.access);
   const open = operations.filter((operation) => operation.access === "public").map((operation) => `${operation.method} ${operation.path}`);
   expect(open.sort()).toEqual(["GET /api/auth/session", "GET /api/health", "POST /api/auth/setup", "POST /api/auth/sign-in"]);
 });
@@ -84,9 +89,18 @@ test("a viewer gets 403 on every route that changes something; an operator on ad
     else expect(asOperator.status, `operator ${label}`).not.toBe(403);
   }
   const changing = operations.filter((operation) => operation.method !== "GET" && !["public"].includes(operation.access));
-  const ownAccount = changing.filter((operation) => operation.access === "viewer").map((operation) => `${operation.method} ${operation.path}`);
+  const ownAccount = changing
+    .filter((operation) => operation.access === "viewer")
+    .map((operation) => `${operation.method} ${operation.path}`);
   // A viewer changes only their own session, password and tokens; the other POSTs open to them only read (a plan, a rule preview).
-  expect(ownAccount.sort()).toEqual(["DELETE /api/tokens/{id}", "POST /api/archives/{id}/restore-plan", "POST /api/auth/sign-out", "POST /api/rule-sets/{id}/preview", "POST /api/tokens", "PUT /api/auth/password"]);
+  expect(ownAccount.sort()).toEqual([
+    "DELETE /api/tokens/{id}",
+    "POST /api/archives/{id}/restore-plan",
+    "POST /api/auth/sign-out",
+    "POST /api/rule-sets/{id}/preview",
+    "POST /api/tokens",
+    "PUT /api/auth/password",
+  ]);
 });
 
 test("a state change riding on the session cookie must come from Kura's own pages", async () => {
@@ -109,7 +123,9 @@ test("sign-in failures are refused, recorded, and slowed down", async ({ request
   for (let i = 0; i < 4; i++) await wrong();
   const throttled = await wrong();
   expect(throttled.status).toBe(429);
-  const audit = (await (await request.get(`/api/audit?actor=${viewer.name}&action=auth.sign-in`)).json()) as { events: { result: string }[] };
+  const audit = (await (await request.get(`/api/audit?actor=${viewer.name}&action=auth.sign-in`)).json()) as {
+    events: { result: string }[];
+  };
   expect(audit.events.filter((event) => event.result === "failed").length).toBeGreaterThanOrEqual(5);
   // The health check stays open but says nothing about the engines to strangers.
   const health = (await (await fetch(`${baseURL}/api/health`)).json()) as Record<string, unknown>;

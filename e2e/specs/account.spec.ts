@@ -5,7 +5,11 @@ import { expect, test } from "../fixtures/test";
 // twice; their other sessions end, this one stays; the old password no longer signs in. An API
 // token cannot change it.
 
-test("a viewer changes their own password; other sessions end and the old password stops working", async ({ browser, request, baseURL }) => {
+test("a viewer changes their own password; other sessions end and the old password stops working", async ({
+  browser,
+  request,
+  baseURL,
+}) => {
   const person = await createUserWithToken(request, baseURL!, "viewer");
   const newPassword = `${person.password}-new`;
   const context = await browser.newContext({ storageState: undefined });
@@ -60,9 +64,16 @@ test("a viewer changes their own password; other sessions end and the old passwo
   await context.close();
 });
 
-test("a password change can revoke the user's API tokens; without the box ticked they keep working", async ({ browser, request, baseURL }) => {
+test("a password change can revoke the user's API tokens; without the box ticked they keep working", async ({
+  browser,
+  request,
+  baseURL,
+}) => {
   const person = await createUserWithToken(request, baseURL!, "viewer");
-  const tokenWorks = async () => (await fetch(`${baseURL}/api/auth/session`, { headers: { authorization: `Bearer ${person.token}` } })).json() as Promise<{ user: unknown }>;
+  const tokenWorks = async () =>
+    (await fetch(`${baseURL}/api/auth/session`, { headers: { authorization: `Bearer ${person.token}` } })).json() as Promise<{
+      user: unknown;
+    }>;
   const context = await browser.newContext({ storageState: undefined });
   const page = await context.newPage();
   await page.goto("/sign-in");
@@ -93,7 +104,8 @@ test("an admin's password reset ends the user's API tokens", async ({ request, b
   const person = await createUserWithToken(request, baseURL!, "operator");
   const call = () => fetch(`${baseURL}/api/engines`, { headers: { authorization: `Bearer ${person.token}` } });
   expect((await call()).status).toBe(200);
-  const users = (await (await request.get("/api/users")).json()) as { id: string; name: string }[] | { users: { id: string; name: string }[] };
+  const users = (await (await request.get("/api/users")).json()) as
+    { id: string; name: string }[] | { users: { id: string; name: string }[] };
   const list = Array.isArray(users) ? users : users.users;
   const id = list.find((user) => user.name === person.name)!.id;
   expect((await request.put(`/api/users/${id}`, { data: { password: `${person.password}-reset` } })).status()).toBe(200);

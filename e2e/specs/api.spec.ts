@@ -52,7 +52,9 @@ test("health reports the database and each engine", async ({ request }) => {
   const body = await response.json();
   expect(body.ok).toBe(true);
   expect(body.database.ok).toBe(true);
-  expect(body.engines).toEqual(expect.arrayContaining([expect.objectContaining({ id: "local", reachable: true, version: expect.any(String) })]));
+  expect(body.engines).toEqual(
+    expect.arrayContaining([expect.objectContaining({ id: "local", reachable: true, version: expect.any(String) })]),
+  );
 });
 
 test("the OpenAPI description lists the routes", async ({ request }) => {

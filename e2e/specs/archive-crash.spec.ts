@@ -6,7 +6,6 @@ import { secondServer } from "../fixtures/second-server";
 // directory and database is started, killed while it is writing a blob, and started again. The
 // archive must not look complete, the job must be failed, and the store's tmp/ must be empty.
 const server = secondServer(3107);
-const BASE = server.base;
 const name = uniqueName("kura-e2e-crash");
 const tmpFiles = () => server.storeFiles("tmp");
 
@@ -24,7 +23,10 @@ test.afterAll(() => {
 test("a dashboard killed with -9 mid-archive leaves no complete archive, and the next start cleans up", async () => {
   test.setTimeout(240_000);
   await server.start();
-  const started = await server.fetch(`/api/engines/local/containers/${name}/archives`, { method: "POST", body: JSON.stringify({ name: "crash test" }) });
+  const started = await server.fetch(`/api/engines/local/containers/${name}/archives`, {
+    method: "POST",
+    body: JSON.stringify({ name: "crash test" }),
+  });
   expect(started.status).toBe(202);
   const { jobId, archiveId } = (await started.json()) as { jobId: string; archiveId: string };
 

@@ -9,11 +9,19 @@ test("the audit page pages: the newest 500, then the older ones on request", asy
   for (let batch = 0; batch < 50; batch++) {
     await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        fetch(`${baseURL}/api/tokens`, { method: "POST", headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" }, body: JSON.stringify({ name: `t${batch}-${index}` }) }).then((response) => expect(response.status).toBe(201)),
+        fetch(`${baseURL}/api/tokens`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ name: `t${batch}-${index}` }),
+        }).then((response) => expect(response.status).toBe(201)),
       ),
     );
   }
-  const api = await (await fetch(`${baseURL}/api/audit?actor=${encodeURIComponent(person.name)}&limit=500`, { headers: { authorization: `Bearer ${person.token}` } })).json();
+  const api = await (
+    await fetch(`${baseURL}/api/audit?actor=${encodeURIComponent(person.name)}&limit=500`, {
+      headers: { authorization: `Bearer ${person.token}` },
+    })
+  ).json();
   const total = (api as { total: number }).total;
   expect(total).toBe(502);
 

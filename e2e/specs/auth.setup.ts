@@ -10,7 +10,10 @@ setup("sign in as the admin", async ({ page }) => {
   if (!password) throw new Error("KURA_ADMIN_PASSWORD is not set: run the tests through `npm test`.");
   const signIn = await page.request.post("/api/auth/sign-in", { data: { name, password } });
   expect(signIn.status()).toBe(200);
-  const token = await page.request.post("/api/tokens", { data: { name: "e2e specs" }, headers: { origin: new URL(setup.info().project.use.baseURL ?? "http://127.0.0.1").origin } });
+  const token = await page.request.post("/api/tokens", {
+    data: { name: "e2e specs" },
+    headers: { origin: new URL(setup.info().project.use.baseURL ?? "http://127.0.0.1").origin },
+  });
   expect(token.status(), await token.text()).toBe(201);
   writeFileSync(ADMIN_TOKEN_FILE, ((await token.json()) as { token: string }).token);
   await page.context().storageState({ path: ADMIN_STATE });

@@ -20,7 +20,9 @@ async function waitJob(get: (pathname: string) => Promise<{ json(): Promise<unkn
   throw new Error("job did not finish");
 }
 
-function tarOf(entries: { name: string; type?: "file" | "symlink" | "character-device" | "directory"; linkname?: string; content?: string }[]): Promise<Buffer> {
+function tarOf(
+  entries: { name: string; type?: "file" | "symlink" | "character-device" | "directory"; linkname?: string; content?: string }[],
+): Promise<Buffer> {
   const pack = tar.pack();
   for (const entry of entries) {
     const header = { name: entry.name, type: entry.type ?? "file", linkname: entry.linkname, mode: 0o644 };
@@ -38,7 +40,11 @@ function tarOf(entries: { name: string; type?: "file" | "symlink" | "character-d
 
 test.beforeAll(async ({ request }) => {
   runContainer({ name, image: BOOKWORM });
-  exec(name, ["bash", "-c", "mkdir -p /srv/app && echo 'ledger 2019' > /srv/app/ledger.txt && useradd -u 1700 dora && chown dora /srv/app/ledger.txt"]);
+  exec(name, [
+    "bash",
+    "-c",
+    "mkdir -p /srv/app && echo 'ledger 2019' > /srv/app/ledger.txt && useradd -u 1700 dora && chown dora /srv/app/ledger.txt",
+  ]);
   const started = await request.post(`/api/engines/local/containers/${name}/archives`, { data: { name: "bundle e2e" } });
   expect(started.status()).toBe(202);
   const { jobId, archiveId } = (await started.json()) as { jobId: string; archiveId: string };
@@ -65,7 +71,11 @@ test("hostile bundles are refused with a clear message and nothing is written", 
     ["not a bundle", Buffer.from("just some text, not gzip"), /not a Kura bundle/i],
   ];
   for (const [label, body, message] of cases) {
-    const response = await fresh.fetch(`/api/archives/import`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": "application/gzip" } });
+    const response = await fresh.fetch(`/api/archives/import`, {
+      method: "POST",
+      body: new Uint8Array(body),
+      headers: { "content-type": "application/gzip" },
+    });
     expect(response.status, label).toBe(422);
     const error = ((await response.json()) as { error: { message: string } }).error;
     expect(error.message, label).toMatch(message);
@@ -77,7 +87,11 @@ test("hostile bundles are refused with a clear message and nothing is written", 
 });
 
 test("an exported bundle imports into a fresh Kura, complete, and verifies", async ({ page }) => {
-  const response = await fresh.fetch(`/api/archives/import`, { method: "POST", body: new Uint8Array(bundle), headers: { "content-type": "application/gzip" } });
+  const response = await fresh.fetch(`/api/archives/import`, {
+    method: "POST",
+    body: new Uint8Array(bundle),
+    headers: { "content-type": "application/gzip" },
+  });
   expect(response.status).toBe(201);
   const archive = (await response.json()) as { id: string; state: string; name: string; files: number };
   expect(archive).toMatchObject({ state: "complete", name: "bundle e2e" });
@@ -88,7 +102,9 @@ test("an exported bundle imports into a fresh Kura, complete, and verifies", asy
   expect(job.result).toMatchObject({ corrupt: [] });
 
   // The fresh Kura shows it like any other archive, with the file and its owner.
-  const signedIn = await page.request.post(`${fresh.base}/api/auth/sign-in`, { data: { name: process.env.KURA_ADMIN_NAME ?? "admin", password: process.env.KURA_ADMIN_PASSWORD } });
+  const signedIn = await page.request.post(`${fresh.base}/api/auth/sign-in`, {
+    data: { name: process.env.KURA_ADMIN_NAME ?? "admin", password: process.env.KURA_ADMIN_PASSWORD },
+  });
   expect(signedIn.status()).toBe(200);
   await page.goto(`${fresh.base}/archives/${archive.id}`);
   await expect(page.getByTestId("archive-verified")).toContainText("ok");

@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "../fixtures/test";
 import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 
@@ -6,12 +7,16 @@ const name = uniqueName("kura-e2e-curate");
 
 test.beforeAll(() => {
   runContainer({ name, image: BOOKWORM });
-  exec(name, ["bash", "-c", "mkdir -p /srv/app /srv/other && echo a > /srv/app/a.txt && echo bb > /srv/app/b.txt && echo ccc > /srv/other/c.txt && echo log > /var/log/app.log"]);
+  exec(name, [
+    "bash",
+    "-c",
+    "mkdir -p /srv/app /srv/other && echo a > /srv/app/a.txt && echo bb > /srv/app/b.txt && echo ccc > /srv/other/c.txt && echo log > /var/log/app.log",
+  ]);
 });
 
 test.afterAll(() => removeContainer(name));
 
-const row = (page: import("@playwright/test").Page, path: string) => page.locator(`[data-testid=tree-row][data-path="${path}"]`);
+const row = (page: Page, path: string) => page.locator(`[data-testid=tree-row][data-path="${path}"]`);
 
 test("untick a folder, reload, it stays unticked", async ({ page }) => {
   await page.goto(`/engines/local/containers/${name}?view=data`);

@@ -39,7 +39,19 @@ test("add a second engine in the UI, see its containers, and survive it going aw
   // Stop the second engine: its pid file is where the harness started it.
   const pid = Number(readFileSync("/tmp/kura-e2/docker.pid", "utf8").trim());
   process.kill(pid, "SIGTERM");
-  await expect.poll(() => { try { docker(["info"], host2); return "up"; } catch { return "down"; } }, { timeout: 30_000 }).toBe("down");
+  await expect
+    .poll(
+      () => {
+        try {
+          docker(["info"], host2);
+          return "up";
+        } catch {
+          return "down";
+        }
+      },
+      { timeout: 30_000 },
+    )
+    .toBe("down");
 
   await expect(page.getByTestId("engine-unreachable").filter({ hasText: engineName })).toBeVisible({ timeout: 20_000 });
   await expect(remoteRow).toHaveCount(0);

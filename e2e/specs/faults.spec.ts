@@ -13,7 +13,12 @@ const socket2 = process.env.KURA_TEST_ENGINE2_SOCKET ?? "/tmp/kura-e2/docker.soc
 const host2 = `unix://${socket2}`;
 // Where the harness keeps the second engine (prepare.mjs: root /tmp/kura-e2, data root /tmp/kura-e2/data).
 const engine2Root = path.dirname(socket2);
-const engine2 = { root: engine2Root, dataRoot: path.join(engine2Root, "data"), pidfile: path.join(engine2Root, "docker.pid"), socketPath: socket2 };
+const engine2 = {
+  root: engine2Root,
+  dataRoot: path.join(engine2Root, "data"),
+  pidfile: path.join(engine2Root, "docker.pid"),
+  socketPath: socket2,
+};
 
 const remoteName = uniqueName("kura-e2e-fault-engine");
 const diskName = uniqueName("kura-e2e-fault-disk");
@@ -41,7 +46,10 @@ function mainApi(request: APIRequestContext): Api {
 
 function serverApi(server: SecondServer): Api {
   return async <T>(method: string, pathname: string, body?: unknown) => {
-    const response = await server.fetch(pathname, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }) });
+    const response = await server.fetch(pathname, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
   };
@@ -181,7 +189,9 @@ test("an engine stopped mid-archive fails the job with a readable error, and ear
     expect(job.state).toBe("failed");
     expectSentence(job.error);
     // docker-error.ts: "Kura cannot reach engine "…": connection refused (is the engine running?)." and the like.
-    expect(job.error).toMatch(/cannot reach|unreachable|not reachable|is the engine running|engine (?:stopped|went away|closed|disconnected)|connection to the engine/i);
+    expect(job.error).toMatch(
+      /cannot reach|unreachable|not reachable|is the engine running|engine (?:stopped|went away|closed|disconnected)|connection to the engine/i,
+    );
 
     const archive = await getArchive(api, big.archiveId);
     expect(archive.state).not.toBe("complete");
@@ -243,7 +253,9 @@ test("a second archive of a container while one runs is refused with 409, and ca
   exec(busyName, ["dd", "if=/dev/urandom", "of=/srv/app/big.bin", "bs=1M", "count=200"]);
 
   const first = await startArchive(api, "local", busyName, "the first");
-  const second = await api<{ error: { code: string; message: string } }>("POST", `/api/engines/local/containers/${busyName}/archives`, { name: "the second" });
+  const second = await api<{ error: { code: string; message: string } }>("POST", `/api/engines/local/containers/${busyName}/archives`, {
+    name: "the second",
+  });
   expect(second.status).toBe(409);
   expect(second.body.error.code).toBe("archive_in_progress");
   expectSentence(second.body.error.message);

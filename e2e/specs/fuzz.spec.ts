@@ -18,7 +18,13 @@ type JsonSchema = {
 };
 type ParameterDoc = { name: string; in: "path" | "query"; schema?: JsonSchema };
 type OperationDoc = { parameters?: ParameterDoc[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } };
-type Operation = { method: string; path: string; pathParams: string[]; query: { name: string; schema: JsonSchema }[]; body: JsonSchema | null };
+type Operation = {
+  method: string;
+  path: string;
+  pathParams: string[];
+  query: { name: string; schema: JsonSchema }[];
+  body: JsonSchema | null;
+};
 
 type FuzzCase = {
   label: string;
@@ -147,7 +153,12 @@ function casesFor(operation: Operation, random: () => number): FuzzCase[] {
 
   for (const hostile of pathParams.length ? HOSTILE_PATH_VALUES : []) {
     const param = pick(pathParams, random);
-    rest.push({ label: `path ${param} = ${hostile.label}`, method, url: at({ ...nothingIds, [param]: hostile.raw }), ...(sendsBody ? { body: "{}" } : {}) });
+    rest.push({
+      label: `path ${param} = ${hostile.label}`,
+      method,
+      url: at({ ...nothingIds, [param]: hostile.raw }),
+      ...(sendsBody ? { body: "{}" } : {}),
+    });
   }
 
   if (query.length) {
@@ -155,11 +166,19 @@ function casesFor(operation: Operation, random: () => number): FuzzCase[] {
     for (const { name, schema } of query) {
       const value = pick(wrongQueryValues(kindOf(schema)), random);
       all.set(name, value);
-      rest.push({ label: `query ${name} wrong (${kindOf(schema)})`, method, url: at(nothingIds, `?${new URLSearchParams({ [name]: value })}`) });
+      rest.push({
+        label: `query ${name} wrong (${kindOf(schema)})`,
+        method,
+        url: at(nothingIds, `?${new URLSearchParams({ [name]: value })}`),
+      });
     }
     rest.push({ label: "every query parameter wrong at once", method, url: at(nothingIds, `?${all}`) });
   } else if (method === "GET") {
-    rest.push({ label: "unexpected query parameters", method, url: at(nothingIds, `?limit=-1&__proto__%5Badmin%5D=1&q=%00&${"p=1&".repeat(50)}`) });
+    rest.push({
+      label: "unexpected query parameters",
+      method,
+      url: at(nothingIds, `?limit=-1&__proto__%5Badmin%5D=1&q=%00&${"p=1&".repeat(50)}`),
+    });
   }
 
   if (body) {
@@ -180,14 +199,16 @@ function casesFor(operation: Operation, random: () => number): FuzzCase[] {
     const perProperty = properties.length <= 3 ? 2 : 1;
     for (const [name, schema] of properties) {
       for (const value of shuffled(wrongValues(kindOf(schema)), random).slice(0, perProperty)) {
-        const shown = typeof value === "string" ? (value.length > 40 ? `${value.length}-char string` : JSON.stringify(value)) : JSON.stringify(value);
+        const shown =
+          typeof value === "string" ? (value.length > 40 ? `${value.length}-char string` : JSON.stringify(value)) : JSON.stringify(value);
         rest.push({ label: `body ${name} = ${shown}`, method, url, body: JSON.stringify({ [name]: value }) });
       }
     }
   } else if (sendsBody) {
     rest.push({ label: "invalid JSON body where none is expected", method, url: at(nothingIds), body: "{not json" });
     // The bundle import reads a raw body: junk of 2 MB must be refused, not crash it.
-    if (!pathParams.length) rest.push({ label: "2 MB of junk", method, url: at(nothingIds), body: TWO_MB_BODY.replace(/^\{/, "\u0000\u0001junk") });
+    if (!pathParams.length)
+      rest.push({ label: "2 MB of junk", method, url: at(nothingIds), body: TWO_MB_BODY.replace(/^\{/, "\u0000\u0001junk") });
   }
 
   return [...must, ...shuffled(rest, random).slice(0, Math.max(0, MAX_CASES_PER_OPERATION - must.length))];
@@ -202,7 +223,8 @@ function isDangerous(fuzzCase: FuzzCase): boolean {
 function problemsWith(fuzzCase: FuzzCase, status: number, contentType: string, text: string): string[] {
   const problems: string[] = [];
   if (status >= 500) problems.push(`answered ${status}`);
-  if (fuzzCase.expectStatus && !fuzzCase.expectStatus.includes(status)) problems.push(`answered ${status}, expected ${fuzzCase.expectStatus.join(" or ")}`);
+  if (fuzzCase.expectStatus && !fuzzCase.expectStatus.includes(status))
+    problems.push(`answered ${status}, expected ${fuzzCase.expectStatus.join(" or ")}`);
   if (status >= 400) {
     for (const pattern of STACK_IN_ERRORS) if (pattern.test(text)) problems.push(`error text matches ${pattern}`);
     if (contentType.includes("application/json")) {
@@ -231,7 +253,9 @@ test("malformed, oversized and wrongly typed requests to every route are refused
       method: method.toUpperCase(),
       path,
       pathParams: (doc.parameters ?? []).filter((parameter) => parameter.in === "path").map((parameter) => parameter.name),
-      query: (doc.parameters ?? []).filter((parameter) => parameter.in === "query").map((parameter) => ({ name: parameter.name, schema: parameter.schema ?? {} })),
+      query: (doc.parameters ?? [])
+        .filter((parameter) => parameter.in === "query")
+        .map((parameter) => ({ name: parameter.name, schema: parameter.schema ?? {} })),
       body: doc.requestBody?.content?.["application/json"]?.schema ?? null,
     })),
   );
@@ -271,7 +295,8 @@ test("malformed, oversized and wrongly typed requests to every route are refused
         continue;
       }
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      for (const problem of problemsWith(fuzzCase, response.status, response.headers.get("content-type") ?? "", text)) problems.push(`${where}: ${problem}`);
+      for (const problem of problemsWith(fuzzCase, response.status, response.headers.get("content-type") ?? "", text))
+        problems.push(`${where}: ${problem}`);
 
       if (response.status >= 200 && response.status < 300 && fuzzCase.method !== "GET") {
         accepted.push(`${where} -> ${response.status}`);
@@ -283,16 +308,24 @@ test("malformed, oversized and wrongly typed requests to every route are refused
             return undefined;
           }
         })();
-        const deletePath = [...deletable].find((candidate) => candidate.startsWith(`${operation.path}/{`) && candidate.split("/").length === operation.path.split("/").length + 1);
+        const deletePath = [...deletable].find(
+          (candidate) =>
+            candidate.startsWith(`${operation.path}/{`) && candidate.split("/").length === operation.path.split("/").length + 1,
+        );
         if (fuzzCase.method === "POST" && typeof id === "string" && deletePath && !operation.pathParams.length) {
-          const removed = await request.delete(fill(deletePath, Object.fromEntries([[deletePath.match(/\{([^}]+)\}$/)![1]!, encodeURIComponent(id)]])));
+          const removed = await request.delete(
+            fill(deletePath, Object.fromEntries([[deletePath.match(/\{([^}]+)\}$/)![1]!, encodeURIComponent(id)]])),
+          );
           expect(removed.status(), `removing what ${where} created`).toBeLessThan(300);
         }
       }
     }
   }
 
-  const summary = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`).join(", ");
+  const summary = [...statuses.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => `${status}: ${count}`)
+    .join(", ");
   test.info().annotations.push({ type: "fuzz", description: `seed ${SEED}: ${sent} requests to ${plan.length} operations (${summary})` });
   if (accepted.length) test.info().annotations.push({ type: "fuzz accepted", description: accepted.join("\n") });
   expect(sent).toBe(total);

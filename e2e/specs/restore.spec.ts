@@ -32,11 +32,16 @@ test.afterAll(() => {
 });
 
 async function archiveThroughApi(request: APIRequestContext, container: string): Promise<string> {
-  const response = await request.post(`/api/engines/local/containers/${container}/archives`, { data: { name: uniqueName("e2e restore"), note: "restored in the e2e test" } });
+  const response = await request.post(`/api/engines/local/containers/${container}/archives`, {
+    data: { name: uniqueName("e2e restore"), note: "restored in the e2e test" },
+  });
   expect(response.status()).toBe(202);
   const { jobId, archiveId } = (await response.json()) as { jobId: string; archiveId: string };
   await expect
-    .poll(async () => ((await (await request.get(`/api/jobs/${jobId}`)).json()) as { state: string }).state, { timeout: 120_000, intervals: [500] })
+    .poll(async () => ((await (await request.get(`/api/jobs/${jobId}`)).json()) as { state: string }).state, {
+      timeout: 120_000,
+      intervals: [500],
+    })
     .toBe("succeeded");
   return archiveId;
 }
@@ -69,7 +74,9 @@ test("plan onto trixie, edit the Dockerfile, restore: the log streams, files ver
   await expect(page.getByLabel("Container name")).toHaveValue(restored);
   await page.getByLabel("Check command").fill("test -f /srv/data/hello.txt");
   await page.getByLabel(/^Isolated/).check();
-  const started = page.waitForResponse((response) => response.url().endsWith(`/api/archives/${archiveId}/restores`) && response.request().method() === "POST");
+  const started = page.waitForResponse(
+    (response) => response.url().endsWith(`/api/archives/${archiveId}/restores`) && response.request().method() === "POST",
+  );
   await page.getByRole("button", { name: "Restore", exact: true }).click();
   const { restoreId } = (await (await started).json()) as { restoreId: string };
   restoredImage = ((await (await request.get(`/api/restores/${restoreId}`)).json()) as { imageTag: string }).imageTag;

@@ -130,7 +130,10 @@ test("a viewer sees everything and finds nothing to archive, tick or restore; th
   const archived = page.locator(`[data-testid=audit-row][data-actor="${operator.name}"][data-action="archive.create"]`);
   await expect(archived).toHaveCount(1);
   // A manager reads the archive's name (a link to it) and its figures, not ids and JSON.
-  await expect(archived.getByTestId("audit-target").getByRole("link", { name: archiveName })).toHaveAttribute("href", `/archives/${archiveId}`);
+  await expect(archived.getByTestId("audit-target").getByRole("link", { name: archiveName })).toHaveAttribute(
+    "href",
+    `/archives/${archiveId}`,
+  );
   await expect(archived.getByTestId("audit-detail")).toContainText(/files\s*[\d,]+/);
   await expect(archived.getByTestId("audit-detail")).not.toContainText("{");
   await expect(page.locator(`[data-testid=audit-row]:not([data-actor="${operator.name}"])`)).toHaveCount(0);

@@ -17,7 +17,9 @@ test("the ReDoS pattern's preview answers in under a second while the health che
   expect((await request.get(`/api/engines/local/containers/${name}/changes?packageChecks=false`)).status()).toBe(200);
   const rules = [{ pattern: "*?*?*?*?*?*?*?*?*?*?%", action: "exclude", note: "" }];
   const started = Date.now();
-  const preview = request.post("/api/rule-sets/default/preview", { data: { engineId: "local", containerRef: name, rules } }).then((response) => ({ response, ms: Date.now() - started }));
+  const preview = request
+    .post("/api/rule-sets/default/preview", { data: { engineId: "local", containerRef: name, rules } })
+    .then((response) => ({ response, ms: Date.now() - started }));
   await new Promise((resolve) => setTimeout(resolve, 20));
   const healthStarted = Date.now();
   const health = await request.get("/api/health");

@@ -7,7 +7,11 @@ import { uniqueName } from "../fixtures/containers";
 test("200 parallel wrong sign-ins for one name: at most 5 are checked, the rest are refused with 429", async ({ baseURL }) => {
   const name = uniqueName("guessed");
   const attempt = (i: number) =>
-    fetch(`${baseURL}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, password: `guess-${i}-wrong` }) });
+    fetch(`${baseURL}/api/auth/sign-in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name, password: `guess-${i}-wrong` }),
+    });
   const statuses = (await Promise.all(Array.from({ length: 200 }, (_, i) => attempt(i)))).map((response) => response.status);
   expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
   expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(195);

@@ -40,7 +40,12 @@ export function encodeHeader(entries: Entry[]): Buffer {
 export const REG = 0o100644;
 export const DIR = 0o040755;
 
-export function rpmPackage(name: string, version: string, files: { dir: string; base: string; digest: string; config?: boolean; mode?: number }[], algorithm = 8): Buffer {
+export function rpmPackage(
+  name: string,
+  version: string,
+  files: { dir: string; base: string; digest: string; config?: boolean; mode?: number }[],
+  algorithm = 8,
+): Buffer {
   const dirs = [...new Set(files.map((file) => file.dir))];
   return encodeHeader([
     { tag: 1000, type: 6, value: name },
@@ -56,4 +61,3 @@ export function rpmPackage(name: string, version: string, files: { dir: string; 
     { tag: 5011, type: 4, value: [algorithm] },
   ]);
 }
-

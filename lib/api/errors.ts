@@ -17,5 +17,8 @@ export function errorToResponse(error: unknown): NextResponse<ApiErrorBody> {
     return NextResponse.json({ error: { code: "invalid_json", message: "The request body is not valid JSON." } }, { status: 400 });
   }
   console.error("[kura] unexpected error:", error);
-  return NextResponse.json({ error: { code: "internal_error", message: "Something went wrong on the server; it has been logged." } }, { status: 500 });
+  return NextResponse.json(
+    { error: { code: "internal_error", message: "Something went wrong on the server; it has been logged." } },
+    { status: 500 },
+  );
 }

@@ -8,7 +8,12 @@ export type PageLoad<T> = { data: T; failure: null } | { data: undefined; failur
  * (the URL's parameters are invalid, or the loader refused with an AppError such as not found).
  * Any other error propagates to Next's error page.
  */
-export async function loadForPage<S extends z.ZodType, T>(schema: S, rawParams: unknown, invalid: string, load: (params: z.infer<S>) => Promise<T>): Promise<PageLoad<T>> {
+export async function loadForPage<S extends z.ZodType, T>(
+  schema: S,
+  rawParams: unknown,
+  invalid: string,
+  load: (params: z.infer<S>) => Promise<T>,
+): Promise<PageLoad<T>> {
   const parsed = schema.safeParse(rawParams);
   if (!parsed.success) return { data: undefined, failure: invalid };
   try {

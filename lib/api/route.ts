@@ -62,7 +62,11 @@ export function route<const E extends ContractEntry>(entry: E, handler: (input: 
       }
       // A browser's cookie rides along on requests other sites make; state changes must come from Kura's own pages.
       if (caller?.via === "session" && !isSafeMethod(request.method) && !isSameOrigin(request.headers))
-        throw new AppError(403, "cross_site_request", "This request did not come from Kura's own pages (its Origin header is missing or foreign), so it was refused.");
+        throw new AppError(
+          403,
+          "cross_site_request",
+          "This request did not come from Kura's own pages (its Origin header is missing or foreign), so it was refused.",
+        );
       const params = (entry.params ?? noParams).parse((await context.params) ?? {});
       const query = entry.query ? readQuery(request, entry.query) : {};
       const body = entry.body ? await readJson(request, entry.body) : undefined;

@@ -14,11 +14,17 @@ export const containerRefParam = z
 export const engineParams = z.object({ engineId: engineIdParam });
 export const containerParams = z.object({ engineId: engineIdParam, containerRef: containerRefParam });
 
-const absoluteFile = z.string().max(4096).regex(/^\/[^\0]*$/, "Give the absolute path of the file on the Kura server.");
+const absoluteFile = z
+  .string()
+  .max(4096)
+  .regex(/^\/[^\0]*$/, "Give the absolute path of the file on the Kura server.");
 
 export const addEngineBody = z
   .object({
-    name: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9 _.-]{0,62}$/, "A name is 1-63 letters, digits, spaces, '_', '.' or '-'."),
+    name: z
+      .string()
+      .trim()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9 _.-]{0,62}$/, "A name is 1-63 letters, digits, spaces, '_', '.' or '-'."),
     endpoint: z.string().trim().min(1, "Give the engine's address.").max(512),
     tlsCa: absoluteFile.optional(),
     tlsCert: absoluteFile.optional(),
@@ -41,27 +47,47 @@ export const containersQuery = z.object({
 });
 
 export const changesQuery = z.object({
-  ruleSet: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "A rule set id is 1-64 letters, digits, '-' or '_'.").optional(),
+  ruleSet: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/, "A rule set id is 1-64 letters, digits, '-' or '_'.")
+    .optional(),
   since: z.iso.datetime({ offset: true, message: "since is an ISO 8601 time such as 2024-01-31T12:00:00Z." }).optional(),
-  sinceMarker: z.string().max(4096).regex(/^\/[^\0]*$/, "sinceMarker is an absolute path inside the container, such as /tmp/ts0.").optional(),
+  sinceMarker: z
+    .string()
+    .max(4096)
+    .regex(/^\/[^\0]*$/, "sinceMarker is an absolute path inside the container, such as /tmp/ts0.")
+    .optional(),
   packageChecks: z.enum(["true", "false"]).optional(),
 });
 
-const containerPath = z.string().min(1).max(4096).regex(/^\/[^\0]*$/, "Paths are absolute paths inside the container.");
+const containerPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^\/[^\0]*$/, "Paths are absolute paths inside the container.");
 
 export const selectionBody = z.object({
   overrides: z.array(z.object({ path: containerPath, selected: z.boolean() })).max(200_000),
-  ruleSetId: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/).nullable().optional(),
+  ruleSetId: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/)
+    .nullable()
+    .optional(),
 });
 
-export const ruleSetIdParam = z.object({ id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "A rule set id is 1-64 letters, digits, '-' or '_'.") });
+export const ruleSetIdParam = z.object({
+  id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "A rule set id is 1-64 letters, digits, '-' or '_'."),
+});
 
 const ruleSetName = z.string().trim().min(1, "Give the rule set a name.").max(80);
 
 export const createRuleSetBody = z.object({
   name: ruleSetName,
   rules: ruleListSchema.optional(),
-  copyFrom: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/).optional(),
+  copyFrom: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,64}$/)
+    .optional(),
 });
 
 export const updateRuleSetBody = z.object({ name: ruleSetName.optional(), rules: ruleListSchema });
@@ -88,19 +114,27 @@ export const archiveParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/,
 export const imageRef = z
   .string()
   .trim()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.\-/:@]{0,254}$/, "An image is named like debian:trixie or registry.example/team/app:1.2 (letters, digits, '_', '.', '-', '/', ':', '@').");
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9_.\-/:@]{0,254}$/,
+    "An image is named like debian:trixie or registry.example/team/app:1.2 (letters, digits, '_', '.', '-', '/', ':', '@').",
+  );
 
 export const containerNameSchema = z
   .string()
   .trim()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, "A container name starts with a letter or digit, then letters, digits, '_', '.' or '-' (at most 128).");
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/,
+    "A container name starts with a letter or digit, then letters, digits, '_', '.' or '-' (at most 128).",
+  );
 
 export const migrationRuleBody = migrationRuleSchema.pick({ package: true, fromVersions: true, toVersions: true, action: true }).extend({
   note: migrationRuleSchema.shape.note.default(""),
   enabled: z.boolean().default(true),
 });
 
-export const migrationRuleParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "A migration rule id is letters, digits, '_', '.' or '-'.") });
+export const migrationRuleParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "A migration rule id is letters, digits, '_', '.' or '-'."),
+});
 
 export const restorePlanBody = z.object({ engineId: engineIdParam.optional(), baseImage: imageRef.optional() });
 
@@ -108,13 +142,24 @@ export const startRestoreBody = z.object({
   engineId: engineIdParam,
   baseImage: imageRef,
   containerName: containerNameSchema,
-  dockerfile: z.string().min(1).max(512 * 1024, "The Dockerfile may be at most 512 KiB.").optional(),
-  buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "A build argument is named like an environment variable."), z.string().max(64 * 1024)).optional(),
+  dockerfile: z
+    .string()
+    .min(1)
+    .max(512 * 1024, "The Dockerfile may be at most 512 KiB.")
+    .optional(),
+  buildArgs: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "A build argument is named like an environment variable."),
+      z.string().max(64 * 1024),
+    )
+    .optional(),
   checkCommand: z.string().max(4096).optional(),
   network: z.enum(["none", "default"]).default("none"),
   /** Build without the engine's layer cache (as on a machine that never built it). */
   noCache: z.boolean().optional(),
-  publish: z.record(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "A port is written like 445/tcp."), z.number().int().min(1).max(65535)).optional(),
+  publish: z
+    .record(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "A port is written like 445/tcp."), z.number().int().min(1).max(65535))
+    .optional(),
 });
 
 export const restoreParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "A restore id is letters and digits.") });
@@ -123,12 +168,18 @@ export const bundleQuery = z.object({ base: imageRef.optional() });
 
 // Sign-in, users, tokens, audit
 
-const userName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/, "A user name is 1-63 letters, digits, '_', '.', '@' or '-'.");
+const userName = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,62}$/, "A user name is 1-63 letters, digits, '_', '.', '@' or '-'.");
 const password = z.string().min(1, "Give the password.").max(MAX_PASSWORD_LENGTH);
 
 export const signInBody = z.object({ name: userName, password });
 /** A password being set: the length the user store enforces, so the 422 comes from the schema with the field named. */
-const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`).max(MAX_PASSWORD_LENGTH);
+const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(MAX_PASSWORD_LENGTH);
 export const setupBody = z.object({ token: z.string().min(1).max(200), name: userName, password: newPassword });
 export const changePasswordBody = z.object({ currentPassword: password, newPassword, revokeTokens: z.boolean().optional() });
 export const createUserBody = z.object({ name: userName, password: newPassword, role: z.enum(["viewer", "operator", "admin"]) });
@@ -150,5 +201,8 @@ export const auditQuery = z.object({
   format: z.enum(["json", "csv"]).default("json"),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** the id of the last event of the previous page (the answer's nextBefore): only older events */
-  before: z.string().regex(/^[a-z0-9]{1,64}$/, "before is an event id (the previous answer's nextBefore).").optional(),
+  before: z
+    .string()
+    .regex(/^[a-z0-9]{1,64}$/, "before is an event id (the previous answer's nextBefore).")
+    .optional(),
 });

@@ -113,12 +113,14 @@ describe("archive a container", () => {
     expect(job.progress.items!.done).toBe(job.progress.items!.total);
     const viaApi = await readManifest(archiveId);
     const viaFolder = await readManifest(firstArchiveId);
-    const comparable = (manifest: typeof viaApi) =>
-      (manifest?.entries ?? []).map((entry) => JSON.stringify(entry)).sort();
+    const comparable = (manifest: typeof viaApi) => (manifest?.entries ?? []).map((entry) => JSON.stringify(entry)).sort();
     expect(comparable(viaApi).length).toBeGreaterThan(10);
     expect(comparable(viaApi)).toEqual(comparable(viaFolder));
     // The hard link's second name carries the content also when the tar holds it as a link.
-    expect(viaApi?.entries.find((entry) => entry.path === "/srv/app/data-hardlink.txt")).toMatchObject({ type: "file", sha256: sha256("customer records") });
+    expect(viaApi?.entries.find((entry) => entry.path === "/srv/app/data-hardlink.txt")).toMatchObject({
+      type: "file",
+      sha256: sha256("customer records"),
+    });
   });
 
   it("stores no new content when the unchanged container is archived again", async () => {
@@ -134,7 +136,10 @@ describe("archive a container", () => {
   it("refuses a second archive of the same container while one runs, and a cancel leaves nothing complete", async () => {
     exec(name, ["bash", "-c", "head -c 60000000 /dev/urandom > /srv/app/big2.bin"]);
     const { jobId, archiveId } = await startArchive({ engineId: "local", containerRef: name, actor: "tester" });
-    await expect(startArchive({ engineId: "local", containerRef: name, actor: "tester" })).rejects.toMatchObject({ status: 409, code: "archive_in_progress" });
+    await expect(startArchive({ engineId: "local", containerRef: name, actor: "tester" })).rejects.toMatchObject({
+      status: 409,
+      code: "archive_in_progress",
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await cancelJob(jobId);
     expect((await waitForJob(jobId)).state).toBe("cancelled");
@@ -160,7 +165,9 @@ describe("archive a container", () => {
     const bad = await waitForJob((await startVerify(firstArchiveId, "tester")).jobId);
     expect(bad.state).toBe("succeeded");
     const corrupt = (bad.result as { corrupt: { sha256: string; paths: string[] }[] }).corrupt;
-    expect(corrupt).toEqual([expect.objectContaining({ sha256: data!.sha256, paths: expect.arrayContaining(["/srv/app/data.txt"]), quarantined: true })]);
+    expect(corrupt).toEqual([
+      expect.objectContaining({ sha256: data!.sha256, paths: expect.arrayContaining(["/srv/app/data.txt"]), quarantined: true }),
+    ]);
     expect(await getArchiveSummary(firstArchiveId)).toMatchObject({ verifyState: "corrupt" });
 
     // The damaged blob was moved aside, so archiving the same content again stores it afresh (rather than
@@ -175,7 +182,17 @@ describe("archive a container", () => {
   });
 
   it("after a restart, an archive left half-made is failed and temporary files are removed", async () => {
-    const orphan = await db.archive.create({ data: { name: "orphan", engineId: "local", engineName: "local", containerId: "x", containerName: "x", image: "x", createdBy: "tester" } });
+    const orphan = await db.archive.create({
+      data: {
+        name: "orphan",
+        engineId: "local",
+        engineName: "local",
+        containerId: "x",
+        containerName: "x",
+        image: "x",
+        createdBy: "tester",
+      },
+    });
     const recovered = await recoverAfterRestart();
     expect(recovered.archives).toBeGreaterThanOrEqual(1);
     expect((await getArchiveSummary(orphan.id)).state).toBe("failed");

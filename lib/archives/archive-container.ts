@@ -99,7 +99,12 @@ function drain(content: Readable): Promise<void> {
 }
 
 /** uid or gid -> name, from the container's /etc/passwd or /etc/group (empty when it has none, or it is too large: a warning). */
-async function readAccountNames(engine: EngineConnection, containerId: string, file: string, warnings: ReadWarning[]): Promise<Map<number, string>> {
+async function readAccountNames(
+  engine: EngineConnection,
+  containerId: string,
+  file: string,
+  warnings: ReadWarning[],
+): Promise<Map<number, string>> {
   const names = new Map<number, string>();
   let text: Buffer | null = null;
   try {
@@ -107,7 +112,11 @@ async function readAccountNames(engine: EngineConnection, containerId: string, f
   } catch (error) {
     if (!(error instanceof ContainerFileTooLarge)) throw error;
     const consequence = "owners and groups are recorded by number only";
-    warnings.push({ code: "file-too-large", path: file, message: `${file} is ${formatBytes(error.size)}, over the ${formatBytes(error.limit)} Kura reads of it: ${consequence}.` });
+    warnings.push({
+      code: "file-too-large",
+      path: file,
+      message: `${file} is ${formatBytes(error.size)}, over the ${formatBytes(error.limit)} Kura reads of it: ${consequence}.`,
+    });
   }
   for (const line of parseAccountLines(text?.toString("utf8") ?? "")) {
     const id = Number(line.id);
@@ -130,7 +139,12 @@ function streamRoots(selected: Selected[]): { path: string; source: Selected["so
   return roots;
 }
 
-async function runArchive(context: JobContext, archiveId: string, input: StartArchiveInput, meta: { createdAt: Date; inspected: InspectedContainer }) {
+async function runArchive(
+  context: JobContext,
+  archiveId: string,
+  input: StartArchiveInput,
+  meta: { createdAt: Date; inspected: InspectedContainer },
+) {
   const { signal, progress } = context;
   const engine = await getEngine(input.engineId);
   // The inspection startArchive made (once per archive): detection and the layer folder come from it too.
@@ -145,7 +159,12 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   const totalBytes = selected.reduce((sum, entry) => sum + (entry.type === "file" ? entry.size : 0), 0);
   const totalFiles = selected.filter((entry) => entry.kind !== "deleted" && entry.type === "file").length;
   let filesDone = 0;
-  progress({ done: 0, total: totalBytes, message: `Copying ${wanted.size.toLocaleString("en")} entries`, items: { done: 0, total: totalFiles, unit: "files" } });
+  progress({
+    done: 0,
+    total: totalBytes,
+    message: `Copying ${wanted.size.toLocaleString("en")} entries`,
+    items: { done: 0, total: totalFiles, unit: "files" },
+  });
   const fileDone = () => progress({ items: { done: ++filesDone, total: totalFiles, unit: "files" } });
 
   const entries = new Map<string, ManifestEntry>();
@@ -218,22 +237,37 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     });
   };
 
-  const mounts = container.mounts.filter((mount) => (mount.type === "volume" || mount.type === "bind") && !container.engineManagedFiles.includes(mount.destination));
-  const mountJobs = mounts.map((mount) => ({ path: mount.destination, source: (mount.type === "volume" ? "volume" : "bind") as Selected["source"] }));
+  const mounts = container.mounts.filter(
+    (mount) => (mount.type === "volume" || mount.type === "bind") && !container.engineManagedFiles.includes(mount.destination),
+  );
+  const mountJobs = mounts.map((mount) => ({
+    path: mount.destination,
+    source: (mount.type === "volume" ? "volume" : "bind") as Selected["source"],
+  }));
   // On the engine's own host the layer's files are read from the layer folder; whatever it cannot
   // give (or every layer path, on a remote engine) comes through the engine's archive API.
   const layerDir = input.layerAccess === "archive-api" ? null : findLayerDirectory(engine, inspected);
-  const [users, groups] = await Promise.all([readAccountNames(engine, container.id, "/etc/passwd", warnings), readAccountNames(engine, container.id, "/etc/group", warnings)]);
+  const [users, groups] = await Promise.all([
+    readAccountNames(engine, container.id, "/etc/passwd", warnings),
+    readAccountNames(engine, container.id, "/etc/group", warnings),
+  ]);
   let layerJobs = streamRoots(selected);
   if (layerDir) {
     const layerEntries = selected.filter((entry) => entry.source === "layer" && entry.kind !== "deleted");
     // Small regular files (nearly all of them) are read, hashed, compressed and stored by the store's worker
     // threads, confined to the layer folder; the rest, and any file the workers would not take, are read here.
-    const small = layerEntries.filter((entry) => entry.type === "file" && entry.size <= SMALL_FILE_BYTES && layerHostPath(layerDir, entry.path));
+    const small = layerEntries.filter(
+      (entry) => entry.type === "file" && entry.size <= SMALL_FILE_BYTES && layerHostPath(layerDir, entry.path),
+    );
     const smallSet = new Set(small);
     const others = new Set(layerEntries.filter((entry) => !smallSet.has(entry)).map((entry) => entry.path));
     await forEachLimited(small, FILES_IN_FLIGHT, async (entry) => {
-      const stored = await store.putFile(layerHostPath(layerDir, entry.path)!, { confineTo: layerDir, maxBytes: SMALL_FILE_BYTES, signal, onBytes });
+      const stored = await store.putFile(layerHostPath(layerDir, entry.path)!, {
+        confineTo: layerDir,
+        maxBytes: SMALL_FILE_BYTES,
+        signal,
+        onBytes,
+      });
       if ("skip" in stored) return void others.add(entry.path);
       if (stored.isNew) storedBytes += stored.storedBytes;
       fileDone();
@@ -272,7 +306,21 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   for (const [key, entry] of wanted) {
     if (entries.has(key)) continue;
     if (entry.type === "file") throw new Error(`${entry.path} disappeared from the container while it was being archived; archive again.`);
-    entries.set(key, { path: entry.path, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, user: users.get(entry.uid) ?? "", group: groups.get(entry.gid) ?? "", size: 0, mtime: entry.mtime, linkTarget: entry.linkTarget ?? null, sha256: null, source: entry.source, category: entry.category });
+    entries.set(key, {
+      path: entry.path,
+      type: entry.type,
+      mode: entry.mode,
+      uid: entry.uid,
+      gid: entry.gid,
+      user: users.get(entry.uid) ?? "",
+      group: groups.get(entry.gid) ?? "",
+      size: 0,
+      mtime: entry.mtime,
+      linkTarget: entry.linkTarget ?? null,
+      sha256: null,
+      source: entry.source,
+      category: entry.category,
+    });
   }
 
   await writes.drain();
@@ -280,7 +328,14 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   await Promise.all(durable);
   signal.throwIfAborted();
   progress({ message: "Writing the manifest" });
-  const [engineStatus, image, os, ruleSet] = await Promise.all([pingEngine(engine), inspectImage(engine, container.imageId), readOsRelease(engine, container.id, (error) => warnings.push({ code: "file-too-large", path: error.path, message: `${error.message} The archive records no OS release.` })), getRuleSet(detected.ruleSet.id)]);
+  const [engineStatus, image, os, ruleSet] = await Promise.all([
+    pingEngine(engine),
+    inspectImage(engine, container.imageId),
+    readOsRelease(engine, container.id, (error) =>
+      warnings.push({ code: "file-too-large", path: error.path, message: `${error.message} The archive records no OS release.` }),
+    ),
+    getRuleSet(detected.ruleSet.id),
+  ]);
   const archive = await db.archive.findUniqueOrThrow({ where: { id: archiveId } });
   const manifest = finishManifest({
     archive: { id: archiveId, name: archive.name, note: archive.note, createdAt: meta.createdAt.toISOString(), createdBy: input.actor },
@@ -288,7 +343,9 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
     container: { id: container.id, name: container.name, createdAt: container.createdAt, startedAt: container.startedAt },
     image: { reference: container.image, id: container.imageId, digest: image?.digest ?? container.imageDigest, size: image?.size ?? null },
     config: { ...container.config, env: redactEnv(container.config.env, input.keepSecrets ?? false), mounts: container.mounts },
-    os: os ? { id: os.id, versionId: os.versionId, prettyName: os.prettyName, versionCodename: os.versionCodename, fields: os.fields } : null,
+    os: os
+      ? { id: os.id, versionId: os.versionId, prettyName: os.prettyName, versionCodename: os.versionCodename, fields: os.fields }
+      : null,
     packageManager: detected.packageManager,
     packages: detected.packages,
     ruleSet: { id: ruleSet.id, name: ruleSet.name, rules: ruleSet.rules },
@@ -301,10 +358,25 @@ async function runArchive(context: JobContext, archiveId: string, input: StartAr
   signal.throwIfAborted();
   await db.archive.update({
     where: { id: archiveId },
-    data: { state: "complete", manifestSha: stored.sha256, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, imageBytes: image?.size ?? 0, completedAt: new Date() },
+    data: {
+      state: "complete",
+      manifestSha: stored.sha256,
+      files: manifest.totals.files,
+      bytes: manifest.totals.bytes,
+      storedBytes,
+      imageBytes: image?.size ?? 0,
+      completedAt: new Date(),
+    },
   });
   progress({ done: totalBytes, message: "Done" });
-  return { archiveId, files: manifest.totals.files, bytes: manifest.totals.bytes, storedBytes, layerRead: layerDir ? "folder" : "archive-api", warnings };
+  return {
+    archiveId,
+    files: manifest.totals.files,
+    bytes: manifest.totals.bytes,
+    storedBytes,
+    layerRead: layerDir ? "folder" : "archive-api",
+    warnings,
+  };
 }
 
 /** Start an archive job. Refuses (409) while another archive of the same container is running. */
@@ -314,7 +386,11 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
   const inspected = await inspectContainerWithLayer(engine, input.containerRef);
   const container = inspected.inspection;
   const busy = await db.archive.findFirst({ where: { containerId: container.id, state: "creating" } });
-  if (busy) throw conflict("archive_in_progress", `An archive of ${container.name} is already being made (job ${busy.jobId ?? "starting"}); wait for it or cancel it.`);
+  if (busy)
+    throw conflict(
+      "archive_in_progress",
+      `An archive of ${container.name} is already being made (job ${busy.jobId ?? "starting"}); wait for it or cancel it.`,
+    );
   const createdAt = new Date();
   const archive = await db.archive.create({
     data: {
@@ -337,19 +413,41 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
     work: async (context) => {
       try {
         const result = await runArchive(context, archive.id, input, { createdAt, inspected });
-        await recordEvent({ actor: input.actor, action: "archive.create", target, detail: { container: container.name, engine: engine.name, keepSecrets: input.keepSecrets ?? false, files: result.files, bytes: result.bytes, storedBytes: result.storedBytes } });
+        await recordEvent({
+          actor: input.actor,
+          action: "archive.create",
+          target,
+          detail: {
+            container: container.name,
+            engine: engine.name,
+            keepSecrets: input.keepSecrets ?? false,
+            files: result.files,
+            bytes: result.bytes,
+            storedBytes: result.storedBytes,
+          },
+        });
         return result;
       } catch (caught) {
         // A full disk can surface as a bare ENOSPC (from a stream the store did not own); say it like the store does.
         const code = (caught as NodeJS.ErrnoException | null)?.code;
         const error =
           code === "ENOSPC" || code === "EDQUOT"
-            ? new AppError(507, "disk_full", `The disk holding the archive store (${store.root}) is full. Free some space on it, or move KURA_DATA_DIR to a larger disk, then run the archive again.`)
+            ? new AppError(
+                507,
+                "disk_full",
+                `The disk holding the archive store (${store.root}) is full. Free some space on it, or move KURA_DATA_DIR to a larger disk, then run the archive again.`,
+              )
             : caught;
         const state = context.signal.aborted ? "cancelled" : "failed";
         const message = error instanceof Error ? error.message : String(error);
         await db.archive.update({ where: { id: archive.id }, data: { state, error: state === "cancelled" ? "Cancelled" : message } });
-        await recordEvent({ actor: input.actor, action: "archive.create", target, result: "failed", detail: { container: container.name, state, error: message } });
+        await recordEvent({
+          actor: input.actor,
+          action: "archive.create",
+          target,
+          result: "failed",
+          detail: { container: container.name, state, error: message },
+        });
         throw error;
       }
     },

@@ -30,7 +30,11 @@ beforeAll(async () => {
   writeFileSync(path.join(hostDir, "d.txt"), MARKER);
   writeFileSync(path.join(hostDir, "marker"), MARKER);
   runContainer({ name, image: BOOKWORM });
-  exec(name, ["sh", "-c", "mkdir -p /srv/app /srv/other && for f in a b c e; do echo $f > /srv/app/$f.txt; done && echo d > /srv/other/d.txt"]);
+  exec(name, [
+    "sh",
+    "-c",
+    "mkdir -p /srv/app /srv/other && for f in a b c e; do echo $f > /srv/app/$f.txt; done && echo d > /srv/other/d.txt",
+  ]);
   const engine = await getEngine("local");
   layerDir = findLayerDirectory(engine, await inspectContainerWithLayer(engine, name)) ?? "";
   expect(layerDir).not.toBe("");
@@ -70,9 +74,14 @@ describe("readLayerFiles (the other files of the layer folder)", () => {
     const seen: { header: ArchiveHeader; content: string | null }[] = [];
     const started = performance.now();
     const paths = ["/srv/app/a.txt", "/srv/app/b.txt", "/srv/app/c.txt", "/srv/other/d.txt", "/srv/app/e.txt"];
-    const missing = await readLayerFiles(layerDir, paths, { users: new Map(), groups: new Map(), wholeBytes: 1024 }, async (header, content) => {
-      seen.push({ header, content: Buffer.isBuffer(content) ? content.toString() : content === null ? null : "stream" });
-    });
+    const missing = await readLayerFiles(
+      layerDir,
+      paths,
+      { users: new Map(), groups: new Map(), wholeBytes: 1024 },
+      async (header, content) => {
+        seen.push({ header, content: Buffer.isBuffer(content) ? content.toString() : content === null ? null : "stream" });
+      },
+    );
     expect(performance.now() - started).toBeLessThan(5000);
     expect(missing).toEqual(["/srv/other/d.txt"]);
     expect(seen.map(({ header, content }) => [header.path, header.type, content])).toEqual([

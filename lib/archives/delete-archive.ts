@@ -19,7 +19,11 @@ async function blobsOf(archiveId: string, manifestSha: string | null): Promise<S
 export async function deleteArchive(id: string, actor: string): Promise<{ freedBytes: number; blobsRemoved: number }> {
   const summary = await getArchiveSummary(id);
   const busy = await db.job.findFirst({ where: { target: `archive:${id}`, state: { in: ["queued", "running"] } } });
-  if (busy || summary.state === "creating") throw conflict("archive_busy", `Archive "${summary.name}" has a ${busy?.kind ?? "archive"} job running; wait for it or cancel it, then delete.`);
+  if (busy || summary.state === "creating")
+    throw conflict(
+      "archive_busy",
+      `Archive "${summary.name}" has a ${busy?.kind ?? "archive"} job running; wait for it or cancel it, then delete.`,
+    );
   const row = await db.archive.findUniqueOrThrow({ where: { id } });
   const mine = await blobsOf(id, row.manifestSha);
   await db.archive.delete({ where: { id } });
@@ -28,6 +32,11 @@ export async function deleteArchive(id: string, actor: string): Promise<{ freedB
   for (const other of others) for (const sha of await blobsOf(other.id, other.manifestSha)) mine.delete(sha);
   let freedBytes = 0;
   for (const sha of mine) freedBytes += await store.remove(sha);
-  await recordEvent({ actor, action: "archive.delete", target: `archive:${id}`, detail: { name: summary.name, container: summary.container.name, blobsRemoved: mine.size, freedBytes } });
+  await recordEvent({
+    actor,
+    action: "archive.delete",
+    target: `archive:${id}`,
+    detail: { name: summary.name, container: summary.container.name, blobsRemoved: mine.size, freedBytes },
+  });
   return { freedBytes, blobsRemoved: mine.size };
 }

@@ -5,19 +5,26 @@ import { makeManifest } from "@/e2e/support/restore-fixtures";
 // Package names reach apt-get, apt-cache and dpkg-query during a restore: the manifest schema lets
 // through only names those tools cannot take for an option.
 const withPackages = (packageManager: "dpkg" | "rpm" | "apk" | null, ...names: string[]) =>
-  manifestSchema.safeParse(makeManifest({ packageManager, packages: names.map((name) => ({ name, version: "1", architecture: "amd64", manual: true })) }));
+  manifestSchema.safeParse(
+    makeManifest({ packageManager, packages: names.map((name) => ({ name, version: "1", architecture: "amd64", manual: true })) }),
+  );
 
 describe("manifest package names", () => {
   it("accepts Debian policy names for dpkg", () => {
     expect(withPackages("dpkg", "samba", "libstdc++6", "g++-12", "python3.11", "0ad").success).toBe(true);
   });
 
-  it.each(["-oDir::Bin::dpkg=/bin/sh", "--help", "a", "Samba", "samba;reboot", "samba tools", "samba:amd64", "", "foo/bar", ".hidden"])("refuses %j for dpkg, naming it", (name) => {
-    const result = withPackages("dpkg", "samba", name);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.path).toEqual(["packages", 1, "name"]);
-    expect(result.error?.issues[0]?.message).toBe(`The package ${JSON.stringify(name)} is not a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit).`);
-  });
+  it.each(["-oDir::Bin::dpkg=/bin/sh", "--help", "a", "Samba", "samba;reboot", "samba tools", "samba:amd64", "", "foo/bar", ".hidden"])(
+    "refuses %j for dpkg, naming it",
+    (name) => {
+      const result = withPackages("dpkg", "samba", name);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(["packages", 1, "name"]);
+      expect(result.error?.issues[0]?.message).toBe(
+        `The package ${JSON.stringify(name)} is not a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit).`,
+      );
+    },
+  );
 
   it("accepts rpm and apk names, and refuses one that starts like an option", () => {
     expect(withPackages("rpm", "perl-Digest-MD5", "NetworkManager", "libstdc++", "python3_foo").success).toBe(true);

@@ -24,7 +24,10 @@ const entrySchema = z.object({
   size: z.number().int().min(0),
   mtime: z.string().nullable(),
   linkTarget: z.string().nullable(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   source: z.enum(["layer", "volume", "bind"]),
   category: z.string(),
 });
@@ -41,45 +44,67 @@ export function isValidPackageName(name: string, packageManager: "dpkg" | "rpm" 
   return name.length <= 200 && (packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME).test(name);
 }
 
-export const manifestSchema = z.object({
-  format: z.literal(MANIFEST_FORMAT),
-  version: z.literal(MANIFEST_VERSION),
-  archive: z.object({ id: z.string(), name: z.string(), note: z.string(), createdAt: z.string(), createdBy: z.string() }),
-  engine: z.object({ name: z.string(), version: z.string().nullable() }),
-  container: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), startedAt: z.string().nullable() }),
-  image: z.object({ reference: z.string(), id: z.string(), digest: z.string().nullable(), size: z.number().nullable() }),
-  config: z.object({
-    cmd: z.array(z.string()).nullable(),
-    entrypoint: z.array(z.string()).nullable(),
-    env: z.array(z.object({ name: z.string(), value: z.string().nullable(), redacted: z.boolean() })),
-    workingDir: z.string(),
-    user: z.string(),
-    exposedPorts: z.array(z.string()),
-    labels: z.record(z.string(), z.string()),
-    volumes: z.array(z.string()),
-    mounts: z.array(z.object({ type: z.string(), name: z.string().nullable(), source: z.string(), destination: z.string(), readOnly: z.boolean() })),
-  }),
-  os: z.object({ id: z.string(), versionId: z.string().nullable(), prettyName: z.string(), versionCodename: z.string().nullable(), fields: z.record(z.string(), z.string()) }).nullable(),
-  packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
-  // Package names reach apt-get, apt-cache and dpkg-query in the restore, so they are checked here
-  // (an imported bundle's manifest is anyone's).
-  packages: z.array(z.object({ name: z.string().max(200), version: z.string(), architecture: z.string(), manual: z.boolean() })),
-  ruleSet: z.object({ id: z.string(), name: z.string(), rules: z.array(z.object({ pattern: z.string(), action: z.enum(["exclude", "include"]), note: z.string() })) }),
-  entries: z.array(entrySchema),
-  /** Paths the container deleted from its image: a restore deletes them too. */
-  deleted: z.array(z.string().startsWith("/")),
-  totals: z.object({ files: z.number().int(), bytes: z.number() }),
-  /** Files the archive could not take as they were (too large, swapped for a FIFO...); absent in older manifests. */
-  warnings: z.array(readWarningSchema).default([]),
-}).superRefine((manifest, context) => {
-  const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
-  const rule =
-    manifest.packageManager === "dpkg" ? "a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit)" : "a package name";
-  const index = manifest.packages.findIndex((pkg) => !pattern.test(pkg.name));
-  const bad = manifest.packages[index];
-  if (!bad) return;
-  context.addIssue({ code: "custom", path: ["packages", index, "name"], message: `The package ${JSON.stringify(bad.name)} is not ${rule}.` });
-});
+export const manifestSchema = z
+  .object({
+    format: z.literal(MANIFEST_FORMAT),
+    version: z.literal(MANIFEST_VERSION),
+    archive: z.object({ id: z.string(), name: z.string(), note: z.string(), createdAt: z.string(), createdBy: z.string() }),
+    engine: z.object({ name: z.string(), version: z.string().nullable() }),
+    container: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), startedAt: z.string().nullable() }),
+    image: z.object({ reference: z.string(), id: z.string(), digest: z.string().nullable(), size: z.number().nullable() }),
+    config: z.object({
+      cmd: z.array(z.string()).nullable(),
+      entrypoint: z.array(z.string()).nullable(),
+      env: z.array(z.object({ name: z.string(), value: z.string().nullable(), redacted: z.boolean() })),
+      workingDir: z.string(),
+      user: z.string(),
+      exposedPorts: z.array(z.string()),
+      labels: z.record(z.string(), z.string()),
+      volumes: z.array(z.string()),
+      mounts: z.array(
+        z.object({ type: z.string(), name: z.string().nullable(), source: z.string(), destination: z.string(), readOnly: z.boolean() }),
+      ),
+    }),
+    os: z
+      .object({
+        id: z.string(),
+        versionId: z.string().nullable(),
+        prettyName: z.string(),
+        versionCodename: z.string().nullable(),
+        fields: z.record(z.string(), z.string()),
+      })
+      .nullable(),
+    packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
+    // Package names reach apt-get, apt-cache and dpkg-query in the restore, so they are checked here
+    // (an imported bundle's manifest is anyone's).
+    packages: z.array(z.object({ name: z.string().max(200), version: z.string(), architecture: z.string(), manual: z.boolean() })),
+    ruleSet: z.object({
+      id: z.string(),
+      name: z.string(),
+      rules: z.array(z.object({ pattern: z.string(), action: z.enum(["exclude", "include"]), note: z.string() })),
+    }),
+    entries: z.array(entrySchema),
+    /** Paths the container deleted from its image: a restore deletes them too. */
+    deleted: z.array(z.string().startsWith("/")),
+    totals: z.object({ files: z.number().int(), bytes: z.number() }),
+    /** Files the archive could not take as they were (too large, swapped for a FIFO...); absent in older manifests. */
+    warnings: z.array(readWarningSchema).default([]),
+  })
+  .superRefine((manifest, context) => {
+    const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
+    const rule =
+      manifest.packageManager === "dpkg"
+        ? "a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit)"
+        : "a package name";
+    const index = manifest.packages.findIndex((pkg) => !pattern.test(pkg.name));
+    const bad = manifest.packages[index];
+    if (!bad) return;
+    context.addIssue({
+      code: "custom",
+      path: ["packages", index, "name"],
+      message: `The package ${JSON.stringify(bad.name)} is not ${rule}.`,
+    });
+  });
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = z.infer<typeof entrySchema>;
@@ -96,7 +121,9 @@ export function redactEnv(env: readonly string[], keepSecrets = false): Manifest
 }
 
 /** Entries sorted by path, with totals computed from them. */
-export function finishManifest(manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings"> & { warnings?: Manifest["warnings"] }): Manifest {
+export function finishManifest(
+  manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings"> & { warnings?: Manifest["warnings"] },
+): Manifest {
   const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.source < b.source ? -1 : 1));
   const files = entries.filter((entry) => entry.type === "file");
   return {

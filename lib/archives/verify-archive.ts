@@ -11,7 +11,8 @@ export type VerifyResult = { blobsChecked: number; corrupt: { sha256: string; pa
 export async function startVerify(archiveId: string, actor: string): Promise<{ jobId: string }> {
   const archive = await db.archive.findUnique({ where: { id: archiveId } });
   if (!archive) throw notFound("archive_not_found", `No archive with id "${archiveId}".`);
-  if (archive.state !== "complete" || !archive.manifestSha) throw conflict("archive_not_complete", `The archive is ${archive.state}; only complete archives can be verified.`);
+  if (archive.state !== "complete" || !archive.manifestSha)
+    throw conflict("archive_not_complete", `The archive is ${archive.state}; only complete archives can be verified.`);
   const manifestSha = archive.manifestSha;
   const jobId = await startJob({
     kind: "verify",
@@ -28,7 +29,8 @@ export async function startVerify(archiveId: string, actor: string): Promise<{ j
       const manifest = manifestCheck.ok ? await readManifest(archiveId) : null;
       // One check per distinct blob, however many paths share it.
       const paths = new Map<string, string[]>();
-      for (const entry of manifest?.entries ?? []) if (entry.sha256) paths.set(entry.sha256, [...(paths.get(entry.sha256) ?? []), entry.path]);
+      for (const entry of manifest?.entries ?? [])
+        if (entry.sha256) paths.set(entry.sha256, [...(paths.get(entry.sha256) ?? []), entry.path]);
       progress({ done: 0, total: paths.size + 1, unit: "blobs", message: "Re-reading blobs" });
       let done = 1;
       for (const [sha256, entryPaths] of paths) {
@@ -40,7 +42,13 @@ export async function startVerify(archiveId: string, actor: string): Promise<{ j
       const result = { blobsChecked: paths.size + 1, corrupt };
       const verifyState = corrupt.length ? "corrupt" : "ok";
       await db.archive.update({ where: { id: archiveId }, data: { verifiedAt: new Date(), verifyState } });
-      await recordEvent({ actor, action: "archive.verify", target: `archive:${archiveId}`, result: corrupt.length ? "failed" : "ok", detail: { blobsChecked: result.blobsChecked, corrupt: corrupt.length } });
+      await recordEvent({
+        actor,
+        action: "archive.verify",
+        target: `archive:${archiveId}`,
+        result: corrupt.length ? "failed" : "ok",
+        detail: { blobsChecked: result.blobsChecked, corrupt: corrupt.length },
+      });
       return result;
     },
   });

@@ -15,7 +15,9 @@ export type AuditEventView = {
 
 /** Names of the archives and restores the events point at, in two queries. */
 async function targetNames(targets: string[]): Promise<Map<string, string>> {
-  const idsOf = (kind: string) => [...new Set(targets.filter((target) => target.startsWith(`${kind}:`)).map((target) => target.slice(kind.length + 1)))];
+  const idsOf = (kind: string) => [
+    ...new Set(targets.filter((target) => target.startsWith(`${kind}:`)).map((target) => target.slice(kind.length + 1))),
+  ];
   const [archives, restores] = await Promise.all([
     db.archive.findMany({ where: { id: { in: idsOf("archive") } }, select: { id: true, name: true } }),
     db.restore.findMany({ where: { id: { in: idsOf("restore") } }, select: { id: true, archiveName: true, baseImage: true } }),
@@ -27,14 +29,24 @@ async function targetNames(targets: string[]): Promise<Map<string, string>> {
 }
 
 /** `before`: an event id; only events older than it (the next page). */
-export type AuditFilter = { actor?: string; action?: string; service?: string; from?: string; to?: string; limit?: number; before?: string };
+export type AuditFilter = {
+  actor?: string;
+  action?: string;
+  service?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  before?: string;
+};
 
 function whereOf(filter: AuditFilter) {
   return {
     ...(filter.actor ? { actor: filter.actor } : {}),
     ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     ...(filter.service ? { OR: [{ target: { contains: filter.service } }, { detail: { contains: filter.service } }] } : {}),
-    ...(filter.from || filter.to ? { at: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lte: new Date(filter.to) } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? { at: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lte: new Date(filter.to) } : {}) } }
+      : {}),
   };
 }
 
@@ -62,7 +74,12 @@ export async function listEvents(filter: AuditFilter = {}): Promise<AuditEventVi
   }));
 }
 
-export type AuditPage = { events: AuditEventView[]; facets: { actors: string[]; actions: string[] }; total: number; nextBefore: string | null };
+export type AuditPage = {
+  events: AuditEventView[];
+  facets: { actors: string[]; actions: string[] };
+  total: number;
+  nextBefore: string | null;
+};
 
 /** One page of events for the page and the API: the events, how many match in all, and the cursor of the next page. */
 export async function readAuditPage(filter: AuditFilter & { limit: number }): Promise<AuditPage> {
@@ -72,15 +89,21 @@ export async function readAuditPage(filter: AuditFilter & { limit: number }): Pr
 
 /** Distinct actors and actions, for the filter menus. */
 export async function auditFacets(): Promise<{ actors: string[]; actions: string[] }> {
-  const [actors, actions] = await Promise.all([db.auditEvent.findMany({ distinct: ["actor"], select: { actor: true } }), db.auditEvent.findMany({ distinct: ["action"], select: { action: true } })]);
+  const [actors, actions] = await Promise.all([
+    db.auditEvent.findMany({ distinct: ["actor"], select: { actor: true } }),
+    db.auditEvent.findMany({ distinct: ["action"], select: { action: true } }),
+  ]);
   return { actors: actors.map((row) => row.actor).sort(), actions: actions.map((row) => row.action).sort() };
 }
 
-const csvCell = (value: string) => (/[",\n\r]/.test(value) || /^[=+\-@\t]/.test(value) ? `"${value.replace(/^([=+\-@\t])/, "'$1").replace(/"/g, '""')}"` : value);
+const csvCell = (value: string) =>
+  /[",\n\r]/.test(value) || /^[=+\-@\t]/.test(value) ? `"${value.replace(/^([=+\-@\t])/, "'$1").replace(/"/g, '""')}"` : value;
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are defused with a leading quote. */
 export function toCsv(events: AuditEventView[]): string {
   const header = ["at", "actor", "action", "target", "result", "detail"];
-  const lines = events.map((event) => [event.at, event.actor, event.action, event.target, event.result, JSON.stringify(event.detail)].map(csvCell).join(","));
+  const lines = events.map((event) =>
+    [event.at, event.actor, event.action, event.target, event.result, JSON.stringify(event.detail)].map(csvCell).join(","),
+  );
   return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
 }

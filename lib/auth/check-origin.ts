@@ -20,7 +20,9 @@ export function isSameOrigin(headers: { get(name: string): string | null }): boo
   } catch {
     return false;
   }
-  const hosts = [headers.get("x-forwarded-host"), headers.get("host")].filter((value): value is string => Boolean(value)).flatMap((value) => value.split(",").map((part) => part.trim()));
+  const hosts = [headers.get("x-forwarded-host"), headers.get("host")]
+    .filter((value): value is string => Boolean(value))
+    .flatMap((value) => value.split(",").map((part) => part.trim()));
   return hosts.includes(originHost);
 }
 

@@ -35,8 +35,18 @@ export async function completeSetup(input: { token: string; name: string; passwo
   const expected = state.tokenHash;
   const given = Buffer.from(hashSecret(input.token));
   if (!expected || !timingSafeEqual(Buffer.from(expected), given)) {
-    await recordEvent({ actor: input.name, action: "setup.first-admin", target: "kura", result: "failed", detail: { reason: "wrong or used setup token" } });
-    throw new AppError(403, "setup_token_invalid", "That setup token is wrong or was already used. Restart Kura to print a new one (only while it has no users).");
+    await recordEvent({
+      actor: input.name,
+      action: "setup.first-admin",
+      target: "kura",
+      result: "failed",
+      detail: { reason: "wrong or used setup token" },
+    });
+    throw new AppError(
+      403,
+      "setup_token_invalid",
+      "That setup token is wrong or was already used. Restart Kura to print a new one (only while it has no users).",
+    );
   }
   if ((await db.user.count()) > 0) throw new AppError(409, "setup_done", "Kura already has users; sign in instead.");
   state.tokenHash = null;

@@ -9,11 +9,25 @@ import { toUserView, type UserView } from "./user-store";
 
 export const TOKEN_PREFIX = "kura_";
 
-export type TokenView = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type TokenView = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 
 type Row = { id: string; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
 
-const toView = (row: Row): TokenView => ({ id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt.toISOString(), lastUsedAt: row.lastUsedAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null });
+const toView = (row: Row): TokenView => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  createdAt: row.createdAt.toISOString(),
+  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+});
 
 export async function listTokens(userId: string): Promise<TokenView[]> {
   return (await db.apiToken.findMany({ where: { userId }, orderBy: { createdAt: "desc" } })).map(toView);
@@ -21,7 +35,9 @@ export async function listTokens(userId: string): Promise<TokenView[]> {
 
 export async function createToken(user: UserView, name: string): Promise<TokenView & { token: string }> {
   const token = newSecret(TOKEN_PREFIX);
-  const row = await db.apiToken.create({ data: { userId: user.id, name, tokenHash: hashSecret(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) } });
+  const row = await db.apiToken.create({
+    data: { userId: user.id, name, tokenHash: hashSecret(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) },
+  });
   await recordEvent({ actor: user.name, action: "token.create", target: `token:${row.prefix}…`, detail: { name } });
   return { ...toView(row), token };
 }
@@ -39,6 +55,7 @@ export async function findTokenUser(token: string): Promise<UserView | null> {
   const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
   if (!row || row.revokedAt || row.user.disabled) return null;
   // Note the use at most once a minute, so a busy script does not write on every call.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
   return toUserView(row.user);
 }

@@ -30,11 +30,17 @@ describe("tokens and password changes", () => {
     const { token } = await createToken(user, "script");
     const current = await createSession(user.id);
     const other = await createSession(user.id);
-    expect(await changeOwnPassword(user.id, { currentPassword: PASSWORD, newPassword: "second-password-123" }, current.token)).toEqual({ tokensRevoked: 0 });
+    expect(await changeOwnPassword(user.id, { currentPassword: PASSWORD, newPassword: "second-password-123" }, current.token)).toEqual({
+      tokensRevoked: 0,
+    });
     expect(await findTokenUser(token)).toMatchObject({ id: user.id });
     expect(await findSessionUser(other.token)).toBeNull();
     expect(await findSessionUser(current.token)).toMatchObject({ id: user.id });
-    const result = await changeOwnPassword(user.id, { currentPassword: "second-password-123", newPassword: "third-password-123", revokeTokens: true }, current.token);
+    const result = await changeOwnPassword(
+      user.id,
+      { currentPassword: "second-password-123", newPassword: "third-password-123", revokeTokens: true },
+      current.token,
+    );
     expect(result).toEqual({ tokensRevoked: 1 });
     expect(await findTokenUser(token)).toBeNull();
     expect(await findSessionUser(current.token)).toMatchObject({ id: user.id });

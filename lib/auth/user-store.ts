@@ -10,12 +10,18 @@ export type UserView = { id: string; name: string; role: Role; disabled: boolean
 type Row = { id: string; name: string; role: string; disabled: boolean; createdAt: Date };
 
 export function toUserView(row: Row): UserView {
-  return { id: row.id, name: row.name, role: isRole(row.role) ? row.role : "viewer", disabled: row.disabled, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    role: isRole(row.role) ? row.role : "viewer",
+    disabled: row.disabled,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
-
 function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new AppError(422, "weak_password", `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new AppError(422, "weak_password", `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`);
 }
 
 export async function countUsers(): Promise<number> {
@@ -28,7 +34,8 @@ export async function listUsers(): Promise<UserView[]> {
 
 export async function createUser(input: { name: string; password: string; role: Role }, actor: string): Promise<UserView> {
   checkPassword(input.password);
-  if (await db.user.findUnique({ where: { name: input.name } })) throw conflict("user_name_taken", `A user named "${input.name}" already exists.`);
+  if (await db.user.findUnique({ where: { name: input.name } }))
+    throw conflict("user_name_taken", `A user named "${input.name}" already exists.`);
   const row = await db.user.create({ data: { name: input.name, role: input.role, passwordHash: await hashPassword(input.password) } });
   await recordEvent({ actor, action: "user.create", target: `user:${row.name}`, detail: { role: row.role } });
   return toUserView(row);
@@ -38,7 +45,11 @@ export async function createUser(input: { name: string; password: string; role: 
  * Change a user's role, password or disabled flag. Disabling signs them out (tokens stop working while disabled);
  * a password reset signs them out and revokes their API tokens: whoever knew the old password may have made one.
  */
-export async function updateUser(id: string, input: { role?: Role; password?: string; disabled?: boolean }, actor: string): Promise<UserView> {
+export async function updateUser(
+  id: string,
+  input: { role?: Role; password?: string; disabled?: boolean },
+  actor: string,
+): Promise<UserView> {
   const existing = await db.user.findUnique({ where: { id } });
   if (!existing) throw notFound("user_not_found", `No user with id "${id}".`);
   if (input.password !== undefined) checkPassword(input.password);
@@ -47,7 +58,11 @@ export async function updateUser(id: string, input: { role?: Role; password?: st
     throw conflict("last_admin", "This is the only active admin; make another user admin first, so Kura is never left without one.");
   const row = await db.user.update({
     where: { id },
-    data: { ...(input.role ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}), ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}) },
+    data: {
+      ...(input.role ? { role: input.role } : {}),
+      ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+      ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}),
+    },
   });
   if (input.disabled || input.password) await db.session.deleteMany({ where: { userId: id } });
   const tokensRevoked = input.password ? await revokeAllTokens(id) : 0;
@@ -55,7 +70,12 @@ export async function updateUser(id: string, input: { role?: Role; password?: st
     actor,
     action: "user.update",
     target: `user:${row.name}`,
-    detail: { role: input.role ?? null, disabled: input.disabled ?? null, passwordChanged: input.password !== undefined, ...(input.password ? { tokensRevoked } : {}) },
+    detail: {
+      role: input.role ?? null,
+      disabled: input.disabled ?? null,
+      passwordChanged: input.password !== undefined,
+      ...(input.password ? { tokensRevoked } : {}),
+    },
   });
   return toUserView(row);
 }
@@ -89,14 +109,26 @@ export async function changeOwnPassword(
   const row = await db.user.findUnique({ where: { id: userId } });
   if (!row || row.disabled) throw notFound("user_not_found", "Your account no longer exists or is disabled.");
   if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
-    await recordEvent({ actor: row.name, action: "user.password", target: `user:${row.name}`, result: "failed", detail: { reason: "wrong current password" } });
+    await recordEvent({
+      actor: row.name,
+      action: "user.password",
+      target: `user:${row.name}`,
+      result: "failed",
+      detail: { reason: "wrong current password" },
+    });
     throw new AppError(403, "wrong_password", "The current password is wrong.");
   }
   checkPassword(input.newPassword);
-  if (input.newPassword === input.currentPassword) throw new AppError(422, "same_password", "The new password is the current one; choose another.");
+  if (input.newPassword === input.currentPassword)
+    throw new AppError(422, "same_password", "The new password is the current one; choose another.");
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(input.newPassword) } });
   const ended = await db.session.deleteMany({ where: { userId, ...(keepSession ? { id: { not: hashSecret(keepSession) } } : {}) } });
   const tokensRevoked = input.revokeTokens ? await revokeAllTokens(userId) : 0;
-  await recordEvent({ actor: row.name, action: "user.password", target: `user:${row.name}`, detail: { otherSessionsEnded: ended.count, tokensRevoked } });
+  await recordEvent({
+    actor: row.name,
+    action: "user.password",
+    target: `user:${row.name}`,
+    detail: { otherSessionsEnded: ended.count, tokensRevoked },
+  });
   return { tokensRevoked };
 }

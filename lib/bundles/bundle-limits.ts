@@ -38,7 +38,8 @@ export function resolveBundleLimits(overrides: Partial<BundleLimits> = {}): Bund
   for (const key of Object.keys(DEFAULT_BUNDLE_LIMITS) as (keyof BundleLimits)[]) {
     const value = overrides[key];
     if (value === undefined) continue;
-    if (!(typeof value === "number" && value > 0)) throw badRequest("invalid_bundle_limit", `The bundle limit ${key} must be a positive number, not ${String(value)}.`);
+    if (!(typeof value === "number" && value > 0))
+      throw badRequest("invalid_bundle_limit", `The bundle limit ${key} must be a positive number, not ${String(value)}.`);
     limits[key] = value;
   }
   return limits;

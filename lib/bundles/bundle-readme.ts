@@ -37,7 +37,9 @@ export function bundleReadme(input: BundleReadmeInput): string {
     "```",
     "",
     "or unpack it and build the folder: `mkdir b && tar -xzf bundle.tar.gz -C b && docker build -t " + `${slug}-restored${buildArgs} b\`.`,
-    input.install.length ? `\nThe build runs \`apt-get install ${input.install.join(" ")}\`, so it needs the base's package repositories (on a machine without a default bridge network add \`--network host\`).` : "",
+    input.install.length
+      ? `\nThe build runs \`apt-get install ${input.install.join(" ")}\`, so it needs the base's package repositories (on a machine without a default bridge network add \`--network host\`).`
+      : "",
     input.buildArgs.length
       ? `\nSecret environment values were left out of the archive: pass them with ${input.buildArgs.map((name) => `\`--build-arg ${name}=...\``).join(", ")} (they become ENV values of the image).`
       : "",
@@ -57,8 +59,13 @@ export function bundleReadme(input: BundleReadmeInput): string {
     "- `payload/`: the archived files, laid out at their paths.",
     "- `accounts/`: the archived /etc/passwd, group, shadow and gshadow (merged, not copied).",
     "",
-    input.appliedRules.length ? "## Migration rules applied\n\n" + input.appliedRules.map((rule) => `- ${rule.id}: ${rule.description}`).join("\n") + "\n" : "",
+    input.appliedRules.length
+      ? "## Migration rules applied\n\n" + input.appliedRules.map((rule) => `- ${rule.id}: ${rule.description}`).join("\n") + "\n"
+      : "",
     input.warnings.length ? "## Read before building\n\n" + input.warnings.map((warning) => `- ${warning.message}`).join("\n") + "\n" : "",
   ];
-  return `${lines.filter((line, index, all) => !(line === "" && all[index - 1] === "")).join("\n").trim()}\n`;
+  return `${lines
+    .filter((line, index, all) => !(line === "" && all[index - 1] === ""))
+    .join("\n")
+    .trim()}\n`;
 }

@@ -63,12 +63,24 @@ describe("bundle export and import", () => {
     expect(fileName).toBe("kura-bundle-it.tar.gz");
     await pipeline(stream, createWriteStream(bundleFile));
     const listing = execFileSync("tar", ["-tzf", bundleFile], { encoding: "utf8" }).split("\n");
-    expect(listing).toEqual(expect.arrayContaining(["Dockerfile", "README.md", "kura/manifest.json", "kura/restore.sh", "payload/srv/app/data.txt", "accounts/passwd"]));
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        "Dockerfile",
+        "README.md",
+        "kura/manifest.json",
+        "kura/restore.sh",
+        "payload/srv/app/data.txt",
+        "accounts/passwd",
+      ]),
+    );
 
     // No Kura from here on: the docker CLI builds from the bundle on stdin.
     const input = openSync(bundleFile, "r");
     try {
-      execFileSync("docker", ["-H", dockerHost(), "build", "-q", "-t", tag, "-"], { stdio: [input, "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+      execFileSync("docker", ["-H", dockerHost(), "build", "-q", "-t", tag, "-"], {
+        stdio: [input, "pipe", "pipe"],
+        maxBuffer: 64 * 1024 * 1024,
+      });
     } finally {
       closeSync(input);
     }
@@ -87,14 +99,29 @@ describe("bundle export and import", () => {
 
   it("leaves secret env values out unless asked to keep them; the bundle asks for them as build arguments", async () => {
     const manifest = await readManifest(archiveId);
-    expect(manifest?.config.env).toEqual(expect.arrayContaining([{ name: "DB_PASSWORD", value: null, redacted: true }, { name: "APP_MODE", value: "prod", redacted: false }]));
+    expect(manifest?.config.env).toEqual(
+      expect.arrayContaining([
+        { name: "DB_PASSWORD", value: null, redacted: true },
+        { name: "APP_MODE", value: "prod", redacted: false },
+      ]),
+    );
     const readme = execFileSync("tar", ["-xzOf", bundleFile, "README.md"], { encoding: "utf8" });
     expect(readme).toContain("--build-arg DB_PASSWORD=");
     expect(execFileSync("tar", ["-xzOf", bundleFile, "kura/manifest.json"], { encoding: "utf8" })).not.toContain("s3cret-value");
 
-    const kept = await startArchive({ engineId: "local", containerRef: source, name: "bundle it kept", keepSecrets: true, actor: "tester" });
+    const kept = await startArchive({
+      engineId: "local",
+      containerRef: source,
+      name: "bundle it kept",
+      keepSecrets: true,
+      actor: "tester",
+    });
     expect((await waitForJob(kept.jobId, 300_000)).error).toBeNull();
-    expect((await readManifest(kept.archiveId))?.config.env).toContainEqual({ name: "DB_PASSWORD", value: "s3cret-value", redacted: false });
+    expect((await readManifest(kept.archiveId))?.config.env).toContainEqual({
+      name: "DB_PASSWORD",
+      value: "s3cret-value",
+      redacted: false,
+    });
     await deleteArchive(kept.archiveId, "tester");
   }, 320_000);
 

@@ -14,8 +14,15 @@ function describeAction(action: { kind: string; [key: string]: string }): string
   return `delete ${action.path}`;
 }
 
-export async function exportBundle(archiveId: string, options: { base?: string; actor: string }): Promise<{ stream: Readable; fileName: string }> {
-  const { plan, manifest, manifestJson, view } = await makeRestorePlan(archiveId, { baseImage: options.base, originalImage: !options.base, checkRepositories: false });
+export async function exportBundle(
+  archiveId: string,
+  options: { base?: string; actor: string },
+): Promise<{ stream: Readable; fileName: string }> {
+  const { plan, manifest, manifestJson, view } = await makeRestorePlan(archiveId, {
+    baseImage: options.base,
+    originalImage: !options.base,
+    checkRepositories: false,
+  });
   const readme = bundleReadme({
     manifest,
     baseImage: view.baseImage,
@@ -23,9 +30,22 @@ export async function exportBundle(archiveId: string, options: { base?: string; 
     buildArgs: plan.buildArgs,
     warnings: view.warnings,
     install: plan.packages.install,
-    appliedRules: plan.migrationRules.filter((match) => match.status !== "not-applicable").map((match) => ({ id: match.rule.id, description: describeAction(match.rule.action) })),
+    appliedRules: plan.migrationRules
+      .filter((match) => match.status !== "not-applicable")
+      .map((match) => ({ id: match.rule.id, description: describeAction(match.rule.action) })),
   });
-  const bundle = writeBundle({ manifestJson, manifest, dockerfile: plan.dockerfile, readme, contextFiles: plan.contextFiles, payloadEntries: plan.payloadEntries, accountFiles: plan.accountFiles }, store);
+  const bundle = writeBundle(
+    {
+      manifestJson,
+      manifest,
+      dockerfile: plan.dockerfile,
+      readme,
+      contextFiles: plan.contextFiles,
+      payloadEntries: plan.payloadEntries,
+      accountFiles: plan.accountFiles,
+    },
+    store,
+  );
 
   // Count what leaves, and record the export once the last byte is out (or it failed).
   const target = `archive:${archiveId}`;
@@ -36,15 +56,27 @@ export async function exportBundle(archiveId: string, options: { base?: string; 
       done(null, chunk);
     },
     flush(done) {
-      void recordEvent({ actor: options.actor, action: "archive.export", target, detail: { baseImage: view.baseImage, bytes } }).catch(() => undefined);
+      void recordEvent({ actor: options.actor, action: "archive.export", target, detail: { baseImage: view.baseImage, bytes } }).catch(
+        () => undefined,
+      );
       done();
     },
   });
   bundle.once("error", (error) => {
-    void recordEvent({ actor: options.actor, action: "archive.export", target, result: "failed", detail: { baseImage: view.baseImage, error: error.message } }).catch(() => undefined);
+    void recordEvent({
+      actor: options.actor,
+      action: "archive.export",
+      target,
+      result: "failed",
+      detail: { baseImage: view.baseImage, error: error.message },
+    }).catch(() => undefined);
     counted.destroy(error);
   });
   bundle.pipe(counted);
-  const slug = manifest.archive.name.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "") || "archive";
+  const slug =
+    manifest.archive.name
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "archive";
   return { stream: counted, fileName: `kura-${slug}.tar.gz` };
 }

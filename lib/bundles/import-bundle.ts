@@ -11,12 +11,21 @@ import { getArchiveSummary, type ArchiveSummary } from "../archives/archive-regi
 
 export const IMPORTED_ENGINE_ID = "imported";
 
-export async function importBundle(source: Readable, options: { actor: string; limits?: Partial<BundleLimits>; signal?: AbortSignal }): Promise<ArchiveSummary> {
+export async function importBundle(
+  source: Readable,
+  options: { actor: string; limits?: Partial<BundleLimits>; signal?: AbortSignal },
+): Promise<ArchiveSummary> {
   let imported;
   try {
     imported = await readBundle(source, store, { limits: options.limits, signal: options.signal });
   } catch (error) {
-    await recordEvent({ actor: options.actor, action: "archive.import", target: "archive:(refused)", result: "failed", detail: { error: error instanceof Error ? error.message : String(error) } });
+    await recordEvent({
+      actor: options.actor,
+      action: "archive.import",
+      target: "archive:(refused)",
+      result: "failed",
+      detail: { error: error instanceof Error ? error.message : String(error) },
+    });
     throw error;
   }
   const { manifest } = imported;
@@ -25,7 +34,12 @@ export async function importBundle(source: Readable, options: { actor: string; l
   const row = await db.archive.create({
     data: {
       name: manifest.archive.name,
-      note: [manifest.archive.note, `Imported from a bundle (archive ${manifest.archive.id}, made ${manifest.archive.createdAt} by ${manifest.archive.createdBy} on engine ${manifest.engine.name}).`].filter(Boolean).join("\n"),
+      note: [
+        manifest.archive.note,
+        `Imported from a bundle (archive ${manifest.archive.id}, made ${manifest.archive.createdAt} by ${manifest.archive.createdBy} on engine ${manifest.engine.name}).`,
+      ]
+        .filter(Boolean)
+        .join("\n"),
       state: "complete",
       engineId: IMPORTED_ENGINE_ID,
       engineName: manifest.engine.name,
@@ -41,6 +55,17 @@ export async function importBundle(source: Readable, options: { actor: string; l
       completedAt: new Date(),
     },
   });
-  await recordEvent({ actor: options.actor, action: "archive.import", target: `archive:${row.id}`, detail: { name: row.name, originalId: manifest.archive.id, files: manifest.totals.files, newBlobs: imported.newBlobs, storedBytes: imported.storedBytes } });
+  await recordEvent({
+    actor: options.actor,
+    action: "archive.import",
+    target: `archive:${row.id}`,
+    detail: {
+      name: row.name,
+      originalId: manifest.archive.id,
+      files: manifest.totals.files,
+      newBlobs: imported.newBlobs,
+      storedBytes: imported.storedBytes,
+    },
+  });
   return getArchiveSummary(row.id);
 }

@@ -158,13 +158,21 @@ describe("readBundle accepts", () => {
 
 describe("readBundle refuses", () => {
   it("path traversal", async () => {
-    const error = await expectRefused(await packTar([...validItems(), file("payload/../../etc/cron.d/x", "* * * * * root sh\n")]), 422, /"payload\/\.\.\/\.\.\/etc\/cron\.d\/x" leaves the bundle \(path traversal\)/);
+    const error = await expectRefused(
+      await packTar([...validItems(), file("payload/../../etc/cron.d/x", "* * * * * root sh\n")]),
+      422,
+      /"payload\/\.\.\/\.\.\/etc\/cron\.d\/x" leaves the bundle \(path traversal\)/,
+    );
     expect(error.code).toBe("unsafe_name");
     await expectRefused(await packTar([...validItems(), file("payload\\..\\..\\x", "x")]), 422, /leaves the bundle/);
   });
 
   it("an absolute name", async () => {
-    await expectRefused(await packTar([...validItems(), file("/etc/passwd", "root::0:0::/:/bin/sh\n")]), 422, /"\/etc\/passwd" is an absolute path/);
+    await expectRefused(
+      await packTar([...validItems(), file("/etc/passwd", "root::0:0::/:/bin/sh\n")]),
+      422,
+      /"\/etc\/passwd" is an absolute path/,
+    );
   });
 
   it("a symlink, naming its absolute target", async () => {
@@ -177,7 +185,10 @@ describe("readBundle refuses", () => {
 
   it("a hard link", async () => {
     await expectRefused(
-      await packTar([...validItems(), { header: { name: "payload/etc/copy", type: "link", linkname: "payload/etc/postgresql/postgresql.conf" } }]),
+      await packTar([
+        ...validItems(),
+        { header: { name: "payload/etc/copy", type: "link", linkname: "payload/etc/postgresql/postgresql.conf" } },
+      ]),
       422,
       /"payload\/etc\/copy" is a hard link/,
     );
@@ -192,35 +203,67 @@ describe("readBundle refuses", () => {
   });
 
   it("a block device", async () => {
-    await expectRefused(await packTar([...validItems(), { header: { name: "payload/dev/sda", type: "block-device", devmajor: 8, devminor: 0 } }]), 422, /is a block device/);
+    await expectRefused(
+      await packTar([...validItems(), { header: { name: "payload/dev/sda", type: "block-device", devmajor: 8, devminor: 0 } }]),
+      422,
+      /is a block device/,
+    );
   });
 
   it("a fifo", async () => {
-    await expectRefused(await packTar([...validItems(), { header: { name: "payload/run/pipe", type: "fifo" } }]), 422, /"payload\/run\/pipe" is a named pipe/);
+    await expectRefused(
+      await packTar([...validItems(), { header: { name: "payload/run/pipe", type: "fifo" } }]),
+      422,
+      /"payload\/run\/pipe" is a named pipe/,
+    );
   });
 
   it("content whose hash does not match the manifest", async () => {
-    const items = validItems().map((item) => (item.header.name === "payload/etc/postgresql/postgresql.conf" ? file(item.header.name, "listen_addresses = '0.0.0.0'\n") : item));
-    await expectRefused(await packTar(items), 422, /"payload\/etc\/postgresql\/postgresql\.conf" does not match the manifest \(hash mismatch\)/);
+    const items = validItems().map((item) =>
+      item.header.name === "payload/etc/postgresql/postgresql.conf" ? file(item.header.name, "listen_addresses = '0.0.0.0'\n") : item,
+    );
+    await expectRefused(
+      await packTar(items),
+      422,
+      /"payload\/etc\/postgresql\/postgresql\.conf" does not match the manifest \(hash mismatch\)/,
+    );
   });
 
   it("an account file whose hash does not match the manifest", async () => {
-    const items = validItems().map((item) => (item.header.name === "accounts/passwd" ? file("accounts/passwd", "evil::0:0::/:/bin/sh\n") : item));
+    const items = validItems().map((item) =>
+      item.header.name === "accounts/passwd" ? file("accounts/passwd", "evil::0:0::/:/bin/sh\n") : item,
+    );
     await expectRefused(await packTar(items), 422, /"accounts\/passwd" does not match the manifest \(hash mismatch\)/);
   });
 
   it("a manifest file whose content is missing", async () => {
     const items = validItems().filter((item) => item.header.name !== "payload/etc/postgresql/postgresql.conf");
-    await expectRefused(await packTar(items), 422, /"\/etc\/postgresql\/postgresql\.conf" is in the manifest but its content \(payload\/etc\/postgresql\/postgresql\.conf or blobs\/[0-9a-f]{64}\) is missing/);
+    await expectRefused(
+      await packTar(items),
+      422,
+      /"\/etc\/postgresql\/postgresql\.conf" is in the manifest but its content \(payload\/etc\/postgresql\/postgresql\.conf or blobs\/[0-9a-f]{64}\) is missing/,
+    );
   });
 
   it("a blobs/ file that no manifest entry names, or that is not named by its hash", async () => {
-    await expectRefused(await packTar([...validItems(), file(`blobs/${"a".repeat(64)}`, "stray\n")]), 422, /is not in the manifest as an archived file/);
-    await expectRefused(await packTar([...validItems(), file("blobs/not-a-hash", "stray\n")]), 422, /blobs\/ holds only files named by their SHA-256/);
+    await expectRefused(
+      await packTar([...validItems(), file(`blobs/${"a".repeat(64)}`, "stray\n")]),
+      422,
+      /is not in the manifest as an archived file/,
+    );
+    await expectRefused(
+      await packTar([...validItems(), file("blobs/not-a-hash", "stray\n")]),
+      422,
+      /blobs\/ holds only files named by their SHA-256/,
+    );
   });
 
   it("a payload file that is not in the manifest", async () => {
-    await expectRefused(await packTar([...validItems(), file("payload/etc/cron.d/backdoor", "* * * * * root sh\n")]), 422, /"payload\/etc\/cron\.d\/backdoor" is not in the manifest/);
+    await expectRefused(
+      await packTar([...validItems(), file("payload/etc/cron.d/backdoor", "* * * * * root sh\n")]),
+      422,
+      /"payload\/etc\/cron\.d\/backdoor" is not in the manifest/,
+    );
   });
 
   it("a bundle without a manifest", async () => {
@@ -232,7 +275,9 @@ describe("readBundle refuses", () => {
     const items = validItems().map((item) => (item.header.name === "kura/manifest.json" ? file("kura/manifest.json", "{ not json") : item));
     await expectRefused(await packTar(items), 422, /kura\/manifest\.json is not valid JSON/);
     const wrongFormat = { ...baseManifest, format: "something-else" };
-    const items2 = validItems().map((item) => (item.header.name === "kura/manifest.json" ? file("kura/manifest.json", JSON.stringify(wrongFormat)) : item));
+    const items2 = validItems().map((item) =>
+      item.header.name === "kura/manifest.json" ? file("kura/manifest.json", JSON.stringify(wrongFormat)) : item,
+    );
     await expectRefused(await packTar(items2), 422, /not a valid Kura manifest: format: /);
   });
 
@@ -242,7 +287,11 @@ describe("readBundle refuses", () => {
       { name: "-oDir::Bin::dpkg=/bin/sh", version: "1", architecture: "amd64", manual: true },
     ];
     const items = validItems({ ...baseManifest, packageManager: "dpkg", packages });
-    const error = await expectRefused(await packTar(items), 422, /not a valid Kura manifest: packages\.1\.name: The package "-oDir::Bin::dpkg=\/bin\/sh" is not a Debian package name/);
+    const error = await expectRefused(
+      await packTar(items),
+      422,
+      /not a valid Kura manifest: packages\.1\.name: The package "-oDir::Bin::dpkg=\/bin\/sh" is not a Debian package name/,
+    );
     expect(error.code).toBe("invalid_manifest");
   });
 
@@ -254,7 +303,11 @@ describe("readBundle refuses", () => {
 
   it("an entry outside the bundle layout, and a duplicate", async () => {
     await expectRefused(await packTar([...validItems(), file("etc/crontab", "x")]), 422, /"etc\/crontab" is not part of a Kura bundle/);
-    await expectRefused(await packTar([...validItems(), file("accounts/sudoers", "x")]), 422, /"accounts\/sudoers" is not part of a Kura bundle/);
+    await expectRefused(
+      await packTar([...validItems(), file("accounts/sudoers", "x")]),
+      422,
+      /"accounts\/sudoers" is not part of a Kura bundle/,
+    );
     await expectRefused(await packTar([...validItems(), file("payload/etc/postgresql/postgresql.conf", CONF)]), 422, /appears twice/);
     await expectRefused(await packTar([...validItems(), file("payload/etc//x", "x")]), 422, /not a normalized path/);
   });
@@ -282,10 +335,13 @@ describe("readBundle refuses", () => {
       for await (const chunk of Readable.from(pack as AsyncIterable<Buffer>).pipe(createGzip({ level: 9 }))) parts.push(chunk as Buffer);
       return Buffer.concat(parts);
     })();
-    await new Promise<void>((resolve) => pack.entry({ name: "kura/manifest.json", type: "file" }, JSON.stringify(baseManifest), () => resolve()));
+    await new Promise<void>((resolve) =>
+      pack.entry({ name: "kura/manifest.json", type: "file" }, JSON.stringify(baseManifest), () => resolve()),
+    );
     const zeros = Buffer.alloc(1024 * 1024);
     const sink = pack.entry({ name: "payload/var/lib/zeros", type: "file", size: zerosSize });
-    for (let written = 0; written < zerosSize; written += zeros.length) if (!sink.write(zeros)) await new Promise<void>((resolve) => sink.once("drain", () => resolve()));
+    for (let written = 0; written < zerosSize; written += zeros.length)
+      if (!sink.write(zeros)) await new Promise<void>((resolve) => sink.once("drain", () => resolve()));
     sink.end(null);
     pack.finalize();
     const bomb = await compressed;

@@ -92,13 +92,20 @@ export async function readBundle(source: Readable, store: BlobStore, options: Re
 }
 
 /** Copies the upload to `file`, refusing it as soon as it passes maxCompressedBytes; resolves with its length. */
-async function spoolUpload(source: Readable, file: string, limits: BundleLimits, signal: AbortSignal | undefined, onProgress: ReadBundleOptions["onProgress"]) {
+async function spoolUpload(
+  source: Readable,
+  file: string,
+  limits: BundleLimits,
+  signal: AbortSignal | undefined,
+  onProgress: ReadBundleOptions["onProgress"],
+) {
   let bytes = 0;
   const count = async function* (chunks: AsyncIterable<Buffer | string>) {
     for await (const chunk of chunks) {
       const data = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
       bytes += data.byteLength;
-      if (bytes > limits.maxCompressedBytes) throw tooLarge("bundle_too_large", `the upload is larger than ${formatBytes(limits.maxCompressedBytes)}, the import limit.`);
+      if (bytes > limits.maxCompressedBytes)
+        throw tooLarge("bundle_too_large", `the upload is larger than ${formatBytes(limits.maxCompressedBytes)}, the import limit.`);
       onProgress?.({ phase: "receiving", bytes, totalBytes: null, entries: 0 });
       yield data;
     }
@@ -138,7 +145,10 @@ async function checkBundle(walk: Omit<Walk, "visit" | "phase">): Promise<Checked
   });
   if (entries === 0) throw notABundle("it holds no entries");
   if (manifestJson === null)
-    throw rejected("manifest_missing", `${BUNDLE_MANIFEST_NAME} is missing, so this is not a Kura bundle (or the file was cut short). Upload the .tar.gz exactly as Kura exported it.`);
+    throw rejected(
+      "manifest_missing",
+      `${BUNDLE_MANIFEST_NAME} is missing, so this is not a Kura bundle (or the file was cut short). Upload the .tar.gz exactly as Kura exported it.`,
+    );
   const json: Buffer = manifestJson;
   const manifest = parseManifest(json);
   matchManifest(manifest, contents);
@@ -157,7 +167,8 @@ async function storeBundle(walk: Omit<Walk, "visit" | "phase">, checked: Checked
     visit: async (entry, name, place) => {
       if (place !== "account" && place !== "payload-file" && place !== "blob") return drain(entry);
       const expected = contents.get(name);
-      if (!expected) throw new Error(`The temporary copy of the bundle changed while it was being imported (${name} is new); import it again.`);
+      if (!expected)
+        throw new Error(`The temporary copy of the bundle changed while it was being imported (${name} is new); import it again.`);
       if (handled.has(expected.sha256) || (await store.has(expected.sha256))) {
         handled.add(expected.sha256);
         return drain(entry);
@@ -168,7 +179,8 @@ async function storeBundle(walk: Omit<Walk, "visit" | "phase">, checked: Checked
         newBlobs += 1;
         storedBytes += put.storedBytes;
       }
-      if (put.sha256 !== expected.sha256) throw new Error(`The temporary copy of the bundle changed while it was being imported (${name}); import it again.`);
+      if (put.sha256 !== expected.sha256)
+        throw new Error(`The temporary copy of the bundle changed while it was being imported (${name}); import it again.`);
     },
   });
   const stored = await store.put(Readable.from([checked.manifestJson]), walk.signal ? { signal: walk.signal } : {});
@@ -209,7 +221,10 @@ async function walkBundle(walk: Walk): Promise<number> {
       if (unpacked > limits.maxUncompressedBytes)
         throw tooLarge("bundle_too_large", `it unpacks to more than ${formatBytes(limits.maxUncompressedBytes)}, the import limit.`);
       if (format === "gzip" && unpacked > RATIO_GRACE_BYTES && unpacked > compressed * limits.maxRatio)
-        throw tooLarge("bundle_ratio", `it unpacks to more than ${limits.maxRatio} times its compressed size, which is how a decompression bomb looks, not an archive.`);
+        throw tooLarge(
+          "bundle_ratio",
+          `it unpacks to more than ${limits.maxRatio} times its compressed size, which is how a decompression bomb looks, not an archive.`,
+        );
       yield chunk;
     }
   };
@@ -228,7 +243,11 @@ async function walkBundle(walk: Walk): Promise<number> {
   try {
     for await (const entry of extract as AsyncIterable<TarEntry>) {
       entries += 1;
-      if (entries > limits.maxEntries) throw tooLarge("bundle_too_many_entries", `it holds more than ${limits.maxEntries.toLocaleString("en")} entries, the import limit.`);
+      if (entries > limits.maxEntries)
+        throw tooLarge(
+          "bundle_too_many_entries",
+          `it holds more than ${limits.maxEntries.toLocaleString("en")} entries, the import limit.`,
+        );
       const { name, place } = checkEntry(entry.header);
       await walk.visit(entry, name, place);
       report();
@@ -252,7 +271,8 @@ function checkEntry(header: tar.Header): { name: string; place: Place } {
   const shown = show(raw);
   if (raw.includes("\0")) throw rejected("unsafe_name", `${shown} has a NUL character in its name.`);
   // Backslashes are ordinary characters on Linux, but never let them spell a way out on a system that splits on them.
-  if (raw.startsWith("/") || raw.startsWith("\\") || /^[A-Za-z]:/.test(raw)) throw rejected("unsafe_name", `${shown} is an absolute path (path traversal): bundle entries are relative to its root.`);
+  if (raw.startsWith("/") || raw.startsWith("\\") || /^[A-Za-z]:/.test(raw))
+    throw rejected("unsafe_name", `${shown} is an absolute path (path traversal): bundle entries are relative to its root.`);
   if (raw.split(/[/\\]/).includes("..")) throw rejected("unsafe_name", `${shown} leaves the bundle (path traversal).`);
   checkType(header, shown);
   const isDir = header.type === "directory";
@@ -262,7 +282,8 @@ function checkEntry(header: tar.Header): { name: string; place: Place } {
     if (isDir) return { name: "", place: "root" };
     throw rejected("unsafe_name", `${shown} is not a file name.`);
   }
-  if (name.split("/").some((part) => part === "" || part === ".")) throw rejected("unsafe_name", `${shown} is not a normalized path (it has an empty or "." component).`);
+  if (name.split("/").some((part) => part === "" || part === "."))
+    throw rejected("unsafe_name", `${shown} is not a normalized path (it has an empty or "." component).`);
   return { name, place: placeOf(name, isDir, shown) };
 }
 
@@ -288,18 +309,25 @@ function checkType(header: tar.Header, shown: string): void {
 function placeOf(name: string, isDir: boolean, shown: string): Place {
   const expect = (wantDir: boolean, place: Place): Place => {
     if (isDir === wantDir) return place;
-    throw rejected("unexpected_entry", `${shown} must be a ${wantDir ? "folder" : "file"} in a Kura bundle, but it is a ${isDir ? "folder" : "file"}.`);
+    throw rejected(
+      "unexpected_entry",
+      `${shown} must be a ${wantDir ? "folder" : "file"} in a Kura bundle, but it is a ${isDir ? "folder" : "file"}.`,
+    );
   };
   if (name === "Dockerfile" || name === "README.md") return expect(false, "generated");
   if (name === "kura" || name === "accounts" || name === "payload" || name === "blobs") return expect(true, "folder");
   if (name.startsWith("blobs/")) {
     if (/^blobs\/[0-9a-f]{64}$/.test(name)) return expect(false, "blob");
-    throw rejected("unexpected_entry", `${shown} is not a content file: blobs/ holds only files named by their SHA-256 (64 lowercase hex characters).`);
+    throw rejected(
+      "unexpected_entry",
+      `${shown} is not a content file: blobs/ holds only files named by their SHA-256 (64 lowercase hex characters).`,
+    );
   }
   if (name === BUNDLE_MANIFEST_NAME) return expect(false, "manifest");
   if (name.startsWith("kura/")) return isDir ? "folder" : "generated";
   if (name.startsWith("payload/")) return isDir ? "payload-dir" : "payload-file";
-  if (name.startsWith("accounts/") && (BUNDLE_ACCOUNT_NAMES as readonly string[]).includes(name.slice("accounts/".length))) return expect(false, "account");
+  if (name.startsWith("accounts/") && (BUNDLE_ACCOUNT_NAMES as readonly string[]).includes(name.slice("accounts/".length)))
+    return expect(false, "account");
   throw rejected(
     "unexpected_entry",
     `${shown} is not part of a Kura bundle, which holds only Dockerfile, README.md, kura/, accounts/{${BUNDLE_ACCOUNT_NAMES.join(",")}}, payload/ and blobs/.`,
@@ -341,7 +369,8 @@ function parseManifest(json: Buffer): Manifest {
 function checkManifestPath(entryPath: string): void {
   if (entryPath === "/") return;
   const parts = entryPath.slice(1).split("/");
-  if (parts.includes("..")) throw rejected("invalid_manifest", `the manifest names ${show(entryPath)}, which leaves the container's file system (path traversal).`);
+  if (parts.includes(".."))
+    throw rejected("invalid_manifest", `the manifest names ${show(entryPath)}, which leaves the container's file system (path traversal).`);
   if (entryPath.includes("\0") || parts.some((part) => part === "" || part === "."))
     throw rejected("invalid_manifest", `the manifest names ${show(entryPath)}, which is not a normalized absolute path.`);
 }
@@ -356,7 +385,10 @@ function matchManifest(manifest: Manifest, contents: Map<string, Content>): void
     const candidates = [payloadName(entry.path), ...(accountName ? [accountName] : []), `blobs/${entry.sha256}`];
     const present = candidates.filter((name) => contents.has(name));
     if (present.length === 0)
-      throw rejected("content_missing", `${show(entry.path)} is in the manifest but its content (${candidates.join(" or ")}) is missing from the bundle.`);
+      throw rejected(
+        "content_missing",
+        `${show(entry.path)} is in the manifest but its content (${candidates.join(" or ")}) is missing from the bundle.`,
+      );
     for (const name of present) {
       const content = contents.get(name);
       if (!content) continue;
@@ -366,12 +398,19 @@ function matchManifest(manifest: Manifest, contents: Map<string, Content>): void
           `${show(name)} does not match the manifest (hash mismatch): its SHA-256 is ${content.sha256}, the manifest records ${entry.sha256}. The bundle was altered or damaged; export it again.`,
         );
       if (content.size !== entry.size)
-        throw rejected("size_mismatch", `${show(name)} holds ${content.size} bytes but the manifest records ${entry.size} for ${entry.path}.`);
+        throw rejected(
+          "size_mismatch",
+          `${show(name)} holds ${content.size} bytes but the manifest records ${entry.size} for ${entry.path}.`,
+        );
       claimed.add(name);
     }
   }
   for (const name of contents.keys())
-    if (!claimed.has(name)) throw rejected("unlisted_file", `${show(name)} is not in the manifest as an archived file; every file under payload/ and accounts/ must be listed in ${BUNDLE_MANIFEST_NAME}.`);
+    if (!claimed.has(name))
+      throw rejected(
+        "unlisted_file",
+        `${show(name)} is not in the manifest as an archived file; every file under payload/ and accounts/ must be listed in ${BUNDLE_MANIFEST_NAME}.`,
+      );
 }
 
 async function hashContent(entry: TarEntry): Promise<Content> {
@@ -395,7 +434,8 @@ function describeReadError(err: unknown): unknown {
   const code = typeof err === "object" && err !== null && "code" in err && typeof err.code === "string" ? err.code : "";
   if (code.startsWith("Z_")) return notABundle(`its gzip stream is damaged or incomplete (${(err as Error).message})`);
   const message = err instanceof Error ? err.message : "";
-  if (!code && /tar header|Unexpected end of data|Header exceeds max size|Invalid header/i.test(message)) return notABundle(`it is not a readable tar archive (${message})`);
+  if (!code && /tar header|Unexpected end of data|Header exceeds max size|Invalid header/i.test(message))
+    return notABundle(`it is not a readable tar archive (${message})`);
   return err;
 }
 
@@ -408,7 +448,11 @@ function tooLarge(code: string, message: string): AppError {
 }
 
 function notABundle(detail: string): AppError {
-  return new AppError(422, "not_a_bundle", `Bundle rejected: this is not a Kura bundle, or it was cut short: ${detail}. Upload the .tar.gz exactly as Kura exported it.`);
+  return new AppError(
+    422,
+    "not_a_bundle",
+    `Bundle rejected: this is not a Kura bundle, or it was cut short: ${detail}. Upload the .tar.gz exactly as Kura exported it.`,
+  );
 }
 
 function show(name: string): string {

@@ -46,7 +46,17 @@ function makeManifest(entries: ManifestEntry[]): Manifest {
     engine: { name: "local", version: "27.3.1" },
     container: { id: "c".repeat(64), name: "web", createdAt: "2024-01-01T00:00:00.000Z", startedAt: null },
     image: { reference: "nginx:1.25", id: `sha256:${"a".repeat(64)}`, digest: null, size: 190_000_000 },
-    config: { cmd: ["nginx", "-g", "daemon off;"], entrypoint: null, env: [], workingDir: "/", user: "", exposedPorts: ["80/tcp"], labels: {}, volumes: [], mounts: [] },
+    config: {
+      cmd: ["nginx", "-g", "daemon off;"],
+      entrypoint: null,
+      env: [],
+      workingDir: "/",
+      user: "",
+      exposedPorts: ["80/tcp"],
+      labels: {},
+      volumes: [],
+      mounts: [],
+    },
     os: null,
     packageManager: null,
     packages: [],
@@ -56,7 +66,17 @@ function makeManifest(entries: ManifestEntry[]): Manifest {
   });
 }
 
-type Listed = { name: string; type: string; mode: number; uid: number; gid: number; uname: string; gname: string; mtime: Date; content: Buffer };
+type Listed = {
+  name: string;
+  type: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  mtime: Date;
+  content: Buffer;
+};
 
 async function listTar(tarBytes: Buffer): Promise<Listed[]> {
   const extract = tar.extract();
@@ -165,36 +185,38 @@ describe("writeBundle", () => {
     const { manifestJson, content } = await archiveFixture(storeA);
     const listed = await listTar(gunzipSync(await readAll(writeBundle(content, storeA))));
     const names = listed.map((item) => item.name);
-    expect([...names].sort()).toEqual([
-      "Dockerfile",
-      "README.md",
-      "kura/",
-      "kura/manifest.json",
-      "kura/lib/",
-      "kura/lib/owners.txt",
-      "kura/restore.sh",
-      "accounts/",
-      "accounts/passwd",
-      "payload/",
-      "payload/etc/",
-      "payload/etc/nginx/",
-      "payload/etc/nginx/nginx.conf",
-      "payload/srv/",
-      `payload${LONG_PATH}`,
-      "payload/srv/a-rather-long-folder-name/",
-      ...[2, 3, 4, 5, 6, 7].map((depth) => `payload/srv/${"a-rather-long-folder-name/".repeat(depth)}`),
-      "payload/srv/data/",
-      "payload/srv/data/copy.txt",
-      "payload/srv/data/empty.txt",
-      "payload/srv/data/résumé final.txt",
-      "payload/usr/",
-      "payload/usr/local/",
-      "payload/usr/local/bin/",
-      "payload/usr/local/bin/start.sh",
-      "payload/var/",
-      "payload/var/lib/",
-      "payload/var/lib/empty/",
-    ].sort());
+    expect([...names].sort()).toEqual(
+      [
+        "Dockerfile",
+        "README.md",
+        "kura/",
+        "kura/manifest.json",
+        "kura/lib/",
+        "kura/lib/owners.txt",
+        "kura/restore.sh",
+        "accounts/",
+        "accounts/passwd",
+        "payload/",
+        "payload/etc/",
+        "payload/etc/nginx/",
+        "payload/etc/nginx/nginx.conf",
+        "payload/srv/",
+        `payload${LONG_PATH}`,
+        "payload/srv/a-rather-long-folder-name/",
+        ...[2, 3, 4, 5, 6, 7].map((depth) => `payload/srv/${"a-rather-long-folder-name/".repeat(depth)}`),
+        "payload/srv/data/",
+        "payload/srv/data/copy.txt",
+        "payload/srv/data/empty.txt",
+        "payload/srv/data/résumé final.txt",
+        "payload/usr/",
+        "payload/usr/local/",
+        "payload/usr/local/bin/",
+        "payload/usr/local/bin/start.sh",
+        "payload/var/",
+        "payload/var/lib/",
+        "payload/var/lib/empty/",
+      ].sort(),
+    );
     expect(new Set(names).size).toBe(names.length);
     for (const item of listed) {
       const parent = path.posix.dirname(item.name.replace(/\/$/, ""));
@@ -228,7 +250,13 @@ describe("writeBundle", () => {
 
   it("lets a generated Dockerfile win over the dockerfile field", async () => {
     const { content } = await archiveFixture(storeA);
-    const bundle = await readAll(writeBundle({ ...content, contextFiles: [...content.contextFiles, { path: "Dockerfile", content: "FROM alpine:3.20\n", mode: 0o644 }] }, storeA, { gzip: false }));
+    const bundle = await readAll(
+      writeBundle(
+        { ...content, contextFiles: [...content.contextFiles, { path: "Dockerfile", content: "FROM alpine:3.20\n", mode: 0o644 }] },
+        storeA,
+        { gzip: false },
+      ),
+    );
     const listed = await listTar(bundle);
     expect(listed.filter((item) => item.name === "Dockerfile").map((item) => item.content.toString())).toEqual(["FROM alpine:3.20\n"]);
   });
@@ -253,11 +281,17 @@ describe("writeBundle", () => {
 
   it("refuses content that would not make a valid bundle before writing a byte", async () => {
     const { content } = await archiveFixture(storeA);
-    expect(() => writeBundle({ ...content, contextFiles: [{ path: "payload/etc/x", content: "", mode: 0o644 }] }, storeA)).toThrow(/cannot go in a bundle/);
-    expect(() => writeBundle({ ...content, contextFiles: [{ path: "kura/../x", content: "", mode: 0o644 }] }, storeA)).toThrow(/not a clean relative path/);
+    expect(() => writeBundle({ ...content, contextFiles: [{ path: "payload/etc/x", content: "", mode: 0o644 }] }, storeA)).toThrow(
+      /cannot go in a bundle/,
+    );
+    expect(() => writeBundle({ ...content, contextFiles: [{ path: "kura/../x", content: "", mode: 0o644 }] }, storeA)).toThrow(
+      /not a clean relative path/,
+    );
     expect(() => writeBundle({ ...content, accountFiles: ["/etc/sudoers"] }, storeA)).toThrow(/not an account file/);
     const clash = fileEntry("/etc/nginx/nginx.conf", "other content", { source: "volume" });
-    expect(() => writeBundle({ ...content, payloadEntries: [...content.payloadEntries, clash] }, storeA)).toThrow(/twice with different content/);
+    expect(() => writeBundle({ ...content, payloadEntries: [...content.payloadEntries, clash] }, storeA)).toThrow(
+      /twice with different content/,
+    );
   });
 
   it("stops cleanly when the reader goes away", async () => {
@@ -267,7 +301,10 @@ describe("writeBundle", () => {
     const bigEntry = fileEntry("/srv/big.bin", big);
     const manifest = makeManifest([...content.manifest.entries, bigEntry]);
     let seen = 0;
-    const stream = writeBundle({ ...content, manifest, payloadEntries: [...content.payloadEntries, bigEntry] }, storeA, { gzip: false, onBytes: (n) => (seen += n) });
+    const stream = writeBundle({ ...content, manifest, payloadEntries: [...content.payloadEntries, bigEntry] }, storeA, {
+      gzip: false,
+      onBytes: (n) => (seen += n),
+    });
     for await (const chunk of stream) {
       void chunk;
       break; // destroys the stream, as a closed HTTP response would

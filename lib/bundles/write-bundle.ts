@@ -98,7 +98,12 @@ export function writeBundle(content: BundleContent, store: BlobStore, options: W
     for (const item of plan) {
       if (output.destroyed) return;
       if (item.kind === "blob") await packBlob(pack, store, item, onBytes);
-      else await packEntry(pack, item.kind === "dir" ? dirHeader(item.name, item.mtime) : fileHeader(item.name, item.mode, item.data.byteLength, item.mtime), item.kind === "dir" ? undefined : item.data);
+      else
+        await packEntry(
+          pack,
+          item.kind === "dir" ? dirHeader(item.name, item.mtime) : fileHeader(item.name, item.mode, item.data.byteLength, item.mtime),
+          item.kind === "dir" ? undefined : item.data,
+        );
       // Headers of folders and small files are pushed without waiting for the reader: pause when it lags behind.
       if (output.writableNeedDrain) await waitForDrain(output);
     }
@@ -136,13 +141,23 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
     plan.push(entry);
   };
   const addText = (name: string, data: string | Uint8Array, mode: number) =>
-    add({ kind: "bytes", name, data: typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength), mode: safeMode(mode), mtime: fallbackMtime });
+    add({
+      kind: "bytes",
+      name,
+      data: typeof data === "string" ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      mode: safeMode(mode),
+      mtime: fallbackMtime,
+    });
 
   const generated = new Map<string, BundleContent["contextFiles"][number]>();
   for (const file of content.contextFiles) {
     if (!isRelativeName(file.path)) throw new Error(`The generated file path ${JSON.stringify(file.path)} is not a clean relative path.`);
-    const allowed = file.path === "Dockerfile" || file.path === "README.md" || (file.path.startsWith("kura/") && file.path !== BUNDLE_MANIFEST_NAME);
-    if (!allowed) throw new Error(`The generated file ${JSON.stringify(file.path)} cannot go in a bundle: only Dockerfile, README.md and kura/... (other than ${BUNDLE_MANIFEST_NAME}).`);
+    const allowed =
+      file.path === "Dockerfile" || file.path === "README.md" || (file.path.startsWith("kura/") && file.path !== BUNDLE_MANIFEST_NAME);
+    if (!allowed)
+      throw new Error(
+        `The generated file ${JSON.stringify(file.path)} cannot go in a bundle: only Dockerfile, README.md and kura/... (other than ${BUNDLE_MANIFEST_NAME}).`,
+      );
     if (generated.has(file.path)) throw new Error(`The generated file ${JSON.stringify(file.path)} is given twice.`);
     generated.set(file.path, file);
   }
@@ -158,10 +173,21 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
   if (accountNames.length > 0) addDirs("accounts/");
   for (const accountPath of accountNames) {
     const name = path.posix.basename(accountPath);
-    if (!isAccountName(name)) throw new Error(`${accountPath} is not an account file: a bundle carries only ${BUNDLE_ACCOUNT_NAMES.join(", ")}.`);
-    const entry = manifest.entries.find((candidate) => candidate.path === accountPath && candidate.type === "file" && candidate.sha256 !== null);
+    if (!isAccountName(name))
+      throw new Error(`${accountPath} is not an account file: a bundle carries only ${BUNDLE_ACCOUNT_NAMES.join(", ")}.`);
+    const entry = manifest.entries.find(
+      (candidate) => candidate.path === accountPath && candidate.type === "file" && candidate.sha256 !== null,
+    );
     if (!entry?.sha256) throw new Error(`${accountPath} is not in the manifest as an archived file, so it cannot go in the bundle.`);
-    add({ kind: "blob", name: `accounts/${name}`, sha256: entry.sha256, size: entry.size, mode: FILE_MODE, mtime: toMtime(entry.mtime) ?? fallbackMtime, label: accountPath });
+    add({
+      kind: "blob",
+      name: `accounts/${name}`,
+      sha256: entry.sha256,
+      size: entry.size,
+      mode: FILE_MODE,
+      mtime: toMtime(entry.mtime) ?? fallbackMtime,
+      label: accountPath,
+    });
   }
 
   addDirs("payload/");
@@ -171,33 +197,60 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
   const packed = new Map<string, ManifestEntry>();
   for (const entry of payload) {
     if (entry.path === "/") continue; // payload/ itself
-    if (!entry.path.startsWith("/") || !isRelativeName(entry.path.slice(1))) throw new Error(`The manifest path ${JSON.stringify(entry.path)} is not a clean absolute path.`);
+    if (!entry.path.startsWith("/") || !isRelativeName(entry.path.slice(1)))
+      throw new Error(`The manifest path ${JSON.stringify(entry.path)} is not a clean absolute path.`);
     const earlier = packed.get(entry.path);
     if (earlier) {
       // The same path from two sources (say the image layer and a volume) is fine when both say the same thing.
       if (earlier.type === entry.type && earlier.sha256 === entry.sha256) continue;
-      throw new Error(`${entry.path} is in the payload twice with different content (${earlier.source} and ${entry.source}); keep one of them.`);
+      throw new Error(
+        `${entry.path} is in the payload twice with different content (${earlier.source} and ${entry.source}); keep one of them.`,
+      );
     }
     packed.set(entry.path, entry);
     const name = payloadName(entry.path);
     const mtime = toMtime(entry.mtime) ?? fallbackMtime;
     if (entry.type === "dir") add({ kind: "dir", name, mtime });
-    else if (entry.sha256) add({ kind: "blob", name, sha256: entry.sha256, size: entry.size, mode: entry.mode & 0o111 ? EXEC_MODE : FILE_MODE, mtime, label: entry.path });
+    else if (entry.sha256)
+      add({
+        kind: "blob",
+        name,
+        sha256: entry.sha256,
+        size: entry.size,
+        mode: entry.mode & 0o111 ? EXEC_MODE : FILE_MODE,
+        mtime,
+        label: entry.path,
+      });
   }
   if (allContent) {
     const carried = new Set(plan.flatMap((item) => (item.kind === "blob" ? [item.sha256] : [])));
-    const extra = manifest.entries.filter((entry) => entry.type === "file" && entry.sha256 !== null && !carried.has(entry.sha256)).sort((a, b) => compare(a.sha256!, b.sha256!));
+    const extra = manifest.entries
+      .filter((entry) => entry.type === "file" && entry.sha256 !== null && !carried.has(entry.sha256))
+      .sort((a, b) => compare(a.sha256!, b.sha256!));
     for (const entry of extra) {
       if (carried.has(entry.sha256!)) continue;
       carried.add(entry.sha256!);
-      add({ kind: "blob", name: `blobs/${entry.sha256}`, sha256: entry.sha256!, size: entry.size, mode: FILE_MODE, mtime: fallbackMtime, label: entry.path });
+      add({
+        kind: "blob",
+        name: `blobs/${entry.sha256}`,
+        sha256: entry.sha256!,
+        size: entry.size,
+        mode: FILE_MODE,
+        mtime: fallbackMtime,
+        label: entry.path,
+      });
     }
   }
   return plan;
 }
 
 /** Copies one stored blob into the tar, checking its length and hash on the way (the header's size is promised up front). */
-async function packBlob(pack: tar.Pack, store: BlobStore, item: Extract<PlannedEntry, { kind: "blob" }>, onBytes: ((n: number) => void) | undefined) {
+async function packBlob(
+  pack: tar.Pack,
+  store: BlobStore,
+  item: Extract<PlannedEntry, { kind: "blob" }>,
+  onBytes: ((n: number) => void) | undefined,
+) {
   const hash = createHash("sha256");
   let written = 0;
   const source = store.open(item.sha256);

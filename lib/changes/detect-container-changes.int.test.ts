@@ -40,7 +40,14 @@ function expectServiceData(detected: DetectedChanges) {
   const conffile = entry(detected, "/etc/bash.bashrc");
   expect(conffile).toMatchObject({ category: "config", selected: true, kind: "modified" });
   expect(conffile.decidedBy.reason).toContain("bash");
-  expect(entry(detected, "/srv/app/data.txt")).toMatchObject({ category: "user-data", source: "layer", selected: true, kind: "added", type: "file", size: 17 });
+  expect(entry(detected, "/srv/app/data.txt")).toMatchObject({
+    category: "user-data",
+    source: "layer",
+    selected: true,
+    kind: "added",
+    type: "file",
+    size: 17,
+  });
   expect(entry(detected, "/var/lib/appdata/v.txt")).toMatchObject({ category: "user-data", source: "volume", selected: true });
   expect(entry(detected, "/mnt/bind/b.txt")).toMatchObject({ category: "user-data", source: "bind", selected: true });
   const pid = entry(detected, "/run/app.pid");
@@ -89,7 +96,18 @@ describe("detectContainerChanges on Debian 12", () => {
     expect(viaArchive.layerReadVia).toBe("archive-api");
     expectServiceData(viaArchive);
     const direct = await detectContainerChanges("local", name);
-    const strip = (result: typeof direct) => result.entries.map(({ path, category, selected, type, size, mode, uid, gid, mtime }) => ({ path, category, selected, type, size, mode, uid, gid, mtime }));
+    const strip = (result: typeof direct) =>
+      result.entries.map(({ path, category, selected, type, size, mode, uid, gid, mtime }) => ({
+        path,
+        category,
+        selected,
+        type,
+        size,
+        mode,
+        uid,
+        gid,
+        mtime,
+      }));
     expect(strip(viaArchive)).toEqual(strip(direct));
   });
 
@@ -110,7 +128,10 @@ describe("detectContainerChanges on Debian 12", () => {
   });
 
   it("reports an unknown container as not found", async () => {
-    await expect(detectContainerChanges("local", "kura-no-such-container")).rejects.toMatchObject({ status: 404, code: "container_not_found" });
+    await expect(detectContainerChanges("local", "kura-no-such-container")).rejects.toMatchObject({
+      status: 404,
+      code: "container_not_found",
+    });
   });
 });
 
@@ -135,12 +156,33 @@ describe("detectContainerChanges with apk's database (an Alpine-style container)
   const apkName = uniqueName("kura-it-apk");
   const sha1Q1 = (content: string) => `Q1${createHash("sha1").update(content).digest("base64")}`;
   // The package database as apk writes it: app owns /usr/bin/app and /etc/app.conf, with their packaged SHA-1.
-  const installed = ["P:app", "V:1.0-r0", "A:x86_64", "F:usr/bin", "R:app", `Z:${sha1Q1("app binary\n")}`, "F:etc", "R:app.conf", `Z:${sha1Q1("listen 80\n")}`, ""].join("\n");
+  const installed = [
+    "P:app",
+    "V:1.0-r0",
+    "A:x86_64",
+    "F:usr/bin",
+    "R:app",
+    `Z:${sha1Q1("app binary\n")}`,
+    "F:etc",
+    "R:app.conf",
+    `Z:${sha1Q1("listen 80\n")}`,
+    "",
+  ].join("\n");
   beforeAll(() => {
     runContainer({ name: apkName, image: BUSYBOX, command: ["sleep", "3600"] });
-    exec(apkName, ["sh", "-c", 'mkdir -p /lib/apk/db /etc/apk /usr/bin && printf "%s" "$1" > /lib/apk/db/installed && echo app > /etc/apk/world', "sh", installed]);
+    exec(apkName, [
+      "sh",
+      "-c",
+      'mkdir -p /lib/apk/db /etc/apk /usr/bin && printf "%s" "$1" > /lib/apk/db/installed && echo app > /etc/apk/world',
+      "sh",
+      installed,
+    ]);
     // The package's binary as packaged, its configuration edited, and data of the service's own.
-    exec(apkName, ["sh", "-c", "printf 'app binary\\n' > /usr/bin/app && printf 'listen 8080\\n' > /etc/app.conf && mkdir -p /srv && echo records > /srv/data.txt"]);
+    exec(apkName, [
+      "sh",
+      "-c",
+      "printf 'app binary\\n' > /usr/bin/app && printf 'listen 8080\\n' > /etc/app.conf && mkdir -p /srv && echo records > /srv/data.txt",
+    ]);
   });
   afterAll(() => removeContainer(apkName));
 
@@ -164,7 +206,11 @@ describe("detectContainerChanges with rpm's database (a database rpm itself wrot
     runContainer({ name: rpmName, image: RPMDB_TAG, command: ["sleep", "3600"] });
     // The package's binary rewritten with the same bytes (so it is in the layer, unchanged), its %config file edited,
     // and data of the service's own.
-    exec(rpmName, ["sh", "-c", `printf '${RPM_APP.binaryContent.replace("\n", "\\n")}' > ${RPM_APP.binary} && printf 'listen 8080\\n' > ${RPM_APP.config} && mkdir -p /srv && echo records > /srv/data.txt`]);
+    exec(rpmName, [
+      "sh",
+      "-c",
+      `printf '${RPM_APP.binaryContent.replace("\n", "\\n")}' > ${RPM_APP.binary} && printf 'listen 8080\\n' > ${RPM_APP.config} && mkdir -p /srv && echo records > /srv/data.txt`,
+    ]);
   });
   afterAll(() => removeContainer(rpmName));
 

@@ -16,7 +16,7 @@ import { findLayerDirectory, hashLayerFiles, walkLayerDirectory, PACKAGE_FILE_HA
 import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
 import { walkArchive, WALK_DRAIN_MAX_BYTES, type ArchiveHeader, type HashAlgorithm } from "@/lib/docker/walk-archive";
 import { getEngine, type Engine } from "@/lib/engines/engine-registry";
-import { DEFAULT_RULE_SET_ID, getRuleSet, type RuleSet } from "@/lib/rules/rule-set-store";
+import { DEFAULT_RULE_SET_ID, getRuleSet } from "@/lib/rules/rule-set-store";
 import { getSelection } from "@/lib/changes/selection-store";
 import { forEachLimited } from "../jobs/for-each-limited";
 
@@ -65,7 +65,13 @@ const SNIFF_MAX_SIZE = 1024 * 1024;
 const CONCURRENCY = 8;
 
 /** What the package database says about the changed paths; `sums` are hex digests in `algorithm`. */
-type PackageDb = { owners: Map<string, string>; sums: Map<string, string>; algorithm: HashAlgorithm; conffiles: Map<string, string>; packages: InstalledPackage[] };
+type PackageDb = {
+  owners: Map<string, string>;
+  sums: Map<string, string>;
+  algorithm: HashAlgorithm;
+  conffiles: Map<string, string>;
+  packages: InstalledPackage[];
+};
 
 // Merged /usr: dpkg may record /bin/true while the diff reports /usr/bin/true.
 const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
@@ -174,7 +180,12 @@ async function readDpkg(context: ReadContext): Promise<PackageDb> {
 }
 
 /** A package database's owners and packaged digests, kept for the changed paths only; `isConfig` files go to conffiles. */
-function keepChanged(owners: Map<string, string>, digests: Map<string, string>, changedPaths: Set<string>, isConfig: (file: string) => boolean): Pick<PackageDb, "owners" | "sums" | "conffiles"> {
+function keepChanged(
+  owners: Map<string, string>,
+  digests: Map<string, string>,
+  changedPaths: Set<string>,
+  isConfig: (file: string) => boolean,
+): Pick<PackageDb, "owners" | "sums" | "conffiles"> {
   const kept: Pick<PackageDb, "owners" | "sums" | "conffiles"> = { owners: new Map(), sums: new Map(), conffiles: new Map() };
   for (const [listed, owner] of owners) {
     const file = changedAlias(listed, changedPaths);
@@ -228,7 +239,18 @@ async function readApk(context: ReadContext): Promise<PackageDb> {
 }
 
 function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry {
-  return { path: header.path, kind, source, type: header.type, size: header.size, mode: header.mode, uid: header.uid, gid: header.gid, mtime: header.mtime, linkTarget: header.linkTarget };
+  return {
+    path: header.path,
+    kind,
+    source,
+    type: header.type,
+    size: header.size,
+    mode: header.mode,
+    uid: header.uid,
+    gid: header.gid,
+    mtime: header.mtime,
+    linkTarget: header.linkTarget,
+  };
 }
 
 type DecidedEntry = ChangeEntry & { defaultSelected: boolean };
@@ -262,7 +284,11 @@ function addedRoots(diff: DiffEntry[]): { roots: string[]; singles: DiffEntry[] 
   return { roots, singles };
 }
 
-export async function detectContainerChanges(engineId: string, containerRef: string, options: DetectOptions = {}): Promise<DetectedChanges> {
+export async function detectContainerChanges(
+  engineId: string,
+  containerRef: string,
+  options: DetectOptions = {},
+): Promise<DetectedChanges> {
   const timings: Record<string, number> = {};
   const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -296,14 +322,19 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     const manager = await packageManagerPromise;
     if (!manager || options.packageChecks === false) return null;
     const layer = await layerPromise;
-    const changed = layer ? new Set(layer.keys()) : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
+    const changed = layer
+      ? new Set(layer.keys())
+      : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
     const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
     const db = await timed("packages", () => readDatabase({ engine, containerId, changedPaths: changed, warnings }));
     // A name the package manager itself would not accept is the container's invention: left out, and said.
     const refused = db.packages.filter((pkg) => !isValidPackageName(pkg.name, manager));
     if (refused.length) {
       db.packages = db.packages.filter((pkg) => isValidPackageName(pkg.name, manager));
-      const names = refused.slice(0, 5).map((pkg) => JSON.stringify(pkg.name.slice(0, 80))).join(", ");
+      const names = refused
+        .slice(0, 5)
+        .map((pkg) => JSON.stringify(pkg.name.slice(0, 80)))
+        .join(", ");
       warnings.push({
         code: "package-database-refused",
         path: null,
@@ -323,7 +354,9 @@ export async function detectContainerChanges(engineId: string, containerRef: str
   const ruleSetPromise = selectionPromise.then((selection) => getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID));
 
   const engineManaged = new Set(inspection.engineManagedFiles);
-  const mounts = inspection.mounts.filter((mount) => (mount.type === "volume" || mount.type === "bind") && !engineManaged.has(mount.destination));
+  const mounts = inspection.mounts.filter(
+    (mount) => (mount.type === "volume" || mount.type === "bind") && !engineManaged.has(mount.destination),
+  );
   // A mount point and what is below it belong to the mount (which is listed on its own); the
   // archive API would read through the mount and report the mount's files as the layer's.
   const underMount = (file: string) => mounts.some((mount) => file === mount.destination || file.startsWith(`${mount.destination}/`));
@@ -345,10 +378,18 @@ export async function detectContainerChanges(engineId: string, containerRef: str
       if (owner && entry.type === "file") {
         const expected = packageDb?.conffiles.get(entry.path) ?? packageDb?.sums.get(entry.path);
         const actual = digests.get(entry.path) ?? packageFacts?.sums?.get(entry.path);
-        pkg = { owner, conffile: packageDb?.conffiles.has(entry.path) ?? false, unchanged: expected && actual ? expected === actual : null };
+        pkg = {
+          owner,
+          conffile: packageDb?.conffiles.has(entry.path) ?? false,
+          unchanged: expected && actual ? expected === actual : null,
+        };
       }
       const head = heads.get(entry.path);
-      return classifyEntry(entry, { pkg, engineManaged: engineManaged.has(entry.path), looksLikePrivateKey: head ? looksLikePrivateKey(head.toString("latin1")) : false });
+      return classifyEntry(entry, {
+        pkg,
+        engineManaged: engineManaged.has(entry.path),
+        looksLikePrivateKey: head ? looksLikePrivateKey(head.toString("latin1")) : false,
+      });
     };
     // Sort the plain entries once, before classification builds larger objects from them.
     entries.sort(byPath);
@@ -374,7 +415,9 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     const entries: RawEntry[] = [];
     for (const mount of mounts) {
       const source = mount.type === "volume" ? "volume" : "bind";
-      await walkArchive(engine, containerId, mount.destination, (header) => entries.push(toEntry(header, "added", source)), { headBytes: HEAD_BYTES });
+      await walkArchive(engine, containerId, mount.destination, (header) => entries.push(toEntry(header, "added", source)), {
+        headBytes: HEAD_BYTES,
+      });
     }
     return entries;
   });
@@ -407,7 +450,11 @@ export async function detectContainerChanges(engineId: string, containerRef: str
     if (underMount(header.path)) return;
     if (header.tooLarge) {
       const limit = formatBytes(PACKAGE_FILE_HASH_MAX_BYTES);
-      warnings.push({ code: "file-too-large", path: header.path, message: `${header.path} is ${formatBytes(header.size)}, over the ${limit} Kura hashes: not compared with its package.` });
+      warnings.push({
+        code: "file-too-large",
+        path: header.path,
+        message: `${header.path} is ${formatBytes(header.size)}, over the ${limit} Kura hashes: not compared with its package.`,
+      });
     }
     extras.push(toEntry(header, kindOf.get(header.path) ?? "added", "layer"));
   };
@@ -438,25 +485,37 @@ export async function detectContainerChanges(engineId: string, containerRef: str
       served.add(entry.path);
       return true;
     });
-    await walkEach(diff.filter((entry) => entry.kind !== "deleted" && !served.has(entry.path) && !underMount(entry.path)).map((entry) => ({ path: entry.path, firstOnly: true })));
+    await walkEach(
+      diff
+        .filter((entry) => entry.kind !== "deleted" && !served.has(entry.path) && !underMount(entry.path))
+        .map((entry) => ({ path: entry.path, firstOnly: true })),
+    );
   } else {
     await timed("layer", async () => {
       const { roots, singles } = addedRoots(diff);
-      let cutShort = await walkEach([...roots.map((root) => ({ path: root, firstOnly: false })), ...singles.map((single) => ({ path: single.path, firstOnly: true }))]);
+      let cutShort = await walkEach([
+        ...roots.map((root) => ({ path: root, firstOnly: false })),
+        ...singles.map((single) => ({ path: single.path, firstOnly: true })),
+      ]);
       // An added folder whose tar stopped at a huge file (a container can make a sparse 64 GiB one for free): what the
       // diff lists below it that was not reached yet is walked on its own, from its topmost paths.
       while (cutShort.length) {
         const seen = new Set(extras.map((entry) => entry.path));
-        const left = diff.filter((entry) => entry.kind === "added" && !seen.has(entry.path) && cutShort.some((root) => entry.path.startsWith(`${root}/`)));
+        const left = diff.filter(
+          (entry) => entry.kind === "added" && !seen.has(entry.path) && cutShort.some((root) => entry.path.startsWith(`${root}/`)),
+        );
         cutShort = await walkEach(addedRoots(left).roots.map((root) => ({ path: root, firstOnly: false })));
       }
     });
   }
   for (const entry of diff) {
-    if (entry.kind === "deleted") extras.push({ path: entry.path, kind: "deleted", source: "layer", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
+    if (entry.kind === "deleted")
+      extras.push({ path: entry.path, kind: "deleted", source: "layer", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
   }
   const merged = mergeSorted(layerEntries, await decide(extras));
-  const decided = since ? merged.filter((entry) => entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since)) : merged;
+  const decided = since
+    ? merged.filter((entry) => entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since))
+    : merged;
   timings.join = Math.round(performance.now() - joinStart);
 
   const totals = { entries: decided.length, selectedEntries: 0, bytes: 0, selectedBytes: 0 };

@@ -69,7 +69,11 @@ describe("a container whose rpm database computes gigabytes", () => {
       expect(lagMs).toBeLessThan(1500);
       expect(detected.packageManager).toBe("rpm");
       expect(detected.packages).toEqual([]);
-      expect(detected.warnings).toContainEqual({ code: "package-database-refused", path: "/var/lib/rpm/rpmdb.sqlite", message: expect.stringMatching(/not rpm's/) });
+      expect(detected.warnings).toContainEqual({
+        code: "package-database-refused",
+        path: "/var/lib/rpm/rpmdb.sqlite",
+        message: expect.stringMatching(/not rpm's/),
+      });
       expect(detected.entries.find((entry) => entry.path === "/srv/data.txt")).toMatchObject({ category: "user-data", selected: true });
       // The database is read in a worker whose heap is capped.
       expect(RPMDB_WORKER_RESOURCE_LIMITS.maxOldGenerationSizeMb).toBeLessThanOrEqual(128);
@@ -81,7 +85,11 @@ describe("a container with a 64 GiB sparse dpkg package list", () => {
   const name = uniqueName("kura-it-sparse");
   beforeAll(() => {
     runContainer({ name, image: BOOKWORM });
-    exec(name, ["sh", "-c", "truncate -s 64G /var/lib/dpkg/info/zz.list && mkdir -p /srv && echo records > /srv/data.txt && touch /usr/bin/true"]);
+    exec(name, [
+      "sh",
+      "-c",
+      "truncate -s 64G /var/lib/dpkg/info/zz.list && mkdir -p /srv && echo records > /srv/data.txt && touch /usr/bin/true",
+    ]);
   });
   afterAll(() => removeContainer(name));
 
@@ -93,7 +101,11 @@ describe("a container with a 64 GiB sparse dpkg package list", () => {
       expect(performance.now() - started).toBeLessThan(30_000);
       expect(process.memoryUsage().rss - rssBefore).toBeLessThan(300 * 1024 * 1024);
       expect(lagMs).toBeLessThan(1500);
-      expect(detected.warnings).toContainEqual({ code: "file-too-large", path: "/var/lib/dpkg/info/zz.list", message: expect.stringContaining("64 GiB") });
+      expect(detected.warnings).toContainEqual({
+        code: "file-too-large",
+        path: "/var/lib/dpkg/info/zz.list",
+        message: expect.stringContaining("64 GiB"),
+      });
       // The packages are still listed (from dpkg's status); the files are classified by path alone.
       expect(detected.packages.find((pkg) => pkg.name === "bash")).toBeTruthy();
       expect(detected.entries.find((entry) => entry.path === "/var/lib/dpkg/info/zz.list")).toMatchObject({ size: 64 * 1024 ** 3 });
@@ -142,10 +154,26 @@ describe("package files swapped after the walk (hashing for the package comparis
     expect(performance.now() - started).toBeLessThan(5000);
     expect(sums.size).toBe(0);
     expect(warnings).toEqual([
-      { code: "not-a-regular-file", path: "/usr/bin/true", message: "/usr/bin/true is a FIFO, not a regular file: not compared with its package." },
-      { code: "not-a-regular-file", path: "/usr/bin/false", message: "/usr/bin/false is a character device, not a regular file: not compared with its package." },
-      { code: "not-a-regular-file", path: "/usr/bin/yes", message: "/usr/bin/yes is a symlink, not a regular file: not compared with its package." },
-      { code: "changed-during-read", path: "/usr/bin/env", message: "/usr/bin/env was replaced while Kura read it: not compared with its package." },
+      {
+        code: "not-a-regular-file",
+        path: "/usr/bin/true",
+        message: "/usr/bin/true is a FIFO, not a regular file: not compared with its package.",
+      },
+      {
+        code: "not-a-regular-file",
+        path: "/usr/bin/false",
+        message: "/usr/bin/false is a character device, not a regular file: not compared with its package.",
+      },
+      {
+        code: "not-a-regular-file",
+        path: "/usr/bin/yes",
+        message: "/usr/bin/yes is a symlink, not a regular file: not compared with its package.",
+      },
+      {
+        code: "changed-during-read",
+        path: "/usr/bin/env",
+        message: "/usr/bin/env was replaced while Kura read it: not compared with its package.",
+      },
     ]);
   }, 15_000);
 
@@ -159,7 +187,9 @@ describe("package files swapped after the walk (hashing for the package comparis
     for (const file of [{ path: "/opt/tool/true", inode }, { path: "/opt/tool/true" }]) {
       const { sums, warnings } = await hashLayerFiles(layerDir, [file], "md5");
       expect(sums.size).toBe(0);
-      expect(warnings).toEqual([{ code: "outside-layer", path: "/opt/tool/true", message: expect.stringContaining("leads outside its folder") }]);
+      expect(warnings).toEqual([
+        { code: "outside-layer", path: "/opt/tool/true", message: expect.stringContaining("leads outside its folder") },
+      ]);
     }
     // The walk lists the link as a link, and never what is behind it.
     const again = await walkLayerDirectory(layerDir, { headBytes: 64 });
@@ -181,7 +211,11 @@ describe("a container whose dpkg database names a package like an option", () =>
   beforeAll(() => {
     runContainer({ name, image: BOOKWORM, command: ["sleep", "3600"] });
     // A stanza apt would pass on as `-oDir::Bin::dpkg=/bin/sh` if the name reached its command line.
-    exec(name, ["sh", "-c", "printf '\\nPackage: -oDir::Bin::dpkg=/bin/sh\\nStatus: install ok installed\\nVersion: 1\\nArchitecture: all\\n' >> /var/lib/dpkg/status"]);
+    exec(name, [
+      "sh",
+      "-c",
+      "printf '\\nPackage: -oDir::Bin::dpkg=/bin/sh\\nStatus: install ok installed\\nVersion: 1\\nArchitecture: all\\n' >> /var/lib/dpkg/status",
+    ]);
   });
   afterAll(() => removeContainer(name));
 

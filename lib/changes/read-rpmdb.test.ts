@@ -42,7 +42,11 @@ function rewrittenSchema(schema: string, rows: number): Buffer {
 
 describe("readRpmdbRows", () => {
   it("reads the header blobs of a database rpm wrote (in WAL mode)", async () => {
-    const bytes = sqliteFile(RPM_SCHEMA, insert([rpmPackage("bash", "5.1.8", [{ dir: "/usr/bin/", base: "bash", digest: "c".repeat(64) }])]), true);
+    const bytes = sqliteFile(
+      RPM_SCHEMA,
+      insert([rpmPackage("bash", "5.1.8", [{ dir: "/usr/bin/", base: "bash", digest: "c".repeat(64) }])]),
+      true,
+    );
     const rows = await readRpmdbRows(bytes);
     if ("refused" in rows) throw new Error(rows.refused);
     expect(parseRpmdb(rows.blobs).packages).toEqual([{ name: "bash", version: "5.1.8-1.el9", architecture: "x86_64" }]);
@@ -50,14 +54,19 @@ describe("readRpmdbRows", () => {
 
   it("refuses what is not an rpm database", async () => {
     expect(await readRpmdbRows(Buffer.from("not a database at all"))).toMatchObject({ refused: expect.stringMatching(/not a database/) });
-    expect(await readRpmdbRows(sqliteFile("CREATE TABLE Something (x)"))).toMatchObject({ refused: expect.stringMatching(/no Packages table/) });
+    expect(await readRpmdbRows(sqliteFile("CREATE TABLE Something (x)"))).toMatchObject({
+      refused: expect.stringMatching(/no Packages table/),
+    });
   });
 
   it("refuses a view or a generated column that makes gigabytes out of nothing, without making them", async () => {
     const before = process.memoryUsage().rss;
     const view = sqliteFile(`CREATE VIEW Packages AS SELECT value AS hnum, zeroblob(${HUGE}) AS blob FROM json_each('[1,2,3,4]')`);
     expect(await readRpmdbRows(view)).toMatchObject({ refused: expect.stringMatching(/view/) });
-    const generated = rewrittenSchema(`CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, seed BLOB, blob BLOB GENERATED ALWAYS AS (zeroblob(${HUGE})) VIRTUAL)`, 4);
+    const generated = rewrittenSchema(
+      `CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, seed BLOB, blob BLOB GENERATED ALWAYS AS (zeroblob(${HUGE})) VIRTUAL)`,
+      4,
+    );
     expect(await readRpmdbRows(generated)).toMatchObject({ refused: expect.stringMatching(/not rpm's/) });
     const virtualTable = sqliteFile("CREATE VIRTUAL TABLE Packages USING fts4(hnum, blob)");
     expect(await readRpmdbRows(virtualTable)).toMatchObject({ refused: expect.stringMatching(/not rpm's|virtual/) });
@@ -70,9 +79,15 @@ describe("readRpmdbRows", () => {
     const limits = { ...RPMDB_LIMITS, maxRows: 10, maxRowBytes: 1000, maxTotalBytes: 4000 };
     const within = await readRpmdbRows(bytes(), limits);
     expect("blobs" in within && within.blobs.map((blob) => blob.byteLength)).toEqual([1000, 1000, 1000, 1000]);
-    expect(await readRpmdbRows(bytes(), { ...limits, maxRows: 3 })).toMatchObject({ refused: expect.stringMatching(/more than 3 packages/) });
-    expect(await readRpmdbRows(bytes(), { ...limits, maxRowBytes: 999 })).toMatchObject({ refused: expect.stringMatching(/1000 bytes, over the limit of 999/) });
-    expect(await readRpmdbRows(bytes(), { ...limits, maxTotalBytes: 3500 })).toMatchObject({ refused: expect.stringMatching(/more than 3500 bytes/) });
+    expect(await readRpmdbRows(bytes(), { ...limits, maxRows: 3 })).toMatchObject({
+      refused: expect.stringMatching(/more than 3 packages/),
+    });
+    expect(await readRpmdbRows(bytes(), { ...limits, maxRowBytes: 999 })).toMatchObject({
+      refused: expect.stringMatching(/1000 bytes, over the limit of 999/),
+    });
+    expect(await readRpmdbRows(bytes(), { ...limits, maxTotalBytes: 3500 })).toMatchObject({
+      refused: expect.stringMatching(/more than 3500 bytes/),
+    });
   });
 
   it("runs in a worker with a memory cap and gives up after its time limit", async () => {
@@ -84,7 +99,9 @@ describe("readRpmdbRows", () => {
       })();
     });
     const started = performance.now();
-    expect(await readRpmdbRows(many, { ...RPMDB_LIMITS, maxRows: 1_000_000, timeoutMs: 1 })).toMatchObject({ refused: expect.stringMatching(/took longer/) });
+    expect(await readRpmdbRows(many, { ...RPMDB_LIMITS, maxRows: 1_000_000, timeoutMs: 1 })).toMatchObject({
+      refused: expect.stringMatching(/took longer/),
+    });
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });

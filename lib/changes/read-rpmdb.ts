@@ -59,7 +59,10 @@ export function readRpmdbRows(bytes: Buffer, limits: RpmdbLimits = RPMDB_LIMITS)
     });
     worker.once("error", (error: Error & { code?: string }) =>
       settle({
-        refused: error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "reading it needed more memory than Kura allows" : `reading it failed (${error.message})`,
+        refused:
+          error.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? "reading it needed more memory than Kura allows"
+            : `reading it failed (${error.message})`,
       }),
     );
     worker.once("exit", (code) => settle({ refused: `the reader stopped (exit code ${code})` }));

@@ -60,7 +60,9 @@ function readRows() {
     const blobs = [];
     let count = 0;
     let total = 0;
-    const iterator = /** @type {IterableIterator<{ kind: string; size: number; blob: Buffer | null }>} */ (rows.iterate(limits.maxRowBytes));
+    const iterator = /** @type {IterableIterator<{ kind: string; size: number; blob: Buffer | null }>} */ (
+      rows.iterate(limits.maxRowBytes)
+    );
     for (const row of iterator) {
       count += 1;
       if (count > limits.maxRows) throw new Refused(`it holds more than ${limits.maxRows} packages`);

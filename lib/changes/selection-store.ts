@@ -11,7 +11,12 @@ export async function getSelection(engineId: string, containerId: string): Promi
   return { ruleSetId: row.ruleSetId, overrides: JSON.parse(row.overrides) as Override[], updatedAt: row.updatedAt.toISOString() };
 }
 
-export async function saveSelection(engineId: string, containerId: string, input: { overrides: Override[]; ruleSetId?: string | null }, actor: string): Promise<StoredSelection> {
+export async function saveSelection(
+  engineId: string,
+  containerId: string,
+  input: { overrides: Override[]; ruleSetId?: string | null },
+  actor: string,
+): Promise<StoredSelection> {
   const data = { overrides: JSON.stringify(input.overrides), ...(input.ruleSetId !== undefined ? { ruleSetId: input.ruleSetId } : {}) };
   const row = await db.selection.upsert({
     where: { engineId_containerId: { engineId, containerId } },
@@ -19,6 +24,11 @@ export async function saveSelection(engineId: string, containerId: string, input
     update: data,
   });
   detectionInputsChanged();
-  await recordEvent({ actor, action: "selection.update", target: `container:${engineId}/${containerId.slice(0, 12)}`, detail: { overrides: input.overrides.length, ruleSetId: row.ruleSetId } });
+  await recordEvent({
+    actor,
+    action: "selection.update",
+    target: `container:${engineId}/${containerId.slice(0, 12)}`,
+    detail: { overrides: input.overrides.length, ruleSetId: row.ruleSetId },
+  });
   return { ruleSetId: row.ruleSetId, overrides: input.overrides, updatedAt: row.updatedAt.toISOString() };
 }

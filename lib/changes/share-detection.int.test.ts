@@ -24,7 +24,10 @@ describe("shared detections", () => {
     const later = await detectContainerChangesShared("local", name);
     expect(later).not.toBe(first);
     // Different options are a different detection.
-    const [withChecks, without] = await Promise.all([detectContainerChangesShared("local", name), detectContainerChangesShared("local", name, { packageChecks: false })]);
+    const [withChecks, without] = await Promise.all([
+      detectContainerChangesShared("local", name),
+      detectContainerChangesShared("local", name, { packageChecks: false }),
+    ]);
     expect(without).not.toBe(withChecks);
   });
 
@@ -50,7 +53,9 @@ describe("bounded detections", () => {
 
   it("refuses one caller's detection past MAX_DETECTIONS_PER_CALLER with 429, while identical requests still share", async () => {
     const since = (i: number) => new Date(Date.UTC(2020, 0, 1, 0, 0, i)).toISOString();
-    const calls = Array.from({ length: MAX_DETECTIONS_PER_CALLER + 1 }, (_, i) => detectContainerChangesShared("local", bounded, { since: since(i) }, "viewer-a"));
+    const calls = Array.from({ length: MAX_DETECTIONS_PER_CALLER + 1 }, (_, i) =>
+      detectContainerChangesShared("local", bounded, { since: since(i) }, "viewer-a"),
+    );
     const shared = Array.from({ length: 5 }, () => detectContainerChangesShared("local", bounded, { since: since(0) }, "viewer-a"));
     const other = detectContainerChangesShared("local", bounded, { since: since(59) }, "viewer-b");
     const settled = await Promise.allSettled(calls);
@@ -67,7 +72,9 @@ describe("bounded detections", () => {
 
   it("refuses any detection past MAX_DETECTIONS in total", async () => {
     const since = (i: number) => new Date(Date.UTC(2021, 0, 1, 0, 0, i)).toISOString();
-    const calls = Array.from({ length: MAX_DETECTIONS + 1 }, (_, i) => detectContainerChangesShared("local", bounded, { since: since(i) }, `caller-${i}`));
+    const calls = Array.from({ length: MAX_DETECTIONS + 1 }, (_, i) =>
+      detectContainerChangesShared("local", bounded, { since: since(i) }, `caller-${i}`),
+    );
     const settled = await Promise.allSettled(calls);
     expect(settled.filter((result) => result.status === "rejected")).toHaveLength(1);
   });

@@ -27,15 +27,25 @@ function tooMany(message: string): AppError {
  * detectContainerChanges, shared with identical requests already running. `caller` (a user name) is
  * who asks, for the per-caller bound; null for Kura's own work. The result must be treated as read-only.
  */
-export function detectContainerChangesShared(engineId: string, containerRef: string, options: DetectOptions = {}, caller: string | null = null): Promise<DetectedChanges> {
-  const given = Object.entries(options).filter(([, value]) => value !== undefined).sort(([a], [b]) => a.localeCompare(b));
+export function detectContainerChangesShared(
+  engineId: string,
+  containerRef: string,
+  options: DetectOptions = {},
+  caller: string | null = null,
+): Promise<DetectedChanges> {
+  const given = Object.entries(options)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
   const key = JSON.stringify([engineId, containerRef, detectionInputsVersion(), given]);
   const running = inflight.get(key);
   if (running) return running.promise;
   const all = [...inflight.values()];
   if (caller !== null && all.filter((run) => run.caller === caller).length >= MAX_DETECTIONS_PER_CALLER)
-    return Promise.reject(tooMany(`You already have ${MAX_DETECTIONS_PER_CALLER} change detections running; wait for them to finish, then try again.`));
-  if (all.length >= MAX_DETECTIONS) return Promise.reject(tooMany(`${MAX_DETECTIONS} change detections are running already; try again in a moment.`));
+    return Promise.reject(
+      tooMany(`You already have ${MAX_DETECTIONS_PER_CALLER} change detections running; wait for them to finish, then try again.`),
+    );
+  if (all.length >= MAX_DETECTIONS)
+    return Promise.reject(tooMany(`${MAX_DETECTIONS} change detections are running already; try again in a moment.`));
   const promise = detectContainerChanges(engineId, containerRef, options).finally(() => inflight.delete(key));
   inflight.set(key, { promise, caller });
   return promise;

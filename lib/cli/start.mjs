@@ -31,7 +31,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.exit(1);
 }
 
-if (!existsSync("node_modules/.package-lock.json") || statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs) {
+if (
+  !existsSync("node_modules/.package-lock.json") ||
+  statSync("package-lock.json").mtimeMs > statSync("node_modules/.package-lock.json").mtimeMs
+) {
   // npm install (not ci): it honours the lock and also fills in optional platform packages.
   step("installing dependencies (npm install)", ["npm", "install", "--no-audit", "--no-fund"]);
 }
@@ -51,7 +54,8 @@ function fingerprint() {
     }
   };
   for (const dir of ["app", "components", "lib", "public"]) if (existsSync(dir)) walk(dir);
-  for (const file of ["package-lock.json", "next.config.js", "tsconfig.json", "postcss.config.mjs"]) if (existsSync(file)) hash.update(readFileSync(file));
+  for (const file of ["package-lock.json", "next.config.js", "tsconfig.json", "postcss.config.mjs"])
+    if (existsSync(file)) hash.update(readFileSync(file));
   return hash.digest("hex");
 }
 const stamp = path.join(".next", "kura-build-fingerprint");

@@ -23,7 +23,10 @@ const PACKAGE_DATABASES: [PackageManager, string][] = [
   ["apk", "/lib/apk/db/installed"],
 ];
 
-export async function detectPackageManager(engine: Parameters<typeof containerPathExists>[0], containerId: string): Promise<PackageManager | null> {
+export async function detectPackageManager(
+  engine: Parameters<typeof containerPathExists>[0],
+  containerId: string,
+): Promise<PackageManager | null> {
   for (const [manager, databasePath] of PACKAGE_DATABASES) {
     if (await containerPathExists(engine, containerId, databasePath)) return manager;
   }
@@ -37,7 +40,9 @@ export async function readOsRelease(
   onTooLarge?: (error: ContainerFileTooLarge) => void,
 ): Promise<OsRelease | null> {
   try {
-    const text = (await readContainerFile(engine, containerId, "/etc/os-release")) ?? (await readContainerFile(engine, containerId, "/usr/lib/os-release"));
+    const text =
+      (await readContainerFile(engine, containerId, "/etc/os-release")) ??
+      (await readContainerFile(engine, containerId, "/usr/lib/os-release"));
     return text ? parseOsRelease(text.toString("utf8")) : null;
   } catch (error) {
     if (!(error instanceof ContainerFileTooLarge)) throw error;
@@ -49,13 +54,18 @@ export async function readOsRelease(
 export async function getContainerDetail(engineId: string, containerRef: string): Promise<ContainerDetail> {
   const engine = await getEngine(engineId);
   const inspection = await inspectContainer(engine, containerRef);
-  const [osRelease, packageManager] = await Promise.all([readOsRelease(engine, inspection.id), detectPackageManager(engine, inspection.id)]);
+  const [osRelease, packageManager] = await Promise.all([
+    readOsRelease(engine, inspection.id),
+    detectPackageManager(engine, inspection.id),
+  ]);
   return {
     ...inspection,
     engineId: engine.id,
     engineName: engine.name,
     config: { ...inspection.config, env: maskEnv(inspection.config.env) },
-    os: osRelease ? { id: osRelease.id, versionId: osRelease.versionId, prettyName: osRelease.prettyName, versionCodename: osRelease.versionCodename } : null,
+    os: osRelease
+      ? { id: osRelease.id, versionId: osRelease.versionId, prettyName: osRelease.prettyName, versionCodename: osRelease.versionCodename }
+      : null,
     packageManager,
   };
 }

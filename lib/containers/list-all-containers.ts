@@ -26,7 +26,11 @@ export async function listAllContainers(filter: ContainerFilter): Promise<Contai
   results.forEach((result, index) => {
     const engine = engines[index]!;
     if (result.status === "rejected") {
-      listing.unreachable.push({ engineId: engine.id, engineName: engine.name, error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+      listing.unreachable.push({
+        engineId: engine.id,
+        engineName: engine.name,
+        error: result.reason instanceof Error ? result.reason.message : String(result.reason),
+      });
       return;
     }
     for (const row of result.value) {

@@ -14,7 +14,16 @@ describe("maskEnv", () => {
   it("keeps values containing '=' whole", () => {
     expect(maskEnv(["OPTS=a=b=c"])).toEqual([{ name: "OPTS", value: "a=b=c", masked: false }]);
   });
-  it.each(["AWS_SECRET_ACCESS_KEY", "SSH_KEY", "KEY", "PRIVATE_KEY_FILE", "MYSQL_ROOT_PASSWORD", "GITHUB_TOKEN", "SMTP_PASS", "BASIC_AUTH"])("treats %s as secret", (name) => {
+  it.each([
+    "AWS_SECRET_ACCESS_KEY",
+    "SSH_KEY",
+    "KEY",
+    "PRIVATE_KEY_FILE",
+    "MYSQL_ROOT_PASSWORD",
+    "GITHUB_TOKEN",
+    "SMTP_PASS",
+    "BASIC_AUTH",
+  ])("treats %s as secret", (name) => {
     expect(isSecretName(name)).toBe(true);
   });
   it.each(["PATH", "HOME", "MONKEY", "KEYBOARD_LAYOUT", "LANG", "AUTHOR"])("treats %s as plain", (name) => {

@@ -12,7 +12,12 @@ HOME_URL="https://www.debian.org/"
 
 describe("parseOsRelease", () => {
   it("reads Debian 12", () => {
-    expect(parseOsRelease(BOOKWORM)).toMatchObject({ id: "debian", versionId: "12", prettyName: "Debian GNU/Linux 12 (bookworm)", versionCodename: "bookworm" });
+    expect(parseOsRelease(BOOKWORM)).toMatchObject({
+      id: "debian",
+      versionId: "12",
+      prettyName: "Debian GNU/Linux 12 (bookworm)",
+      versionCodename: "bookworm",
+    });
   });
   it("handles comments, single quotes, escapes and ID_LIKE", () => {
     const parsed = parseOsRelease(`# comment\nID='rocky'\nID_LIKE="rhel centos fedora"\nNAME="Say \\"hi\\""\nVERSION_ID=9.3\n`);
@@ -23,6 +28,10 @@ describe("parseOsRelease", () => {
     expect(parseOsRelease("")).toBeNull();
   });
   it("handles Alpine (no VERSION_CODENAME)", () => {
-    expect(parseOsRelease('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.0\nPRETTY_NAME="Alpine Linux v3.20"\n')).toMatchObject({ id: "alpine", versionCodename: null, prettyName: "Alpine Linux v3.20" });
+    expect(parseOsRelease('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.0\nPRETTY_NAME="Alpine Linux v3.20"\n')).toMatchObject({
+      id: "alpine",
+      versionCodename: null,
+      prettyName: "Alpine Linux v3.20",
+    });
   });
 });

@@ -2,7 +2,19 @@ import { AppError } from "@/lib/api/app-error";
 
 type EngineFailure = { statusCode?: number; code?: string; message?: string; json?: { message?: string } | null; reason?: string };
 
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "EPIPE", "EACCES", "ENOTFOUND", "EAI_AGAIN", "engine_timeout"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOENT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EACCES",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "engine_timeout",
+]);
 
 /** Is this failure the engine being gone (as opposed to the engine saying no)? */
 export function isUnreachable(error: unknown): boolean {
@@ -17,7 +29,8 @@ export function engineMessage(error: unknown): string {
   if (failure?.code === "ENOENT") return "no Docker socket at that path";
   if (failure?.code === "ECONNREFUSED") return "connection refused (is the engine running?)";
   if (failure?.code === "EACCES") return "permission denied on the Docker socket";
-  if (failure?.code === "ECONNRESET" || failure?.code === "EPIPE" || failure?.message === "aborted") return "the connection to the engine was cut (did it stop?)";
+  if (failure?.code === "ECONNRESET" || failure?.code === "EPIPE" || failure?.message === "aborted")
+    return "the connection to the engine was cut (did it stop?)";
   const text = failure?.json?.message ?? failure?.reason ?? failure?.message ?? String(error);
   return text.replace(/^\(HTTP code \d+\)\s*/, "").trim();
 }

@@ -12,11 +12,21 @@ const MAX_OUTPUT = 64 * 1024;
  * Run argv inside a running container (never a shell string built from input: a shell only when
  * argv itself names one) and collect its exit code and the first 64 KiB of stdout+stderr.
  */
-export async function execInContainer(engine: EngineConnection, containerId: string, argv: string[], options: { timeoutMs?: number; user?: string } = {}): Promise<ExecResult> {
+export async function execInContainer(
+  engine: EngineConnection,
+  containerId: string,
+  argv: string[],
+  options: { timeoutMs?: number; user?: string } = {},
+): Promise<ExecResult> {
   if (!argv.length) throw new AppError(422, "empty_command", "The command is empty.");
   const container = dockerFor(engine).getContainer(containerId);
   try {
-    const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, ...(options.user ? { User: options.user } : {}) });
+    const exec = await container.exec({
+      Cmd: argv,
+      AttachStdout: true,
+      AttachStderr: true,
+      ...(options.user ? { User: options.user } : {}),
+    });
     const stream = await exec.start({ hijack: true, stdin: false });
     const sink = new PassThrough();
     let output = "";

@@ -52,7 +52,8 @@ export async function inspectContainerWithLayer(
       finishedAt: time(info.State.FinishedAt),
       config: {
         cmd: (info.Config.Cmd as string[] | null) ?? null,
-        entrypoint: typeof info.Config.Entrypoint === "string" ? [info.Config.Entrypoint] : ((info.Config.Entrypoint as string[] | null) ?? null),
+        entrypoint:
+          typeof info.Config.Entrypoint === "string" ? [info.Config.Entrypoint] : ((info.Config.Entrypoint as string[] | null) ?? null),
         env: info.Config.Env ?? [],
         workingDir: info.Config.WorkingDir ?? "",
         user: info.Config.User ?? "",

@@ -10,7 +10,12 @@ export async function listImages(engine: EngineConnection): Promise<ImageSummary
   try {
     const images = await withTimeout(dockerFor(engine).listImages(), env.KURA_ENGINE_TIMEOUT_MS);
     return images
-      .map((image) => ({ id: image.Id, tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"), size: image.Size, createdAt: new Date(image.Created * 1000).toISOString() }))
+      .map((image) => ({
+        id: image.Id,
+        tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
+        size: image.Size,
+        createdAt: new Date(image.Created * 1000).toISOString(),
+      }))
       .filter((image) => image.tags.length > 0);
   } catch (error) {
     throw toAppError(error);

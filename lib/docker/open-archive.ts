@@ -25,7 +25,14 @@ export async function openArchive(engine: EngineConnection, containerId: string,
  */
 export function toArchiveHeader(header: tar.Header, parent: string): ArchiveHeader {
   const hardLink = header.type === "link" && header.linkname ? path.posix.join(parent, header.linkname.replace(/\/$/, "")) : null;
-  const type = header.type === "file" || header.type === "contiguous-file" || hardLink ? "file" : header.type === "directory" ? "dir" : header.type === "symlink" ? "symlink" : "other";
+  const type =
+    header.type === "file" || header.type === "contiguous-file" || hardLink
+      ? "file"
+      : header.type === "directory"
+        ? "dir"
+        : header.type === "symlink"
+          ? "symlink"
+          : "other";
   return {
     path: path.posix.join(parent, header.name.replace(/\/$/, "")),
     type,

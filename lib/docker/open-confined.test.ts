@@ -3,7 +3,14 @@ import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfinedOpenError, listFolderConfinedSync, openConfined, openConfinedSync, readConfinedSync, readHeadConfinedSync } from "./open-confined.mjs";
+import {
+  ConfinedOpenError,
+  listFolderConfinedSync,
+  openConfined,
+  openConfinedSync,
+  readConfinedSync,
+  readHeadConfinedSync,
+} from "./open-confined.mjs";
 
 // The one confined open, on folders built by hand with the tricks a hostile container can play in its
 // layer folder: FIFOs (which would hang a plain open), device nodes (which would read a host disk as

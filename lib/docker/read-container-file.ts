@@ -57,7 +57,11 @@ function readFirstEntry(stream: Readable, maxBytes: number): Promise<TarFile | n
         chunks.push(chunk);
       });
       entryStream.on("end", () => {
-        settle({ type: header.type ?? "file", linkname: header.linkname ?? null, content: header.type === "file" ? Buffer.concat(chunks) : null });
+        settle({
+          type: header.type ?? "file",
+          linkname: header.linkname ?? null,
+          content: header.type === "file" ? Buffer.concat(chunks) : null,
+        });
       });
     });
     extract.on("finish", () => settle(null));

@@ -52,7 +52,8 @@ export function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, 
     const worker = new Worker(WORKER, { workerData: { layerDir, headBytes: options.headBytes ?? 0 } });
     worker.once("message", ({ headers: list, refused }: WorkerResult) => {
       const headers = new Map<string, ArchiveHeader>();
-      for (const header of list) headers.set(header.path, header.head ? { ...header, head: Buffer.from(header.head) } : (header as ArchiveHeader));
+      for (const header of list)
+        headers.set(header.path, header.head ? { ...header, head: Buffer.from(header.head) } : (header as ArchiveHeader));
       const warnings = refused.map((folder): ReadWarning => ({
         code: "outside-layer",
         path: folder.path,

@@ -33,9 +33,22 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 async function read(paths: string[], wholeBytes = 1024) {
   const seen: { header: ArchiveHeader; bytes: Buffer | null }[] = [];
-  const missing = await readLayerFiles(layer, paths, { users: new Map([[0, "root"], [1600, "carol"]]), groups: new Map([[0, "root"]]), wholeBytes, readAhead: 3 }, async (header, content: LayerFileContent) => {
-    seen.push({ header, bytes: content === null ? null : Buffer.isBuffer(content) ? content : await readAll(content) });
-  });
+  const missing = await readLayerFiles(
+    layer,
+    paths,
+    {
+      users: new Map([
+        [0, "root"],
+        [1600, "carol"],
+      ]),
+      groups: new Map([[0, "root"]]),
+      wholeBytes,
+      readAhead: 3,
+    },
+    async (header, content: LayerFileContent) => {
+      seen.push({ header, bytes: content === null ? null : Buffer.isBuffer(content) ? content : await readAll(content) });
+    },
+  );
   return { seen, missing };
 }
 
@@ -70,7 +83,9 @@ describe("readLayerFiles", () => {
     expect(seen.find((item) => item.header.path === "/etc/shadow")).toBeUndefined();
     expect(missing).toEqual(["/etc/shadow"]);
     // The link itself is described, not followed.
-    expect(seen).toEqual([expect.objectContaining({ header: expect.objectContaining({ path: "/etc", type: "symlink", linkTarget: outside }) })]);
+    expect(seen).toEqual([
+      expect.objectContaining({ header: expect.objectContaining({ path: "/etc", type: "symlink", linkTarget: outside }) }),
+    ]);
   });
 
   it("does not open a file that is itself a link, nor one swapped for a link after the listing", async () => {

@@ -149,7 +149,11 @@ export async function readLayerFiles(
     }
   } finally {
     // After a failure, release what was read ahead (open streams hold their files).
-    for (const read of pending) void read.then((left) => (left && left.content && !Buffer.isBuffer(left.content) ? left.content.destroy() : undefined), () => undefined);
+    for (const read of pending)
+      void read.then(
+        (left) => (left && left.content && !Buffer.isBuffer(left.content) ? left.content.destroy() : undefined),
+        () => undefined,
+      );
   }
   return missing;
 }

@@ -1,4 +1,4 @@
-import { ConfinedOpenError } from "./open-confined.mjs";
+import type { ConfinedOpenError } from "./open-confined.mjs";
 
 // What Kura could not read from a container, said to the person (on a detection's `warnings`, and
 // an archive job's result) rather than skipped silently: the container may be hostile, and a file

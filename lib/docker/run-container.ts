@@ -20,7 +20,9 @@ export type RunOptions = {
 /** Create and start a container; resolves with its id. A failed start removes what was created. */
 export async function runContainer(engine: EngineConnection, options: RunOptions): Promise<{ id: string }> {
   const docker = dockerFor(engine);
-  const portBindings = Object.fromEntries(Object.entries(options.publish ?? {}).map(([port, hostPort]) => [port, [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }]]));
+  const portBindings = Object.fromEntries(
+    Object.entries(options.publish ?? {}).map(([port, hostPort]) => [port, [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }]]),
+  );
   let id: string | null = null;
   try {
     const container = await docker.createContainer({
@@ -45,7 +47,10 @@ export async function runContainer(engine: EngineConnection, options: RunOptions
  * Create a container without starting it (to read files from an image). Its entrypoint and command
  * are Kura's ("true"), never the image's, and it has no network, should anything start it.
  */
-export async function createContainer(engine: EngineConnection, options: { image: string; labels?: Record<string, string> }): Promise<{ id: string }> {
+export async function createContainer(
+  engine: EngineConnection,
+  options: { image: string; labels?: Record<string, string> },
+): Promise<{ id: string }> {
   try {
     const container = await dockerFor(engine).createContainer({
       Image: options.image,
@@ -144,7 +149,11 @@ export async function runProbe(engine: EngineConnection, options: ProbeOptions):
     if (outcome === "timeout") {
       (stream as unknown as Duplex).destroy();
       const seconds = Math.round(options.timeoutMs / 1000);
-      throw new AppError(504, "probe_timeout", `Kura gave up ${options.purpose} after ${seconds} s; the probe container was stopped and removed.`);
+      throw new AppError(
+        504,
+        "probe_timeout",
+        `Kura gave up ${options.purpose} after ${seconds} s; the probe container was stopped and removed.`,
+      );
     }
     await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
     return { exitCode: outcome.StatusCode ?? -1, output };

@@ -52,13 +52,10 @@ export async function streamArchive(
     extract.on("entry", (header, content, next) => {
       const entry = toArchiveHeader(header, parent);
       current = onEntry(entry, content as unknown as Readable);
-      current.then(
-        () => {
-          current = null;
-          next();
-        },
-        onEntryFailed,
-      );
+      current.then(() => {
+        current = null;
+        next();
+      }, onEntryFailed);
     });
     extract.on("finish", () => {
       signal?.removeEventListener("abort", onAbort);
@@ -69,7 +66,11 @@ export async function streamArchive(
       // that is not the engine's doing. Otherwise a tar cut short: the engine closed the stream midway.
       const local = (error as NodeJS.ErrnoException).code === "ENOSPC" || (error as NodeJS.ErrnoException).code === "EDQUOT";
       if (!local)
-        streamError ??= new AppError(502, "engine_stream_cut", `Kura cannot reach the engine: its archive stream ended early (${error.message}). Is the engine still running?`);
+        streamError ??= new AppError(
+          502,
+          "engine_stream_cut",
+          `Kura cannot reach the engine: its archive stream ended early (${error.message}). Is the engine still running?`,
+        );
       failAfterEntry(streamError ?? error);
     });
     stream.on("error", (error) => {

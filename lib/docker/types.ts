@@ -24,7 +24,13 @@ export type ContainerSummary = {
   labels: Record<string, string>;
 };
 
-export type Mount = { type: "bind" | "volume" | "tmpfs" | "npipe" | "cluster" | "image"; name: string | null; source: string; destination: string; readOnly: boolean };
+export type Mount = {
+  type: "bind" | "volume" | "tmpfs" | "npipe" | "cluster" | "image";
+  name: string | null;
+  source: string;
+  destination: string;
+  readOnly: boolean;
+};
 
 export type ContainerInspection = {
   id: string;
@@ -51,4 +57,3 @@ export type ContainerInspection = {
   /** Host paths the engine writes into the container (/etc/hosts, resolv.conf, hostname). */
   engineManagedFiles: string[];
 };
-

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import type { Readable } from "node:stream";
 import tar from "tar-stream";
 import { openArchive, toArchiveHeader } from "./open-archive";
 import type { EngineConnection } from "./types";
@@ -72,7 +71,13 @@ export const WALK_HASH_MAX_BYTES = 512 * 1024 * 1024;
  * reads through volumes and bind mounts. Resolves with false when `root` does not exist. Only the
  * first `headBytes` of a file, and kept files up to `keepMaxBytes`, are held in memory.
  */
-export async function walkArchive(engine: EngineConnection, containerId: string, root: string, onEntry: (header: ArchiveHeader) => void, options: WalkOptions = {}): Promise<boolean> {
+export async function walkArchive(
+  engine: EngineConnection,
+  containerId: string,
+  root: string,
+  onEntry: (header: ArchiveHeader) => void,
+  options: WalkOptions = {},
+): Promise<boolean> {
   const opened = await openArchive(engine, containerId, root);
   if (!opened) return false;
   const stream = opened;

@@ -13,7 +13,15 @@ export const LOCAL_ENGINE_ID = "local";
 export type Engine = EngineConnection & { name: string; local: boolean; createdAt: string };
 export type EngineView = Engine & { reachable: boolean; version: string | null; error?: string };
 
-type EngineRow = { id: string; name: string; endpoint: string; tlsCa: string | null; tlsCert: string | null; tlsKey: string | null; createdAt: Date };
+type EngineRow = {
+  id: string;
+  name: string;
+  endpoint: string;
+  tlsCa: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  createdAt: Date;
+};
 
 function toEngine(row: EngineRow): Engine {
   return { ...row, local: row.id === LOCAL_ENGINE_ID, createdAt: row.createdAt.toISOString() };
@@ -25,7 +33,11 @@ let localChecked = false;
 async function ensureLocalEngine(): Promise<void> {
   if (localChecked) return;
   const endpoint = localEndpoint(env.DOCKER_HOST, existsSync);
-  await db.engine.upsert({ where: { id: LOCAL_ENGINE_ID }, create: { id: LOCAL_ENGINE_ID, name: "local", endpoint }, update: { endpoint } });
+  await db.engine.upsert({
+    where: { id: LOCAL_ENGINE_ID },
+    create: { id: LOCAL_ENGINE_ID, name: "local", endpoint },
+    update: { endpoint },
+  });
   localChecked = true;
 }
 
@@ -62,16 +74,28 @@ export async function addEngine(input: AddEngineInput, actor: string): Promise<E
   if (existing?.name === input.name) throw conflict("engine_name_taken", `An engine named "${input.name}" already exists.`);
   if (existing) throw conflict("engine_endpoint_taken", `The engine "${existing.name}" already uses ${input.endpoint}.`);
   const row = await db.engine.create({
-    data: { name: input.name, endpoint: input.endpoint, tlsCa: input.tlsCa ?? null, tlsCert: input.tlsCert ?? null, tlsKey: input.tlsKey ?? null },
+    data: {
+      name: input.name,
+      endpoint: input.endpoint,
+      tlsCa: input.tlsCa ?? null,
+      tlsCert: input.tlsCert ?? null,
+      tlsKey: input.tlsKey ?? null,
+    },
   });
   const view = await withStatus(toEngine(row));
-  await recordEvent({ actor, action: "engine.add", target: `engine:${row.name}`, detail: { endpoint: row.endpoint, reachable: view.reachable } });
+  await recordEvent({
+    actor,
+    action: "engine.add",
+    target: `engine:${row.name}`,
+    detail: { endpoint: row.endpoint, reachable: view.reachable },
+  });
   return view;
 }
 
 export async function deleteEngine(engineId: string, actor: string): Promise<void> {
   const engine = await getEngine(engineId);
-  if (engine.local) throw new AppError(409, "engine_is_local", "The local engine is always registered; set DOCKER_HOST to point it elsewhere.");
+  if (engine.local)
+    throw new AppError(409, "engine_is_local", "The local engine is always registered; set DOCKER_HOST to point it elsewhere.");
   await db.engine.delete({ where: { id: engineId } });
   forgetEngine(engineId);
   await recordEvent({ actor, action: "engine.delete", target: `engine:${engine.name}`, detail: { endpoint: engine.endpoint } });

@@ -3,16 +3,25 @@ import { localEndpoint, parseEndpoint } from "./parse-endpoint";
 
 describe("parseEndpoint", () => {
   it("accepts a unix socket path", () => {
-    expect(parseEndpoint("unix:///var/run/docker.sock")).toEqual({ ok: true, endpoint: { kind: "unix", socketPath: "/var/run/docker.sock" } });
+    expect(parseEndpoint("unix:///var/run/docker.sock")).toEqual({
+      ok: true,
+      endpoint: { kind: "unix", socketPath: "/var/run/docker.sock" },
+    });
   });
   it("accepts tcp with and without a port, defaulting by TLS", () => {
-    expect(parseEndpoint("tcp://docker.example.org:2376")).toEqual({ ok: true, endpoint: { kind: "tcp", host: "docker.example.org", port: 2376 } });
+    expect(parseEndpoint("tcp://docker.example.org:2376")).toEqual({
+      ok: true,
+      endpoint: { kind: "tcp", host: "docker.example.org", port: 2376 },
+    });
     expect(parseEndpoint("tcp://127.0.0.1")).toMatchObject({ ok: true, endpoint: { port: 2375 } });
     expect(parseEndpoint("tcp://127.0.0.1", { tls: true })).toMatchObject({ ok: true, endpoint: { port: 2376 } });
     expect(parseEndpoint("tcp://[::1]:2375")).toMatchObject({ ok: true, endpoint: { host: "[::1]" } });
   });
   it("accepts ssh with a user and optional port", () => {
-    expect(parseEndpoint("ssh://deploy@build-01:2222")).toEqual({ ok: true, endpoint: { kind: "ssh", host: "build-01", port: 2222, username: "deploy" } });
+    expect(parseEndpoint("ssh://deploy@build-01:2222")).toEqual({
+      ok: true,
+      endpoint: { kind: "ssh", host: "build-01", port: 2222, username: "deploy" },
+    });
   });
   it.each([
     ["", "Use unix://"],

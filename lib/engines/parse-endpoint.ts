@@ -20,8 +20,10 @@ export function parseEndpoint(input: string, options: { tls?: boolean } = {}): P
   const raw = input.trim();
   if (raw.startsWith("unix://")) {
     const socketPath = raw.slice("unix://".length);
-    if (!socketPath.startsWith("/")) return { ok: false, message: "A unix endpoint needs an absolute socket path, such as unix:///var/run/docker.sock." };
-    if (socketPath.includes("\0") || socketPath.split("/").includes("..")) return { ok: false, message: "The socket path may not contain '..' or NUL characters." };
+    if (!socketPath.startsWith("/"))
+      return { ok: false, message: "A unix endpoint needs an absolute socket path, such as unix:///var/run/docker.sock." };
+    if (socketPath.includes("\0") || socketPath.split("/").includes(".."))
+      return { ok: false, message: "The socket path may not contain '..' or NUL characters." };
     return { ok: true, endpoint: { kind: "unix", socketPath } };
   }
   const match = /^(tcp|ssh):\/\/(?:([^@/:\s]+)@)?(\[[^\]]+\]|[^:/\s]+)(?::([^/\s]*))?\/?$/.exec(raw);

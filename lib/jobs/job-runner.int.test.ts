@@ -27,7 +27,13 @@ describe("job runner", () => {
     expect(midway.progress.done).toBeGreaterThan(0);
     expect(midway.progress).toMatchObject({ total: 5, unit: "files" });
     const done = await waitForJob(jobId);
-    expect(done).toMatchObject({ state: "succeeded", result: { files: 5 }, error: null, createdBy: "tester", progress: { done: 5, total: 5 } });
+    expect(done).toMatchObject({
+      state: "succeeded",
+      result: { files: 5 },
+      error: null,
+      createdBy: "tester",
+      progress: { done: 5, total: 5 },
+    });
     expect(done.finishedAt).not.toBeNull();
   });
 
@@ -37,7 +43,7 @@ describe("job runner", () => {
       target: "test:fail",
       actor: "tester",
       work: async () => {
-        throw new AppError(502, "engine_unreachable", "Kura cannot reach engine \"local\".");
+        throw new AppError(502, "engine_unreachable", 'Kura cannot reach engine "local".');
       },
     });
     expect(await waitForJob(jobId)).toMatchObject({ state: "failed", error: 'Kura cannot reach engine "local".', result: null });
@@ -67,7 +73,9 @@ describe("job runner", () => {
   });
 
   it("marks jobs left running by a previous process as failed", async () => {
-    const orphan = await db.job.create({ data: { kind: "test", target: "test:orphan", createdBy: "tester", state: "running", startedAt: new Date() } });
+    const orphan = await db.job.create({
+      data: { kind: "test", target: "test:orphan", createdBy: "tester", state: "running", startedAt: new Date() },
+    });
     expect(await failInterruptedJobs()).toBeGreaterThanOrEqual(1);
     expect(await getJob(orphan.id)).toMatchObject({ state: "failed", error: expect.stringContaining("Interrupted") });
   });

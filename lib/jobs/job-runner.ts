@@ -8,7 +8,13 @@ import { processSingleton } from "@/lib/process-singleton";
 
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 /** `done`/`total` in `unit` drive the bar; `items` counts whole things beside it (an archive's files while the bar counts bytes). */
-export type JobProgress = { done: number; total: number; unit: string; message: string; items?: { done: number; total: number; unit: string } };
+export type JobProgress = {
+  done: number;
+  total: number;
+  unit: string;
+  message: string;
+  items?: { done: number; total: number; unit: string };
+};
 export type JobView = {
   id: string;
   kind: string;
@@ -30,7 +36,19 @@ export type JobContext = {
   progress: (update: Partial<JobProgress>) => void;
 };
 
-type JobRow = { id: string; kind: string; target: string; state: string; progress: string; result: string | null; error: string | null; createdBy: string; createdAt: Date; startedAt: Date | null; finishedAt: Date | null };
+type JobRow = {
+  id: string;
+  kind: string;
+  target: string;
+  state: string;
+  progress: string;
+  result: string | null;
+  error: string | null;
+  createdBy: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+};
 
 const PROGRESS_INTERVAL_MS = 250;
 const running = processSingleton("jobs", () => new Map<string, AbortController>());
@@ -70,8 +88,15 @@ function describe(error: unknown): string {
  * exists; `work`'s return value becomes the result. Throwing fails the job with the message; an
  * aborted signal (cancel) ends it as cancelled.
  */
-export async function startJob<T>(input: { kind: string; target: string; actor: string; work: (context: JobContext) => Promise<T> }): Promise<string> {
-  const row = await db.job.create({ data: { kind: input.kind, target: input.target, createdBy: input.actor, state: "running", startedAt: new Date() } });
+export async function startJob<T>(input: {
+  kind: string;
+  target: string;
+  actor: string;
+  work: (context: JobContext) => Promise<T>;
+}): Promise<string> {
+  const row = await db.job.create({
+    data: { kind: input.kind, target: input.target, createdBy: input.actor, state: "running", startedAt: new Date() },
+  });
   const controller = new AbortController();
   running.set(row.id, controller);
 
@@ -98,9 +123,14 @@ export async function startJob<T>(input: { kind: string; target: string; actor: 
     let data: { state: JobState; result?: string; error?: string };
     try {
       const result = await input.work(context);
-      data = controller.signal.aborted ? { state: "cancelled", error: "Cancelled; nothing was kept." } : { state: "succeeded", result: JSON.stringify(result ?? null) };
+      data = controller.signal.aborted
+        ? { state: "cancelled", error: "Cancelled; nothing was kept." }
+        : { state: "succeeded", result: JSON.stringify(result ?? null) };
     } catch (error) {
-      data = controller.signal.aborted || error instanceof JobCancelled ? { state: "cancelled", error: "Cancelled; nothing was kept." } : { state: "failed", error: describe(error) };
+      data =
+        controller.signal.aborted || error instanceof JobCancelled
+          ? { state: "cancelled", error: "Cancelled; nothing was kept." }
+          : { state: "failed", error: describe(error) };
       if (data.state === "failed" && !(error instanceof AppError)) console.error(`[kura] job ${row.id} (${input.kind}) failed:`, error);
     } finally {
       running.delete(row.id);
@@ -126,8 +156,10 @@ export async function listJobs(filter: { state?: JobState; target?: string } = {
 export async function cancelJob(jobId: string): Promise<JobView> {
   const job = await getJob(jobId);
   const controller = running.get(jobId);
-  if (job.state !== "running" && job.state !== "queued") throw conflict("job_finished", `The job has already ${job.state === "succeeded" ? "succeeded" : `ended (${job.state})`}.`);
-  if (!controller) throw conflict("job_not_here", "The job is not running in this dashboard process (it may have been interrupted by a restart).");
+  if (job.state !== "running" && job.state !== "queued")
+    throw conflict("job_finished", `The job has already ${job.state === "succeeded" ? "succeeded" : `ended (${job.state})`}.`);
+  if (!controller)
+    throw conflict("job_not_here", "The job is not running in this dashboard process (it may have been interrupted by a restart).");
   controller.abort(new JobCancelled());
   return job;
 }
@@ -151,7 +183,11 @@ export async function waitForJob(jobId: string, timeoutMs = 120_000): Promise<Jo
 export async function failInterruptedJobs(): Promise<number> {
   const { count } = await db.job.updateMany({
     where: { state: { in: ["queued", "running"] }, id: { notIn: [...running.keys()] } },
-    data: { state: "failed", error: "Interrupted: the dashboard stopped while this job was running. Nothing it had half-made was kept; start it again.", finishedAt: new Date() },
+    data: {
+      state: "failed",
+      error: "Interrupted: the dashboard stopped while this job was running. Nothing it had half-made was kept; start it again.",
+      finishedAt: new Date(),
+    },
   });
   return count;
 }

@@ -15,7 +15,12 @@ export async function recoverAfterRestart(): Promise<{ jobs: number; archives: n
   });
   await db.restore.updateMany({
     where: { state: "running" },
-    data: { state: "failed", error: "Interrupted: the dashboard stopped during this restore. Its image or container may be left on the engine (labelled kura.restore); restore again.", finishedAt: new Date() },
+    data: {
+      state: "failed",
+      error:
+        "Interrupted: the dashboard stopped during this restore. Its image or container may be left on the engine (labelled kura.restore); restore again.",
+      finishedAt: new Date(),
+    },
   });
   const temporaryFiles = await store.cleanTemporary();
   return { jobs, archives, temporaryFiles };

@@ -24,7 +24,11 @@ export async function getOverview(): Promise<Overview> {
   const [archives, restores, failedJobs] = await Promise.all([
     db.archive.findMany({ where: { state: "complete" }, orderBy: { createdAt: "desc" } }),
     db.restore.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, archiveId: true, state: true, createdAt: true } }),
-    db.job.findMany({ where: { state: "failed", finishedAt: { gte: new Date(Date.now() - 14 * 24 * 3600 * 1000) } }, orderBy: { finishedAt: "desc" }, take: 20 }),
+    db.job.findMany({
+      where: { state: "failed", finishedAt: { gte: new Date(Date.now() - 14 * 24 * 3600 * 1000) } },
+      orderBy: { finishedAt: "desc" },
+      take: 20,
+    }),
   ]);
   const byService = new Map<string, typeof archives>();
   for (const archive of archives) {
@@ -40,7 +44,15 @@ export async function getOverview(): Promise<Overview> {
       container: latest.containerName,
       engine: latest.engineName,
       archives: list.length,
-      latestArchive: { id: latest.id, name: latest.name, createdAt: latest.createdAt.toISOString(), files: latest.files, bytes: latest.bytes, storedBytes: latest.storedBytes, imageBytes: latest.imageBytes },
+      latestArchive: {
+        id: latest.id,
+        name: latest.name,
+        createdAt: latest.createdAt.toISOString(),
+        files: latest.files,
+        bytes: latest.bytes,
+        storedBytes: latest.storedBytes,
+        imageBytes: latest.imageBytes,
+      },
       lastVerified: verified ? { at: verified.verifiedAt!.toISOString(), state: verified.verifyState ?? "unknown" } : null,
       lastRestore: restore ? { at: restore.createdAt.toISOString(), state: restore.state, id: restore.id } : null,
     };
@@ -50,7 +62,21 @@ export async function getOverview(): Promise<Overview> {
   const imageBytes = services.reduce((sum, service) => sum + (fullImageBytes(service.latestArchive) ?? 0), 0);
   return {
     services,
-    totals: { archives: archives.length, services: services.length, storedBytes, imageBytes, savedBytes: imageBytes - storedBytes, savedPercent: savingPercent(storedBytes, imageBytes) },
-    failedJobs: failedJobs.map((job) => ({ id: job.id, kind: job.kind, target: job.target, error: job.error, createdBy: job.createdBy, finishedAt: job.finishedAt?.toISOString() ?? null })),
+    totals: {
+      archives: archives.length,
+      services: services.length,
+      storedBytes,
+      imageBytes,
+      savedBytes: imageBytes - storedBytes,
+      savedPercent: savingPercent(storedBytes, imageBytes),
+    },
+    failedJobs: failedJobs.map((job) => ({
+      id: job.id,
+      kind: job.kind,
+      target: job.target,
+      error: job.error,
+      createdBy: job.createdBy,
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+    })),
   };
 }

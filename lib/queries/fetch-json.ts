@@ -20,7 +20,12 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string; issues?: ApiIssue[] } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? "http_error", error?.message ?? `The server answered ${response.status}.`, error?.issues ?? []);
+    throw new ApiError(
+      response.status,
+      error?.code ?? "http_error",
+      error?.message ?? `The server answered ${response.status}.`,
+      error?.issues ?? [],
+    );
   }
   return body as T;
 }

@@ -7,14 +7,16 @@ export const queryKeys = {
   containers: (filter: ContainerFilter = {}) => ["containers", filter] as const,
   allContainers: () => ["containers"] as const,
   container: (engineId: string, containerRef: string) => ["container", engineId, containerRef] as const,
-  changes: (engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string; since?: string } = {}) => ["changes", engineId, containerRef, options] as const,
+  changes: (engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string; since?: string } = {}) =>
+    ["changes", engineId, containerRef, options] as const,
   allChanges: (engineId: string, containerRef: string) => ["changes", engineId, containerRef] as const,
   ruleSets: () => ["rule-sets"] as const,
   job: (jobId: string) => ["jobs", jobId] as const,
   archives: () => ["archives"] as const,
   archive: (id: string) => ["archives", id] as const,
   ruleSet: (id: string) => ["rule-sets", id] as const,
-  rulePreview: (id: string, engineId: string, containerRef: string, rulesKey: string) => ["rule-preview", id, engineId, containerRef, rulesKey] as const,
+  rulePreview: (id: string, engineId: string, containerRef: string, rulesKey: string) =>
+    ["rule-preview", id, engineId, containerRef, rulesKey] as const,
   restorePlan: (archiveId: string, engineId: string, baseImage: string) => ["restore-plan", archiveId, engineId, baseImage] as const,
   allRestorePlans: () => ["restore-plan"] as const,
   restore: (id: string) => ["restores", id] as const,

@@ -7,5 +7,9 @@ import { queryKeys } from "./keys";
 export type { ArchiveDetail };
 
 export function useArchive(id: string, initialData?: ArchiveDetail) {
-  return useQuery({ queryKey: queryKeys.archive(id), queryFn: () => fetchJson<ArchiveDetail>(`/api/archives/${encodeURIComponent(id)}`), initialData });
+  return useQuery({
+    queryKey: queryKeys.archive(id),
+    queryFn: () => fetchJson<ArchiveDetail>(`/api/archives/${encodeURIComponent(id)}`),
+    initialData,
+  });
 }

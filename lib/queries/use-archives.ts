@@ -5,5 +5,10 @@ import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
 export function useArchives(initialData?: ArchiveSummary[]) {
-  return useQuery({ queryKey: queryKeys.archives(), queryFn: () => fetchJson<ArchiveSummary[]>("/api/archives"), initialData, refetchInterval: 5000 });
+  return useQuery({
+    queryKey: queryKeys.archives(),
+    queryFn: () => fetchJson<ArchiveSummary[]>("/api/archives"),
+    initialData,
+    refetchInterval: 5000,
+  });
 }

@@ -14,7 +14,10 @@ export type { AuditPage };
 export function useAudit(query: AuditQuery, initialPage?: AuditPage) {
   return useInfiniteQuery({
     queryKey: queryKeys.audit(query),
-    queryFn: ({ pageParam }) => fetchJson<AuditPage>(`/api/audit?${auditSearch(query, { limit: String(AUDIT_PAGE_LIMIT), ...(pageParam ? { before: pageParam } : {}) })}`),
+    queryFn: ({ pageParam }) =>
+      fetchJson<AuditPage>(
+        `/api/audit?${auditSearch(query, { limit: String(AUDIT_PAGE_LIMIT), ...(pageParam ? { before: pageParam } : {}) })}`,
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextBefore,
     ...(initialPage ? { initialData: { pages: [initialPage], pageParams: [null] } } : {}),

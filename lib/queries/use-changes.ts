@@ -12,7 +12,10 @@ export function useChanges(engineId: string, containerRef: string, options: { ru
   const search = params.toString();
   return useQuery({
     queryKey: queryKeys.changes(engineId, containerRef, options),
-    queryFn: () => fetchJson<DetectedChanges>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/changes${search ? `?${search}` : ""}`),
+    queryFn: () =>
+      fetchJson<DetectedChanges>(
+        `/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/changes${search ? `?${search}` : ""}`,
+      ),
     // Detection reads the container; refetch only when asked or when the rules change.
     staleTime: Infinity,
     refetchOnWindowFocus: false,

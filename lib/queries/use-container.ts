@@ -7,7 +7,8 @@ import { queryKeys } from "./keys";
 export function useContainer(engineId: string, containerRef: string, initialData?: ContainerDetail) {
   return useQuery({
     queryKey: queryKeys.container(engineId, containerRef),
-    queryFn: () => fetchJson<ContainerDetail>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}`),
+    queryFn: () =>
+      fetchJson<ContainerDetail>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}`),
     initialData,
     refetchInterval: 10000,
   });

@@ -5,5 +5,10 @@ import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
 export function useEngines(initialData?: EngineView[]) {
-  return useQuery({ queryKey: queryKeys.engines(), queryFn: () => fetchJson<EngineView[]>("/api/engines"), initialData, refetchInterval: 5000 });
+  return useQuery({
+    queryKey: queryKeys.engines(),
+    queryFn: () => fetchJson<EngineView[]>("/api/engines"),
+    initialData,
+    refetchInterval: 5000,
+  });
 }

@@ -10,6 +10,7 @@ export function useJob(jobId: string | null) {
     enabled: Boolean(jobId),
     queryKey: queryKeys.job(jobId ?? ""),
     queryFn: () => fetchJson<JobView>(`/api/jobs/${encodeURIComponent(jobId ?? "")}`),
-    refetchInterval: (query) => (query.state.data && query.state.data.state !== "running" && query.state.data.state !== "queued" ? false : 500),
+    refetchInterval: (query) =>
+      query.state.data && query.state.data.state !== "running" && query.state.data.state !== "queued" ? false : 500,
   });
 }

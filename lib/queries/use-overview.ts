@@ -5,5 +5,10 @@ import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 
 export function useOverview(initialData?: Overview) {
-  return useQuery({ queryKey: queryKeys.overview(), queryFn: () => fetchJson<Overview>("/api/overview"), initialData, refetchInterval: 10_000 });
+  return useQuery({
+    queryKey: queryKeys.overview(),
+    queryFn: () => fetchJson<Overview>("/api/overview"),
+    initialData,
+    refetchInterval: 10_000,
+  });
 }

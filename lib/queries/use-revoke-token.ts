@@ -9,7 +9,9 @@ export function useRevokeToken() {
   return useMutation({
     mutationFn: (id: string) => fetchJson<TokenView>(`/api/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }),
     onSuccess: (revoked) => {
-      queryClient.setQueryData<TokenView[]>(queryKeys.tokens(), (tokens) => tokens?.map((token) => (token.id === revoked.id ? revoked : token)));
+      queryClient.setQueryData<TokenView[]>(queryKeys.tokens(), (tokens) =>
+        tokens?.map((token) => (token.id === revoked.id ? revoked : token)),
+      );
       void queryClient.invalidateQueries({ queryKey: queryKeys.tokens() });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() });
     },

@@ -13,7 +13,11 @@ export function useRulePreview(ruleSetId: string, target: { engineId: string; co
   return useQuery({
     enabled: Boolean(target),
     queryKey: queryKeys.rulePreview(ruleSetId, target?.engineId ?? "", target?.containerRef ?? "", rulesKey),
-    queryFn: () => fetchJson<RulePreview>(`/api/rule-sets/${encodeURIComponent(ruleSetId)}/preview`, { method: "POST", body: JSON.stringify({ ...target, rules }) }),
+    queryFn: () =>
+      fetchJson<RulePreview>(`/api/rule-sets/${encodeURIComponent(ruleSetId)}/preview`, {
+        method: "POST",
+        body: JSON.stringify({ ...target, rules }),
+      }),
     placeholderData: (previous) => previous,
     staleTime: 30_000,
   });

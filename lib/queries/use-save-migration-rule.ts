@@ -15,7 +15,11 @@ export function useSaveMigrationRule() {
     onSuccess: (saved) => {
       // Show the saved rule at once; the refetch then brings the server's order.
       queryClient.setQueryData<MigrationRule[]>(queryKeys.migrationRules(), (rules) =>
-        rules ? (rules.some((rule) => rule.id === saved.id) ? rules.map((rule) => (rule.id === saved.id ? saved : rule)) : [...rules, saved]) : rules,
+        rules
+          ? rules.some((rule) => rule.id === saved.id)
+            ? rules.map((rule) => (rule.id === saved.id ? saved : rule))
+            : [...rules, saved]
+          : rules,
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.migrationRules() });
       // Every plan lists the rules with their status.

@@ -9,7 +9,10 @@ export function useSaveRuleSet() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { id: string; name?: string; rules: Rule[] }) =>
-      fetchJson<RuleSet>(`/api/rule-sets/${encodeURIComponent(input.id)}`, { method: "PUT", body: JSON.stringify({ name: input.name, rules: input.rules }) }),
+      fetchJson<RuleSet>(`/api/rule-sets/${encodeURIComponent(input.id)}`, {
+        method: "PUT",
+        body: JSON.stringify({ name: input.name, rules: input.rules }),
+      }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.ruleSets() });
       // Every container's classification may change with the rules.

@@ -7,6 +7,9 @@ import { fetchJson } from "./fetch-json";
 export function useSaveSelection(engineId: string, containerRef: string) {
   return useMutation({
     mutationFn: (input: SelectionInput) =>
-      fetchJson<StoredSelection>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/selection`, { method: "PUT", body: JSON.stringify(input) }),
+      fetchJson<StoredSelection>(`/api/engines/${encodeURIComponent(engineId)}/containers/${encodeURIComponent(containerRef)}/selection`, {
+        method: "PUT",
+        body: JSON.stringify(input),
+      }),
   });
 }

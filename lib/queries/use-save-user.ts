@@ -16,7 +16,11 @@ export function useSaveUser() {
         : fetchJson<UserView>(`/api/users/${encodeURIComponent(input.id)}`, { method: "PUT", body: JSON.stringify(input.change) }),
     onSuccess: (saved) => {
       queryClient.setQueryData<UserView[]>(queryKeys.users(), (users) =>
-        users ? (users.some((user) => user.id === saved.id) ? users.map((user) => (user.id === saved.id ? saved : user)) : [...users, saved]) : users,
+        users
+          ? users.some((user) => user.id === saved.id)
+            ? users.map((user) => (user.id === saved.id ? saved : user))
+            : [...users, saved]
+          : users,
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.users() });
       void queryClient.invalidateQueries({ queryKey: queryKeys.allAudit() });

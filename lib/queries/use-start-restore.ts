@@ -8,7 +8,10 @@ export function useStartRestore(archiveId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: StartRestoreInput) =>
-      fetchJson<{ jobId: string; restoreId: string }>(`/api/archives/${encodeURIComponent(archiveId)}/restores`, { method: "POST", body: JSON.stringify(input) }),
+      fetchJson<{ jobId: string; restoreId: string }>(`/api/archives/${encodeURIComponent(archiveId)}/restores`, {
+        method: "POST",
+        body: JSON.stringify(input),
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.archiveRestores(archiveId) }),
   });
 }

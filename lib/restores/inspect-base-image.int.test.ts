@@ -14,7 +14,15 @@ const leftovers = () => docker(["ps", "-a", "-q", "--filter", `ancestor=${image}
 describe("probe containers", () => {
   beforeAll(() => {
     const created = docker(["create", "--network", "none", "--label", "kura.test=1", TRIXIE, "true"]);
-    docker(["commit", "--change", 'ENTRYPOINT ["/bin/sh", "-c", "echo the image entrypoint ran >&2; exit 1"]', "--change", 'CMD ["sleep", "infinity"]', created, image]);
+    docker([
+      "commit",
+      "--change",
+      'ENTRYPOINT ["/bin/sh", "-c", "echo the image entrypoint ran >&2; exit 1"]',
+      "--change",
+      'CMD ["sleep", "infinity"]',
+      created,
+      image,
+    ]);
     docker(["rm", "-f", created]);
   });
 
@@ -39,24 +47,45 @@ describe("probe containers", () => {
   it("kills and removes a probe that outlives its time limit, with a clear error", async () => {
     const engine = await getEngine("local");
     const started = Date.now();
-    const probing = runProbe(engine, { image, argv: ["/bin/sleep", "600"], networkMode: "none", timeoutMs: 3000, purpose: "sleeping for the test" });
+    const probing = runProbe(engine, {
+      image,
+      argv: ["/bin/sleep", "600"],
+      networkMode: "none",
+      timeoutMs: 3000,
+      purpose: "sleeping for the test",
+    });
     const error = await probing.then(
       () => null,
       (err: unknown) => err,
     );
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ status: 504, code: "probe_timeout", message: expect.stringMatching(/^Kura gave up sleeping for the test after 3 s/) });
+    expect(error).toMatchObject({
+      status: 504,
+      code: "probe_timeout",
+      message: expect.stringMatching(/^Kura gave up sleeping for the test after 3 s/),
+    });
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(leftovers()).toBe("");
   }, 60_000);
 
   it("returns the probe's own exit code and output, on no network", async () => {
     const engine = await getEngine("local");
-    const result = await runProbe(engine, { image, argv: ["/bin/sh", "-c", 'cat /proc/net/dev; echo "args: $*"; exit 7', "probe", "-x", "a b"], networkMode: "none", timeoutMs: 30_000, purpose: "testing" });
+    const result = await runProbe(engine, {
+      image,
+      argv: ["/bin/sh", "-c", 'cat /proc/net/dev; echo "args: $*"; exit 7', "probe", "-x", "a b"],
+      networkMode: "none",
+      timeoutMs: 30_000,
+      purpose: "testing",
+    });
     expect(result.exitCode).toBe(7);
     expect(result.output).toContain("args: -x a b");
     expect(result.output).not.toContain("entrypoint ran");
-    expect(result.output.split("\n").filter((line) => /^\s*[a-z0-9]+:\s+\d+/.test(line)).map((line) => line.trim().split(":")[0])).toEqual(["lo"]);
+    expect(
+      result.output
+        .split("\n")
+        .filter((line) => /^\s*[a-z0-9]+:\s+\d+/.test(line))
+        .map((line) => line.trim().split(":")[0]),
+    ).toEqual(["lo"]);
     expect(leftovers()).toBe("");
   }, 60_000);
 });

@@ -47,7 +47,9 @@ export async function inspectBaseImage(engine: EngineConnection, image: string):
     const result: BaseImageFacts = {
       imageId: facts.id,
       os: os ? { id: os.id, versionId: os.versionId, versionCodename: os.versionCodename } : null,
-      installedPackages: Object.fromEntries([...installed.values()].filter((pkg) => pkg.status.endsWith(" installed")).map((pkg) => [pkg.name, pkg.version])),
+      installedPackages: Object.fromEntries(
+        [...installed.values()].filter((pkg) => pkg.status.endsWith(" installed")).map((pkg) => [pkg.name, pkg.version]),
+      ),
       hasDpkg: status !== null,
       accounts: passwd && group ? { passwd: passwd.toString("utf8"), group: group.toString("utf8") } : null,
     };
@@ -68,7 +70,11 @@ export const PROBE_TIMEOUT_MS = 120_000;
  * they could not be asked (no build network, no apt). Runs `apt-get update` once per image. A probe
  * that outlives PROBE_TIMEOUT_MS rejects with AppError 504 "probe_timeout".
  */
-export async function checkAvailablePackages(engine: EngineConnection, image: BaseImageFacts, names: string[]): Promise<Record<string, string> | null> {
+export async function checkAvailablePackages(
+  engine: EngineConnection,
+  image: BaseImageFacts,
+  names: string[],
+): Promise<Record<string, string> | null> {
   if (!image.hasDpkg || names.length === 0) return names.length === 0 ? {} : null;
   const key = `${engine.id}:${image.imageId}:${[...names].sort().join(",")}`;
   if (cache.available.has(key)) return cache.available.get(key) ?? null;

@@ -36,14 +36,21 @@ async function readBlob(sha256: string): Promise<Buffer> {
 
 export async function loadArchiveForRestore(archiveId: string) {
   const summary = await getArchiveSummary(archiveId);
-  if (summary.state !== "complete") throw new AppError(409, "archive_not_complete", `Archive "${summary.name}" is ${summary.state}; only a complete archive can be restored or exported.`);
+  if (summary.state !== "complete")
+    throw new AppError(
+      409,
+      "archive_not_complete",
+      `Archive "${summary.name}" is ${summary.state}; only a complete archive can be restored or exported.`,
+    );
   const row = await readManifest(archiveId);
   if (!row) throw new AppError(409, "archive_not_complete", `Archive "${summary.name}" has no manifest.`);
   const manifestJson = await readBlob(await manifestShaOf(archiveId));
   const archivedAccounts: PreparedPlan["archivedAccounts"] = {};
   for (const entry of row.entries) {
     if (entry.type !== "file" || !entry.sha256 || !isAccountFile(entry.path)) continue;
-    archivedAccounts[entry.path.slice("/etc/".length) as keyof PreparedPlan["archivedAccounts"]] = (await readBlob(entry.sha256)).toString("utf8");
+    archivedAccounts[entry.path.slice("/etc/".length) as keyof PreparedPlan["archivedAccounts"]] = (await readBlob(entry.sha256)).toString(
+      "utf8",
+    );
   }
   return { summary, manifest: row, manifestJson, archivedAccounts };
 }
@@ -76,7 +83,11 @@ export async function makeRestorePlan(
   const engine = await engineFor(input.engineId, summary.engine.id);
   const images = await listImages(engine);
   const tags = images.flatMap((image) => image.tags);
-  const baseImage = input.baseImage ?? (input.originalImage ? manifest.image.reference : (defaultBaseImage(manifest.os, tags, manifest.image.reference) ?? manifest.image.reference));
+  const baseImage =
+    input.baseImage ??
+    (input.originalImage
+      ? manifest.image.reference
+      : (defaultBaseImage(manifest.os, tags, manifest.image.reference) ?? manifest.image.reference));
   let base: BaseImageFacts | null = null;
   try {
     base = await inspectBaseImage(engine, baseImage);
@@ -91,7 +102,9 @@ export async function makeRestorePlan(
     const wanted = manifest.packages.filter((pkg) => pkg.manual && !(pkg.name in base!.installedPackages)).map((pkg) => pkg.name);
     // The packages migration rules name too, so their new versions are known at plan time.
     const archivedNames = new Set(manifest.packages.map((pkg) => pkg.name));
-    const rulePackages = migrationRules.filter((rule) => rule.enabled && archivedNames.has(rule.package) && !(rule.package in base!.installedPackages)).map((rule) => rule.package);
+    const rulePackages = migrationRules
+      .filter((rule) => rule.enabled && archivedNames.has(rule.package) && !(rule.package in base!.installedPackages))
+      .map((rule) => rule.package);
     const names = [...new Set([...wanted, ...wanted.flatMap((name) => findPackageRename(name)?.to ?? []), ...rulePackages])];
     try {
       availablePackages = await checkAvailablePackages(engine, base, names);
@@ -105,7 +118,9 @@ export async function makeRestorePlan(
     archivedAccounts,
     target: {
       baseImage,
-      baseOs: base?.os ?? (manifest.os ? { id: manifest.os.id, versionId: manifest.os.versionId, versionCodename: manifest.os.versionCodename } : null),
+      baseOs:
+        base?.os ??
+        (manifest.os ? { id: manifest.os.id, versionId: manifest.os.versionId, versionCodename: manifest.os.versionCodename } : null),
       baseInstalledPackages: base?.installedPackages ?? {},
       baseHasDpkg: base ? base.hasDpkg : manifest.packageManager === "dpkg",
       baseAccounts: base?.accounts ?? null,
@@ -129,7 +144,11 @@ export async function makeRestorePlan(
     baseImageChoices: orderChoices(tags, manifest),
     dockerfile: plan.dockerfile,
     restoreScript: plan.restoreScript,
-    packages: { install: plan.packages.install, alreadyInBase: plan.packages.alreadyInBase, missing: plan.packages.missing.map((pkg) => ({ name: pkg.name, replacement: pkg.replacement })) },
+    packages: {
+      install: plan.packages.install,
+      alreadyInBase: plan.packages.alreadyInBase,
+      missing: plan.packages.missing.map((pkg) => ({ name: pkg.name, replacement: pkg.replacement })),
+    },
     packagesChecked: availablePackages !== null,
     migrationRules: plan.migrationRules,
     buildArgs: plan.buildArgs,

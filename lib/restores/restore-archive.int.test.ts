@@ -56,7 +56,9 @@ describe("restore the Samba service onto debian:trixie", () => {
     expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
     expect(restore.check?.output.trim()).toBe(samba.file.content.trim());
     // The packages stage on the build network, the rest (payload, restore script) without one.
-    expect(restore.log).toMatch(/The kura-packages stage, on the build network[\s\S]*The rest of the image, without network[\s\S]*COPY --from=kura-restore \/kura\/stage\/ \//);
+    expect(restore.log).toMatch(
+      /The kura-packages stage, on the build network[\s\S]*The rest of the image, without network[\s\S]*COPY --from=kura-restore \/kura\/stage\/ \//,
+    );
 
     // Samba 4.22 on trixie, the archived user in its database, the base's system accounts intact.
     expect(exec(restoredName, ["smbd", "--version"])).toMatch(/Version 4\.2[2-9]/);

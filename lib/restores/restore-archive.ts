@@ -27,7 +27,13 @@ const MAX_LOG = 200 * 1024;
 const LOG_FLUSH_MS = 500;
 
 function slug(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, 60) || "archive";
+  return (
+    value
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, "-")
+      .replace(/^[-.]+|[-.]+$/g, "")
+      .slice(0, 60) || "archive"
+  );
 }
 
 /** Whether the Dockerfile has the stage Kura builds on the build network ("FROM ... AS kura-packages"). */
@@ -78,7 +84,13 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     const applied = plan.migrationRules.filter((match) => match.status !== "not-applicable");
     await db.restore.update({
       where: { id: restoreId },
-      data: { dockerfile, dockerfileEdited: edited, dockerfileDiff: diff, warnings: JSON.stringify(prepared.view.warnings), appliedRules: JSON.stringify(applied.map((match) => match.rule.id)) },
+      data: {
+        dockerfile,
+        dockerfileEdited: edited,
+        dockerfileDiff: diff,
+        warnings: JSON.stringify(prepared.view.warnings),
+        appliedRules: JSON.stringify(applied.map((match) => match.rule.id)),
+      },
     });
     for (const warning of prepared.view.warnings) appendLog(`warning: ${warning.message}`);
 
@@ -143,7 +155,9 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     appendLog(`container ${running.name} is ${running.state}`);
 
     await enter("verify", `Verifying ${manifest.entries.length.toLocaleString("en")} archived entries in the container`);
-    const moves: Move[] = applied.filter((match) => match.status === "applies" && match.rule.action.kind === "move").map((match) => match.rule.action as Move);
+    const moves: Move[] = applied
+      .filter((match) => match.status === "applies" && match.rule.action.kind === "move")
+      .map((match) => match.rule.action as Move);
     const deleted = new Set(applied.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
     const editedFiles = new Set(applied.flatMap((match) => (match.rule.action.kind === "rename-key" ? [match.rule.action.file] : [])));
     const verification: RestoreVerification = await verifyRestoredFiles({
@@ -165,7 +179,11 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     if (input.checkCommand?.trim()) {
       await enter("check", "Running the check command");
       const state = (await inspectContainer(engine, containerId)).state;
-      if (state !== "running") throw new StepFailure("check", `The container is ${state}, so the check command cannot run in it. Its command (CMD) must keep it running.`);
+      if (state !== "running")
+        throw new StepFailure(
+          "check",
+          `The container is ${state}, so the check command cannot run in it. Its command (CMD) must keep it running.`,
+        );
       const result = await execInContainer(engine, containerId, ["sh", "-c", input.checkCommand], { timeoutMs: 180_000 });
       check = { command: input.checkCommand, exitCode: result.exitCode, output: result.output, ok: result.exitCode === 0 };
       await db.restore.update({ where: { id: restoreId }, data: { checkResult: JSON.stringify(check) } });
@@ -174,8 +192,12 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
 
     const brokenAccounts = verification.accounts.filter((account) => !account.ok);
     if (verification.mismatches.length || brokenAccounts.length)
-      throw new StepFailure("verify", `Verification failed: ${verification.mismatches.length} of ${verification.filesChecked} entries differ from the archive${brokenAccounts.length ? ` and ${brokenAccounts.length} accounts are wrong` : ""}. The container is kept so you can look.`);
-    if (check && !check.ok) throw new StepFailure("check", `The check command exited with ${check.exitCode}. The container is kept so you can look.`);
+      throw new StepFailure(
+        "verify",
+        `Verification failed: ${verification.mismatches.length} of ${verification.filesChecked} entries differ from the archive${brokenAccounts.length ? ` and ${brokenAccounts.length} accounts are wrong` : ""}. The container is kept so you can look.`,
+      );
+    if (check && !check.ok)
+      throw new StepFailure("check", `The check command exited with ${check.exitCode}. The container is kept so you can look.`);
     step = "done";
     await flush();
     await db.restore.update({ where: { id: restoreId }, data: { state: "succeeded", step: "done", finishedAt: new Date(), log } });
@@ -196,23 +218,43 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     }
     await db.restore.update({
       where: { id: restoreId },
-      data: { state: cancelled ? "cancelled" : "failed", step: failedStep, error: cancelled ? "Cancelled" : message, log, finishedAt: new Date(), ...(keep ? {} : { containerId: null }) },
+      data: {
+        state: cancelled ? "cancelled" : "failed",
+        step: failedStep,
+        error: cancelled ? "Cancelled" : message,
+        log,
+        finishedAt: new Date(),
+        ...(keep ? {} : { containerId: null }),
+      },
     });
     throw new AppError(422, "restore_failed", `Restore failed at the ${failedStep} step: ${message}`);
   }
 }
 
 /** Start a restore job. 409 when the container name is taken; 404 for an unknown archive, engine or base image. */
-export async function startRestore(archiveId: string, input: StartRestoreInput & { actor: string }): Promise<{ jobId: string; restoreId: string }> {
+export async function startRestore(
+  archiveId: string,
+  input: StartRestoreInput & { actor: string },
+): Promise<{ jobId: string; restoreId: string }> {
   const summary = await getArchiveSummary(archiveId);
-  if (summary.state !== "complete") throw new AppError(409, "archive_not_complete", `Archive "${summary.name}" is ${summary.state}; only a complete archive can be restored.`);
+  if (summary.state !== "complete")
+    throw new AppError(
+      409,
+      "archive_not_complete",
+      `Archive "${summary.name}" is ${summary.state}; only a complete archive can be restored.`,
+    );
   const engine = await getEngine(input.engineId);
-  if (!(await inspectImage(engine, input.baseImage))) throw new AppError(404, "image_not_found", `Engine "${engine.name}" has no image "${input.baseImage}".`);
+  if (!(await inspectImage(engine, input.baseImage)))
+    throw new AppError(404, "image_not_found", `Engine "${engine.name}" has no image "${input.baseImage}".`);
   const taken = await inspectContainer(engine, input.containerName).then(
     () => true,
     () => false,
   );
-  if (taken) throw conflict("container_name_taken", `Engine "${engine.name}" already has a container named "${input.containerName}"; choose another name.`);
+  if (taken)
+    throw conflict(
+      "container_name_taken",
+      `Engine "${engine.name}" already has a container named "${input.containerName}"; choose another name.`,
+    );
   const busy = await db.restore.findFirst({ where: { engineId: engine.id, containerName: input.containerName, state: "running" } });
   if (busy) throw conflict("container_name_taken", `A restore into "${input.containerName}" is already running.`);
   const row = await db.restore.create({
@@ -236,10 +278,34 @@ export async function startRestore(archiveId: string, input: StartRestoreInput &
     work: async (context) => {
       try {
         const result = await runRestore(context, row.id, archiveId, input);
-        await recordEvent({ actor: input.actor, action: "archive.restore", target, detail: { restoreId: row.id, baseImage: input.baseImage, container: input.containerName, engine: engine.name, filesOk: result.verification.filesOk, check: result.check?.exitCode ?? null } });
+        await recordEvent({
+          actor: input.actor,
+          action: "archive.restore",
+          target,
+          detail: {
+            restoreId: row.id,
+            baseImage: input.baseImage,
+            container: input.containerName,
+            engine: engine.name,
+            filesOk: result.verification.filesOk,
+            check: result.check?.exitCode ?? null,
+          },
+        });
         return result;
       } catch (error) {
-        await recordEvent({ actor: input.actor, action: "archive.restore", target, result: "failed", detail: { restoreId: row.id, baseImage: input.baseImage, container: input.containerName, engine: engine.name, error: error instanceof Error ? error.message : String(error) } });
+        await recordEvent({
+          actor: input.actor,
+          action: "archive.restore",
+          target,
+          result: "failed",
+          detail: {
+            restoreId: row.id,
+            baseImage: input.baseImage,
+            container: input.containerName,
+            engine: engine.name,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        });
         throw error;
       }
     },

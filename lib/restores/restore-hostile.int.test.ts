@@ -20,7 +20,26 @@ import { startRestore } from "./restore-archive";
 
 const source = uniqueName("kura-it-hostile");
 const restored = uniqueName("kura-it-hostile-restored");
-const TOOLS = ["mkdir", "perl", "awk", "cp", "sh", "dash", "chown", "chmod", "touch", "stat", "cat", "rm", "mv", "ln", "grep", "dpkg", "dpkg-query", "tar"];
+const TOOLS = [
+  "mkdir",
+  "perl",
+  "awk",
+  "cp",
+  "sh",
+  "dash",
+  "chown",
+  "chmod",
+  "touch",
+  "stat",
+  "cat",
+  "rm",
+  "mv",
+  "ln",
+  "grep",
+  "dpkg",
+  "dpkg-query",
+  "tar",
+];
 const PRELOAD_SOURCE = `
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,8 +73,15 @@ describe("restoring a hostile archive runs nothing archived while the image is b
     writeFileSync(path.join(work, "pwn.c"), PRELOAD_SOURCE);
     execFileSync("gcc", ["-shared", "-fPIC", "-O2", "-o", path.join(work, "libkura-pwn.so"), path.join(work, "pwn.c")]);
     runContainer({ name: source, image: BOOKWORM });
-    const wrappers = TOOLS.map((tool) => `printf '#!/bin/sh\\n: > /tmp/pwned-%s\\nexec /usr/bin/%s "$@"\\n' ${tool} ${tool} > /usr/local/bin/${tool} && chmod 755 /usr/local/bin/${tool}`).join(" && ");
-    exec(source, ["/bin/bash", "-c", `${wrappers} && mkdir -p /etc/perl /srv/data && printf 'package strict; open(my $f, ">", "/tmp/pwned-perl-module"); sub import {} sub unimport {} 1;\\n' > /etc/perl/strict.pm && echo hello > /srv/data/hello.txt`]);
+    const wrappers = TOOLS.map(
+      (tool) =>
+        `printf '#!/bin/sh\\n: > /tmp/pwned-%s\\nexec /usr/bin/%s "$@"\\n' ${tool} ${tool} > /usr/local/bin/${tool} && chmod 755 /usr/local/bin/${tool}`,
+    ).join(" && ");
+    exec(source, [
+      "/bin/bash",
+      "-c",
+      `${wrappers} && mkdir -p /etc/perl /srv/data && printf 'package strict; open(my $f, ">", "/tmp/pwned-perl-module"); sub import {} sub unimport {} 1;\\n' > /etc/perl/strict.pm && echo hello > /srv/data/hello.txt`,
+    ]);
     docker(["cp", path.join(work, "libkura-pwn.so"), `${source}:/usr/local/lib/libkura-pwn.so`]);
     // Last, so nothing in the source container itself runs with it.
     exec(source, ["/bin/bash", "-c", "echo /usr/local/lib/libkura-pwn.so > /etc/ld.so.preload"]);
@@ -76,7 +102,14 @@ describe("restoring a hostile archive runs nothing archived while the image is b
     const restoreRun = 'RUN ["/bin/sh", "/kura/restore.sh"]';
     expect(view.dockerfile).toContain(restoreRun);
     const dockerfile = view.dockerfile.replace(restoreRun, `${restoreRun}\nRUN ["/bin/cat", "/proc/net/dev"]`);
-    const { jobId, restoreId } = await startRestore(archiveId, { engineId: "local", baseImage: TRIXIE, containerName: restored, dockerfile, network: "none", actor: "tester" });
+    const { jobId, restoreId } = await startRestore(archiveId, {
+      engineId: "local",
+      baseImage: TRIXIE,
+      containerName: restored,
+      dockerfile,
+      network: "none",
+      actor: "tester",
+    });
     const job = await waitForJob(jobId, 600_000);
     const restore = await getRestore(restoreId);
     expect(job.error, restore.log).toBeNull();
@@ -84,15 +117,24 @@ describe("restoring a hostile archive runs nothing archived while the image is b
     expect(restore.verification?.mismatches).toEqual([]);
 
     // None of the archived tools ran while the image was built (looked at with ls, which the library ignores)...
-    expect(exec(restored, ["/bin/ls", "-a", "/tmp", "/kura"]).split("\n").filter((name) => name.includes("pwned"))).toEqual([]);
+    expect(
+      exec(restored, ["/bin/ls", "-a", "/tmp", "/kura"])
+        .split("\n")
+        .filter((name) => name.includes("pwned")),
+    ).toEqual([]);
     expect(restore.log).not.toMatch(/pwned|cannot be preloaded/);
     // ...and they are restored as they were.
     expect(exec(restored, ["/bin/ls", "/usr/local/bin"]).split("\n")).toEqual(expect.arrayContaining(["mkdir", "perl", "awk", "cp", "sh"]));
-    expect(exec(restored, ["/bin/ls", "/usr/local/lib", "/etc/perl"]).split("\n")).toEqual(expect.arrayContaining(["libkura-pwn.so", "strict.pm"]));
+    expect(exec(restored, ["/bin/ls", "/usr/local/lib", "/etc/perl"]).split("\n")).toEqual(
+      expect.arrayContaining(["libkura-pwn.so", "strict.pm"]),
+    );
     expect(exec(restored, ["/bin/cat", "/etc/ld.so.preload"])).toBe("/usr/local/lib/libkura-pwn.so");
 
     // The probe step after the payload had the loopback only; the packages stage was on the build network.
-    const probe = (restore.log ?? "").split("\n").filter((line) => /^\s*[a-z0-9]+:\s+\d+/.test(line)).map((line) => line.trim().split(":")[0]);
+    const probe = (restore.log ?? "")
+      .split("\n")
+      .filter((line) => /^\s*[a-z0-9]+:\s+\d+/.test(line))
+      .map((line) => line.trim().split(":")[0]);
     expect(probe).toEqual(["lo"]);
     expect(restore.log).toContain("The rest of the image, without network");
   }, 600_000);

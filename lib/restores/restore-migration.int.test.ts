@@ -20,13 +20,44 @@ let archiveId = "";
 describe("migration rules in a restore", () => {
   beforeAll(async () => {
     runContainer({ name: source, image: BOOKWORM });
-    exec(source, ["bash", "-c", "mkdir -p /var/lib/kuraapp && printf 'accounts db v1' > /var/lib/kuraapp/passdb.tdb && printf '# settings\\n  OldKey yes\\nOther 1\\n' > /etc/kuraapp.conf"]);
+    exec(source, [
+      "bash",
+      "-c",
+      "mkdir -p /var/lib/kuraapp && printf 'accounts db v1' > /var/lib/kuraapp/passdb.tdb && printf '# settings\\n  OldKey yes\\nOther 1\\n' > /etc/kuraapp.conf",
+    ]);
     const move = await createMigrationRule(
-      { package: "base-files", fromVersions: "< 13", toVersions: ">= 13", action: { kind: "move", from: "/var/lib/kuraapp/passdb.tdb", to: "/var/lib/kuraapp/private/passdb.tdb" }, note: "test rule", enabled: true },
+      {
+        package: "base-files",
+        fromVersions: "< 13",
+        toVersions: ">= 13",
+        action: { kind: "move", from: "/var/lib/kuraapp/passdb.tdb", to: "/var/lib/kuraapp/private/passdb.tdb" },
+        note: "test rule",
+        enabled: true,
+      },
       "tester",
     );
-    const rename = await createMigrationRule({ package: "base-files", fromVersions: "< 13", toVersions: ">= 13", action: { kind: "rename-key", file: "/etc/kuraapp.conf", from: "OldKey", to: "NewKey" }, note: "test rule", enabled: true }, "tester");
-    const notApplicable = await createMigrationRule({ package: "base-files", fromVersions: "< 11", toVersions: "*", action: { kind: "delete", path: "/var/lib/kuraapp" }, note: "must not apply", enabled: true }, "tester");
+    const rename = await createMigrationRule(
+      {
+        package: "base-files",
+        fromVersions: "< 13",
+        toVersions: ">= 13",
+        action: { kind: "rename-key", file: "/etc/kuraapp.conf", from: "OldKey", to: "NewKey" },
+        note: "test rule",
+        enabled: true,
+      },
+      "tester",
+    );
+    const notApplicable = await createMigrationRule(
+      {
+        package: "base-files",
+        fromVersions: "< 11",
+        toVersions: "*",
+        action: { kind: "delete", path: "/var/lib/kuraapp" },
+        note: "must not apply",
+        enabled: true,
+      },
+      "tester",
+    );
     ruleIds.push(move.id, rename.id, notApplicable.id);
     const started = await startArchive({ engineId: "local", containerRef: source, name: "migration it", actor: "tester" });
     archiveId = started.archiveId;
@@ -41,15 +72,27 @@ describe("migration rules in a restore", () => {
 
   it("the plan shows which rules apply, with the versions that decided it", async () => {
     const { view } = await makeRestorePlan(archiveId, { engineId: "local", baseImage: TRIXIE, checkRepositories: false });
-    const status = Object.fromEntries(view.migrationRules.filter((match) => ruleIds.includes(match.rule.id)).map((match) => [match.rule.id, match]));
-    expect(status[ruleIds[0]!]).toMatchObject({ status: "applies", fromVersion: expect.stringMatching(/^12\./), toVersion: expect.stringMatching(/^13/) });
+    const status = Object.fromEntries(
+      view.migrationRules.filter((match) => ruleIds.includes(match.rule.id)).map((match) => [match.rule.id, match]),
+    );
+    expect(status[ruleIds[0]!]).toMatchObject({
+      status: "applies",
+      fromVersion: expect.stringMatching(/^12\./),
+      toVersion: expect.stringMatching(/^13/),
+    });
     expect(status[ruleIds[1]!]?.status).toBe("applies");
     expect(status[ruleIds[2]!]?.status).toBe("not-applicable");
     expect(view.restoreScript).toContain("/var/lib/kuraapp/private/passdb.tdb");
   }, 120_000);
 
   it("restores the file at the new path and renames the key", async () => {
-    const { jobId, restoreId } = await startRestore(archiveId, { engineId: "local", baseImage: TRIXIE, containerName: restored, network: "none", actor: "tester" });
+    const { jobId, restoreId } = await startRestore(archiveId, {
+      engineId: "local",
+      baseImage: TRIXIE,
+      containerName: restored,
+      network: "none",
+      actor: "tester",
+    });
     const job = await waitForJob(jobId, 600_000);
     const restore = await getRestore(restoreId);
     expect(job.error, restore.log).toBeNull();

@@ -40,6 +40,10 @@ export async function getRestore(id: string): Promise<RestoreView> {
 }
 
 export async function listRestores(filter: { archiveId?: string } = {}): Promise<RestoreView[]> {
-  const rows = await db.restore.findMany({ where: filter.archiveId ? { archiveId: filter.archiveId } : {}, orderBy: { createdAt: "desc" }, take: 500 });
+  const rows = await db.restore.findMany({
+    where: filter.archiveId ? { archiveId: filter.archiveId } : {},
+    orderBy: { createdAt: "desc" },
+    take: 500,
+  });
   return rows.map((row) => toView(row, false));
 }

@@ -103,13 +103,19 @@ export async function verifyRestoredFiles(input: {
         if (header.type !== entry.type) problems.push(`is a ${header.type}, the archive has a ${entry.type}`);
         if (entry.type === "file" && header.type === "file") {
           const actual = await hashStream(content);
-          if (entry.sha256 && actual !== entry.sha256 && !input.edited?.has(entry.path)) problems.push(`content differs (sha256 ${actual.slice(0, 12)}…, archived ${entry.sha256.slice(0, 12)}…)`);
+          if (entry.sha256 && actual !== entry.sha256 && !input.edited?.has(entry.path))
+            problems.push(`content differs (sha256 ${actual.slice(0, 12)}…, archived ${entry.sha256.slice(0, 12)}…)`);
         } else await drain(content);
-        if (entry.type === "symlink" && header.linkTarget !== entry.linkTarget) problems.push(`points to ${header.linkTarget ?? "nothing"}, archived ${entry.linkTarget ?? "nothing"}`);
-        if (entry.type !== "symlink" && header.mode !== entry.mode) problems.push(`mode ${header.mode.toString(8)}, archived ${entry.mode.toString(8)}`);
+        if (entry.type === "symlink" && header.linkTarget !== entry.linkTarget)
+          problems.push(`points to ${header.linkTarget ?? "nothing"}, archived ${entry.linkTarget ?? "nothing"}`);
+        if (entry.type !== "symlink" && header.mode !== entry.mode)
+          problems.push(`mode ${header.mode.toString(8)}, archived ${entry.mode.toString(8)}`);
         const sameOwner = entry.user && header.uname ? header.uname === entry.user : header.uid === entry.uid;
         const sameGroup = entry.group && header.gname ? header.gname === entry.group : header.gid === entry.gid;
-        if (!sameOwner || !sameGroup) problems.push(`owner ${header.uname || header.uid}:${header.gname || header.gid}, archived ${entry.user || entry.uid}:${entry.group || entry.gid}`);
+        if (!sameOwner || !sameGroup)
+          problems.push(
+            `owner ${header.uname || header.uid}:${header.gname || header.gid}, archived ${entry.user || entry.uid}:${entry.group || entry.gid}`,
+          );
         if (problems.length) mismatches.push({ path: header.path, problem: problems.join("; ") });
         else ok += 1;
         input.onProgress?.(seen.size, total);
@@ -118,7 +124,8 @@ export async function verifyRestoredFiles(input: {
     );
   }
   for (const [expected, entry] of checks) {
-    if (!seen.has(expected)) mismatches.push({ path: expected, problem: expected === entry.path ? "missing" : `missing (archived at ${entry.path})` });
+    if (!seen.has(expected))
+      mismatches.push({ path: expected, problem: expected === entry.path ? "missing" : `missing (archived at ${entry.path})` });
   }
 
   const restoredPasswd = await readContainerFile(engine, containerId, "/etc/passwd");
@@ -137,13 +144,23 @@ export async function verifyRestoredFiles(input: {
     // their own uids, and the restore script reports any it could not add. People's accounts must match.
     const system = uid < FIRST_USER_UID || uid === NOBODY_UID;
     const problem = actual === undefined ? "missing from /etc/passwd" : `has uid ${actual}`;
-    accounts.push({ name, uid, ok: system, problem: system ? `${problem}: a system account, the new base's packages decide it (see /kura/restore-report.txt)` : problem });
+    accounts.push({
+      name,
+      uid,
+      ok: system,
+      problem: system ? `${problem}: a system account, the new base's packages decide it (see /kura/restore-report.txt)` : problem,
+    });
   }
   for (const [name, uid] of base) {
     const actual = now.get(name);
-    if (actual !== uid) accounts.push({ name, uid, ok: false, problem: actual === undefined ? "a base account disappeared" : `a base account's uid changed to ${actual}` });
+    if (actual !== uid)
+      accounts.push({
+        name,
+        uid,
+        ok: false,
+        problem: actual === undefined ? "a base account disappeared" : `a base account's uid changed to ${actual}`,
+      });
   }
   mismatches.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { filesChecked: total, filesOk: ok, mismatches, accounts };
 }
-

@@ -13,7 +13,11 @@ const REDOS = "*?*?*?*?*?*?*?*?*?*?%";
 describe("rule preview on hostile patterns", () => {
   beforeAll(() => {
     runContainer({ name, image: BUSYBOX });
-    exec(name, ["sh", "-c", `mkdir -p /srv/app && echo x > /srv/app/${"a".repeat(49)} && for i in $(seq 1 300); do echo $i > /srv/app/f$i; done`]);
+    exec(name, [
+      "sh",
+      "-c",
+      `mkdir -p /srv/app && echo x > /srv/app/${"a".repeat(49)} && for i in $(seq 1 300); do echo $i > /srv/app/f$i; done`,
+    ]);
   });
   afterAll(() => removeContainer(name));
 
@@ -28,7 +32,10 @@ describe("rule preview on hostile patterns", () => {
       last = now;
     }, 5);
     const start = performance.now();
-    const rules = [{ pattern: REDOS, action: "exclude" as const, note: "" }, { pattern: `/srv/${"*a".repeat(40)}b/**`, action: "include" as const, note: "" }];
+    const rules = [
+      { pattern: REDOS, action: "exclude" as const, note: "" },
+      { pattern: `/srv/${"*a".repeat(40)}b/**`, action: "include" as const, note: "" },
+    ];
     const preview = await previewRuleSet(DEFAULT_RULE_SET_ID, { engineId: "local", containerRef: name, rules });
     const elapsed = performance.now() - start;
     clearInterval(ticker);
@@ -40,6 +47,8 @@ describe("rule preview on hostile patterns", () => {
     // The matching alone, on the detected entries: milliseconds.
     const again = performance.now();
     await previewRuleSet(DEFAULT_RULE_SET_ID, { engineId: "local", containerRef: name, rules });
-    console.log(`preview ${Math.round(elapsed)} ms (with detection), again ${Math.round(performance.now() - again)} ms, longest event-loop gap ${Math.round(longestGap)} ms`);
+    console.log(
+      `preview ${Math.round(elapsed)} ms (with detection), again ${Math.round(performance.now() - again)} ms, longest event-loop gap ${Math.round(longestGap)} ms`,
+    );
   });
 });

@@ -9,7 +9,11 @@ import { getRuleSet } from "@/lib/rules/rule-set-store";
 const BATCH = 500;
 
 /** Counts and bytes each rule matches on a container's changes, for saved or draft rules. `caller` bounds detections (share-detection.ts). */
-export async function previewRuleSet(ruleSetId: string, input: { engineId: string; containerRef: string; rules?: Rule[] }, caller: string | null = null) {
+export async function previewRuleSet(
+  ruleSetId: string,
+  input: { engineId: string; containerRef: string; rules?: Rule[] },
+  caller: string | null = null,
+) {
   const ruleSet = await getRuleSet(ruleSetId);
   const rules = input.rules ?? ruleSet.rules;
   const detected = await detectContainerChangesShared(input.engineId, input.containerRef, { ruleSetId, packageChecks: false }, caller);

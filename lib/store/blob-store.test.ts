@@ -147,7 +147,9 @@ describe("compression and deferred durability", () => {
     expect(await store.has(result.sha256)).toBe(true);
     expect(await listFiles(path.join(store.root, "tmp"))).toEqual([]);
     // Many at once, the same content twice among them: each lands once.
-    const many = await Promise.all([1, 2, 3, 3].map(async (seed) => (await store.putDeferred(chunked(pseudoRandom(70_000, seed)))).durable));
+    const many = await Promise.all(
+      [1, 2, 3, 3].map(async (seed) => (await store.putDeferred(chunked(pseudoRandom(70_000, seed)))).durable),
+    );
     expect(many.filter((put) => put.isNew)).toHaveLength(3);
   });
 });
@@ -239,7 +241,11 @@ describe("verify", () => {
   it("reports a valid gzip file holding other content", async () => {
     const { sha256 } = await store.put(Readable.from(["the real content"]));
     await writeFile(blobFile(store, sha256), gzipSync("something else"));
-    expect(await store.verify(sha256)).toMatchObject({ ok: false, actual: sha("something else"), error: expect.stringContaining("altered") });
+    expect(await store.verify(sha256)).toMatchObject({
+      ok: false,
+      actual: sha("something else"),
+      error: expect.stringContaining("altered"),
+    });
   });
 
   it("reports a missing file", async () => {
@@ -261,7 +267,9 @@ describe("failed writes", () => {
     }, 5);
     let written = 0;
     try {
-      await expect(store.put(source, { signal: controller.signal, onBytes: (n) => (written += n) })).rejects.toMatchObject({ name: "AbortError" });
+      await expect(store.put(source, { signal: controller.signal, onBytes: (n) => (written += n) })).rejects.toMatchObject({
+        name: "AbortError",
+      });
     } finally {
       clearInterval(timer);
     }
@@ -411,7 +419,12 @@ describe("putFile", () => {
     const put = (file: string, maxBytes = 1024) => store.putFile(path.join(layer, file), { confineTo: layer, maxBytes });
 
     const stored = await put("srv/data.txt");
-    expect(stored).toMatchObject({ sha256: sha("customer records"), size: 16, isNew: true, stats: { mode: expect.any(Number), uid: process.getuid?.() } });
+    expect(stored).toMatchObject({
+      sha256: sha("customer records"),
+      size: 16,
+      isNew: true,
+      stats: { mode: expect.any(Number), uid: process.getuid?.() },
+    });
     expect(("stats" in stored ? stored.stats.mode : 0) & 0o7777).toBe(0o640);
     expect((await readAll(store.open(sha("customer records")))).toString()).toBe("customer records");
     expect(await put("srv/data.txt")).toMatchObject({ isNew: false });

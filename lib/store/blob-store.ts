@@ -78,7 +78,8 @@ export type BlobStore = {
 
 export type PutOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
 export type PutFileOptions = PutOptions & { confineTo?: string; maxBytes: number };
-export type PutFileResult = (PutResult & { stats: StoredFileStats }) | { skip: "missing" | "not-a-file" | "outside" | "changed" | "too-large" };
+export type PutFileResult =
+  (PutResult & { stats: StoredFileStats }) | { skip: "missing" | "not-a-file" | "outside" | "changed" | "too-large" };
 /** A put whose bytes are written; `durable` resolves once the blob is fsynced and in place (or rejects, leaving nothing). */
 export type DeferredPut = { sha256: string; size: number; durable: Promise<PutResult> };
 
@@ -141,7 +142,11 @@ const DIR_MODE = 0o700;
 export function assertBlobId(value: unknown): asserts value is string {
   if (typeof value === "string" && BLOB_ID.test(value)) return;
   const shown = typeof value === "string" ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : typeof value;
-  throw new AppError(422, "invalid_blob_id", `${shown} is not a blob id: expected a SHA-256 written as 64 lowercase hexadecimal characters.`);
+  throw new AppError(
+    422,
+    "invalid_blob_id",
+    `${shown} is not a blob id: expected a SHA-256 written as 64 lowercase hexadecimal characters.`,
+  );
 }
 
 /** `compressionLevel`: gzip level (1-9) for content that compresses; incompressible content is stored at level 0. */
@@ -264,20 +269,26 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
         for await (const compressed of gzip) yield compressed as Buffer;
         await feed;
       };
-      await pipeline(source, sampling, async function* (chunks: AsyncIterable<Buffer>) {
-        // `level` is known once the first sample was taken; start gzip only then.
-        const iterator = chunks[Symbol.asyncIterator]();
-        const first = await iterator.next();
-        const rest = (async function* () {
-          if (!first.done) yield first.value;
-          for (;;) {
-            const next = await iterator.next();
-            if (next.done) return;
-            yield next.value;
-          }
-        })();
-        yield* compressing(rest);
-      }, out, signal ? { signal } : {});
+      await pipeline(
+        source,
+        sampling,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          // `level` is known once the first sample was taken; start gzip only then.
+          const iterator = chunks[Symbol.asyncIterator]();
+          const first = await iterator.next();
+          const rest = (async function* () {
+            if (!first.done) yield first.value;
+            for (;;) {
+              const next = await iterator.next();
+              if (next.done) return;
+              yield next.value;
+            }
+          })();
+          yield* compressing(rest);
+        },
+        out,
+        signal ? { signal } : {},
+      );
     } catch (err) {
       source.off("error", onSourceError);
       return cleanUp(err);
@@ -398,7 +409,11 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
       const code = errorCode(err) ?? "";
       if (code === "ENOENT") return { ok: false, actual: null, error: `The blob file for ${sha256} is missing from the store.` };
       if (code.startsWith("Z_"))
-        return { ok: false, actual: null, error: `The stored file is damaged: its gzip stream cannot be decompressed (${errorMessage(err)}).` };
+        return {
+          ok: false,
+          actual: null,
+          error: `The stored file is damaged: its gzip stream cannot be decompressed (${errorMessage(err)}).`,
+        };
       if (code === "EIO") return { ok: false, actual: null, error: `The stored file cannot be read from disk (${errorMessage(err)}).` };
       throw err; // e.g. EMFILE or EACCES: a problem of this machine, not proof that the blob is bad
     }

@@ -14,7 +14,12 @@ export type BlobTaskResult =
   | { sha256: string; size: number; storedBytes: number; isNew: boolean; stats: StoredFileStats | null }
   | { skip: "missing" | "not-a-file" | "outside" | "changed" | "too-large" };
 
-type Pending = { task: BlobTask & { tmpName: string }; resolve: (result: BlobTaskResult) => void; reject: (error: unknown) => void; done: () => void };
+type Pending = {
+  task: BlobTask & { tmpName: string };
+  resolve: (result: BlobTaskResult) => void;
+  reject: (error: unknown) => void;
+  done: () => void;
+};
 type WorkerResult = BlobTaskResult | { error: { code: string | null; message: string } };
 
 const BATCH = 32;
@@ -27,7 +32,14 @@ export type BlobWriterPool = {
   readonly active: ReadonlySet<string>;
 };
 
-export function createBlobWriterPool(options: { blobsDir: string; tmpDir: string; compressionLevel: number; fileMode: number; dirMode: number; workers?: number }): BlobWriterPool {
+export function createBlobWriterPool(options: {
+  blobsDir: string;
+  tmpDir: string;
+  compressionLevel: number;
+  fileMode: number;
+  dirMode: number;
+  workers?: number;
+}): BlobWriterPool {
   // Two per core: a worker waiting for its fsync leaves the core to another.
   const size = options.workers ?? Math.max(2, Math.min(6, os.availableParallelism() * 2));
   const queue: Pending[] = [];
@@ -47,7 +59,10 @@ export function createBlobWriterPool(options: { blobsDir: string; tmpDir: string
     idle.length = 0;
     for (const [batch, pending] of inFlight) {
       inFlight.delete(batch);
-      for (const item of pending) settle(item, { error: { code: null, message: `the blob writer stopped: ${error instanceof Error ? error.message : String(error)}` } });
+      for (const item of pending)
+        settle(item, {
+          error: { code: null, message: `the blob writer stopped: ${error instanceof Error ? error.message : String(error)}` },
+        });
     }
     for (const worker of stopped) void worker.terminate();
   };
@@ -55,13 +70,22 @@ export function createBlobWriterPool(options: { blobsDir: string; tmpDir: string
   const settle = (item: Pending, result: WorkerResult) => {
     active.delete(item.task.tmpName);
     item.done();
-    if ("error" in result) item.reject(Object.assign(new Error(result.error.message), result.error.code ? { code: result.error.code } : {}));
+    if ("error" in result)
+      item.reject(Object.assign(new Error(result.error.message), result.error.code ? { code: result.error.code } : {}));
     else item.resolve(result);
   };
 
   const start = () => {
     workers = Array.from({ length: size }, () => {
-      const worker = new Worker(WORKER, { workerData: { blobsDir: options.blobsDir, tmpDir: options.tmpDir, compressionLevel: options.compressionLevel, fileMode: options.fileMode, dirMode: options.dirMode } });
+      const worker = new Worker(WORKER, {
+        workerData: {
+          blobsDir: options.blobsDir,
+          tmpDir: options.tmpDir,
+          compressionLevel: options.compressionLevel,
+          fileMode: options.fileMode,
+          dirMode: options.dirMode,
+        },
+      });
       worker.unref();
       worker.on("message", ({ batch, results }: { batch: number; results: WorkerResult[] }) => {
         const pending = inFlight.get(batch) ?? [];

@@ -126,7 +126,10 @@ function storeBytes(bytes, tmpName) {
   const target = path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
   const existing = storedSize(target);
   if (existing !== null) return { sha256, size: bytes.byteLength, storedBytes: existing, isNew: false, shardDir: null };
-  const compressed = gzipSync(bytes, { level: compressionLevelFor(bytes, compressionLevel), chunkSize: Math.max(64 * 1024, bytes.byteLength + (bytes.byteLength >> 8) + 1024) });
+  const compressed = gzipSync(bytes, {
+    level: compressionLevelFor(bytes, compressionLevel),
+    chunkSize: Math.max(64 * 1024, bytes.byteLength + (bytes.byteLength >> 8) + 1024),
+  });
   const tmpPath = path.join(tmpDir, tmpName);
   let fd = null;
   try {
@@ -142,7 +145,13 @@ function storeBytes(bytes, tmpName) {
     fd = null;
     ensureShard(path.dirname(target));
     const isNew = publish(tmpPath, target);
-    return { sha256, size: bytes.byteLength, storedBytes: isNew ? compressed.byteLength : (storedSize(target) ?? 0), isNew, shardDir: isNew ? path.dirname(target) : null };
+    return {
+      sha256,
+      size: bytes.byteLength,
+      storedBytes: isNew ? compressed.byteLength : (storedSize(target) ?? 0),
+      isNew,
+      shardDir: isNew ? path.dirname(target) : null,
+    };
   } catch (error) {
     if (fd !== null) closeSync(fd);
     try {

@@ -9,7 +9,10 @@ export const GET = route(listAudit, async ({ query }) => {
   const { format, ...filter } = query;
   if (format === "csv")
     return new Response(toCsv(await listEvents(filter)), {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="kura-audit-${new Date().toISOString().slice(0, 10)}.csv"` },
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="kura-audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+      },
     });
   return readAuditPage(filter);
 });

@@ -17,7 +17,14 @@ export const GET = route(getHealth, async ({ caller }) => {
   // Open to anyone (for monitoring); who runs which engine is only for people who signed in.
   if (!caller) return new Reply({ ok: database.ok, database: { ok: database.ok } }, { status });
   const engines = database.ok
-    ? (await listEngineViews()).map(({ id, name, endpoint, reachable, version, error }) => ({ id, name, endpoint, reachable, version, ...(error ? { error } : {}) }))
+    ? (await listEngineViews()).map(({ id, name, endpoint, reachable, version, error }) => ({
+        id,
+        name,
+        endpoint,
+        reachable,
+        version,
+        ...(error ? { error } : {}),
+      }))
     : [];
   return new Reply({ ok: database.ok, database, engines }, { status });
 });

@@ -44,5 +44,9 @@ export const listChanges = defineEntry({
   query: changesQuery,
   status: 200,
   response: detectedChangesSchema,
-  errors: { 404: "unknown container or rule set", 429: "too many detections running (for this caller or in all)", 502: "engine unreachable" },
+  errors: {
+    404: "unknown container or rule set",
+    429: "too many detections running (for this caller or in all)",
+    502: "engine unreachable",
+  },
 });

@@ -29,7 +29,10 @@ function readRouteFile(file: string): RouteFile {
   const apiPath = `/api/${relative.map((part) => part.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`.replace(/\/$/, "");
   const imported = new Map<string, string>();
   for (const [, names, domain] of source.matchAll(/import \{([^}]+)\} from "@\/lib\/api\/contract\/([\w-]+)"/g)) {
-    for (const name of names!.split(",").map((part) => part.trim()).filter(Boolean)) {
+    for (const name of names!
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const [exported, local] = name.split(/\s+as\s+/);
       imported.set((local ?? exported)!.trim(), `${domain}.${exported!.trim()}`);
     }
@@ -67,8 +70,14 @@ describe("the route contract", () => {
     const served = routes.flatMap((route) => [...route.methods.keys()].map((method) => `${method} ${route.path}`)).sort();
     const described = contract.map((entry) => `${entry.method} ${entry.path}`).sort();
     expect(described).toEqual([...new Set(described)]);
-    expect(served.filter((operation) => !described.includes(operation)), "routes missing from the contract").toEqual([]);
-    expect(described.filter((operation) => !served.includes(operation)), "contract entries without a route").toEqual([]);
+    expect(
+      served.filter((operation) => !described.includes(operation)),
+      "routes missing from the contract",
+    ).toEqual([]);
+    expect(
+      described.filter((operation) => !served.includes(operation)),
+      "contract entries without a route",
+    ).toEqual([]);
   });
 
   it("hands every route() the entry of its own path and method", async () => {

@@ -45,12 +45,14 @@ function successContent(entry: ContractEntry): Record<string, unknown> | undefin
 }
 
 function operationOf(entry: ContractEntry): Record<string, unknown> {
-  const parameter = (place: "path" | "query") => ([name, schema]: [string, unknown]) => ({
-    name,
-    in: place,
-    required: place === "path",
-    schema: jsonSchema(schema as z.ZodType, "input"),
-  });
+  const parameter =
+    (place: "path" | "query") =>
+    ([name, schema]: [string, unknown]) => ({
+      name,
+      in: place,
+      required: place === "path",
+      schema: jsonSchema(schema as z.ZodType, "input"),
+    });
   const pathParameters = Object.entries(entry.params?.shape ?? {}).map(parameter("path"));
   const queryParameters = Object.entries(entry.query?.shape ?? {}).map(parameter("query"));
   const requestBody = entry.body

@@ -98,5 +98,9 @@ export const previewRuleSet = defineEntry({
   body: previewBody,
   status: 200,
   response: rulePreviewSchema,
-  errors: { 404: "unknown rule set, engine or container", 429: "too many detections running (for this caller or in all)", 502: "engine unreachable" },
+  errors: {
+    404: "unknown rule set, engine or container",
+    429: "too many detections running (for this caller or in all)",
+    502: "engine unreachable",
+  },
 });

@@ -3,7 +3,18 @@ import { classifyEntry, looksLikePrivateKey, type ClassifyFacts } from "@/lib/ch
 import type { RawEntry } from "@/lib/changes/classify/types";
 
 function entry(path: string, extra: Partial<RawEntry> = {}): RawEntry {
-  return { path, kind: "modified", source: "layer", type: "file", size: 10, mode: 0o644, uid: 0, gid: 0, mtime: "2024-05-01T10:00:00Z", ...extra };
+  return {
+    path,
+    kind: "modified",
+    source: "layer",
+    type: "file",
+    size: 10,
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    mtime: "2024-05-01T10:00:00Z",
+    ...extra,
+  };
 }
 
 function classify(path: string, extra: Partial<RawEntry> = {}, facts: ClassifyFacts = {}) {
@@ -12,7 +23,10 @@ function classify(path: string, extra: Partial<RawEntry> = {}, facts: ClassifyFa
 
 describe("classifyEntry", () => {
   it("puts engine-written files first", () => {
-    expect(classify("/etc/hosts", {}, { engineManaged: true, pkg: { owner: "netbase", conffile: true, unchanged: false } })).toEqual({ category: "runtime", reason: "written by the Docker engine" });
+    expect(classify("/etc/hosts", {}, { engineManaged: true, pkg: { owner: "netbase", conffile: true, unchanged: false } })).toEqual({
+      category: "runtime",
+      reason: "written by the Docker engine",
+    });
   });
   it("recognises runtime trees, pid files, sockets, caches and backups", () => {
     expect(classify("/run/samba/smbd.pid")).toEqual({ category: "runtime", reason: "runtime state under /run" });
@@ -39,7 +53,9 @@ describe("classifyEntry", () => {
     expect(classify("/var/lib/samba/private/secrets.tdb").category).toBe("account");
     expect(classify("/var/lib/samba/passdb.tdb").category).toBe("account");
     expect(classify("/etc/samba/smbpasswd").category).toBe("account");
-    expect(classify("/usr/bin/smbpasswd", {}, { pkg: { owner: "samba-common-bin", conffile: false, unchanged: true } }).category).toBe("package-unchanged");
+    expect(classify("/usr/bin/smbpasswd", {}, { pkg: { owner: "samba-common-bin", conffile: false, unchanged: true } }).category).toBe(
+      "package-unchanged",
+    );
     expect(classify("/etc/sudoers").category).toBe("account");
     expect(classify("/etc/sudoers.d/ann")).toEqual({ category: "account", reason: "sudo permissions (/etc/sudoers.d/ann)" });
   });
@@ -54,7 +70,10 @@ describe("classifyEntry", () => {
     expect(classify("/srv/app/.env.production").category).toBe("secret-candidate");
     expect(classify("/srv/app/.env.example").category).toBe("user-data");
     expect(classify("/srv/app/keys/app.keystore").category).toBe("secret-candidate");
-    expect(classify("/srv/app/blob.bin", {}, { looksLikePrivateKey: true })).toEqual({ category: "secret-candidate", reason: "file content looks like a private key" });
+    expect(classify("/srv/app/blob.bin", {}, { looksLikePrivateKey: true })).toEqual({
+      category: "secret-candidate",
+      reason: "file content looks like a private key",
+    });
     // Links, folders and deletions carry no key material.
     expect(classify("/etc/ssl/certs/ca.pem", { type: "symlink" }).category).toBe("config");
     expect(classify("/srv/keys.pem", { type: "dir" }).category).toBe("user-data");
@@ -67,11 +86,26 @@ describe("classifyEntry", () => {
   });
   it("uses package facts", () => {
     const pkg = (unchanged: boolean | null, conffile: boolean) => ({ pkg: { owner: "samba-common", conffile, unchanged } });
-    expect(classify("/usr/share/samba/setup/x", {}, pkg(true, false))).toEqual({ category: "package-unchanged", reason: "owned by package samba-common, unchanged" });
-    expect(classify("/etc/samba/smb.conf", {}, pkg(false, true))).toEqual({ category: "config", reason: "edited conffile of package samba-common" });
-    expect(classify("/usr/lib/x.so", {}, pkg(false, false))).toEqual({ category: "config", reason: "file of package samba-common modified after install" });
-    expect(classify("/usr/lib/x.so", {}, pkg(null, false))).toEqual({ category: "config", reason: "owned by package samba-common (content not checked)" });
-    expect(classify("/usr/lib/x.so", { kind: "deleted", mtime: null }, pkg(true, false))).toEqual({ category: "config", reason: "file of package samba-common, deleted after install" });
+    expect(classify("/usr/share/samba/setup/x", {}, pkg(true, false))).toEqual({
+      category: "package-unchanged",
+      reason: "owned by package samba-common, unchanged",
+    });
+    expect(classify("/etc/samba/smb.conf", {}, pkg(false, true))).toEqual({
+      category: "config",
+      reason: "edited conffile of package samba-common",
+    });
+    expect(classify("/usr/lib/x.so", {}, pkg(false, false))).toEqual({
+      category: "config",
+      reason: "file of package samba-common modified after install",
+    });
+    expect(classify("/usr/lib/x.so", {}, pkg(null, false))).toEqual({
+      category: "config",
+      reason: "owned by package samba-common (content not checked)",
+    });
+    expect(classify("/usr/lib/x.so", { kind: "deleted", mtime: null }, pkg(true, false))).toEqual({
+      category: "config",
+      reason: "file of package samba-common, deleted after install",
+    });
   });
   it("falls back to /etc configuration, then user data", () => {
     expect(classify("/etc/myapp/app.ini")).toEqual({ category: "config", reason: "configuration under /etc" });
@@ -79,7 +113,9 @@ describe("classifyEntry", () => {
     expect(classify("/srv/data/report.pdf")).toEqual({ category: "user-data", reason: "not from any package" });
     expect(classify("/var/lib/mysql/ibdata1", { source: "volume" })).toEqual({ category: "user-data", reason: "data in a volume" });
     expect(classify("/srv/share", { source: "bind", type: "dir" })).toEqual({ category: "user-data", reason: "folder in a bind mount" });
-    expect(classify("/usr/share/doc/samba", { type: "dir" }, { pkg: { owner: "samba", conffile: false, unchanged: null } }).category).toBe("user-data");
+    expect(classify("/usr/share/doc/samba", { type: "dir" }, { pkg: { owner: "samba", conffile: false, unchanged: null } }).category).toBe(
+      "user-data",
+    );
   });
 });
 
@@ -100,7 +136,13 @@ describe("looksLikePrivateKey", () => {
     }
   });
   it("ignores certificates, public keys and ordinary text", () => {
-    for (const head of ["-----BEGIN CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----", "ssh-ed25519 AAAAC3Nza ann@host", "[global]\nworkgroup = WORKGROUP", ""]) {
+    for (const head of [
+      "-----BEGIN CERTIFICATE-----",
+      "-----BEGIN PUBLIC KEY-----",
+      "ssh-ed25519 AAAAC3Nza ann@host",
+      "[global]\nworkgroup = WORKGROUP",
+      "",
+    ]) {
       expect(looksLikePrivateKey(head), head).toBe(false);
     }
   });

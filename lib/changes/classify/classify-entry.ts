@@ -98,7 +98,8 @@ function accountReason(entry: RawEntry, name: string): string | null {
   if (path === "/etc/sudoers" || (path.startsWith("/etc/sudoers.d/") && entry.type !== "dir")) return `sudo permissions (${path})`;
   if (path.startsWith("/var/lib/samba/") && (name === "passdb.tdb" || name === "secrets.tdb")) return `Samba account database (${name})`;
   // Only the data file: /usr/bin/smbpasswd is the tool of the same name.
-  if (name === "smbpasswd" && entry.type !== "dir" && (isUnder(path, "/etc") || isUnder(path, "/var/lib/samba"))) return `Samba password file (${path})`;
+  if (name === "smbpasswd" && entry.type !== "dir" && (isUnder(path, "/etc") || isUnder(path, "/var/lib/samba")))
+    return `Samba password file (${path})`;
   return null;
 }
 
@@ -108,7 +109,8 @@ function secretReason(entry: RawEntry, name: string, ext: string, facts: Classif
   if (PRIVATE_KEY_NAMES.has(name)) return `looks like a private key (${name})`;
   const byExtension = SECRET_EXTENSIONS.get(ext);
   if (byExtension) return byExtension;
-  if (name === ".env" || (name.startsWith(".env.") && !ENV_TEMPLATE.test(name))) return `environment file that often holds passwords (${name})`;
+  if (name === ".env" || (name.startsWith(".env.") && !ENV_TEMPLATE.test(name)))
+    return `environment file that often holds passwords (${name})`;
   if (facts.looksLikePrivateKey) return "file content looks like a private key";
   return null;
 }

@@ -6,7 +6,18 @@ import { DEFAULT_RULES } from "@/lib/rules/language/default-rules";
 import { compileRules } from "@/lib/rules/language/match-rules";
 
 function entry(path: string, extra: Partial<RawEntry> = {}): RawEntry {
-  return { path, kind: "added", source: "layer", type: "file", size: 1, mode: 0o644, uid: 0, gid: 0, mtime: "2024-05-01T10:00:00Z", ...extra };
+  return {
+    path,
+    kind: "added",
+    source: "layer",
+    type: "file",
+    size: 1,
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    mtime: "2024-05-01T10:00:00Z",
+    ...extra,
+  };
 }
 const as = (category: Category, reason = `reason for ${category}`): Classification => ({ category, reason });
 const rules: Rule[] = [
@@ -19,19 +30,40 @@ const none = new Map<string, boolean>();
 describe("decideSelection", () => {
   it("lets a person's tick on the path win over rules and category", () => {
     const e = entry("/var/log/syslog");
-    expect(decideSelection(e, as("log"), matcher, new Map([["/var/log/syslog", true]]))).toEqual({ selected: true, decidedBy: { reason: "ticked by hand" } });
-    expect(decideSelection(entry("/srv/x"), as("user-data"), matcher, new Map([["/srv/x", false]]))).toEqual({ selected: false, decidedBy: { reason: "unticked by hand" } });
+    expect(decideSelection(e, as("log"), matcher, new Map([["/var/log/syslog", true]]))).toEqual({
+      selected: true,
+      decidedBy: { reason: "ticked by hand" },
+    });
+    expect(decideSelection(entry("/srv/x"), as("user-data"), matcher, new Map([["/srv/x", false]]))).toEqual({
+      selected: false,
+      decidedBy: { reason: "unticked by hand" },
+    });
   });
   it("inherits the nearest folder's override and names the folder", () => {
-    const overrides = new Map([["/srv", true], ["/srv/x", false]]);
-    expect(decideSelection(entry("/srv/x/a/b"), as("user-data"), matcher, overrides)).toEqual({ selected: false, decidedBy: { reason: "unticked by hand (folder /srv/x)" } });
-    expect(decideSelection(entry("/srv/y"), as("secret-candidate"), matcher, overrides)).toEqual({ selected: true, decidedBy: { reason: "ticked by hand (folder /srv)" } });
+    const overrides = new Map([
+      ["/srv", true],
+      ["/srv/x", false],
+    ]);
+    expect(decideSelection(entry("/srv/x/a/b"), as("user-data"), matcher, overrides)).toEqual({
+      selected: false,
+      decidedBy: { reason: "unticked by hand (folder /srv/x)" },
+    });
+    expect(decideSelection(entry("/srv/y"), as("secret-candidate"), matcher, overrides)).toEqual({
+      selected: true,
+      decidedBy: { reason: "ticked by hand (folder /srv)" },
+    });
     expect(decideSelection(entry("/srvx/y"), as("user-data"), matcher, overrides).decidedBy).toEqual({ reason: "reason for user-data" });
     expect(decideSelection(entry("/a"), as("runtime"), matcher, new Map([["/", true]])).decidedBy.reason).toBe("ticked by hand (folder /)");
   });
   it("else lets the last matching rule decide, keeping the category's reason", () => {
-    expect(decideSelection(entry("/var/log/syslog"), as("log", "log under /var/log"), matcher, none)).toEqual({ selected: false, decidedBy: { rule: "/var/log", reason: "log under /var/log" } });
-    expect(decideSelection(entry("/var/log/app/a.log"), as("log"), matcher, none)).toEqual({ selected: true, decidedBy: { rule: "/var/log/app/**", reason: "reason for log" } });
+    expect(decideSelection(entry("/var/log/syslog"), as("log", "log under /var/log"), matcher, none)).toEqual({
+      selected: false,
+      decidedBy: { rule: "/var/log", reason: "log under /var/log" },
+    });
+    expect(decideSelection(entry("/var/log/app/a.log"), as("log"), matcher, none)).toEqual({
+      selected: true,
+      decidedBy: { rule: "/var/log/app/**", reason: "reason for log" },
+    });
     // An include rule can select a secret candidate: the person wrote it.
     expect(decideSelection(entry("/var/log/app/id_rsa"), as("secret-candidate"), matcher, none).selected).toBe(true);
   });
@@ -44,7 +76,9 @@ describe("decideSelection", () => {
     expect(selected("package-unchanged")).toBe(false);
     expect(selected("runtime")).toBe(false);
     expect(selected("secret-candidate")).toBe(false);
-    expect(decideSelection(entry("/srv/x"), as("config", "configuration under /etc"), matcher, none).decidedBy).toEqual({ reason: "configuration under /etc" });
+    expect(decideSelection(entry("/srv/x"), as("config", "configuration under /etc"), matcher, none).decidedBy).toEqual({
+      reason: "configuration under /etc",
+    });
   });
   it("treats deletions the same way (selected = record the deletion)", () => {
     const deleted = entry("/var/log/old.log", { kind: "deleted", mtime: null });
@@ -60,8 +94,17 @@ describe("decideSelection", () => {
 
 describe("decideAll", () => {
   it("classifies and decides every entry", () => {
-    const entries = [entry("/etc/samba/smb.conf"), entry("/var/log/samba/log.smbd"), entry("/root/.ssh/id_rsa"), entry("/srv/share/a.txt"), entry("/srv/share/b.txt")];
-    const result = decideAll(entries, (e) => classifyEntry(e, {}), DEFAULT_RULES, [{ path: "/srv/share/", selected: false }, { path: "/srv/share/b.txt", selected: true }]);
+    const entries = [
+      entry("/etc/samba/smb.conf"),
+      entry("/var/log/samba/log.smbd"),
+      entry("/root/.ssh/id_rsa"),
+      entry("/srv/share/a.txt"),
+      entry("/srv/share/b.txt"),
+    ];
+    const result = decideAll(entries, (e) => classifyEntry(e, {}), DEFAULT_RULES, [
+      { path: "/srv/share/", selected: false },
+      { path: "/srv/share/b.txt", selected: true },
+    ]);
     expect(result.map((r) => [r.path, r.category, r.selected, r.decidedBy])).toEqual([
       ["/etc/samba/smb.conf", "config", true, { reason: "configuration under /etc" }],
       ["/var/log/samba/log.smbd", "log", false, { rule: "/var/log", reason: "log under /var/log" }],
@@ -72,8 +115,26 @@ describe("decideAll", () => {
     expect(result[0]).toMatchObject({ kind: "added", source: "layer", size: 1 });
   });
   it("gives the same answers as decideSelection one entry at a time", () => {
-    const overrides = [{ path: "/", selected: false }, { path: "/srv", selected: true }, { path: "/srv/a/b", selected: false }, { path: "/srv/a/b/c.txt", selected: true }, { path: "/etc/samba", selected: false }];
-    const paths = ["/srv", "/srv/a", "/srv/a/b", "/srv/a/b/c.txt", "/srv/a/b/d.txt", "/srv/a/bb", "/etc/samba/smb.conf", "/etc/hosts", "/var/log/x", "/opt/z", "/srvx"];
+    const overrides = [
+      { path: "/", selected: false },
+      { path: "/srv", selected: true },
+      { path: "/srv/a/b", selected: false },
+      { path: "/srv/a/b/c.txt", selected: true },
+      { path: "/etc/samba", selected: false },
+    ];
+    const paths = [
+      "/srv",
+      "/srv/a",
+      "/srv/a/b",
+      "/srv/a/b/c.txt",
+      "/srv/a/b/d.txt",
+      "/srv/a/bb",
+      "/etc/samba/smb.conf",
+      "/etc/hosts",
+      "/var/log/x",
+      "/opt/z",
+      "/srvx",
+    ];
     const entries = paths.map((path) => entry(path));
     const classify = (e: RawEntry) => classifyEntry(e, {});
     const all = decideAll(entries, classify, DEFAULT_RULES, overrides);
@@ -86,10 +147,22 @@ describe("decideAll", () => {
     expect(all.find((e) => e.path === "/opt/z")?.decidedBy.reason).toBe("unticked by hand (folder /)");
   });
   it("handles 100,000 entries quickly (sanity bound, not a benchmark)", () => {
-    const dirs = ["/srv/data", "/var/lib/mysql", "/etc/app", "/var/log/app", "/home/user", "/usr/share/doc", "/var/cache/apt", "/opt/app/lib"];
+    const dirs = [
+      "/srv/data",
+      "/var/lib/mysql",
+      "/etc/app",
+      "/var/log/app",
+      "/home/user",
+      "/usr/share/doc",
+      "/var/cache/apt",
+      "/opt/app/lib",
+    ];
     const entries = Array.from({ length: 100_000 }, (_, i) => entry(`${dirs[i % dirs.length]}/d${i % 101}/f${i}.${i % 5 ? "txt" : "log"}`));
     const start = performance.now();
-    const result = decideAll(entries, (e) => classifyEntry(e, {}), DEFAULT_RULES, [{ path: "/srv/data/d1", selected: false }, { path: "/home/user", selected: false }]);
+    const result = decideAll(entries, (e) => classifyEntry(e, {}), DEFAULT_RULES, [
+      { path: "/srv/data/d1", selected: false },
+      { path: "/home/user", selected: false },
+    ]);
     const elapsed = performance.now() - start;
     console.log(`decideAll: 100k entries classified and decided in ${elapsed.toFixed(1)} ms`);
     expect(result).toHaveLength(100_000);

@@ -47,7 +47,8 @@ function indexOverrides(overrides: ReadonlyMap<string, boolean>): OverrideLookup
   if (overrides.size === 0) return () => null;
   const onOverridePath = new Set<string>();
   for (const path of overrides.keys()) {
-    for (let current: string | null = path; current !== null && !onOverridePath.has(current); current = parentOf(current)) onOverridePath.add(current);
+    for (let current: string | null = path; current !== null && !onOverridePath.has(current); current = parentOf(current))
+      onOverridePath.add(current);
   }
   const atRoot = overrides.get("/");
   return (path) => {
@@ -65,7 +66,10 @@ function indexOverrides(overrides: ReadonlyMap<string, boolean>): OverrideLookup
 function decide(entry: RawEntry, classification: Classification, matcher: RuleMatcher, override: FoundOverride | null): Selection {
   if (override) {
     const said = override.selected ? "ticked by hand" : "unticked by hand";
-    return { selected: override.selected, decidedBy: { reason: override.path === entry.path ? said : `${said} (folder ${override.path})` } };
+    return {
+      selected: override.selected,
+      decidedBy: { reason: override.path === entry.path ? said : `${said} (folder ${override.path})` },
+    };
   }
   const decision = matcher.decide(entry.path, entry.type === "dir");
   if (decision) {
@@ -96,7 +100,12 @@ function toChangeEntry(entry: RawEntry, category: Category, selected: boolean, d
 }
 
 /** A person's override (on the path or its nearest folder) wins, then the last matching rule, then the category. */
-export function decideSelection(entry: RawEntry, classification: Classification, matcher: RuleMatcher, overrides: ReadonlyMap<string, boolean>): Selection {
+export function decideSelection(
+  entry: RawEntry,
+  classification: Classification,
+  matcher: RuleMatcher,
+  overrides: ReadonlyMap<string, boolean>,
+): Selection {
   return decide(entry, classification, matcher, findOverride(entry.path, overrides));
 }
 
@@ -109,7 +118,9 @@ export function decideAll(
 ): ChangeEntry[] {
   const matcher = compileRules(rules);
   // "/srv/x/" and "/srv/x" name the same folder.
-  const lookup = indexOverrides(new Map(overrides.map((o) => [o.path.length > 1 ? o.path.replace(/\/+$/, "") : o.path, o.selected] as const)));
+  const lookup = indexOverrides(
+    new Map(overrides.map((o) => [o.path.length > 1 ? o.path.replace(/\/+$/, "") : o.path, o.selected] as const)),
+  );
   return entries.map((entry) => {
     const classification = classify(entry);
     const { selected, decidedBy } = decide(entry, classification, matcher, lookup(entry.path));

@@ -64,6 +64,11 @@ describe("apkChecksumToHex and parseApkWorld", () => {
   });
 
   it("lists the names asked for, without constraints", () => {
-    expect([...parseApkWorld("alpine-base\nnginx=1.26.2-r0\ncurl>8 openssl@edge\n!busybox-extras\n")].sort()).toEqual(["alpine-base", "curl", "nginx", "openssl"]);
+    expect([...parseApkWorld("alpine-base\nnginx=1.26.2-r0\ncurl>8 openssl@edge\n!busybox-extras\n")].sort()).toEqual([
+      "alpine-base",
+      "curl",
+      "nginx",
+      "openssl",
+    ]);
   });
 });

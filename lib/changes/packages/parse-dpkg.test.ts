@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { manualPackages, packageNameOfInfoFile, parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/packages/parse-dpkg";
+import {
+  manualPackages,
+  packageNameOfInfoFile,
+  parseDpkgList,
+  parseDpkgStatus,
+  parseExtendedStates,
+  parseMd5sums,
+} from "@/lib/changes/packages/parse-dpkg";
 
 const STATUS = `Package: base-files
 Essential: yes
@@ -81,16 +88,25 @@ describe("parseDpkgStatus", () => {
     expect([...status.keys()]).toEqual(["base-files", "libc6", "samba-common", "samba", "pinned", "bash", "apt"]);
   });
   it("reads the fields Kura needs", () => {
-    expect(status.get("base-files")).toMatchObject({ name: "base-files", version: "12.4+deb12u5", architecture: "amd64", status: "install ok installed", priority: "required", essential: true });
+    expect(status.get("base-files")).toMatchObject({
+      name: "base-files",
+      version: "12.4+deb12u5",
+      architecture: "amd64",
+      status: "install ok installed",
+      priority: "required",
+      essential: true,
+    });
     expect(status.get("libc6")).toMatchObject({ priority: "optional", essential: false, architecture: "amd64" });
     expect(status.get("samba-common")?.version).toBe("2:4.17.12+dfsg-0+deb12u1");
   });
   it("reads conffiles, dropping the obsolete / remove-on-upgrade flags", () => {
-    expect(status.get("base-files")?.conffiles).toEqual(new Map([
-      ["/etc/debian_version", "5e0b6f6e1a2a3b0d4b8c2e3b9e5b8f51"],
-      ["/etc/host.conf", "4eb63731c9f5e30903ac4fc07a7fe3d6"],
-      ["/etc/issue", "3aa23ab2d3fb9e1e4f6f9a1b9d9e8b2c"],
-    ]));
+    expect(status.get("base-files")?.conffiles).toEqual(
+      new Map([
+        ["/etc/debian_version", "5e0b6f6e1a2a3b0d4b8c2e3b9e5b8f51"],
+        ["/etc/host.conf", "4eb63731c9f5e30903ac4fc07a7fe3d6"],
+        ["/etc/issue", "3aa23ab2d3fb9e1e4f6f9a1b9d9e8b2c"],
+      ]),
+    );
     expect(status.get("samba-common")?.conffiles.get("/etc/samba/gdbcommands")).toBe("92cd7e3d3f4a6e9e2b8c7b3d1a5f4e6d");
     expect(status.get("samba-common")?.conffiles.get("/etc/samba/old file.conf")).toBe("d41d8cd98f00b204e9800998ecf8427e");
     expect(status.get("samba")?.conffiles.size).toBe(0);
@@ -104,17 +120,26 @@ describe("parseDpkgStatus", () => {
 
 describe("parseMd5sums", () => {
   it("maps absolute paths to hashes", () => {
-    const text = "0f343b0931126a20f133d67c2b018a3b  usr/bin/smbstatus\n2c6e7d1a0f6b5b3c9d8e7f6a5b4c3d2e  usr/share/doc/samba/my file.txt\n\nnot a line\n";
-    expect(parseMd5sums(text)).toEqual(new Map([
-      ["/usr/bin/smbstatus", "0f343b0931126a20f133d67c2b018a3b"],
-      ["/usr/share/doc/samba/my file.txt", "2c6e7d1a0f6b5b3c9d8e7f6a5b4c3d2e"],
-    ]));
+    const text =
+      "0f343b0931126a20f133d67c2b018a3b  usr/bin/smbstatus\n2c6e7d1a0f6b5b3c9d8e7f6a5b4c3d2e  usr/share/doc/samba/my file.txt\n\nnot a line\n";
+    expect(parseMd5sums(text)).toEqual(
+      new Map([
+        ["/usr/bin/smbstatus", "0f343b0931126a20f133d67c2b018a3b"],
+        ["/usr/share/doc/samba/my file.txt", "2c6e7d1a0f6b5b3c9d8e7f6a5b4c3d2e"],
+      ]),
+    );
   });
 });
 
 describe("parseDpkgList", () => {
   it("lists paths, folders included, with /. as /", () => {
-    expect(parseDpkgList("/.\n/etc\n/etc/samba\n/etc/samba/smb.conf\n/usr/sbin/smbd\n\n")).toEqual(["/", "/etc", "/etc/samba", "/etc/samba/smb.conf", "/usr/sbin/smbd"]);
+    expect(parseDpkgList("/.\n/etc\n/etc/samba\n/etc/samba/smb.conf\n/usr/sbin/smbd\n\n")).toEqual([
+      "/",
+      "/etc",
+      "/etc/samba",
+      "/etc/samba/smb.conf",
+      "/usr/sbin/smbd",
+    ]);
   });
 });
 

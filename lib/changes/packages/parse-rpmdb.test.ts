@@ -10,17 +10,15 @@ const SHA = (char: string) => char.repeat(64);
 
 describe("parseRpmdb", () => {
   it("lists packages with epoch-less versions and maps files to owners, digests and %config", () => {
-    const db = parseRpmdb(
-      [
-        rpmPackage("nginx", "1.20.1", [
-          { dir: "/etc/nginx/", base: "nginx.conf", digest: SHA("a"), config: true },
-          { dir: "/usr/sbin/", base: "nginx", digest: SHA("b") },
-          { dir: "/var/lib/", base: "nginx", digest: "", mode: DIR },
-        ]),
-        rpmPackage("bash", "5.1.8", [{ dir: "/usr/bin/", base: "bash", digest: SHA("c") }]),
-        encodeHeader([{ tag: 1000, type: 6, value: "gpg-pubkey" }]),
-      ],
-    );
+    const db = parseRpmdb([
+      rpmPackage("nginx", "1.20.1", [
+        { dir: "/etc/nginx/", base: "nginx.conf", digest: SHA("a"), config: true },
+        { dir: "/usr/sbin/", base: "nginx", digest: SHA("b") },
+        { dir: "/var/lib/", base: "nginx", digest: "", mode: DIR },
+      ]),
+      rpmPackage("bash", "5.1.8", [{ dir: "/usr/bin/", base: "bash", digest: SHA("c") }]),
+      encodeHeader([{ tag: 1000, type: 6, value: "gpg-pubkey" }]),
+    ]);
     expect(db.packages).toEqual([
       { name: "bash", version: "5.1.8-1.el9", architecture: "x86_64" },
       { name: "nginx", version: "1.20.1-1.el9", architecture: "x86_64" },
@@ -34,7 +32,11 @@ describe("parseRpmdb", () => {
   });
 
   it("leaves out digests of packages that use another algorithm than most", () => {
-    const db = parseRpmdb([rpmPackage("a", "1", [{ dir: "/a/", base: "x", digest: SHA("1") }]), rpmPackage("b", "1", [{ dir: "/b/", base: "y", digest: SHA("2") }]), rpmPackage("old", "1", [{ dir: "/o/", base: "z", digest: "f".repeat(32) }], 1)]);
+    const db = parseRpmdb([
+      rpmPackage("a", "1", [{ dir: "/a/", base: "x", digest: SHA("1") }]),
+      rpmPackage("b", "1", [{ dir: "/b/", base: "y", digest: SHA("2") }]),
+      rpmPackage("old", "1", [{ dir: "/o/", base: "z", digest: "f".repeat(32) }], 1),
+    ]);
     expect(db.algorithm).toBe("sha256");
     expect(db.owners.get("/o/z")).toBe("old");
     expect(db.digests.has("/o/z")).toBe(false);

@@ -18,7 +18,20 @@ export type RpmDatabase = {
 };
 
 // Header tags (rpmtag.h) and types.
-const TAG = { name: 1000, version: 1001, release: 1002, epoch: 1003, arch: 1022, fileModes: 1030, fileDigests: 1035, fileFlags: 1037, dirIndexes: 1116, baseNames: 1117, dirNames: 1118, digestAlgo: 5011 } as const;
+const TAG = {
+  name: 1000,
+  version: 1001,
+  release: 1002,
+  epoch: 1003,
+  arch: 1022,
+  fileModes: 1030,
+  fileDigests: 1035,
+  fileFlags: 1037,
+  dirIndexes: 1116,
+  baseNames: 1117,
+  dirNames: 1118,
+  digestAlgo: 5011,
+} as const;
 const TYPE = { int16: 3, int32: 4, string: 6, stringArray: 8, i18nString: 9 } as const;
 const ALGORITHMS: Record<number, RpmDatabase["algorithm"]> = { 1: "md5", 2: "sha1", 8: "sha256", 9: "sha384", 10: "sha512" };
 const RPMFILE_CONFIG = 1;
@@ -63,15 +76,22 @@ export function parseRpmHeader(blob: Buffer): Map<number, Value> {
     } else if (type === TYPE.int32 || type === TYPE.int16) {
       const size = type === TYPE.int32 ? 4 : 2;
       if (offset + count * size > data.byteLength) continue;
-      values.set(tag, Array.from({ length: count }, (_, item) => (size === 4 ? data.readInt32BE(offset + item * 4) : data.readUInt16BE(offset + item * 2))));
+      values.set(
+        tag,
+        Array.from({ length: count }, (_, item) =>
+          size === 4 ? data.readInt32BE(offset + item * 4) : data.readUInt16BE(offset + item * 2),
+        ),
+      );
     }
   }
   return values;
 }
 
 const text = (value: Value | undefined) => (typeof value === "string" ? value : "");
-const strings = (value: Value | undefined) => (Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : []);
-const numbers = (value: Value | undefined) => (Array.isArray(value) && value.every((item) => typeof item === "number") ? (value as number[]) : []);
+const strings = (value: Value | undefined) =>
+  Array.isArray(value) && value.every((item) => typeof item === "string") ? (value as string[]) : [];
+const numbers = (value: Value | undefined) =>
+  Array.isArray(value) && value.every((item) => typeof item === "number") ? (value as number[]) : [];
 
 /** The packages of an rpm database (the blobs of its Packages table's rows), with the files each owns. */
 export function parseRpmdb(blobs: Buffer[]): RpmDatabase {
@@ -90,7 +110,11 @@ export function parseRpmdb(blobs: Buffer[]): RpmDatabase {
     const name = text(header.get(TAG.name));
     if (!name || name === "gpg-pubkey") continue; // imported signing keys are stored as pseudo-packages
     const epoch = numbers(header.get(TAG.epoch))[0];
-    packages.push({ name, version: `${epoch ? `${epoch}:` : ""}${text(header.get(TAG.version))}-${text(header.get(TAG.release))}`, architecture: text(header.get(TAG.arch)) });
+    packages.push({
+      name,
+      version: `${epoch ? `${epoch}:` : ""}${text(header.get(TAG.version))}-${text(header.get(TAG.release))}`,
+      architecture: text(header.get(TAG.arch)),
+    });
     const sameAlgorithm = ALGORITHMS[numbers(header.get(TAG.digestAlgo))[0] ?? 1] === algorithm;
     const baseNames = strings(header.get(TAG.baseNames));
     const dirNames = strings(header.get(TAG.dirNames));
@@ -105,7 +129,8 @@ export function parseRpmdb(blobs: Buffer[]): RpmDatabase {
       if (!owners.has(file)) owners.set(file, name);
       if (((fileFlags[index] ?? 0) & RPMFILE_CONFIG) !== 0) config.add(file);
       const digest = fileDigests[index];
-      if (sameAlgorithm && digest && /^[0-9a-f]+$/.test(digest) && ((fileModes[index] ?? S_IFREG) & S_IFMT) === S_IFREG) digests.set(file, digest);
+      if (sameAlgorithm && digest && /^[0-9a-f]+$/.test(digest) && ((fileModes[index] ?? S_IFREG) & S_IFMT) === S_IFREG)
+        digests.set(file, digest);
     });
   }
   packages.sort((a, b) => a.name.localeCompare(b.name));

@@ -8,7 +8,7 @@ const builtIn = (rule: Omit<MigrationRule, "builtIn" | "enabled">): MigrationRul
 const SAMBA_NOTE =
   "Samba 3 on Debian kept its private databases in /var/lib/samba; Samba 4 reads them from /var/lib/samba/private. " +
   "Debian's samba-libs preinst moves passdb.tdb, secrets.tdb, schannel_store.tdb and idmap2.tdb there on upgrade " +
-  "(\"Move files to private subdir now fhs patch is finally gone\", Debian bug #726472). A rebuild skips that upgrade, so Kura does the move.";
+  '("Move files to private subdir now fhs patch is finally gone", Debian bug #726472). A rebuild skips that upgrade, so Kura does the move.';
 
 const SSH_NOTE =
   "OpenSSH 8.7 release notes (https://www.openssh.com/txt/release-8.7): ChallengeResponseAuthentication is replaced by " +
@@ -21,12 +21,12 @@ const APACHE_NOTE =
 
 const MYSQL_NOTE =
   "MySQL 5.5.3 renamed myisam-recover to myisam-recover-options and MySQL 5.7 removed the old name (mysqld then refuses to start " +
-  "with \"unknown variable\"); MariaDB accepts it only as an error-prone option prefix with a warning. Debian's MySQL 5.5 my.cnf " +
-  "(wheezy, jessie) set \"myisam-recover = BACKUP\".";
+  'with "unknown variable"); MariaDB accepts it only as an error-prone option prefix with a warning. Debian\'s MySQL 5.5 my.cnf ' +
+  '(wheezy, jessie) set "myisam-recover = BACKUP".';
 
 const MYSQL_KEY_BUFFER_NOTE =
-  "key_buffer is the old, prefix-only name of key_buffer_size: MySQL 5.7 refuses it and MariaDB warns \"Using unique option prefix " +
-  "key_buffer instead of key_buffer_size is deprecated\". Debian's MySQL 5.5 my.cnf (wheezy, jessie) set \"key_buffer = 16M\".";
+  'key_buffer is the old, prefix-only name of key_buffer_size: MySQL 5.7 refuses it and MariaDB warns "Using unique option prefix ' +
+  'key_buffer instead of key_buffer_size is deprecated". Debian\'s MySQL 5.5 my.cnf (wheezy, jessie) set "key_buffer = 16M".';
 
 export const BUILTIN_MIGRATION_RULES: MigrationRule[] = [
   builtIn({
@@ -58,7 +58,12 @@ export const BUILTIN_MIGRATION_RULES: MigrationRule[] = [
     package: "openssh-server",
     fromVersions: "< 1:8.7",
     toVersions: ">= 1:8.7",
-    action: { kind: "rename-key", file: "/etc/ssh/sshd_config", from: "ChallengeResponseAuthentication", to: "KbdInteractiveAuthentication" },
+    action: {
+      kind: "rename-key",
+      file: "/etc/ssh/sshd_config",
+      from: "ChallengeResponseAuthentication",
+      to: "KbdInteractiveAuthentication",
+    },
     note: SSH_NOTE,
   }),
   builtIn({

@@ -5,15 +5,26 @@ const bullseye = { id: "debian", versionId: "11", versionCodename: "bullseye" };
 
 describe("defaultBaseImage", () => {
   it("picks the newest local image of the same distribution, by codename or number", () => {
-    expect(defaultBaseImage(bullseye, ["debian:bookworm", "debian:trixie", "ubuntu:noble", "debian:bullseye", "kura/samba:1"])).toBe("debian:trixie");
+    expect(defaultBaseImage(bullseye, ["debian:bookworm", "debian:trixie", "ubuntu:noble", "debian:bullseye", "kura/samba:1"])).toBe(
+      "debian:trixie",
+    );
     expect(defaultBaseImage(bullseye, ["debian:12", "debian:13-slim", "debian:bookworm-slim"])).toBe("debian:13-slim");
     expect(defaultBaseImage(bullseye, ["debian:trixie-slim", "debian:13", "debian:trixie"])).toBe("debian:13");
     expect(defaultBaseImage(bullseye, ["debian:sid", "debian:forky", "debian:trixie"])).toBe("debian:sid");
-    expect(defaultBaseImage(bullseye, ["docker.io/library/debian:trixie-20250811-slim", "debian:bookworm"])).toBe("docker.io/library/debian:trixie-20250811-slim");
+    expect(defaultBaseImage(bullseye, ["docker.io/library/debian:trixie-20250811-slim", "debian:bookworm"])).toBe(
+      "docker.io/library/debian:trixie-20250811-slim",
+    );
   });
 
   it("never goes back to an older release, and ignores aliases and other repositories", () => {
-    expect(defaultBaseImage({ id: "debian", versionId: "12", versionCodename: "bookworm" }, ["debian:bullseye", "debian:latest", "debian:stable", "myorg/debian:trixie"])).toBe("debian:latest");
+    expect(
+      defaultBaseImage({ id: "debian", versionId: "12", versionCodename: "bookworm" }, [
+        "debian:bullseye",
+        "debian:latest",
+        "debian:stable",
+        "myorg/debian:trixie",
+      ]),
+    ).toBe("debian:latest");
     expect(defaultBaseImage({ id: "debian", versionId: "12", versionCodename: "bookworm" }, ["debian:bookworm"])).toBe("debian:bookworm");
   });
 
@@ -21,7 +32,9 @@ describe("defaultBaseImage", () => {
     expect(defaultBaseImage(bullseye, [], "registry.local:5000/debian:bullseye")).toBe("registry.local:5000/debian:latest");
     expect(defaultBaseImage(bullseye, [], "debian@sha256:abcd")).toBe("debian:latest");
     expect(defaultBaseImage(bullseye, [], "kura/samba:1")).toBe("debian:latest");
-    expect(defaultBaseImage({ id: "ubuntu", versionId: "22.04", versionCodename: "jammy" }, ["ubuntu:20.04", "ubuntu:24.04", "ubuntu:noble"])).toBe("ubuntu:24.04");
+    expect(
+      defaultBaseImage({ id: "ubuntu", versionId: "22.04", versionCodename: "jammy" }, ["ubuntu:20.04", "ubuntu:24.04", "ubuntu:noble"]),
+    ).toBe("ubuntu:24.04");
     expect(defaultBaseImage({ id: "alpine", versionId: "3.19.1", versionCodename: null }, ["alpine:3.20"])).toBeNull();
     expect(defaultBaseImage(null, ["debian:trixie"])).toBeNull();
   });

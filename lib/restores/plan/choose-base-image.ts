@@ -24,7 +24,10 @@ export function parseImageReference(reference: string): ImageReference | null {
   const hasTag = colon > slash;
   let repository = hasTag ? reference.slice(0, colon) : reference;
   const tag = hasTag ? reference.slice(colon + 1) : "latest";
-  repository = repository.replace(/^docker\.io\//, "").replace(/^index\.docker\.io\//, "").replace(/^library\//, "");
+  repository = repository
+    .replace(/^docker\.io\//, "")
+    .replace(/^index\.docker\.io\//, "")
+    .replace(/^library\//, "");
   if (!repository || !tag) return null;
   return { repository, tag };
 }

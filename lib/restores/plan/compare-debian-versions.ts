@@ -74,6 +74,8 @@ export function compareDebianVersions(a: string, b: string): -1 | 0 | 1 {
   const left = parseDebianVersion(a) ?? { epoch: 0, upstream: a.trim(), revision: "" };
   const right = parseDebianVersion(b) ?? { epoch: 0, upstream: b.trim(), revision: "" };
   const result =
-    left.epoch !== right.epoch ? left.epoch - right.epoch : comparePart(left.upstream, right.upstream) || comparePart(left.revision, right.revision);
+    left.epoch !== right.epoch
+      ? left.epoch - right.epoch
+      : comparePart(left.upstream, right.upstream) || comparePart(left.revision, right.revision);
   return result < 0 ? -1 : result > 0 ? 1 : 0;
 }

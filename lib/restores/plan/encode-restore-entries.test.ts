@@ -4,7 +4,14 @@ import { makeEntry } from "@/e2e/support/restore-fixtures";
 
 describe("encodeRestoreEntries", () => {
   const entries = [
-    makeEntry("/srv/a dir", "dir", { mode: 0o2750, user: "alice", group: "alice", uid: 1001, gid: 1001, mtime: "2020-01-02T03:04:05.678Z" }),
+    makeEntry("/srv/a dir", "dir", {
+      mode: 0o2750,
+      user: "alice",
+      group: "alice",
+      uid: 1001,
+      gid: 1001,
+      mtime: "2020-01-02T03:04:05.678Z",
+    }),
     makeEntry("/srv/a dir/it's\nhere", "file", { mode: 0o4755, user: "", group: "", uid: 33, gid: 33, mtime: null }),
     makeEntry("/srv/a dir/link", "symlink", { linkTarget: "../$(x)", user: "alice", group: "alice", uid: 1001, gid: 1001 }),
   ];
@@ -14,14 +21,41 @@ describe("encodeRestoreEntries", () => {
     const fields = encoded.entriesNul.split("\0");
     expect(fields.pop()).toBe("");
     expect(fields).toEqual([
-      "d", "/srv/a dir", "02750", "1001", "1001", "alice", "alice", "1577934245", "",
-      "f", "/srv/a dir/it's\nhere", "04755", "33", "33", "", "", "", "",
-      "l", "/srv/a dir/link", "00777", "1001", "1001", "alice", "alice", "1622548800", "../$(x)",
+      "d",
+      "/srv/a dir",
+      "02750",
+      "1001",
+      "1001",
+      "alice",
+      "alice",
+      "1577934245",
+      "",
+      "f",
+      "/srv/a dir/it's\nhere",
+      "04755",
+      "33",
+      "33",
+      "",
+      "",
+      "",
+      "",
+      "l",
+      "/srv/a dir/link",
+      "00777",
+      "1001",
+      "1001",
+      "alice",
+      "alice",
+      "1622548800",
+      "../$(x)",
     ]);
   });
 
   it("writes the shell fallback with owners resolved once and calls batched by value, every value single-quoted", () => {
-    const body = encoded.metadataSh.split("\n").filter((line) => !line.startsWith("#")).join("\n");
+    const body = encoded.metadataSh
+      .split("\n")
+      .filter((line) => !line.startsWith("#"))
+      .join("\n");
     expect(body).toBe(
       [
         "u0=$(kura_id passwd 'alice' 1001)",

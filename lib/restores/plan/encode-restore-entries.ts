@@ -37,7 +37,8 @@ export const FALLBACK_BATCH = 256;
 
 function batches(groups: Map<string, string[]>, command: string, lines: string[]): void {
   for (const [head, paths] of groups) {
-    for (let at = 0; at < paths.length; at += FALLBACK_BATCH) lines.push(`${command} ${head} ${paths.slice(at, at + FALLBACK_BATCH).join(" ")}`);
+    for (let at = 0; at < paths.length; at += FALLBACK_BATCH)
+      lines.push(`${command} ${head} ${paths.slice(at, at + FALLBACK_BATCH).join(" ")}`);
   }
 }
 
@@ -80,7 +81,17 @@ export function encodeRestoreEntries(entries: readonly ManifestEntry[]): Encoded
     if (!kind) continue;
     const seconds = epochSeconds(entry.mtime);
     const target = entry.type === "symlink" ? (entry.linkTarget ?? "") : "";
-    const fields = [kind, entry.path, octalMode(entry.mode), String(entry.uid), String(entry.gid), entry.user, entry.group, seconds === null ? "" : String(seconds), target];
+    const fields = [
+      kind,
+      entry.path,
+      octalMode(entry.mode),
+      String(entry.uid),
+      String(entry.gid),
+      entry.user,
+      entry.group,
+      seconds === null ? "" : String(seconds),
+      target,
+    ];
     records.push(fields.join("\0") + "\0");
     const owner = `"$${ownerVariable("passwd", entry.user, entry.uid)}" "$${ownerVariable("group", entry.group, entry.gid)}"`;
     const quoted = shellQuote(entry.path);

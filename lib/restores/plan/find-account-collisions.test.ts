@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { findAccountCollisions, parseAccountLines, userWillExist } from "@/lib/restores/plan/find-account-collisions";
 
-const base = { passwd: "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n", group: "root:x:0:\nubuntu:x:1000:\nsambashare:x:101:\n" };
+const base = {
+  passwd: "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n",
+  group: "root:x:0:\nubuntu:x:1000:\nsambashare:x:101:\n",
+};
 const archived = {
   passwd: "root:x:0:0:root:/root:/bin/sh\nbob:x:1000:1000::/home/bob:/bin/sh\nalice:x:1001:1001::/home/alice:/bin/sh\n",
   group: "root:x:0:\nbob:x:1000:\nsambashare:x:107:alice\nalice:x:1001:\n",
@@ -30,7 +33,9 @@ describe("findAccountCollisions", () => {
 
 describe("parseAccountLines and userWillExist", () => {
   it("skips comments, blanks, NIS lines and short lines", () => {
-    expect(parseAccountLines("# c\n\n+::0:0:::\nshort:x\nok:x:5:5::/:/bin/sh\r\n").map((line) => [line.name, line.id])).toEqual([["ok", "5"]]);
+    expect(parseAccountLines("# c\n\n+::0:0:::\nshort:x\nok:x:5:5::/:/bin/sh\r\n").map((line) => [line.name, line.id])).toEqual([
+      ["ok", "5"],
+    ]);
   });
   it("knows whether USER will resolve in the rebuilt image", () => {
     expect(userWillExist("alice", archived, base)).toBe(true);

@@ -13,7 +13,8 @@ export function parseAccountLines(text: string): AccountLine[] {
     const fields = line.replace(/\r$/, "").split(":");
     const name = fields[0] ?? "";
     const id = fields[2];
-    if (fields.length < 3 || id === undefined || name === "" || name.startsWith("+") || name.startsWith("-") || name.startsWith("#")) continue;
+    if (fields.length < 3 || id === undefined || name === "" || name.startsWith("+") || name.startsWith("-") || name.startsWith("#"))
+      continue;
     lines.push({ name, id, fields });
   }
   return lines;

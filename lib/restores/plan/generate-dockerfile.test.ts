@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { checkBaseImage, dockerfileQuote, generateDockerfile, type GenerateDockerfileOptions } from "@/lib/restores/plan/generate-dockerfile";
+import {
+  checkBaseImage,
+  dockerfileQuote,
+  generateDockerfile,
+  type GenerateDockerfileOptions,
+} from "@/lib/restores/plan/generate-dockerfile";
 import { makeManifest } from "@/e2e/support/restore-fixtures";
 
 function generate(config: Partial<ReturnType<typeof makeManifest>["config"]>, options: Partial<GenerateDockerfileOptions> = {}) {
@@ -90,7 +95,10 @@ describe("generateDockerfile", () => {
   });
 
   it("writes no instruction for empty lists and values", () => {
-    const { dockerfile } = generate({ env: [], workingDir: "", user: "", exposedPorts: [], volumes: [], labels: {}, entrypoint: [], cmd: null }, { install: [], hasPayload: false, hasAccountFiles: false, hasDeletions: false });
+    const { dockerfile } = generate(
+      { env: [], workingDir: "", user: "", exposedPorts: [], volumes: [], labels: {}, entrypoint: [], cmd: null },
+      { install: [], hasPayload: false, hasAccountFiles: false, hasDeletions: false },
+    );
     expect(instructions(dockerfile)).toEqual([
       "FROM debian:trixie AS kura-packages",
       "FROM kura-packages AS kura-restore",

@@ -86,7 +86,10 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
 
   for (const variable of config.env) {
     if (!ENV_NAME.test(variable.name)) {
-      warnings.push({ kind: "other", message: `The environment variable "${printable(variable.name)}" has a name a Dockerfile cannot hold, so it was left out: set it when starting the container (docker run -e).` });
+      warnings.push({
+        kind: "other",
+        message: `The environment variable "${printable(variable.name)}" has a name a Dockerfile cannot hold, so it was left out: set it when starting the container (docker run -e).`,
+      });
       continue;
     }
     if (variable.redacted) {
@@ -107,31 +110,49 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
     }
     const value = variable.value ?? "";
     if (hasLineBreak(value)) {
-      warnings.push({ kind: "other", message: `The value of ${variable.name} spans several lines, which a Dockerfile ENV cannot hold, so it was left out: set it when starting the container (docker run -e).` });
+      warnings.push({
+        kind: "other",
+        message: `The value of ${variable.name} spans several lines, which a Dockerfile ENV cannot hold, so it was left out: set it when starting the container (docker run -e).`,
+      });
       continue;
     }
     lines.push(`ENV ${variable.name}=${dockerfileQuote(value)}`);
   }
 
   if (config.workingDir !== "") {
-    if (hasLineBreak(config.workingDir)) warnings.push({ kind: "other", message: "The working directory spans several lines and was left out: set WORKDIR in the Dockerfile by hand." });
+    if (hasLineBreak(config.workingDir))
+      warnings.push({
+        kind: "other",
+        message: "The working directory spans several lines and was left out: set WORKDIR in the Dockerfile by hand.",
+      });
     else lines.push(`WORKDIR ${dockerfileWord(config.workingDir)}`);
   }
 
   const ports = config.exposedPorts.filter((port) => PORT.test(port));
   const badPorts = config.exposedPorts.filter((port) => !PORT.test(port));
-  if (badPorts.length) warnings.push({ kind: "other", message: `Exposed port(s) ${badPorts.map(printable).join(", ")} are not of the form 80 or 80/tcp and were left out of EXPOSE.` });
+  if (badPorts.length)
+    warnings.push({
+      kind: "other",
+      message: `Exposed port(s) ${badPorts.map(printable).join(", ")} are not of the form 80 or 80/tcp and were left out of EXPOSE.`,
+    });
   if (ports.length) lines.push(`EXPOSE ${ports.join(" ")}`);
 
   // VOLUME expands variables and quotes even in its JSON form, so odd paths are left out.
   const volumes = config.volumes.filter((volume) => volume.startsWith("/") && !/[\r\n"'$\\]/.test(volume));
   const badVolumes = config.volumes.filter((volume) => !volumes.includes(volume));
-  if (badVolumes.length) warnings.push({ kind: "other", message: `Volume(s) ${badVolumes.map(printable).join(", ")} contain characters a Dockerfile VOLUME cannot hold and were left out: mount them with docker run -v.` });
+  if (badVolumes.length)
+    warnings.push({
+      kind: "other",
+      message: `Volume(s) ${badVolumes.map(printable).join(", ")} contain characters a Dockerfile VOLUME cannot hold and were left out: mount them with docker run -v.`,
+    });
   if (volumes.length) lines.push(`VOLUME ${JSON.stringify(volumes)}`);
 
   for (const [key, value] of Object.entries(config.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (key === "" || hasLineBreak(key) || hasLineBreak(value)) {
-      warnings.push({ kind: "other", message: `The label "${printable(key)}" spans several lines, which a Dockerfile LABEL cannot hold, so it was left out.` });
+      warnings.push({
+        kind: "other",
+        message: `The label "${printable(key)}" spans several lines, which a Dockerfile LABEL cannot hold, so it was left out.`,
+      });
       continue;
     }
     lines.push(`LABEL ${dockerfileQuote(key)}=${dockerfileQuote(value)}`);
@@ -139,12 +160,21 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
 
   // USER last: the restore script above runs as root.
   if (config.user !== "") {
-    if (hasLineBreak(config.user)) warnings.push({ kind: "other", message: "The container's user spans several lines and was left out: set USER in the Dockerfile by hand." });
+    if (hasLineBreak(config.user))
+      warnings.push({
+        kind: "other",
+        message: "The container's user spans several lines and was left out: set USER in the Dockerfile by hand.",
+      });
     else lines.push(`USER ${dockerfileWord(config.user)}`);
   }
   if (config.entrypoint?.length) lines.push(`ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
   if (config.cmd?.length) lines.push(`CMD ${JSON.stringify(config.cmd)}`);
 
-  if (buildArgs.length) lines.splice(3, 0, `# Pass the secrets left out of the archive: docker build ${buildArgs.map((name) => `--build-arg ${name}=...`).join(" ")} -t NAME .`);
+  if (buildArgs.length)
+    lines.splice(
+      3,
+      0,
+      `# Pass the secrets left out of the archive: docker build ${buildArgs.map((name) => `--build-arg ${name}=...`).join(" ")} -t NAME .`,
+    );
   return { dockerfile: `${lines.join("\n")}\n`, buildArgs, warnings };
 }

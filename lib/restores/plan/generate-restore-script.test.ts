@@ -1,5 +1,17 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +23,13 @@ import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { planRestore, type RestorePlan, type RestorePlanInput } from "@/lib/restores/plan/plan-restore";
 import { makeEntry, makeManifest, readScriptsForTest } from "@/e2e/support/restore-fixtures";
 
-const HOSTILE = ["/srv/app/it's a \"file\" $(touch pwned) `touch pwned2`.txt", "/srv/app/new\nline", "/srv/app/ünïcødé ☃", "/srv/app/-dash", "/srv/app/*glob?"];
+const HOSTILE = [
+  '/srv/app/it\'s a "file" $(touch pwned) `touch pwned2`.txt',
+  "/srv/app/new\nline",
+  "/srv/app/ünïcødé ☃",
+  "/srv/app/-dash",
+  "/srv/app/*glob?",
+];
 
 function has(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
@@ -152,7 +170,10 @@ function runScenario(plan: RestorePlan, options: { shell: string[]; env?: Record
   write(path.join(root, "etc/a b"), "x");
   write(path.join(root, "etc/gone-dir/inside"), "x");
   write(path.join(root, "proc/x"), "kernel");
-  write(path.join(root, "var/lib/dpkg/status"), "Package: samba\nStatus: install ok installed\nVersion: 2:4.22.4+dfsg-1~deb13u1\nArchitecture: amd64\n\n");
+  write(
+    path.join(root, "var/lib/dpkg/status"),
+    "Package: samba\nStatus: install ok installed\nVersion: 2:4.22.4+dfsg-1~deb13u1\nArchitecture: amd64\n\n",
+  );
   mkdirSync(path.join(root, "var/lib/dpkg/info"), { recursive: true });
   mkdirSync(path.join(root, "var/lib/dpkg/updates"), { recursive: true });
   mkdirSync(path.join(root, "tmp"), { recursive: true });
@@ -160,26 +181,48 @@ function runScenario(plan: RestorePlan, options: { shell: string[]; env?: Record
   utimesSync(path.join(root, "tmp"), new Date("2019-05-05T00:00:00Z"), new Date("2019-05-05T00:00:00Z"));
   // The base has a real folder where the archive has the symbolic link /srv/app/blocked.
   if (plan.payloadEntries.some((entry) => entry.path === "/srv/app")) mkdirSync(path.join(root, "srv/app/blocked"), { recursive: true });
-  for (const file of plan.contextFiles) if (file.path.startsWith("kura/")) write(path.join(kura, file.path.slice(5)), file.content as string, file.mode);
+  for (const file of plan.contextFiles)
+    if (file.path.startsWith("kura/")) write(path.join(kura, file.path.slice(5)), file.content as string, file.mode);
   // COPY payload/ /kura/stage/: root-owned, 0644 files and 0755 folders.
   mkdirSync(stage, { recursive: true });
   for (const entry of plan.payloadEntries) {
     const target = path.join(stage, entry.path);
     if (entry.type === "dir") mkdirSync(target, { recursive: true });
-    else write(target, entry.path === "/etc/ssh/sshd_config" ? "Port 22\nChallengeResponseAuthentication no\n" : `content of ${entry.path}\n`);
+    else
+      write(target, entry.path === "/etc/ssh/sshd_config" ? "Port 22\nChallengeResponseAuthentication no\n" : `content of ${entry.path}\n`);
   }
-  for (const account of plan.accountFiles) write(path.join(kura, "accounts", path.basename(account)), ARCHIVED[path.basename(account) as keyof typeof ARCHIVED] ?? "");
+  for (const account of plan.accountFiles)
+    write(path.join(kura, "accounts", path.basename(account)), ARCHIVED[path.basename(account) as keyof typeof ARCHIVED] ?? "");
   const basePath = process.env.PATH ?? "/usr/bin:/bin";
-  const env: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: basePath, KURA_PATH: options.env?.PATH ?? basePath, KURA_ROOT: root, KURA_DIR: kura, KURA_STAGE: stage, ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: "test",
+    PATH: basePath,
+    KURA_PATH: options.env?.PATH ?? basePath,
+    KURA_ROOT: root,
+    KURA_DIR: kura,
+    KURA_STAGE: stage,
+    ...options.env,
+  };
   const [shell, ...shellArgs] = options.shell;
   const started = Date.now();
-  const result = spawnSync(shell as string, [...shellArgs, path.join(kura, "restore.sh")], { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(shell as string, [...shellArgs, path.join(kura, "restore.sh")], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = (Date.now() - started) / 1000;
   const deletion = spawnSync(shell as string, [...shellArgs, path.join(kura, "restore.sh"), "delete"], { env, encoding: "utf8" });
   expect(deletion.status).toBe(0);
   // COPY --from=kura-restore /kura/stage/ /: owners, modes and times as the stage has them.
   if (result.status === 0) execFileSync("cp", ["-a", `${stage}/.`, `${root}/`]);
-  return { root, kura, stage, result, seconds, report: existsSync(path.join(kura, "restore-report.txt")) ? readFileSync(path.join(kura, "restore-report.txt"), "utf8") : "" };
+  return {
+    root,
+    kura,
+    stage,
+    result,
+    seconds,
+    report: existsSync(path.join(kura, "restore-report.txt")) ? readFileSync(path.join(kura, "restore-report.txt"), "utf8") : "",
+  };
 }
 
 const busyboxPath = path.join(work, "busybox-bin");
@@ -193,8 +236,22 @@ if (haveBusybox) {
 type Environment = { name: string; shell: string[]; env: Record<string, string>; perl: boolean; dpkg: boolean; available: boolean };
 const ALL_ENVIRONMENTS: Environment[] = [
   { name: "dash with perl", shell: ["dash"], env: {}, perl: true, dpkg: true, available: has("dash") && has("perl") },
-  { name: "dash without perl (shell fallback)", shell: ["dash"], env: { KURA_NO_PERL: "1" }, perl: false, dpkg: true, available: has("dash") },
-  { name: "busybox alone (no perl, no dpkg)", shell: [path.join(busyboxPath, "sh")], env: { PATH: busyboxPath }, perl: false, dpkg: false, available: haveBusybox },
+  {
+    name: "dash without perl (shell fallback)",
+    shell: ["dash"],
+    env: { KURA_NO_PERL: "1" },
+    perl: false,
+    dpkg: true,
+    available: has("dash"),
+  },
+  {
+    name: "busybox alone (no perl, no dpkg)",
+    shell: [path.join(busyboxPath, "sh")],
+    env: { PATH: busyboxPath },
+    perl: false,
+    dpkg: false,
+    available: haveBusybox,
+  },
 ];
 const ENVIRONMENTS = ALL_ENVIRONMENTS.filter((environment) => environment.available);
 
@@ -285,7 +342,9 @@ describe.skipIf(!isRoot).each(ENVIRONMENTS)("restore.sh run with $name", (enviro
       expect(existsSync(at("var/lib/samba/private/passdb.tdb"))).toBe(true);
       expect(existsSync(at("var/lib/samba/passdb.tdb"))).toBe(false);
       expect(mode("var/lib/samba/private/passdb.tdb")).toBe(0o600);
-      expect(run.result.stdout).toContain("migration rule builtin-samba-passdb: moved /var/lib/samba/passdb.tdb to /var/lib/samba/private/passdb.tdb");
+      expect(run.result.stdout).toContain(
+        "migration rule builtin-samba-passdb: moved /var/lib/samba/passdb.tdb to /var/lib/samba/private/passdb.tdb",
+      );
     } else {
       expect(existsSync(at("var/lib/samba/passdb.tdb"))).toBe(true);
       expect(run.result.stdout + run.result.stderr).toMatch(/migration rule builtin-samba-passdb skipped/);
@@ -304,21 +363,29 @@ describe.skipIf(!isRoot || !has("perl") || !has("dash"))("restore.sh speed", () 
   it.each([
     ["with perl", {}],
     ["with the batched shell fallback", { KURA_NO_PERL: "1" }],
-  ])("restores 10,000 entries in a few seconds %s", (_name, env: Record<string, string>) => {
-    const entries: ManifestEntry[] = [];
-    for (let d = 0; d < 100; d++) {
-      entries.push(makeEntry(`/srv/data/d${d}`, "dir", { mode: 0o750, ...alice, mtime: "2022-01-01T00:00:00Z" }));
-      for (let f = 0; f < 99; f++) entries.push(makeEntry(`/srv/data/d${d}/file ${f}.txt`, "file", { mode: 0o640, ...alice, mtime: "2022-01-01T00:00:00Z" }));
-    }
-    const input = scenarioInput([]);
-    const plan = planRestore({ ...input, manifest: { ...input.manifest, entries: [...SCENARIO_ENTRIES.slice(0, 3), ...entries], deleted: [] } });
-    const run = runScenario(plan, { shell: ["dash"], env });
-    expect(run.result.status).toBe(0);
-    expect(run.report).toMatch(/ 1 warning\(s\)/); // bob's uid collision only
-    const last = statSync(path.join(run.root, "srv/data/d99/file 98.txt"));
-    expect([last.uid, last.mode & 0o7777, last.mtime.toISOString()]).toEqual([1001, 0o640, "2022-01-01T00:00:00.000Z"]);
-    expect(statSync(path.join(run.root, "srv/data/d99")).mtime.toISOString()).toBe("2022-01-01T00:00:00.000Z");
-    console.log(`restore.sh ${_name}: 10,000 entries in ${run.seconds.toFixed(2)} s`);
-    expect(run.seconds).toBeLessThan(10);
-  }, 120_000);
+  ])(
+    "restores 10,000 entries in a few seconds %s",
+    (_name, env: Record<string, string>) => {
+      const entries: ManifestEntry[] = [];
+      for (let d = 0; d < 100; d++) {
+        entries.push(makeEntry(`/srv/data/d${d}`, "dir", { mode: 0o750, ...alice, mtime: "2022-01-01T00:00:00Z" }));
+        for (let f = 0; f < 99; f++)
+          entries.push(makeEntry(`/srv/data/d${d}/file ${f}.txt`, "file", { mode: 0o640, ...alice, mtime: "2022-01-01T00:00:00Z" }));
+      }
+      const input = scenarioInput([]);
+      const plan = planRestore({
+        ...input,
+        manifest: { ...input.manifest, entries: [...SCENARIO_ENTRIES.slice(0, 3), ...entries], deleted: [] },
+      });
+      const run = runScenario(plan, { shell: ["dash"], env });
+      expect(run.result.status).toBe(0);
+      expect(run.report).toMatch(/ 1 warning\(s\)/); // bob's uid collision only
+      const last = statSync(path.join(run.root, "srv/data/d99/file 98.txt"));
+      expect([last.uid, last.mode & 0o7777, last.mtime.toISOString()]).toEqual([1001, 0o640, "2022-01-01T00:00:00.000Z"]);
+      expect(statSync(path.join(run.root, "srv/data/d99")).mtime.toISOString()).toBe("2022-01-01T00:00:00.000Z");
+      console.log(`restore.sh ${_name}: 10,000 entries in ${run.seconds.toFixed(2)} s`);
+      expect(run.seconds).toBeLessThan(10);
+    },
+    120_000,
+  );
 });

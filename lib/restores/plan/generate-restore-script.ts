@@ -35,9 +35,14 @@ function ruleFunction(match: RuleMatch, index: number): string[] {
   const id = printable(rule.id);
   const action = rule.action;
   const source = action.kind === "move" ? action.from : action.kind === "rename-key" ? action.file : action.path;
-  const lines = [`# ${id}: ${printable(rule.package)} ${printable(rule.fromVersions)} -> ${printable(rule.toVersions)} (${match.status})`, `${name}() {`];
+  const lines = [
+    `# ${id}: ${printable(rule.package)} ${printable(rule.fromVersions)} -> ${printable(rule.toVersions)} (${match.status})`,
+    `${name}() {`,
+  ];
   const q = shellQuote;
-  lines.push(`  if [ ! -e "$R"${q(source)} ] && [ ! -L "$R"${q(source)} ]; then log ${q(`migration rule ${id}: ${source} is not there, nothing to do`)}; return 0; fi`);
+  lines.push(
+    `  if [ ! -e "$R"${q(source)} ] && [ ! -L "$R"${q(source)} ]; then log ${q(`migration rule ${id}: ${source} is not there, nothing to do`)}; return 0; fi`,
+  );
   if (match.status === "checked-at-build") {
     const range = parseVersionRange(rule.toVersions);
     const clauses = range.ok ? range.range.clauses : [];
@@ -55,7 +60,10 @@ function ruleFunction(match: RuleMatch, index: number): string[] {
   }
   switch (action.kind) {
     case "move":
-      lines.push(`  kura_move ${q(action.from)} ${q(action.to)}`, `  say ${q(`migration rule ${id}: moved ${action.from} to ${action.to}`)}`);
+      lines.push(
+        `  kura_move ${q(action.from)} ${q(action.to)}`,
+        `  say ${q(`migration rule ${id}: moved ${action.from} to ${action.to}`)}`,
+      );
       break;
     case "rename-key":
       lines.push(

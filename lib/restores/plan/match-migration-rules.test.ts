@@ -16,12 +16,20 @@ const rule = (extra: Partial<MigrationRule>): MigrationRule => ({
 });
 
 function statusOf(rules: MigrationRule[], archived: Record<string, string>, fresh: Record<string, string | null>) {
-  return matchMigrationRules({ rules, archivedPackages: archived, newVersions: fresh }).map((match) => [match.rule.id, match.status, match.reason]);
+  return matchMigrationRules({ rules, archivedPackages: archived, newVersions: fresh }).map((match) => [
+    match.rule.id,
+    match.status,
+    match.reason,
+  ]);
 }
 
 describe("matchMigrationRules", () => {
   it("applies when both versions are in range, with a reason naming both", () => {
-    const [match] = matchMigrationRules({ rules: [rule({})], archivedPackages: { samba: "2:3.6.6-6+deb7u16" }, newVersions: { samba: "2:4.22.4+dfsg-1~deb13u1" } });
+    const [match] = matchMigrationRules({
+      rules: [rule({})],
+      archivedPackages: { samba: "2:3.6.6-6+deb7u16" },
+      newVersions: { samba: "2:4.22.4+dfsg-1~deb13u1" },
+    });
     expect(match).toEqual({
       rule: rule({}),
       status: "applies",
@@ -32,23 +40,33 @@ describe("matchMigrationRules", () => {
   });
 
   it("leaves the check to the build when the new version is unknown", () => {
-    expect(statusOf([rule({})], { samba: "3.6.6" }, { samba: null })).toEqual([["r", "checked-at-build", expect.stringMatching(/known only once it is installed/)]]);
+    expect(statusOf([rule({})], { samba: "3.6.6" }, { samba: null })).toEqual([
+      ["r", "checked-at-build", expect.stringMatching(/known only once it is installed/)],
+    ]);
   });
 
   it("says why a rule does not apply", () => {
     expect(statusOf([rule({})], {}, { samba: "4.22" })[0]?.[2]).toBe("samba was not installed in the archived container.");
     expect(statusOf([rule({})], { samba: "2:4.17.12" }, { samba: "2:4.22" })[0]?.[2]).toBe("The archived samba 2:4.17.12 is outside < 4.");
-    expect(statusOf([rule({})], { samba: "3.6" }, { samba: "3.6.25" })[0]?.[2]).toBe("The archived samba 3.6 is in < 4, but the new samba 3.6.25 is outside >= 4.");
-    expect(statusOf([rule({})], { samba: "3.6" }, {})[0]?.[2]).toBe("The archived samba 3.6 is in < 4, but samba is not available on the new base.");
+    expect(statusOf([rule({})], { samba: "3.6" }, { samba: "3.6.25" })[0]?.[2]).toBe(
+      "The archived samba 3.6 is in < 4, but the new samba 3.6.25 is outside >= 4.",
+    );
+    expect(statusOf([rule({})], { samba: "3.6" }, {})[0]?.[2]).toBe(
+      "The archived samba 3.6 is in < 4, but samba is not available on the new base.",
+    );
     expect(statusOf([rule({ toVersions: "soon" })], { samba: "3.6" }, {})[0]?.[2]).toMatch(/^Its new version range is invalid: /);
   });
 
   it("lets * match any new version, even a package gone under this name", () => {
-    expect(statusOf([rule({ toVersions: "*" })], { samba: "3.6" }, {})).toEqual([["r", "applies", "The archived samba 3.6 is in < 4, and the rule applies to any new version."]]);
+    expect(statusOf([rule({ toVersions: "*" })], { samba: "3.6" }, {})).toEqual([
+      ["r", "applies", "The archived samba 3.6 is in < 4, and the rule applies to any new version."],
+    ]);
   });
 
   it("skips disabled rules", () => {
-    expect(statusOf([rule({ enabled: false }), rule({ id: "on" })], { samba: "3" }, { samba: "4" })).toEqual([["on", "applies", expect.any(String)]]);
+    expect(statusOf([rule({ enabled: false }), rule({ id: "on" })], { samba: "3" }, { samba: "4" })).toEqual([
+      ["on", "applies", expect.any(String)],
+    ]);
   });
 
   it("selects the built-in rules for a bullseye -> trixie restore", () => {

@@ -34,7 +34,11 @@ export function matchMigrationRules({ rules, archivedPackages, newVersions }: Ma
   return rules.filter((rule) => rule.enabled).map((rule) => matchRule(rule, archivedPackages, newVersions));
 }
 
-function matchRule(rule: MigrationRule, archivedPackages: Readonly<Record<string, string>>, newVersions: Readonly<Record<string, string | null>>): RuleMatch {
+function matchRule(
+  rule: MigrationRule,
+  archivedPackages: Readonly<Record<string, string>>,
+  newVersions: Readonly<Record<string, string | null>>,
+): RuleMatch {
   const name = rule.package;
   const fromVersion = has(archivedPackages, name) ? (archivedPackages[name] ?? null) : null;
   const known = has(newVersions, name);
@@ -47,13 +51,19 @@ function matchRule(rule: MigrationRule, archivedPackages: Readonly<Record<string
   if (!to.ok) return result("not-applicable", `Its new version range is invalid: ${to.error}`);
 
   if (fromVersion === null) return result("not-applicable", `${name} was not installed in the archived container.`);
-  if (!versionInRange(from.range, fromVersion)) return result("not-applicable", `The archived ${name} ${fromVersion} is outside ${from.range.text}.`);
+  if (!versionInRange(from.range, fromVersion))
+    return result("not-applicable", `The archived ${name} ${fromVersion} is outside ${from.range.text}.`);
   const old = `The archived ${name} ${fromVersion} is in ${from.range.text}`;
 
   // "*" asks nothing of the new version, not even that the package exists under this name.
   if (to.range.clauses.length === 0) return result("applies", `${old}, and the rule applies to any new version.`);
   if (!known) return result("not-applicable", `${old}, but ${name} is not available on the new base.`);
-  if (toVersion === null) return result("checked-at-build", `${old}; the new version is known only once it is installed, so the restore script checks it is in ${to.range.text}.`);
-  if (!versionInRange(to.range, toVersion)) return result("not-applicable", `${old}, but the new ${name} ${toVersion} is outside ${to.range.text}.`);
+  if (toVersion === null)
+    return result(
+      "checked-at-build",
+      `${old}; the new version is known only once it is installed, so the restore script checks it is in ${to.range.text}.`,
+    );
+  if (!versionInRange(to.range, toVersion))
+    return result("not-applicable", `${old}, but the new ${name} ${toVersion} is outside ${to.range.text}.`);
   return result("applies", `${old} and the new ${name} ${toVersion} is in ${to.range.text}.`);
 }

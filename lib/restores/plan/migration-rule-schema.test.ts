@@ -20,7 +20,16 @@ function problems(patch: Record<string, unknown>): string[] {
 describe("migrationRuleSchema", () => {
   it("accepts the three actions", () => {
     expect(problems({})).toEqual([]);
-    expect(problems({ action: { kind: "rename-key", file: "/etc/ssh/sshd_config", from: "ChallengeResponseAuthentication", to: "KbdInteractiveAuthentication" } })).toEqual([]);
+    expect(
+      problems({
+        action: {
+          kind: "rename-key",
+          file: "/etc/ssh/sshd_config",
+          from: "ChallengeResponseAuthentication",
+          to: "KbdInteractiveAuthentication",
+        },
+      }),
+    ).toEqual([]);
     expect(problems({ action: { kind: "delete", path: "/etc/apache2/httpd.conf" } })).toEqual([]);
   });
 
@@ -36,13 +45,17 @@ describe("migrationRuleSchema", () => {
     expect(problems({ action: { kind: "delete", path: "/" } })).toEqual([expect.stringMatching(/whole system/)]);
     expect(problems({ action: { kind: "delete", path: "/proc/1" } })[0]).toMatch(/kernel, device or Kura/);
     expect(problems({ action: { kind: "delete", path: "/kura/restore.sh" } })[0]).toMatch(/kernel, device or Kura/);
-    expect(problems({ action: { kind: "rename-key", file: "/etc/shadow", from: "a", to: "b" } })[0]).toMatch(/merged by the restore script/);
+    expect(problems({ action: { kind: "rename-key", file: "/etc/shadow", from: "a", to: "b" } })[0]).toMatch(
+      /merged by the restore script/,
+    );
     expect(problems({ action: { kind: "move", from: "/srv/a", to: "/srv/a/b" } })[0]).toMatch(/into itself/);
     expect(problems({ action: { kind: "move", from: "/srv/a", to: "/srv/a" } })[0]).toMatch(/different/);
   });
 
   it("restricts keys, package names and ids", () => {
-    expect(problems({ action: { kind: "rename-key", file: "/etc/x", from: "a b", to: "c" } })[0]).toMatch(/^action.from: A key may hold only/);
+    expect(problems({ action: { kind: "rename-key", file: "/etc/x", from: "a b", to: "c" } })[0]).toMatch(
+      /^action.from: A key may hold only/,
+    );
     expect(problems({ action: { kind: "rename-key", file: "/etc/x", from: "a", to: "a" } })[0]).toMatch(/must differ/);
     expect(problems({ action: { kind: "rename-key", file: "/etc/x", from: "key_buffer", to: "key-buffer.size" } })).toEqual([]);
     expect(problems({ package: "Samba" })[0]).toMatch(/^package: /);

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Manifest } from "@/lib/archives/manifest";
 import { planPackages, type PlanPackagesOptions } from "@/lib/restores/plan/plan-packages";
 
-const pkg = (name: string, manual = true, version = "1.0-1"): Manifest["packages"][number] => ({ name, version, architecture: "amd64", manual });
+const pkg = (name: string, manual = true, version = "1.0-1"): Manifest["packages"][number] => ({
+  name,
+  version,
+  architecture: "amd64",
+  manual,
+});
 
 function plan(packages: Manifest["packages"], options: Partial<PlanPackagesOptions> = {}) {
   return planPackages({
@@ -21,7 +26,12 @@ describe("planPackages", () => {
     expect(result.install).toEqual(["acl", "samba"]);
     expect(result.alreadyInBase).toEqual(["bash"]);
     expect(result.missing).toEqual([]);
-    expect(result.warnings).toEqual([{ kind: "other", message: expect.stringMatching(/repositories offer is unknown, so all 2 package\(s\) are installed by their archived names/) }]);
+    expect(result.warnings).toEqual([
+      {
+        kind: "other",
+        message: expect.stringMatching(/repositories offer is unknown, so all 2 package\(s\) are installed by their archived names/),
+      },
+    ]);
   });
 
   it("replaces renamed packages with their successor when the repositories have it, and reports them", () => {
@@ -49,17 +59,40 @@ describe("planPackages", () => {
       { name: "mysql-server", replacement: "default-mysql-server", replacements: ["default-mysql-server"] },
       { name: "oldtool", replacement: null, replacements: [] },
     ]);
-    expect(result.warnings[0]?.message).toMatch(/default-mysql-server is not available either, so add an equivalent to the Dockerfile\. Why: /);
-    expect(result.warnings[1]?.message).toMatch(/^oldtool \(1\.0-1 in the archive\) is not available on debian:trixie and Kura knows no successor: /);
+    expect(result.warnings[0]?.message).toMatch(
+      /default-mysql-server is not available either, so add an equivalent to the Dockerfile\. Why: /,
+    );
+    expect(result.warnings[1]?.message).toMatch(
+      /^oldtool \(1\.0-1 in the archive\) is not available on debian:trixie and Kura knows no successor: /,
+    );
   });
 
   it("installs nothing without dpkg, saying why", () => {
-    expect(plan([pkg("samba")], { baseHasDpkg: false })).toMatchObject({ install: [], warnings: [{ kind: "no-package-manager", message: expect.stringContaining("debian:trixie has no dpkg/apt") }] });
-    expect(planPackages({ manifest: { packageManager: "apk", packages: [pkg("nginx")] }, baseImage: "alpine", baseHasDpkg: false, baseInstalledPackages: {}, availablePackages: null })).toMatchObject({
+    expect(plan([pkg("samba")], { baseHasDpkg: false })).toMatchObject({
+      install: [],
+      warnings: [{ kind: "no-package-manager", message: expect.stringContaining("debian:trixie has no dpkg/apt") }],
+    });
+    expect(
+      planPackages({
+        manifest: { packageManager: "apk", packages: [pkg("nginx")] },
+        baseImage: "alpine",
+        baseHasDpkg: false,
+        baseInstalledPackages: {},
+        availablePackages: null,
+      }),
+    ).toMatchObject({
       install: [],
       warnings: [{ kind: "no-package-manager", message: expect.stringContaining("used apk") }],
     });
-    expect(planPackages({ manifest: { packageManager: null, packages: [] }, baseImage: "x", baseHasDpkg: true, baseInstalledPackages: {}, availablePackages: null }).warnings[0]?.kind).toBe("no-package-manager");
+    expect(
+      planPackages({
+        manifest: { packageManager: null, packages: [] },
+        baseImage: "x",
+        baseHasDpkg: true,
+        baseInstalledPackages: {},
+        availablePackages: null,
+      }).warnings[0]?.kind,
+    ).toBe("no-package-manager");
   });
 
   it("never puts an invalid name on the apt-get line", () => {

@@ -52,7 +52,10 @@ export function planPackages(options: PlanPackagesOptions): PackagePlan & { warn
   const missing: MissingPackage[] = [];
   for (const name of manual) {
     if (!PACKAGE_NAME_PATTERN.test(name)) {
-      warnings.push({ kind: "other", message: `The archived package name "${name}" is not a valid Debian package name, so it is not installed: install it by hand if the service needs it.` });
+      warnings.push({
+        kind: "other",
+        message: `The archived package name "${name}" is not a valid Debian package name, so it is not installed: install it by hand if the service needs it.`,
+      });
       continue;
     }
     if (has(baseInstalledPackages, name)) {
@@ -82,7 +85,9 @@ export function planPackages(options: PlanPackagesOptions): PackagePlan & { warn
     const parts = [
       available.length ? `installing ${available.join(" and ")} instead` : "",
       inBase.length ? `${inBase.join(" and ")} ${inBase.length > 1 ? "are" : "is"} already in the base` : "",
-      unavailable.length ? `${unavailable.join(" and ")} ${unavailable.length > 1 ? "are" : "is"} not available either, so add an equivalent to the Dockerfile` : "",
+      unavailable.length
+        ? `${unavailable.join(" and ")} ${unavailable.length > 1 ? "are" : "is"} not available either, so add an equivalent to the Dockerfile`
+        : "",
     ].filter(Boolean);
     warnings.push({
       kind: "missing-package",

@@ -109,9 +109,14 @@ describe("planRestore", () => {
   it("lists every enabled rule with its status and the versions it compared", () => {
     const ssh = plan.migrationRules.find((match) => match.rule.id === "builtin-openssh-kbdinteractive");
     expect(ssh).toMatchObject({ status: "applies", fromVersion: "1:8.4p1-5+deb11u3", toVersion: "1:10.0p1-7" });
-    expect(plan.migrationRules.find((match) => match.rule.id === "builtin-samba-passdb")).toMatchObject({ status: "not-applicable", fromVersion: "2:4.13.13+dfsg-1~deb11u6" });
+    expect(plan.migrationRules.find((match) => match.rule.id === "builtin-samba-passdb")).toMatchObject({
+      status: "not-applicable",
+      fromVersion: "2:4.13.13+dfsg-1~deb11u6",
+    });
     expect(plan.migrationRules).toHaveLength(BUILTIN_MIGRATION_RULES.length);
-    expect(plan.restoreScript).toContain("kura_rename_key '/etc/ssh/sshd_config' 'ChallengeResponseAuthentication' 'KbdInteractiveAuthentication'");
+    expect(plan.restoreScript).toContain(
+      "kura_rename_key '/etc/ssh/sshd_config' 'ChallengeResponseAuthentication' 'KbdInteractiveAuthentication'",
+    );
     expect(plan.restoreScript).not.toContain("passdb.tdb");
   });
 
@@ -122,12 +127,19 @@ describe("planRestore", () => {
     expect(match).toMatchObject({ status: "checked-at-build", fromVersion: "2.2.22-13+deb7u7", toVersion: null });
     const manual = input();
     manual.manifest.packages.push({ name: "apache2", version: "2.2.22-13+deb7u7", architecture: "amd64", manual: true });
-    expect(planRestore(manual).migrationRules.find((candidate) => candidate.rule.id === "builtin-apache2-conf-d")?.status).toBe("not-applicable");
+    expect(planRestore(manual).migrationRules.find((candidate) => candidate.rule.id === "builtin-apache2-conf-d")?.status).toBe(
+      "not-applicable",
+    );
   });
 
   it("names the account files and the payload the caller writes", () => {
     expect(plan.accountFiles).toEqual(["/etc/passwd", "/etc/group", "/etc/shadow"]);
-    expect(plan.payloadEntries.map((entry) => entry.path)).toEqual(["/etc/samba/smb.conf", "/etc/ssh/sshd_config", "/srv/shares", "/srv/shares/report.ods"]);
+    expect(plan.payloadEntries.map((entry) => entry.path)).toEqual([
+      "/etc/samba/smb.conf",
+      "/etc/ssh/sshd_config",
+      "/srv/shares",
+      "/srv/shares/report.ods",
+    ]);
   });
 
   it("generates the context files of the layout, and not the manifest", () => {
@@ -155,23 +167,49 @@ describe("planRestore", () => {
   });
 
   it("warns about uid/gid collisions and a USER that will not exist", () => {
-    const base = { passwd: "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1001:1001::/home/ubuntu:/bin/bash\n", group: "root:x:0:\nubuntu:x:1001:\n" };
+    const base = {
+      passwd: "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1001:1001::/home/ubuntu:/bin/bash\n",
+      group: "root:x:0:\nubuntu:x:1001:\n",
+    };
     const collided = planRestore(input({ target: { ...input().target, baseAccounts: base } }));
-    expect(collided.warnings.map((warning) => warning.kind)).toEqual(["other", "missing-package", "gid-collision", "uid-collision", "secret-left-out", "other"]);
-    expect(collided.warnings.at(-1)?.message).toMatch(/^The container ran as user "alice", which will exist neither in debian:trixie nor among the restored accounts/);
+    expect(collided.warnings.map((warning) => warning.kind)).toEqual([
+      "other",
+      "missing-package",
+      "gid-collision",
+      "uid-collision",
+      "secret-left-out",
+      "other",
+    ]);
+    expect(collided.warnings.at(-1)?.message).toMatch(
+      /^The container ran as user "alice", which will exist neither in debian:trixie nor among the restored accounts/,
+    );
   });
 
   it("warns when the base is another distribution or an older release", () => {
-    const ubuntu = planRestore(input({ target: { ...input().target, baseImage: "ubuntu:24.04", baseOs: { id: "ubuntu", versionId: "24.04", versionCodename: "noble" } } }));
+    const ubuntu = planRestore(
+      input({
+        target: { ...input().target, baseImage: "ubuntu:24.04", baseOs: { id: "ubuntu", versionId: "24.04", versionCodename: "noble" } },
+      }),
+    );
     expect(ubuntu.warnings.map((warning) => warning.message)).toContain(
       "The archive comes from debian 11 (bullseye) and ubuntu:24.04 is ubuntu 24.04 (noble): package names, users and file locations may differ, so check the package list and the restore report after the build.",
     );
-    const older = planRestore(input({ target: { ...input().target, baseImage: "debian:buster", baseOs: { id: "debian", versionId: "10", versionCodename: "buster" } } }));
-    expect(older.warnings.map((warning) => warning.message)).toContain("debian:buster (debian 10 (buster)) is older than the archived debian 11 (bullseye): choose a newer base image unless an older one is what you want.");
+    const older = planRestore(
+      input({
+        target: { ...input().target, baseImage: "debian:buster", baseOs: { id: "debian", versionId: "10", versionCodename: "buster" } },
+      }),
+    );
+    expect(older.warnings.map((warning) => warning.message)).toContain(
+      "debian:buster (debian 10 (buster)) is older than the archived debian 11 (bullseye): choose a newer base image unless an older one is what you want.",
+    );
   });
 
   it("rebuilds without packages on a base without dpkg", () => {
-    const busybox = planRestore(input({ target: { ...input().target, baseImage: "busybox:1.36", baseHasDpkg: false, baseInstalledPackages: {}, availablePackages: null } }));
+    const busybox = planRestore(
+      input({
+        target: { ...input().target, baseImage: "busybox:1.36", baseHasDpkg: false, baseInstalledPackages: {}, availablePackages: null },
+      }),
+    );
     expect(busybox.dockerfile).not.toContain("apt-get");
     expect(busybox.packages.install).toEqual([]);
     expect(busybox.warnings.map((warning) => warning.kind)).toContain("no-package-manager");

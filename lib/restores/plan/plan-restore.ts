@@ -115,7 +115,8 @@ function newVersionsOf(names: Iterable<string>, target: RestoreTarget, asked: Re
 function compareSystems(archived: Manifest["os"], target: RestoreTarget): RestoreWarning[] {
   const base = target.baseOs;
   if (!archived || !base) return [];
-  const describe = (os: { id: string; versionId: string | null; versionCodename: string | null }) => [os.id, os.versionId, os.versionCodename && `(${os.versionCodename})`].filter(Boolean).join(" ");
+  const describe = (os: { id: string; versionId: string | null; versionCodename: string | null }) =>
+    [os.id, os.versionId, os.versionCodename && `(${os.versionCodename})`].filter(Boolean).join(" ");
   if (archived.id !== base.id) {
     return [
       {
@@ -129,7 +130,12 @@ function compareSystems(archived: Manifest["os"], target: RestoreTarget): Restor
   const from = rank(archived);
   const to = rank(base);
   if (from !== null && to !== null && to < from) {
-    return [{ kind: "other", message: `${target.baseImage} (${describe(base)}) is older than the archived ${describe(archived)}: choose a newer base image unless an older one is what you want.` }];
+    return [
+      {
+        kind: "other",
+        message: `${target.baseImage} (${describe(base)}) is older than the archived ${describe(archived)}: choose a newer base image unless an older one is what you want.`,
+      },
+    ];
   }
   return [];
 }
@@ -162,7 +168,10 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   warnings.push(...packages.warnings);
 
   const hasAccount = (path: string) => selection.accountFiles.some((file) => file === path);
-  const archived = { passwd: hasAccount("/etc/passwd") ? archivedAccounts.passwd : undefined, group: hasAccount("/etc/group") ? archivedAccounts.group : undefined };
+  const archived = {
+    passwd: hasAccount("/etc/passwd") ? archivedAccounts.passwd : undefined,
+    group: hasAccount("/etc/group") ? archivedAccounts.group : undefined,
+  };
   warnings.push(...findAccountCollisions({ archived, base: target.baseAccounts, baseImage: target.baseImage }));
 
   const archivedPackages: Record<string, string> = {};

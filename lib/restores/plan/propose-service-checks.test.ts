@@ -16,7 +16,9 @@ function listen(server: Server): Promise<number> {
 // Asynchronous: the servers these checks call live in this process and must keep answering.
 const sh = (command: string) =>
   new Promise<{ status: number }>((resolve) => {
-    execFile("sh", ["-c", command], { timeout: 40_000 }, (error) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) || 1 : 0 }));
+    execFile("sh", ["-c", command], { timeout: 40_000 }, (error) =>
+      resolve({ status: error ? Number((error as { code?: number }).code ?? 1) || 1 : 0 }),
+    );
   });
 
 describe("proposeServiceChecks", () => {
@@ -36,7 +38,9 @@ describe("proposeServiceChecks", () => {
   });
 
   it("writes one line that sh parses, every check retried", () => {
-    const line = combineServiceChecks(proposeServiceChecks(["samba", "mariadb-server", "redis-server", "bind9", "apache2", "openssh-server"]));
+    const line = combineServiceChecks(
+      proposeServiceChecks(["samba", "mariadb-server", "redis-server", "bind9", "apache2", "openssh-server"]),
+    );
     expect(line).not.toContain("\n");
     expect(spawnSync("sh", ["-n", "-c", line]).status).toBe(0);
     expect(line.match(/kura_wait /g)?.length).toBe(6);
@@ -62,7 +66,9 @@ describe("the checks ask the service itself", () => {
 
   it("a combined line fails when one service does not answer, after its retries", async () => {
     const started = Date.now();
-    const result = await sh(combineServiceChecks([{ service: "x", package: "x", command: "false", proves: "" }]).replace("-ge 30", "-ge 2"));
+    const result = await sh(
+      combineServiceChecks([{ service: "x", package: "x", command: "false", proves: "" }]).replace("-ge 30", "-ge 2"),
+    );
     expect(result.status).not.toBe(0);
     expect(Date.now() - started).toBeGreaterThan(900);
   });

@@ -46,7 +46,12 @@ const RECIPES: Recipe[] = [
     proves: "the database server answers its admin client",
   },
   { service: "Samba", packages: /^samba$/, command: `smbclient -N -L //127.0.0.1`, proves: "smbd answers and lists its shares" },
-  { service: "nginx", packages: /^nginx(-core|-full|-light|-extras)?$/, command: httpCheck(80), proves: "the web server answers an HTTP request" },
+  {
+    service: "nginx",
+    packages: /^nginx(-core|-full|-light|-extras)?$/,
+    command: httpCheck(80),
+    proves: "the web server answers an HTTP request",
+  },
   { service: "Apache", packages: /^apache2$/, command: httpCheck(80), proves: "the web server answers an HTTP request" },
   { service: "lighttpd", packages: /^lighttpd$/, command: httpCheck(80), proves: "the web server answers an HTTP request" },
   {
@@ -65,7 +70,12 @@ const RECIPES: Recipe[] = [
   { service: "Dovecot IMAP", packages: /^dovecot-imapd$/, command: tcpCheck(143), proves: "Dovecot listens on the IMAP port" },
   { service: "Dovecot POP3", packages: /^dovecot-pop3d$/, command: tcpCheck(110), proves: "Dovecot listens on the POP3 port" },
   { service: "Postfix", packages: /^postfix$/, command: tcpCheck(25), proves: "Postfix listens on the SMTP port" },
-  { service: "BIND", packages: /^bind9$/, command: `sh -c 'named-checkconf && ${tcpCheck(53).replace(/'/g, `'\\''`)}'`, proves: "named accepts its configuration and listens on port 53" },
+  {
+    service: "BIND",
+    packages: /^bind9$/,
+    command: `sh -c 'named-checkconf && ${tcpCheck(53).replace(/'/g, `'\\''`)}'`,
+    proves: "named accepts its configuration and listens on port 53",
+  },
   { service: "memcached", packages: /^memcached$/, command: tcpCheck(11211), proves: "memcached listens on its port" },
   { service: "vsftpd", packages: /^vsftpd$/, command: tcpCheck(21), proves: "vsftpd listens on the FTP port" },
   { service: "cron", packages: /^(cron|cronie)$/, command: running("cron"), proves: "the cron daemon is running" },

@@ -20,7 +20,16 @@ describe("selectRestoreEntries", () => {
       makeEntry("/kura/restore.sh", "file"),
       makeEntry("/srv/../etc/x", "file"),
     ],
-    deleted: ["/etc/nginx/sites-enabled/default", "/srv", "/srv/data/db", "/proc/1", "/etc/group", "/var/lib/dpkg/info/x.list", "/a/./b", "/etc/nginx/sites-enabled/default"],
+    deleted: [
+      "/etc/nginx/sites-enabled/default",
+      "/srv",
+      "/srv/data/db",
+      "/proc/1",
+      "/etc/group",
+      "/var/lib/dpkg/info/x.list",
+      "/a/./b",
+      "/etc/nginx/sites-enabled/default",
+    ],
   });
 
   it("sorts account files out of the payload, in a fixed order", () => {
@@ -36,7 +45,13 @@ describe("selectRestoreEntries", () => {
       ["/tmp/sock/x", "layer"],
     ]);
     expect(selection.symlinks.map((entry) => entry.path)).toEqual(["/srv/data/current"]);
-    expect(selection.metadataEntries.map((entry) => entry.path)).toEqual(["/etc/passwd-", "/srv/data", "/srv/data/current", "/srv/data/db", "/tmp/sock/x"]);
+    expect(selection.metadataEntries.map((entry) => entry.path)).toEqual([
+      "/etc/passwd-",
+      "/srv/data",
+      "/srv/data/current",
+      "/srv/data/db",
+      "/tmp/sock/x",
+    ]);
   });
 
   it("lists the folders above the payload that have no entry of their own", () => {

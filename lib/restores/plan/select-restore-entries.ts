@@ -5,7 +5,15 @@
 
 import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
 import { printable } from "@/lib/restores/plan/quote-shell";
-import { ACCOUNT_FILES, type AccountFile, ancestorsOf, checkAbsolutePath, isAccountFile, isPackageDatabasePath, isProtectedPath } from "@/lib/restores/plan/restore-paths";
+import {
+  ACCOUNT_FILES,
+  type AccountFile,
+  ancestorsOf,
+  checkAbsolutePath,
+  isAccountFile,
+  isPackageDatabasePath,
+  isProtectedPath,
+} from "@/lib/restores/plan/restore-paths";
 import type { RestoreWarning } from "@/lib/restores/plan/types";
 
 export type RestoreSelection = {
@@ -88,7 +96,10 @@ export function selectRestoreEntries(manifest: Pick<Manifest, "entries" | "delet
     for (const ancestor of ancestorsOf(entry.path)) kept.add(ancestor);
   }
   const deletions = [...new Set(manifest.deleted)]
-    .filter((path) => !checkAbsolutePath(path) && !isProtectedPath(path) && !isAccountFile(path) && !isPackageDatabasePath(path) && !kept.has(path))
+    .filter(
+      (path) =>
+        !checkAbsolutePath(path) && !isProtectedPath(path) && !isAccountFile(path) && !isPackageDatabasePath(path) && !kept.has(path),
+    )
     .sort();
   const skippedDeletions = manifest.deleted.filter((path) => checkAbsolutePath(path) && path !== "/");
 
@@ -99,7 +110,10 @@ export function selectRestoreEntries(manifest: Pick<Manifest, "entries" | "delet
     });
   }
   if (protectedPaths.length) {
-    warnings.push({ kind: "other", message: `${protectedPaths.length} archived path(s) under /proc, /sys, /dev or /kura were left out because a restore may not write there: ${listPaths(protectedPaths)}.` });
+    warnings.push({
+      kind: "other",
+      message: `${protectedPaths.length} archived path(s) under /proc, /sys, /dev or /kura were left out because a restore may not write there: ${listPaths(protectedPaths)}.`,
+    });
   }
   if (packageDatabase.length) {
     warnings.push({
@@ -114,7 +128,10 @@ export function selectRestoreEntries(manifest: Pick<Manifest, "entries" | "delet
     });
   }
   if (brokenLinks.length) {
-    warnings.push({ kind: "other", message: `${brokenLinks.length} symbolic link(s) have no recorded target and were left out: ${listPaths(brokenLinks)}.` });
+    warnings.push({
+      kind: "other",
+      message: `${brokenLinks.length} symbolic link(s) have no recorded target and were left out: ${listPaths(brokenLinks)}.`,
+    });
   }
 
   return {

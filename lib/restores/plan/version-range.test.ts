@@ -12,7 +12,13 @@ describe("parseVersionRange", () => {
     expect(parseVersionRange("*")).toEqual({ ok: true, range: { text: "*", clauses: [] } });
     expect(parseVersionRange(" >=2.2 ,<2.4 ")).toEqual({
       ok: true,
-      range: { text: ">= 2.2, < 2.4", clauses: [{ op: ">=", version: "2.2" }, { op: "<", version: "2.4" }] },
+      range: {
+        text: ">= 2.2, < 2.4",
+        clauses: [
+          { op: ">=", version: "2.2" },
+          { op: "<", version: "2.4" },
+        ],
+      },
     });
     expect(parseVersionRange("<< 1:8.7")).toMatchObject({ ok: true, range: { clauses: [{ op: "<", version: "1:8.7" }] } });
     expect(parseVersionRange(">> 4")).toMatchObject({ ok: true, range: { clauses: [{ op: ">", version: "4" }] } });

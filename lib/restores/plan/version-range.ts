@@ -17,7 +17,16 @@ export type VersionRange = { text: string; clauses: VersionClause[] };
 
 export type ParsedRange = { ok: true; range: VersionRange } | { ok: false; error: string };
 
-const OPERATORS: Record<string, VersionOperator> = { "<<": "<", ">>": ">", "<=": "<=", ">=": ">=", "=": "=", "==": "=", "<": "<", ">": ">" };
+const OPERATORS: Record<string, VersionOperator> = {
+  "<<": "<",
+  ">>": ">",
+  "<=": "<=",
+  ">=": ">=",
+  "=": "=",
+  "==": "=",
+  "<": "<",
+  ">": ">",
+};
 const CLAUSE = /^(<<|>>|<=|>=|==|=|<|>)\s*(\S+)$/;
 
 export const MAX_RANGE_LENGTH = 200;
@@ -33,11 +42,15 @@ export function parseVersionRange(text: string): ParsedRange {
     if (clause === "") return { ok: false, error: `"${trimmed}" has an empty part between commas.` };
     const match = CLAUSE.exec(clause);
     if (!match?.[1] || !match[2]) {
-      return { ok: false, error: `"${clause}" is not a version condition; write an operator (<, <=, =, >=, >) and a version, such as "< 4" or ">= 2.2, < 2.4".` };
+      return {
+        ok: false,
+        error: `"${clause}" is not a version condition; write an operator (<, <=, =, >=, >) and a version, such as "< 4" or ">= 2.2, < 2.4".`,
+      };
     }
     const op = OPERATORS[match[1]];
     if (!op) return { ok: false, error: `"${match[1]}" is not a known operator.` };
-    if (!isValidDebianVersion(match[2])) return { ok: false, error: `"${match[2]}" is not a Debian version (it must start with a digit, after an optional "epoch:").` };
+    if (!isValidDebianVersion(match[2]))
+      return { ok: false, error: `"${match[2]}" is not a Debian version (it must start with a digit, after an optional "epoch:").` };
     clauses.push({ op, version: match[2] });
   }
   return { ok: true, range: { text: clauses.map((clause) => `${clause.op} ${clause.version}`).join(", "), clauses } };

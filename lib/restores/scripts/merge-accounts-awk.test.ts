@@ -40,7 +40,8 @@ function merge(awk: string[], programs: string[], files: Record<string, string |
   return { status: result.status, log: result.stdout.split("\n").filter(Boolean), stderr: result.stderr, read };
 }
 
-const BASE_GROUP = ["root:x:0:", "shadow:x:42:", "users:x:100:", "staff:x:50:", "sambashare:x:101:", "nogroup:x:65534:", "ubuntu:x:1000:"].join("\n") + "\n";
+const BASE_GROUP =
+  ["root:x:0:", "shadow:x:42:", "users:x:100:", "staff:x:50:", "sambashare:x:101:", "nogroup:x:65534:", "ubuntu:x:1000:"].join("\n") + "\n";
 const BASE_GSHADOW = ["root:*::", "shadow:*::", "users:*::", "staff:*::", "sambashare:!::", "nogroup:*::", "ubuntu:!::"].join("\n") + "\n";
 const OLD_GROUP =
   [
@@ -80,31 +81,55 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-groups.aw
       ].join("\n") + "\n",
     );
     expect(result.read("OUT_SHADOW")).toBe(
-      ["root:*::", "shadow:*::", "users:*::alice,bob", "staff:*::alice", "sambashare:!::alice", "nogroup:*::", "ubuntu:!::", "alice:!::", "weird name:!::"].join("\n") + "\n",
+      [
+        "root:*::",
+        "shadow:*::",
+        "users:*::alice,bob",
+        "staff:*::alice",
+        "sambashare:!::alice",
+        "nogroup:*::",
+        "ubuntu:!::",
+        "alice:!::",
+        "weird name:!::",
+      ].join("\n") + "\n",
     );
     expect(result.log).toEqual([
       "INFO group users: added member(s) alice,bob",
       "INFO group staff: added member(s) alice",
       "INFO group sambashare: added member(s) alice",
       "ADDED group alice (gid 1001)",
-      expect.stringMatching(/^WARNING gid collision: group 'devs' \(gid 1000\) from the archive was not added because gid 1000 belongs to 'ubuntu'/),
+      expect.stringMatching(
+        /^WARNING gid collision: group 'devs' \(gid 1000\) from the archive was not added because gid 1000 belongs to 'ubuntu'/,
+      ),
       "ADDED group weird name (gid 1002)",
     ]);
   });
 
   it("synthesises a gshadow line when only the live gshadow exists, and writes none when neither does", () => {
-    const withLive = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED: "app:x:2000:a\n", ARCHIVED_SHADOW: undefined, LIVE: BASE_GROUP, LIVE_SHADOW: BASE_GSHADOW }, ["OUT", "OUT_SHADOW"]);
+    const withLive = merge(
+      awk,
+      MERGE_GROUPS_AWK,
+      { ARCHIVED: "app:x:2000:a\n", ARCHIVED_SHADOW: undefined, LIVE: BASE_GROUP, LIVE_SHADOW: BASE_GSHADOW },
+      ["OUT", "OUT_SHADOW"],
+    );
     expect(withLive.read("OUT_SHADOW")?.endsWith("ubuntu:!::\napp:!::a\n")).toBe(true);
-    const without = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED: "app:x:2000:\n", ARCHIVED_SHADOW: undefined, LIVE: "root:x:0:", LIVE_SHADOW: undefined }, ["OUT", "OUT_SHADOW"]);
+    const without = merge(
+      awk,
+      MERGE_GROUPS_AWK,
+      { ARCHIVED: "app:x:2000:\n", ARCHIVED_SHADOW: undefined, LIVE: "root:x:0:", LIVE_SHADOW: undefined },
+      ["OUT", "OUT_SHADOW"],
+    );
     expect(without.read("OUT")).toBe("root:x:0:\napp:x:2000:\n");
     expect(without.read("OUT_SHADOW")).toBeNull();
   });
 
   it("keeps a group that already has every member unchanged and reports nothing", () => {
-    const result = merge(awk, MERGE_GROUPS_AWK, { ARCHIVED: "users:x:100:\nroot:x:0:\n", ARCHIVED_SHADOW: undefined, LIVE: BASE_GROUP, LIVE_SHADOW: BASE_GSHADOW }, [
-      "OUT",
-      "OUT_SHADOW",
-    ]);
+    const result = merge(
+      awk,
+      MERGE_GROUPS_AWK,
+      { ARCHIVED: "users:x:100:\nroot:x:0:\n", ARCHIVED_SHADOW: undefined, LIVE: BASE_GROUP, LIVE_SHADOW: BASE_GSHADOW },
+      ["OUT", "OUT_SHADOW"],
+    );
     expect(result.read("OUT")).toBe(BASE_GROUP);
     expect(result.read("OUT_SHADOW")).toBe(BASE_GSHADOW);
     expect(result.log).toEqual([]);
@@ -118,8 +143,15 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-groups.aw
 });
 
 const BASE_PASSWD =
-  ["root:x:0:0:root:/root:/bin/bash", "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin", "ubuntu:x:1000:1000:Ubuntu:/home/ubuntu:/bin/bash", "_apt:x:42:65534::/nonexistent:/usr/sbin/nologin"].join("\n") + "\n";
-const BASE_SHADOW = ["root:*:19000:0:99999:7:::", "daemon:*:19000:0:99999:7:::", "ubuntu:!:19000:0:99999:7:::", "_apt:*:19000:0:99999:7:::"].join("\n") + "\n";
+  [
+    "root:x:0:0:root:/root:/bin/bash",
+    "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin",
+    "ubuntu:x:1000:1000:Ubuntu:/home/ubuntu:/bin/bash",
+    "_apt:x:42:65534::/nonexistent:/usr/sbin/nologin",
+  ].join("\n") + "\n";
+const BASE_SHADOW =
+  ["root:*:19000:0:99999:7:::", "daemon:*:19000:0:99999:7:::", "ubuntu:!:19000:0:99999:7:::", "_apt:*:19000:0:99999:7:::"].join("\n") +
+  "\n";
 const OLD_PASSWD =
   [
     "root:x:0:0:root:/root:/bin/sh", // the base's line stays
@@ -130,19 +162,36 @@ const OLD_PASSWD =
     "svc:*:1003:100::/nonexistent:/usr/sbin/nologin", // no shadow needed
     "broken:x:abc:1::/:/bin/sh",
   ].join("\n") + "\n";
-const OLD_SHADOW = ["root:$6$oldroot:18000:0:99999:7:::", "alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "bob:$6$bob:18000:0:99999:7:::"].join("\n") + "\n";
+const OLD_SHADOW =
+  ["root:$6$oldroot:18000:0:99999:7:::", "alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "bob:$6$bob:18000:0:99999:7:::"].join("\n") +
+  "\n";
 
 describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-users.awk with %s", (_name, awk) => {
   it("adds missing users with their uid, gid, gecos, home, shell and password hash; skips uid collisions", () => {
-    const result = merge(awk, MERGE_USERS_AWK, { ARCHIVED: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE: BASE_PASSWD, LIVE_SHADOW: BASE_SHADOW }, ["OUT", "OUT_SHADOW"]);
+    const result = merge(
+      awk,
+      MERGE_USERS_AWK,
+      { ARCHIVED: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE: BASE_PASSWD, LIVE_SHADOW: BASE_SHADOW },
+      ["OUT", "OUT_SHADOW"],
+    );
     expect(result.status).toBe(0);
     expect(result.read("OUT")).toBe(
-      BASE_PASSWD + ["alice:x:1001:1001:Alice O'Hara, $(rm -rf /),,:/home/alice:/bin/bash", "carol:x:1002:100:Carol:/srv/carol:/bin/sh", "svc:*:1003:100::/nonexistent:/usr/sbin/nologin"].join("\n") + "\n",
+      BASE_PASSWD +
+        [
+          "alice:x:1001:1001:Alice O'Hara, $(rm -rf /),,:/home/alice:/bin/bash",
+          "carol:x:1002:100:Carol:/srv/carol:/bin/sh",
+          "svc:*:1003:100::/nonexistent:/usr/sbin/nologin",
+        ].join("\n") +
+        "\n",
     );
-    expect(result.read("OUT_SHADOW")).toBe(BASE_SHADOW + ["alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "carol:*:::::::"].join("\n") + "\n");
+    expect(result.read("OUT_SHADOW")).toBe(
+      BASE_SHADOW + ["alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "carol:*:::::::"].join("\n") + "\n",
+    );
     expect(result.log).toEqual([
       "ADDED user alice (uid 1001, gid 1001)",
-      expect.stringMatching(/^WARNING uid collision: user 'bob' \(uid 1000\) from the archive was not added because uid 1000 belongs to 'ubuntu' in the new base/),
+      expect.stringMatching(
+        /^WARNING uid collision: user 'bob' \(uid 1000\) from the archive was not added because uid 1000 belongs to 'ubuntu' in the new base/,
+      ),
       expect.stringMatching(/^WARNING user 'carol' has no archived shadow entry, so its password is locked/),
       "ADDED user carol (uid 1002, gid 100)",
       "ADDED user svc (uid 1003, gid 100)",
@@ -151,12 +200,17 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("merge-users.awk
   });
 
   it("creates a shadow file only for added users when the base has none", () => {
-    const result = merge(awk, MERGE_USERS_AWK, { ARCHIVED: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE: "root:x:0:0:root:/root:/bin/sh\n", LIVE_SHADOW: undefined }, [
-      "OUT",
-      "OUT_SHADOW",
-    ]);
+    const result = merge(
+      awk,
+      MERGE_USERS_AWK,
+      { ARCHIVED: OLD_PASSWD, ARCHIVED_SHADOW: OLD_SHADOW, LIVE: "root:x:0:0:root:/root:/bin/sh\n", LIVE_SHADOW: undefined },
+      ["OUT", "OUT_SHADOW"],
+    );
     // daemon and carol live in shadow ("x") but have no archived line: locked.
-    expect(result.read("OUT_SHADOW")).toBe(["daemon:*:::::::", "alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "bob:$6$bob:18000:0:99999:7:::", "carol:*:::::::"].join("\n") + "\n");
+    expect(result.read("OUT_SHADOW")).toBe(
+      ["daemon:*:::::::", "alice:$6$salt$hash/with.dots:18000:0:99999:7:::", "bob:$6$bob:18000:0:99999:7:::", "carol:*:::::::"].join("\n") +
+        "\n",
+    );
     expect(result.read("OUT")).toContain("\nbob:x:1000:100:Bob:/home/bob:/bin/bash\n");
   });
 });
@@ -180,7 +234,13 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("rename-key.awk 
     );
     const [cmd, ...args] = awk;
     const result = spawnSync(cmd as string, [...args, "-f", RENAME_KEY_AWK, file], {
-      env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", KURA_FROM: "ChallengeResponseAuthentication", KURA_TO: "KbdInteractiveAuthentication", KURA_OUT: path.join(at, "out") },
+      env: {
+        NODE_ENV: "test",
+        PATH: process.env.PATH ?? "",
+        KURA_FROM: "ChallengeResponseAuthentication",
+        KURA_TO: "KbdInteractiveAuthentication",
+        KURA_OUT: path.join(at, "out"),
+      },
       encoding: "utf8",
     });
     expect(result.stdout.trim()).toBe("3");

@@ -87,17 +87,25 @@ describe("the restore programs", () => {
     }
   });
 
-  it.each(AWKS.map((awk) => [awk.join(" "), awk] as const))("parse with %s (each awk program, with accounts-lib.awk first as restore.sh loads them)", (_name, awk) => {
-    // A first program that exits at once: the others are parsed, not run.
-    const stop = path.join(work, "stop.awk");
-    writeFileSync(stop, "BEGIN { exit 0 }\n");
-    const [command, ...args] = awk;
-    for (const name of byExtension(".awk")) {
-      const programs = name.startsWith("merge-") ? ["accounts-lib.awk", name] : [name];
-      const result = spawnSync(command as string, [...args, "-f", stop, ...programs.flatMap((program) => ["-f", path.join(SCRIPTS, program)])], { encoding: "utf8", input: "" });
-      expect(result.stderr, name).toBe("");
-      expect(result.status, name).toBe(0);
-    }
-  });
-  if (AWKS.length < 2) it.skip("mawk or busybox is not installed (apt-get install mawk busybox-static): some awk checks were skipped", () => {});
+  it.each(AWKS.map((awk) => [awk.join(" "), awk] as const))(
+    "parse with %s (each awk program, with accounts-lib.awk first as restore.sh loads them)",
+    (_name, awk) => {
+      // A first program that exits at once: the others are parsed, not run.
+      const stop = path.join(work, "stop.awk");
+      writeFileSync(stop, "BEGIN { exit 0 }\n");
+      const [command, ...args] = awk;
+      for (const name of byExtension(".awk")) {
+        const programs = name.startsWith("merge-") ? ["accounts-lib.awk", name] : [name];
+        const result = spawnSync(
+          command as string,
+          [...args, "-f", stop, ...programs.flatMap((program) => ["-f", path.join(SCRIPTS, program)])],
+          { encoding: "utf8", input: "" },
+        );
+        expect(result.stderr, name).toBe("");
+        expect(result.status, name).toBe(0);
+      }
+    },
+  );
+  if (AWKS.length < 2)
+    it.skip("mawk or busybox is not installed (apt-get install mawk busybox-static): some awk checks were skipped", () => {});
 });

@@ -4,13 +4,48 @@ import { compileRules } from "@/lib/rules/language/match-rules";
 import { DEFAULT_RULES } from "@/lib/rules/language/default-rules";
 
 const PATTERNS = [
-  "/var/cache", "var/cache", "/var/cache/", "core", "__pycache__/", "*.pid", "*~", "*.dpkg-old", "cache*/",
-  "/srv/**/cache", "**/node_modules", "/opt/**", "/opt/**/", "/srv/*/data", "*.[ch]", "/etc/rc[!0-6].d", "a\\*b", "/x/unclosed[",
+  "/var/cache",
+  "var/cache",
+  "/var/cache/",
+  "core",
+  "__pycache__/",
+  "*.pid",
+  "*~",
+  "*.dpkg-old",
+  "cache*/",
+  "/srv/**/cache",
+  "**/node_modules",
+  "/opt/**",
+  "/opt/**/",
+  "/srv/*/data",
+  "*.[ch]",
+  "/etc/rc[!0-6].d",
+  "a\\*b",
+  "/x/unclosed[",
 ];
 const PATHS = [
-  "/var/cache", "/var/cache/apt/x.bin", "/srv/var/cache", "/core", "/srv/core/x", "/srv/app/__pycache__", "/run/a.pid", "/srv/a.pid/x",
-  "/etc/x~", "/etc/x.conf.dpkg-old", "/home/u/cache1", "/srv/cache", "/srv/a/b/cache/c", "/node_modules", "/opt", "/opt/a/b",
-  "/srv/a/data", "/src/a.c", "/etc/rcS.d", "/a*b", "/x/unclosed[", "/etc/hosts",
+  "/var/cache",
+  "/var/cache/apt/x.bin",
+  "/srv/var/cache",
+  "/core",
+  "/srv/core/x",
+  "/srv/app/__pycache__",
+  "/run/a.pid",
+  "/srv/a.pid/x",
+  "/etc/x~",
+  "/etc/x.conf.dpkg-old",
+  "/home/u/cache1",
+  "/srv/cache",
+  "/srv/a/b/cache/c",
+  "/node_modules",
+  "/opt",
+  "/opt/a/b",
+  "/srv/a/data",
+  "/src/a.c",
+  "/etc/rcS.d",
+  "/a*b",
+  "/x/unclosed[",
+  "/etc/hosts",
 ];
 
 describe("compilePattern", () => {
@@ -42,7 +77,10 @@ describe("compilePattern", () => {
 
 describe("compileRules agrees with a naive last-match scan", () => {
   it("for default rules plus re-includes", () => {
-    const rules = [...DEFAULT_RULES, ...PATTERNS.map((pattern, i) => ({ pattern, action: i % 2 ? ("include" as const) : ("exclude" as const), note: "" }))];
+    const rules = [
+      ...DEFAULT_RULES,
+      ...PATTERNS.map((pattern, i) => ({ pattern, action: i % 2 ? ("include" as const) : ("exclude" as const), note: "" })),
+    ];
     const matcher = compileRules(rules);
     for (const path of [...PATHS, "/var/log/app/x.log", "/var/lib/dpkg/status", "/etc/passwd-", "/root/.cache/x"]) {
       for (const isDir of [false, true]) {

@@ -67,7 +67,8 @@ function normalize(pattern: string): Normalized {
       inner = inner.replaceAll("/", "");
       if (inner === "") never = true;
       const range = /(?:^|[^\\])([^\\\]])-([^\]])/.exec(inner);
-      if (range?.[1] && range[2] && range[1] > range[2]) problem = `The range "${range[1]}-${range[2]}" in "[${pattern.slice(i + 1, close)}]" is not valid.`;
+      if (range?.[1] && range[2] && range[1] > range[2])
+        problem = `The range "${range[1]}-${range[2]}" in "[${pattern.slice(i + 1, close)}]" is not valid.`;
       glob += `[${negated ? "^" : ""}${inner}]`;
       i = close;
       continue;
@@ -98,9 +99,20 @@ function findClassEnd(pattern: string, open: number): number {
 
 // POSIX classes inside a bracket expression ("[[:digit:]]"), as JavaScript class contents.
 const POSIX_CLASSES: Record<string, string> = {
-  alnum: "a-zA-Z0-9", alpha: "a-zA-Z", ascii: "\\x00-\\x7F", blank: " \\t", cntrl: "\\x00-\\x1F\\x7F", digit: "0-9",
-  graph: "\\x21-\\x7E", lower: "a-z", print: "\\x20-\\x7E", punct: "\\-!\"#$%&'()\\*+,./:;<=>?@\\[\\\\\\]^_`{|}~",
-  space: " \\t\\r\\n\\v\\f", upper: "A-Z", word: "A-Za-z0-9_", xdigit: "A-Fa-f0-9",
+  alnum: "a-zA-Z0-9",
+  alpha: "a-zA-Z",
+  ascii: "\\x00-\\x7F",
+  blank: " \\t",
+  cntrl: "\\x00-\\x1F\\x7F",
+  digit: "0-9",
+  graph: "\\x21-\\x7E",
+  lower: "a-z",
+  print: "\\x20-\\x7E",
+  punct: "\\-!\"#$%&'()\\*+,./:;<=>?@\\[\\\\\\]^_`{|}~",
+  space: " \\t\\r\\n\\v\\f",
+  upper: "A-Z",
+  word: "A-Za-z0-9_",
+  xdigit: "A-Fa-f0-9",
 };
 
 /** "[a-z]" / "[^a]" (contents as normalize() wrote them) -> a one-character test that never matches "/". */
@@ -255,7 +267,9 @@ export function compilePattern(pattern: string): CompiledPattern {
   if (anchored && !strictlyBelow && !GLOB_CHARS.test(body)) {
     const exact = `/${body}`;
     const below = `/${body}/`;
-    const test: SubjectTest = dirOnly ? (subject) => subject.startsWith(below) : (subject) => subject === exact || subject.startsWith(below);
+    const test: SubjectTest = dirOnly
+      ? (subject) => subject.startsWith(below)
+      : (subject) => subject === exact || subject.startsWith(below);
     const escaped = body.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
     return { test, source: `^${escaped}${dirOnly ? "\\/.*" : "(?:\\/.*)?"}$`, root, problem };
   }

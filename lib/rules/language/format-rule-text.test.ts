@@ -11,11 +11,17 @@ describe("formatRuleText", () => {
       { pattern: "/var/log", action: "exclude", note: "logs\nare noisy" },
       { pattern: "/var/log/app/**", action: "include", note: "" },
     ];
-    expect(formatRuleText(rules, { header: "Rule set: Default" })).toBe("# Rule set: Default\n/var/log # logs are noisy\n!/var/log/app/**\n");
+    expect(formatRuleText(rules, { header: "Rule set: Default" })).toBe(
+      "# Rule set: Default\n/var/log # logs are noisy\n!/var/log/app/**\n",
+    );
     expect(formatRuleText([])).toBe("");
   });
   it("round-trips through parseRuleText", () => {
-    const rules: Rule[] = [...DEFAULT_RULES, { pattern: "/var/log/app/**", action: "include", note: "keep # app logs" }, { pattern: "/srv/a # b", action: "exclude", note: "" }];
+    const rules: Rule[] = [
+      ...DEFAULT_RULES,
+      { pattern: "/var/log/app/**", action: "include", note: "keep # app logs" },
+      { pattern: "/srv/a # b", action: "exclude", note: "" },
+    ];
     const parsed = parseRuleText(formatRuleText(rules, { header: "exported" }));
     expect(parsed.errors).toEqual([]);
     expect(parsed.rules.slice(0, -1)).toEqual(rules.slice(0, -1));

@@ -7,7 +7,8 @@
 // makes the work grow faster than the product of the two lengths.
 
 /** One character of a name: a literal, "?" (any), or a class such as "[a-z]" (never "/"). */
-export type GlobAtom = { kind: "char"; char: string } | { kind: "any" } | { kind: "star" } | { kind: "class"; regex: RegExp; source: string };
+export type GlobAtom =
+  { kind: "char"; char: string } | { kind: "any" } | { kind: "star" } | { kind: "class"; regex: RegExp; source: string };
 
 /** One folder of the pattern: a name glob, or "**" (any number of folders). */
 export type GlobSegment = { kind: "name"; atoms: GlobAtom[] } | { kind: "globstar" };

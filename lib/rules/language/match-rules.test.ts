@@ -127,13 +127,40 @@ describe("default rules", () => {
   const matcher = compileRules(DEFAULT_RULES);
   const excluded = (path: string, isDir = false) => matcher.decide(path, isDir)?.rule.action === "exclude";
   it("leave out runtime, engine, package and backup files", () => {
-    for (const path of ["/proc/1/status", "/run/nginx.pid", "/var/run", "/tmp/x", "/var/cache/apt/pkgcache.bin", "/var/lib/apt/lists/x", "/etc/hosts", "/etc/resolv.conf", "/srv/app.pid", "/srv/app.sock", "/etc/passwd-", "/etc/samba/smb.conf.bak", "/etc/x.conf~", "/var/lib/dpkg/status", "/var/log/syslog", "/srv/app/debug.log", "/root/.cache/pip/x", "/etc/ld.so.cache"]) {
+    for (const path of [
+      "/proc/1/status",
+      "/run/nginx.pid",
+      "/var/run",
+      "/tmp/x",
+      "/var/cache/apt/pkgcache.bin",
+      "/var/lib/apt/lists/x",
+      "/etc/hosts",
+      "/etc/resolv.conf",
+      "/srv/app.pid",
+      "/srv/app.sock",
+      "/etc/passwd-",
+      "/etc/samba/smb.conf.bak",
+      "/etc/x.conf~",
+      "/var/lib/dpkg/status",
+      "/var/log/syslog",
+      "/srv/app/debug.log",
+      "/root/.cache/pip/x",
+      "/etc/ld.so.cache",
+    ]) {
       expect(excluded(path), path).toBe(true);
     }
     expect(excluded("/srv/app/__pycache__", true)).toBe(true);
   });
   it("keep configuration and data", () => {
-    for (const path of ["/etc/passwd", "/etc/samba/smb.conf", "/srv/data/file", "/var/lib/samba/private/passdb.tdb", "/home/user/.bashrc", "/srv/etc/hosts", "/var/lib/mysql/ibdata1"]) {
+    for (const path of [
+      "/etc/passwd",
+      "/etc/samba/smb.conf",
+      "/srv/data/file",
+      "/var/lib/samba/private/passdb.tdb",
+      "/home/user/.bashrc",
+      "/srv/etc/hosts",
+      "/var/lib/mysql/ibdata1",
+    ]) {
       expect(matcher.decide(path, false), path).toBeNull();
     }
   });

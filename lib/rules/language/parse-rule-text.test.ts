@@ -4,7 +4,16 @@ import { parseRuleText } from "@/lib/rules/language/parse-rule-text";
 
 describe("parseRuleText", () => {
   it("reads rules, includes, comments and notes", () => {
-    const text = ["# Kura rules", "", "/var/log # logs are noisy", "!/var/log/app/**  #   keep app logs", "*.pid", "  /tmp/  ", "/srv/a#b", "\r"].join("\n");
+    const text = [
+      "# Kura rules",
+      "",
+      "/var/log # logs are noisy",
+      "!/var/log/app/**  #   keep app logs",
+      "*.pid",
+      "  /tmp/  ",
+      "/srv/a#b",
+      "\r",
+    ].join("\n");
     expect(parseRuleText(text)).toEqual({
       rules: [
         { pattern: "/var/log", action: "exclude", note: "logs are noisy" },

@@ -41,7 +41,8 @@ export function parseRuleText(text: string): ParsedRuleText {
     }
     if (rules.length === MAX_RULES) {
       // Report the limit once, not for every line past it.
-      if (!limitReported) errors.push({ line, message: `A rule set may hold at most ${MAX_RULES} rules; this line and the ones after it were left out.` });
+      if (!limitReported)
+        errors.push({ line, message: `A rule set may hold at most ${MAX_RULES} rules; this line and the ones after it were left out.` });
       limitReported = true;
       return;
     }

@@ -33,11 +33,14 @@ describe("previewRules", () => {
     expect(preview.included).toEqual({ entries: 2, bytes: 6000 });
   });
   it("treats dir-only patterns by entry type", () => {
-    const preview = previewRules([{ pattern: "cache/", action: "exclude", note: "" }], [
-      { path: "/srv/cache", type: "dir", size: 0 },
-      { path: "/srv/cache/x", type: "file", size: 7 },
-      { path: "/opt/cache", type: "file", size: 3 },
-    ]);
+    const preview = previewRules(
+      [{ pattern: "cache/", action: "exclude", note: "" }],
+      [
+        { path: "/srv/cache", type: "dir", size: 0 },
+        { path: "/srv/cache/x", type: "file", size: 7 },
+        { path: "/opt/cache", type: "file", size: 3 },
+      ],
+    );
     expect(preview.rules[0]).toMatchObject({ matched: 2, decisive: 2, bytes: 7 });
     expect(preview.included).toEqual({ entries: 1, bytes: 3 });
   });

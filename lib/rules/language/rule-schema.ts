@@ -16,7 +16,8 @@ export function validatePattern(pattern: string): string | null {
   if (pattern !== pattern.trim()) return "The pattern starts or ends with spaces; remove them.";
   if (/^!+$/.test(pattern)) return 'A "!" needs a path after it, such as !/var/log/app.';
   // "!" marks include rules only in the text form; in a rule the action says it.
-  if (pattern.startsWith("!")) return 'Drop the leading "!" and choose the "include" action instead (write "\\!" for a name that starts with "!").';
+  if (pattern.startsWith("!"))
+    return 'Drop the leading "!" and choose the "include" action instead (write "\\!" for a name that starts with "!").';
   if (/^\/+$/.test(pattern)) return 'The pattern "/" names no path; use "/**" to mean everything.';
   return compilePattern(pattern).problem;
 }

@@ -25,7 +25,10 @@ export default async function ArchivePage({ params }: { params: Promise<{ id: st
       </div>
       {detail ? (
         <>
-          <PageHeader title={detail.name} description={`Archive of ${detail.container.name} (${detail.container.image}) on ${detail.engine.name}.`} />
+          <PageHeader
+            title={detail.name}
+            description={`Archive of ${detail.container.name} (${detail.container.image}) on ${detail.engine.name}.`}
+          />
           <ArchiveDetail initial={detail} />
         </>
       ) : (

@@ -11,7 +11,9 @@ export const dynamic = "force-dynamic";
 
 export default async function RuleSetPage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
-  const { data: ruleSet, failure } = await loadForPage(ruleSetIdParam, await params, "That is not a valid rule set id.", ({ id }) => getRuleSet(id));
+  const { data: ruleSet, failure } = await loadForPage(ruleSetIdParam, await params, "That is not a valid rule set id.", ({ id }) =>
+    getRuleSet(id),
+  );
   return (
     <>
       <div className="mb-1 text-sm">

@@ -4,11 +4,13 @@ import { AppError } from "@/lib/api/app-error";
 import { importBundle as importBundleEntry } from "@/lib/api/contract/bundles";
 import { route } from "@/lib/api/route";
 import { importBundle } from "@/lib/bundles/import-bundle";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 
 export const dynamic = "force-dynamic";
 
 export const POST = route(importBundleEntry, async ({ request, actor }) => {
-  if (!request.body) throw new AppError(400, "empty_body", "Send the bundle (.tar.gz) as the request body, e.g. curl --data-binary @bundle.tar.gz.");
-  const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  if (!request.body)
+    throw new AppError(400, "empty_body", "Send the bundle (.tar.gz) as the request body, e.g. curl --data-binary @bundle.tar.gz.");
+  const source = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
   return importBundle(source, { actor, signal: request.signal });
 });

@@ -21,7 +21,13 @@ export const POST = route(signIn, async ({ request, body }) => {
   });
   if (!user) {
     noteFailure(name);
-    await recordEvent({ actor: name, action: "auth.sign-in", target: `user:${name}`, result: "failed", detail: { reason: "wrong name or password, or disabled" } });
+    await recordEvent({
+      actor: name,
+      action: "auth.sign-in",
+      target: `user:${name}`,
+      result: "failed",
+      detail: { reason: "wrong name or password, or disabled" },
+    });
     throw new AppError(401, "sign_in_failed", "Wrong name or password.");
   }
   clearFailures(name);

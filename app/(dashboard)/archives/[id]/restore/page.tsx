@@ -11,7 +11,9 @@ export const dynamic = "force-dynamic";
 
 export default async function RestoreArchivePage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser();
-  const { data: archive, failure } = await loadForPage(archiveParams, await params, "That is not a valid archive id.", ({ id }) => getArchiveSummary(id));
+  const { data: archive, failure } = await loadForPage(archiveParams, await params, "That is not a valid archive id.", ({ id }) =>
+    getArchiveSummary(id),
+  );
   return (
     <>
       <div className="mb-1 text-sm">

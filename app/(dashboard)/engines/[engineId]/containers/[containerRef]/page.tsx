@@ -10,16 +10,29 @@ import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
 
-export default async function ContainerPage({ params, searchParams }: { params: Promise<{ engineId: string; containerRef: string }>; searchParams: Promise<{ view?: string }> }) {
+export default async function ContainerPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ engineId: string; containerRef: string }>;
+  searchParams: Promise<{ view?: string }>;
+}) {
   await requireUser();
   const raw = await params;
   const view = (await searchParams).view === "data" ? "data" : "overview";
-  const { data: detail, failure } = await loadForPage(containerParams, raw, "That is not a valid container name or id.", ({ engineId, containerRef }) => getContainerDetail(engineId, containerRef));
+  const { data: detail, failure } = await loadForPage(
+    containerParams,
+    raw,
+    "That is not a valid container name or id.",
+    ({ engineId, containerRef }) => getContainerDetail(engineId, containerRef),
+  );
   if (!detail) {
     return (
       <>
         <PageHeader title={raw.containerRef} />
-        <Banner tone="red" testId="page-error">{failure}</Banner>
+        <Banner tone="red" testId="page-error">
+          {failure}
+        </Banner>
         <p className="mt-4 text-sm">
           <Link className="text-sky-700 hover:underline" href="/containers">
             Back to containers
@@ -55,7 +68,11 @@ export default async function ContainerPage({ params, searchParams }: { params: 
           </Link>
         ))}
       </div>
-      {view === "data" ? <MutableDataPanel engineId={detail.engineId} containerRef={detail.id.slice(0, 12)} /> : <ContainerDetailView initial={detail} />}
+      {view === "data" ? (
+        <MutableDataPanel engineId={detail.engineId} containerRef={detail.id.slice(0, 12)} />
+      ) : (
+        <ContainerDetailView initial={detail} />
+      )}
     </>
   );
 }

@@ -7,10 +7,15 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(listChanges, async ({ params, query, caller }) => {
   const { engineId, containerRef } = params;
-  return detectContainerChangesShared(engineId, containerRef, {
-    ruleSetId: query.ruleSet,
-    since: query.since,
-    sinceMarker: query.sinceMarker,
-    packageChecks: query.packageChecks !== "false",
-  }, caller.user.name);
+  return detectContainerChangesShared(
+    engineId,
+    containerRef,
+    {
+      ruleSetId: query.ruleSet,
+      since: query.since,
+      sinceMarker: query.sinceMarker,
+      packageChecks: query.packageChecks !== "false",
+    },
+    caller.user.name,
+  );
 });
