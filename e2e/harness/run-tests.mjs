@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cleanUp, prepare } from "./prepare.mjs";
-import { log, runAsync } from "./sh.mjs";
+import { log, run, runAsync } from "./sh.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 process.chdir(root);
@@ -44,16 +44,18 @@ async function main() {
       }
     }
 
+    // The integration tests get a database of their own: the users, jobs and archives they make must
+    // not be what the e2e dashboards find at start (with a user already there, no first admin is made).
     log("unit and integration tests (vitest)");
+    const integrationEnv = { ...process.env, DATABASE_URL: `file:${path.join(artifacts, "data", "kura-integration.db")}` };
+    run(["npx", "prisma", "migrate", "deploy"], { quiet: true, env: integrationEnv });
     const vitestReport = path.join(artifacts, "vitest.json");
-    const vitestCode = await runAsync([
-      "npx",
-      "vitest",
-      "run",
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${vitestReport}`,
-    ]);
+    const vitestCode = await runAsync(
+      ["npx", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`],
+      {
+        env: integrationEnv,
+      },
+    );
     const vitest = readJson(vitestReport);
     if (vitest) {
       totals.passed += vitest.numPassedTests;
