@@ -5,7 +5,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { BOOKWORM, dockerHost, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { inspectContainerWithLayer } from "@/lib/docker/inspect-container";
 import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
 import { layerHostPath, readLayerFiles } from "@/lib/docker/read-layer-files";
@@ -110,7 +110,8 @@ describe("an archive job", () => {
     const socketPath = path.join(hostDir, "engine.sock");
     let inspections = 0;
     const proxy = net.createServer((client) => {
-      const upstream = net.connect("/var/run/docker.sock");
+      // The engine the tests use (DOCKER_HOST: the harness's private engine in CI, not always /var/run/docker.sock).
+      const upstream = net.connect(dockerHost().replace(/^unix:\/\//, ""));
       client.on("data", (chunk: Buffer) => {
         inspections += chunk.toString("latin1").match(/^GET \S*\/containers\/[^/\s]+\/json[\s?]/gm)?.length ?? 0;
       });
