@@ -18,6 +18,7 @@ import { DockerfilePanel } from "./dockerfile-panel";
 import { PlanLoading } from "./plan-loading";
 import { PlanMigrationRules } from "./plan-migration-rules";
 import { PlanPackages } from "./plan-packages";
+import { PlanSecrets } from "./plan-secrets";
 import { PlanServiceChecks } from "./plan-service-checks";
 import { PlanWarnings } from "./plan-warnings";
 import { RestoreOptions, type RestoreOptionsValue } from "./restore-options";
@@ -205,6 +206,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
       ) : (
         <>
           <PlanWarnings warnings={planData.warnings} />
+          <PlanSecrets paths={planData.secretsKept} />
           <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
             <PlanPackages packages={planData.packages} checked={planData.packagesChecked} />
             <PlanMigrationRules rules={planData.migrationRules} />

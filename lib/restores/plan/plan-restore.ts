@@ -49,6 +49,7 @@ import { RESTORE_SCRIPT_FILES, type RestoreScripts } from "@/lib/restores/plan/r
 import { selectRestoreEntries } from "@/lib/restores/plan/select-restore-entries";
 import type { MissingPackage, RestoreWarning } from "@/lib/restores/plan/types";
 import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@/lib/restores/plan/propose-service-checks";
+import { checkIdentity } from "@/lib/restores/plan/check-identity";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -85,6 +86,8 @@ export type RestorePlan = {
   /** Names of redacted env values the user must pass with --build-arg. */
   buildArgs: string[];
   warnings: RestoreWarning[];
+  /** Archived secrets (keys, password stores) that come back with the restore. */
+  secretsKept: string[];
   /** Checks that ask the restored services themselves (from the packages), and all of them as one command line. */
   serviceChecks: { proposed: ServiceCheck[]; command: string };
   /** Which of /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow the archive holds (the caller writes them to accounts/). */
@@ -160,6 +163,8 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   const selection = selectRestoreEntries(manifest);
   warnings.push(...selection.warnings);
+  const identity = checkIdentity(manifest);
+  warnings.push(...identity.warnings);
 
   const packages = planPackages({
     manifest,
@@ -245,6 +250,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     migrationRules: matches,
     buildArgs: generated.buildArgs,
     warnings,
+    secretsKept: identity.secretsKept,
     serviceChecks: { proposed: serviceChecks, command: combineServiceChecks(serviceChecks) },
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
