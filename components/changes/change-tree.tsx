@@ -47,7 +47,8 @@ const ROW_HEIGHT = 28;
 const INDENT = 16;
 const SOURCES: ChangeSource[] = ["layer", "volume", "bind"];
 const KINDS: ChangeKind[] = ["added", "modified", "deleted"];
-const SECRET_WARNING = "Looks like a secret: archive it only if you mean to";
+const SECRET_WARNING =
+  "A secret (a key or a password): kept by default, because the service's identity may depend on it; untick it to leave it out";
 const numberFormat = new Intl.NumberFormat("en-US");
 
 // Badge has six tones; categories need seven distinguishable colours, so they get their own.

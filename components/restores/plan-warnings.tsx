@@ -7,6 +7,7 @@ const headings: Record<string, string> = {
   "gid-collision": "GID collision",
   "secret-left-out": "Secret left out",
   "no-package-manager": "No package manager",
+  "identity-changes": "The service will not be the same server",
   other: "Note",
 };
 

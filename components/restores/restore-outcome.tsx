@@ -108,7 +108,12 @@ export function VerificationSummary({ verification }: { verification: NonNullabl
 export function CheckResult({ check }: { check: NonNullable<RestoreView["check"]> }) {
   return (
     <div data-testid="check-result" data-ok={check.ok} data-exit-code={check.exitCode} className="space-y-2">
-      <h3 className="text-sm font-semibold text-slate-700">Check command</h3>
+      <h3 className="text-sm font-semibold text-slate-700">
+        Service check:{" "}
+        <span data-testid="service-answered" className={check.ok ? "text-emerald-700" : "text-red-700"}>
+          {check.ok ? "the service answered" : "the service did not answer"}
+        </span>
+      </h3>
       <p>
         <code className="rounded bg-slate-100 px-1 font-mono text-xs">{check.command}</code>{" "}
         {check.ok ? <Badge tone="green">passed</Badge> : <Badge tone="red">failed</Badge>}{" "}

@@ -18,6 +18,8 @@ import { DockerfilePanel } from "./dockerfile-panel";
 import { PlanLoading } from "./plan-loading";
 import { PlanMigrationRules } from "./plan-migration-rules";
 import { PlanPackages } from "./plan-packages";
+import { PlanSecrets } from "./plan-secrets";
+import { PlanServiceChecks } from "./plan-service-checks";
 import { PlanWarnings } from "./plan-warnings";
 import { RestoreOptions, type RestoreOptionsValue } from "./restore-options";
 import { containerNameProblem, defaultContainerName, toStartRestoreInput } from "./restore-model";
@@ -51,6 +53,18 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
     network: "none",
     buildArgs: {},
   });
+
+  // The proposed service check fills the check command until the person writes their own.
+  const [checkEdited, setCheckEdited] = useState(false);
+  const [proposedCheck, setProposedCheck] = useState<string | null>(null);
+  if (planData && !checkEdited && proposedCheck !== planData.serviceChecks.command) {
+    setProposedCheck(planData.serviceChecks.command);
+    setOptions({ ...options, checkCommand: planData.serviceChecks.command });
+  }
+  function changeOptions(next: RestoreOptionsValue) {
+    if (next.checkCommand !== options.checkCommand) setCheckEdited(true);
+    setOptions(next);
+  }
 
   const startRestore = useStartRestore(archive.id);
   const canRestore = useCan("operator");
@@ -192,6 +206,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
       ) : (
         <>
           <PlanWarnings warnings={planData.warnings} />
+          <PlanSecrets paths={planData.secretsKept} />
           <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
             <PlanPackages packages={planData.packages} checked={planData.packagesChecked} />
             <PlanMigrationRules rules={planData.migrationRules} />
@@ -223,7 +238,8 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             </p>
           </Section>
           <Section title="Restore as" testId="restore-options">
-            <RestoreOptions value={options} onChange={setOptions} buildArgNames={planData.buildArgs} />
+            <PlanServiceChecks checks={planData.serviceChecks} />
+            <RestoreOptions value={options} onChange={changeOptions} buildArgNames={planData.buildArgs} />
             <div className="mt-4 flex items-center gap-3">
               {canRestore ? (
                 <Button onClick={start} disabled={Boolean(nameProblem) || startRestore.isPending || restoreRunning || plan.isFetching}>

@@ -57,7 +57,7 @@ function expectServiceData(detected: DetectedChanges) {
   expect(log).toMatchObject({ category: "log", selected: false });
   expect(log.decidedBy.rule).toBeTruthy();
   const key = entry(detected, "/root/.ssh/id_rsa");
-  expect(key).toMatchObject({ category: "secret-candidate", selected: false, mode: 0o600 });
+  expect(key).toMatchObject({ category: "secret-candidate", selected: true, mode: 0o600 });
   const untouched = entry(detected, "/usr/bin/true");
   expect(untouched).toMatchObject({ category: "package-unchanged", selected: false });
   expect(untouched.decidedBy.reason).toContain("coreutils");

@@ -153,6 +153,8 @@ export async function makeRestorePlan(
     migrationRules: plan.migrationRules,
     buildArgs: plan.buildArgs,
     warnings,
+    secretsKept: plan.secretsKept,
+    serviceChecks: plan.serviceChecks,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
 }

@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { getRestore } from "@/lib/restores/restore-registry";
 import { startArchive } from "../archives/archive-container";
 import { waitForJob } from "../jobs/job-runner";
+import { makeRestorePlan } from "./make-restore-plan";
 import { startRestore } from "./restore-archive";
 
 // The paper's scenario, by Kura alone: Samba on Debian 12 with a user (useradd + smbpasswd), a
@@ -15,6 +16,7 @@ let samba: SambaService;
 let archiveId = "";
 const restoredName = uniqueName("kura-it-restored-samba");
 const failedName = uniqueName("kura-it-restore-fail");
+const proposedName = uniqueName("kura-it-restored-proposed");
 
 /** The fixture's check (argv for bash -c with positional values) as one `sh -c` command line. */
 function checkCommandLine(service: SambaService): string {
@@ -33,7 +35,7 @@ describe("restore the Samba service onto debian:trixie", () => {
   }, 600_000);
 
   afterAll(() => {
-    for (const name of [restoredName, failedName]) removeContainer(name);
+    for (const name of [restoredName, failedName, proposedName]) removeContainer(name);
     if (samba) removeSambaService(samba);
   });
 
@@ -71,6 +73,25 @@ describe("restore the Samba service onto debian:trixie", () => {
 
     const events = await db.auditEvent.findMany({ where: { action: "archive.restore", target: `archive:${archiveId}` } });
     expect(events.some((event) => event.result === "ok" && event.detail.includes(restoreId))).toBe(true);
+  }, 900_000);
+
+  it("the check Kura proposes from the packages asks Samba itself, and Samba answers", async () => {
+    const { view } = await makeRestorePlan(archiveId, { engineId: "local", baseImage: TRIXIE });
+    expect(view.serviceChecks.proposed.map((check) => check.service)).toContain("Samba");
+    const { jobId, restoreId } = await startRestore(archiveId, {
+      engineId: "local",
+      baseImage: TRIXIE,
+      containerName: proposedName,
+      checkCommand: view.serviceChecks.command,
+      network: "none",
+      actor: "tester",
+    });
+    const job = await waitForJob(jobId, 900_000);
+    const restore = await getRestore(restoreId);
+    expect(job.error, restore.log).toBeNull();
+    expect(restore.check, restore.check?.output).toMatchObject({ ok: true });
+    // smbclient's own listing, from the restored smbd: the archived share is there.
+    expect(restore.check?.output).toMatch(/Sharename[\s\S]*archive/);
   }, 900_000);
 
   it("a build that fails (a package that does not exist) ends failed with the build error, leaving no container", async () => {

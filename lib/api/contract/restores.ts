@@ -41,6 +41,13 @@ export const restorePlanViewSchema = z.object({
   migrationRules: z.array(plannedRuleSchema),
   buildArgs: z.array(z.string()),
   warnings: z.array(planWarningSchema),
+  /** Archived secrets (host keys, TLS keys, password stores) that come back: the service's identity. */
+  secretsKept: z.array(z.string()),
+  /** Checks that ask the restored services themselves, proposed from the packages; `command` is all of them, each retried 30 s. */
+  serviceChecks: z.object({
+    proposed: z.array(z.object({ service: z.string(), package: z.string(), command: z.string(), proves: z.string() })),
+    command: z.string(),
+  }),
 });
 
 export const restoreStepSchema = z.enum(["plan", "build", "run", "verify", "check", "done"]);

@@ -66,6 +66,12 @@ describe("classifyEntry", () => {
     expect(classify("/etc/ssl/private/site.key").category).toBe("secret-candidate");
     expect(classify("/etc/ssl/private/site.pem").category).toBe("secret-candidate");
     expect(classify("/srv/app/cert.p12").category).toBe("secret-candidate");
+    expect(classify("/etc/ssh/ssh_host_ed25519_key")).toEqual({
+      category: "secret-candidate",
+      reason: "SSH host key: the server's identity, which its clients check",
+    });
+    expect(classify("/etc/ssh/ssh_host_ed25519_key.pub").category).toBe("config");
+    expect(classify("/etc/ssl/private/ssl-cert-snakeoil.key").reason).toMatch(/^TLS private key/);
     expect(classify("/srv/app/.env")).toMatchObject({ category: "secret-candidate" });
     expect(classify("/srv/app/.env.production").category).toBe("secret-candidate");
     expect(classify("/srv/app/.env.example").category).toBe("user-data");

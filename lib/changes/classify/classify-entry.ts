@@ -54,6 +54,7 @@ const SECRET_EXTENSIONS = new Map([
   [".keystore", "Java keystore (.keystore)"],
   [".jks", "Java keystore (.jks)"],
 ]);
+const SSH_HOST_KEY = /^\/etc\/ssh\/ssh_host_[a-z0-9]+_key$/;
 // ".env.example" and friends are templates meant to be shared.
 const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist)$/;
 
@@ -106,6 +107,9 @@ function accountReason(entry: RawEntry, name: string): string | null {
 function secretReason(entry: RawEntry, name: string, ext: string, facts: ClassifyFacts): string | null {
   // A link or a folder holds no key material itself, and a deletion leaks nothing.
   if (entry.type === "dir" || entry.type === "symlink" || entry.kind === "deleted") return null;
+  if (SSH_HOST_KEY.test(entry.path)) return "SSH host key: the server's identity, which its clients check";
+  if (isUnder(entry.path, "/etc/ssl/private"))
+    return "TLS private key (/etc/ssl/private): the service's certificate is worthless without it";
   if (PRIVATE_KEY_NAMES.has(name)) return `looks like a private key (${name})`;
   const byExtension = SECRET_EXTENSIONS.get(ext);
   if (byExtension) return byExtension;

@@ -75,7 +75,8 @@ describe("decideSelection", () => {
     expect(selected("log")).toBe(true);
     expect(selected("package-unchanged")).toBe(false);
     expect(selected("runtime")).toBe(false);
-    expect(selected("secret-candidate")).toBe(false);
+    // Kept by default: a host key or TLS key is the service's identity.
+    expect(selected("secret-candidate")).toBe(true);
     expect(decideSelection(entry("/srv/x"), as("config", "configuration under /etc"), matcher, none).decidedBy).toEqual({
       reason: "configuration under /etc",
     });
@@ -108,7 +109,7 @@ describe("decideAll", () => {
     expect(result.map((r) => [r.path, r.category, r.selected, r.decidedBy])).toEqual([
       ["/etc/samba/smb.conf", "config", true, { reason: "configuration under /etc" }],
       ["/var/log/samba/log.smbd", "log", false, { rule: "/var/log", reason: "log under /var/log" }],
-      ["/root/.ssh/id_rsa", "secret-candidate", false, { reason: "looks like a private key (id_rsa)" }],
+      ["/root/.ssh/id_rsa", "secret-candidate", true, { reason: "looks like a private key (id_rsa)" }],
       ["/srv/share/a.txt", "user-data", false, { reason: "unticked by hand (folder /srv/share)" }],
       ["/srv/share/b.txt", "user-data", true, { reason: "ticked by hand" }],
     ]);

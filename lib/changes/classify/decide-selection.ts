@@ -8,8 +8,10 @@ import { compileRules, type RuleMatcher } from "@/lib/rules/language/match-rules
 export type Selection = { selected: boolean; decidedBy: DecidedBy };
 export type SelectionOverride = { path: string; selected: boolean };
 
-// Secret candidates stay out until a person ticks them knowingly; logs are kept unless a rule
-// (the default set has one) leaves them out.
+// Secrets are kept by default: host keys, TLS keys and password hashes are the service's identity,
+// and a restore without them is another server (clients refuse it). They are marked as secrets in
+// the tree, and a person can untick them. Logs are kept unless a rule (the default set has one)
+// leaves them out.
 const SELECTED_BY_CATEGORY: Record<Category, boolean> = {
   "user-data": true,
   config: true,
@@ -17,7 +19,7 @@ const SELECTED_BY_CATEGORY: Record<Category, boolean> = {
   log: true,
   "package-unchanged": false,
   runtime: false,
-  "secret-candidate": false,
+  "secret-candidate": true,
 };
 
 type FoundOverride = { path: string; selected: boolean };

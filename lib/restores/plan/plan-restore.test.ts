@@ -106,6 +106,14 @@ describe("planRestore", () => {
     });
   });
 
+  it("proposes checks that ask the services the packages bring back", () => {
+    expect(plan.serviceChecks.proposed.map((check) => [check.service, check.package])).toEqual([
+      ["Samba", "samba"],
+      ["OpenSSH", "openssh-server"],
+    ]);
+    expect(plan.serviceChecks.command).toContain("kura_wait smbclient -N -L //127.0.0.1");
+  });
+
   it("lists every enabled rule with its status and the versions it compared", () => {
     const ssh = plan.migrationRules.find((match) => match.rule.id === "builtin-openssh-kbdinteractive");
     expect(ssh).toMatchObject({ status: "applies", fromVersion: "1:8.4p1-5+deb11u3", toVersion: "1:10.0p1-7" });

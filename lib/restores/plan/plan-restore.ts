@@ -48,6 +48,8 @@ import { ancestorsOf } from "@/lib/restores/plan/restore-paths";
 import { RESTORE_SCRIPT_FILES, type RestoreScripts } from "@/lib/restores/plan/restore-script-files";
 import { selectRestoreEntries } from "@/lib/restores/plan/select-restore-entries";
 import type { MissingPackage, RestoreWarning } from "@/lib/restores/plan/types";
+import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@/lib/restores/plan/propose-service-checks";
+import { checkIdentity } from "@/lib/restores/plan/check-identity";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -84,6 +86,10 @@ export type RestorePlan = {
   /** Names of redacted env values the user must pass with --build-arg. */
   buildArgs: string[];
   warnings: RestoreWarning[];
+  /** Archived secrets (keys, password stores) that come back with the restore. */
+  secretsKept: string[];
+  /** Checks that ask the restored services themselves (from the packages), and all of them as one command line. */
+  serviceChecks: { proposed: ServiceCheck[]; command: string };
   /** Which of /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow the archive holds (the caller writes them to accounts/). */
   accountFiles: string[];
   /** File and folder entries the caller writes under payload/ (not account files, symlinks or specials). */
@@ -157,6 +163,8 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   const selection = selectRestoreEntries(manifest);
   warnings.push(...selection.warnings);
+  const identity = checkIdentity(manifest);
+  warnings.push(...identity.warnings);
 
   const packages = planPackages({
     manifest,
@@ -233,6 +241,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     { path: "kura/dir-times.sh", content: encoded.dirTimesSh, mode: 0o644 },
   ];
 
+  const serviceChecks = proposeServiceChecks([...packages.install, ...packages.alreadyInBase]);
   return {
     dockerfile: generated.dockerfile,
     restoreScript,
@@ -241,6 +250,8 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     migrationRules: matches,
     buildArgs: generated.buildArgs,
     warnings,
+    secretsKept: identity.secretsKept,
+    serviceChecks: { proposed: serviceChecks, command: combineServiceChecks(serviceChecks) },
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
   };

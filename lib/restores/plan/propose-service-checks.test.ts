@@ -73,6 +73,11 @@ describe("the checks ask the service itself", () => {
     expect(Date.now() - started).toBeGreaterThan(900);
   });
 
+  it("prints what the service said on the try that passed", () => {
+    const line = combineServiceChecks([{ service: "x", package: "x", command: "echo Sharename archive", proves: "" }]);
+    expect(execFileSync("sh", ["-c", line], { encoding: "utf8" })).toBe("Sharename archive\n");
+  });
+
   it("finds perl's IO::Socket::INET on this machine (the checks rely on perl-base)", () => {
     expect(execFileSync("/usr/bin/perl", ["-MIO::Socket::INET", "-e", "print 1"], { encoding: "utf8" })).toBe("1");
   });

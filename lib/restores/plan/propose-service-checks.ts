@@ -91,8 +91,11 @@ export function proposeServiceChecks(packages: readonly string[]): ServiceCheck[
   return checks;
 }
 
-// Retries its arguments (a command and its words) until they succeed, for up to 30 s.
-const WAIT = 'kura_wait() { n=0; until "$@" >/dev/null 2>&1; do n=$((n+1)); [ "$n" -ge 30 ] && { "$@"; return 1; }; sleep 1; done; }';
+// Retries its arguments (a command and its words) until they succeed, for up to 30 s, then prints what
+// the last try said (the service's own answer, or why it did not answer).
+const WAIT =
+  'kura_wait() { n=0; until kura_out=$("$@" 2>&1); do n=$((n+1)); [ "$n" -ge 30 ] && { printf "%s\\n" "$kura_out"; return 1; }; sleep 1; done; ' +
+  'printf "%s\\n" "$kura_out"; }';
 
 /** The checks as one shell line for the restore's check command: each retried, all must pass; "" for none. */
 export function combineServiceChecks(checks: readonly ServiceCheck[]): string {

@@ -1,6 +1,7 @@
 // Shapes shared by the restore planner's modules. Plain data only.
 
-export type RestoreWarningKind = "missing-package" | "uid-collision" | "gid-collision" | "secret-left-out" | "no-package-manager" | "other";
+export type RestoreWarningKind =
+  "missing-package" | "uid-collision" | "gid-collision" | "secret-left-out" | "no-package-manager" | "identity-changes" | "other";
 
 /** A sentence a sysadmin can act on. */
 export type RestoreWarning = { kind: RestoreWarningKind; message: string };
