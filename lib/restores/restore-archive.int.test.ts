@@ -75,9 +75,10 @@ describe("restore the Samba service onto debian:trixie", () => {
     expect(events.some((event) => event.result === "ok" && event.detail.includes(restoreId))).toBe(true);
   }, 900_000);
 
-  it("the check Kura proposes from the packages asks Samba itself, and Samba answers", async () => {
+  it("the check Kura proposes asks Samba itself: a dead smbd fails the restore at the check, a running one answers", async () => {
     const { view } = await makeRestorePlan(archiveId, { engineId: "local", baseImage: TRIXIE });
     expect(view.serviceChecks.proposed.map((check) => check.service)).toContain("Samba");
+    // The archived container ran `sleep infinity` (its smbd was started by hand): restored as it was, nothing serves SMB.
     const { jobId, restoreId } = await startRestore(archiveId, {
       engineId: "local",
       baseImage: TRIXIE,
@@ -86,12 +87,19 @@ describe("restore the Samba service onto debian:trixie", () => {
       network: "none",
       actor: "tester",
     });
-    const job = await waitForJob(jobId, 900_000);
+    await waitForJob(jobId, 900_000);
     const restore = await getRestore(restoreId);
-    expect(job.error, restore.log).toBeNull();
-    expect(restore.check, restore.check?.output).toMatchObject({ ok: true });
-    // smbclient's own listing, from the restored smbd: the archived share is there.
-    expect(restore.check?.output).toMatch(/Sharename[\s\S]*archive/);
+    expect(restore.step, restore.log).toBe("check");
+    expect(restore.state).toBe("failed");
+    expect(restore.verification?.mismatches).toEqual([]);
+    expect(restore.check).toMatchObject({ ok: false });
+    // The files were all there; the service was not. With smbd started, the same check passes on smbclient's own listing.
+    const answered = exec(proposedName, [
+      "sh",
+      "-c",
+      `smbd --foreground --no-process-group </dev/null >/dev/null 2>&1 & ${view.serviceChecks.command}`,
+    ]);
+    expect(answered).toMatch(/Sharename[\s\S]*archive/);
   }, 900_000);
 
   it("a build that fails (a package that does not exist) ends failed with the build error, leaving no container", async () => {

@@ -170,7 +170,14 @@ describe("planRestore", () => {
   });
 
   it("warns in sentences a sysadmin can act on", () => {
-    expect(plan.warnings.map((warning) => warning.kind)).toEqual(["other", "missing-package", "secret-left-out"]);
+    // The sample archive has samba and openssh-server but neither secrets.tdb nor host keys: their identity will change.
+    expect(plan.warnings.map((warning) => warning.kind)).toEqual([
+      "other",
+      "identity-changes",
+      "identity-changes",
+      "missing-package",
+      "secret-left-out",
+    ]);
     for (const warning of plan.warnings) expect(warning.message).toMatch(/^\S.{40,}\.$/s);
   });
 
@@ -182,6 +189,8 @@ describe("planRestore", () => {
     const collided = planRestore(input({ target: { ...input().target, baseAccounts: base } }));
     expect(collided.warnings.map((warning) => warning.kind)).toEqual([
       "other",
+      "identity-changes",
+      "identity-changes",
       "missing-package",
       "gid-collision",
       "uid-collision",
