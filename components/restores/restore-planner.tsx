@@ -224,18 +224,26 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
               The script the Dockerfile runs to put the archived data back in place; it is generated with the plan and is not edited here.
             </p>
             <CodeView code={planData.restoreScript} language="bash" testId="restore-script-view" label="Restore script" />
-            <p className="mt-2 text-xs text-slate-600">
-              Without Kura:{" "}
-              <a
-                className="font-medium text-sky-700 underline"
-                data-testid="bundle-for-base"
-                href={`/api/archives/${archive.id}/bundle?base=${encodeURIComponent(planData.baseImage)}`}
-                download
-              >
-                download a bundle built for {planData.baseImage}
-              </a>{" "}
-              (the generated Dockerfile, not your edits); <code className="font-mono">docker build - &lt; bundle.tar.gz</code> rebuilds it.
-            </p>
+            {/* A bundle holds every archived file, secrets included: exporting is an operator's action. */}
+            {canRestore ? (
+              <p className="mt-2 text-xs text-slate-600">
+                Without Kura:{" "}
+                <a
+                  className="font-medium text-sky-700 underline"
+                  data-testid="bundle-for-base"
+                  href={`/api/archives/${archive.id}/bundle?base=${encodeURIComponent(planData.baseImage)}`}
+                  download
+                >
+                  download a bundle built for {planData.baseImage}
+                </a>{" "}
+                (the generated Dockerfile, not your edits); <code className="font-mono">docker build - &lt; bundle.tar.gz</code> rebuilds
+                it.
+              </p>
+            ) : (
+              <p className="mt-2 text-xs text-slate-500" data-testid="bundle-for-base-role">
+                {needsRole("operator", "Downloading a bundle")} A bundle holds every archived file, secrets included.
+              </p>
+            )}
           </Section>
           <Section title="Restore as" testId="restore-options">
             <PlanServiceChecks checks={planData.serviceChecks} />

@@ -117,6 +117,11 @@ test("a viewer sees everything and finds nothing to archive, tick or restore; th
   await expect(page.getByRole("button", { name: "Delete archive" })).toBeDisabled();
   // The bundle holds every archived file (password hashes, keys): a viewer is not offered it.
   await expect(page.getByRole("link", { name: "Download bundle (.tar.gz)" })).toHaveCount(0);
+  // The restore page shows a viewer the plan, and no bundle to download there either.
+  await page.goto(`/archives/${archiveId}/restore`);
+  await expect(page.getByTestId("restore-script")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("bundle-for-base")).toHaveCount(0);
+  await expect(page.getByTestId("bundle-for-base-role")).toContainText("operator role");
 
   await page.goto("/users");
   await expect(page.getByTestId("forbidden")).toContainText("admin role");
