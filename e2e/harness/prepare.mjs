@@ -38,6 +38,8 @@ export async function prepare({ artifacts }) {
   ensureBusyboxImage(primary.socketPath);
   ensureDebianImage(primary.socketPath, "bookworm");
   ensureDebianImage(primary.socketPath, "trixie");
+  // Debian 11: the release-jump scenarios (bullseye -> trixie, two releases).
+  ensureDebianImage(primary.socketPath, "bullseye");
   ensureSambaImage(primary.socketPath);
   ensureRpmImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
