@@ -21,7 +21,7 @@ describe("rule preview on hostile patterns", () => {
   });
   afterAll(() => removeContainer(name));
 
-  it("previews the ReDoS pattern in well under a second of matching, with the event loop free meanwhile", async () => {
+  it("previews the ReDoS pattern without backtracking, the event loop free meanwhile", async () => {
     // Detection first (its own time is the engine's), then the preview that shares it.
     const detecting = detectContainerChangesShared("local", name, { ruleSetId: DEFAULT_RULE_SET_ID, packageChecks: false });
     let longestGap = 0;
@@ -42,8 +42,10 @@ describe("rule preview on hostile patterns", () => {
     await detecting;
     expect(preview.rules[0]).toMatchObject({ pattern: REDOS, matched: 0 });
     expect(preview.included.entries).toBeGreaterThan(300);
-    expect(elapsed).toBeLessThan(1_000);
-    expect(longestGap).toBeLessThan(500);
+    // The backtracking matcher held the loop for 37 s. The bounds leave room for a loaded machine (the elapsed time
+    // includes the engine's detection; on 2 busy cores it took 1.9 s once) and still fail on any backtracking.
+    expect(elapsed).toBeLessThan(10_000);
+    expect(longestGap).toBeLessThan(2_000);
     // The matching alone, on the detected entries: milliseconds.
     const again = performance.now();
     await previewRuleSet(DEFAULT_RULE_SET_ID, { engineId: "local", containerRef: name, rules });
