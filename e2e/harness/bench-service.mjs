@@ -35,7 +35,9 @@ function ensureServiceImage() {
   }
   log(`docker build ${SERVICE_TAG}`);
   // The Dockerfile on stdin; the build network only for apt.
-  execFileSync("docker", ["-H", process.env.DOCKER_HOST, "build", "--network", "host", "-q", "-t", SERVICE_TAG, "-"], { input: DOCKERFILE });
+  execFileSync("docker", ["-H", process.env.DOCKER_HOST, "build", "--network", "host", "-q", "-t", SERVICE_TAG, "-"], {
+    input: DOCKERFILE,
+  });
 }
 
 function startContainer(name) {
@@ -60,7 +62,9 @@ export async function runServiceBench() {
   startContainer(first);
   startContainer(second);
   const imageBytes = Number(docker(["image", "inspect", "--format", "{{.Size}}", SERVICE_TAG]).trim());
-  const files = Number(docker(["run", "--rm", "--network", "none", ...testLabelArgs(), SERVICE_TAG, "sh", "-c", "find / -xdev | wc -l"]).trim());
+  const files = Number(
+    docker(["run", "--rm", "--network", "none", ...testLabelArgs(), SERVICE_TAG, "sh", "-c", "find / -xdev | wc -l"]).trim(),
+  );
   const exportTimes = [];
   const coldTimes = [];
   const warmTimes = [];
