@@ -9,6 +9,8 @@
 //              -> e2e/bench/archive.md
 //   restore    Kura's whole restore of the Samba scenario vs docker build of a hand-written Dockerfile
 //              -> e2e/bench/restore.md
+//   service    detection of a whole service image (its own layers) vs `docker export`, cold and on a second container
+//              of the same image -> e2e/bench/service.md
 //   load       20 signed-in clients for 60 s browsing containers, changes and archives -> e2e/bench/load.md
 // e.g. `KURA_BENCH=archive npm run bench` runs only the archive part (about 6-8 minutes here).
 import { artifacts, root, servers, signIn, startServer } from "./bench-common.mjs";
@@ -16,6 +18,7 @@ import { deleteSetAside, runArchiveBench } from "./bench-archive.mjs";
 import { runDetectionBench } from "./bench-detection.mjs";
 import { runLoadBench } from "./bench-load.mjs";
 import { runRestoreBench } from "./bench-restore.mjs";
+import { runServiceBench } from "./bench-service.mjs";
 import { cleanUp, prepare } from "./prepare.mjs";
 
 process.chdir(root);
@@ -39,6 +42,7 @@ async function main() {
       ["detection", runDetectionBench],
       ["archive", runArchiveBench],
       ["restore", runRestoreBench],
+      ["service", runServiceBench],
       ["load", runLoadBench],
     ]) {
       if (!runs(part)) continue;
