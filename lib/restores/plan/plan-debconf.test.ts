@@ -73,6 +73,22 @@ describe("debconf answers in a restore plan", () => {
     expect(noDpkg.warnings.some((warning) => /not preseeded/.test(warning.message))).toBe(true);
   });
 
+  it("preseeds only for packages the base does not already have (the base configured its own)", () => {
+    const manifestWithBase = makeManifest({
+      ...manifest,
+      debconf: [...manifest.debconf, { package: "libpam-runtime", question: "libpam-runtime/profiles", type: "multiselect", value: "unix" }],
+    });
+    const input = baseInput();
+    const result = planRestore({
+      ...input,
+      manifest: manifestWithBase,
+      target: { ...input.target, baseInstalledPackages: { "libpam-runtime": "1.7.0-5", slapd: "2.6.10" } },
+    });
+    expect(result.debconf.map((answer) => answer.question)).toEqual(["postfix/mailname", "postfix/main_mailer_type"]);
+    // slapd is in the base: its password is not asked for again either.
+    expect(result.warnings.some((warning) => warning.message.includes("slapd/password1"))).toBe(false);
+  });
+
   it("masks secret-looking answers for viewers, not for operators", () => {
     const result = plan();
     const view = { debconf: result.debconf, dockerfile: result.dockerfile } as unknown as RestorePlanView;

@@ -27,8 +27,20 @@ export function isSecretQuestion(question: string): boolean {
   return isSecretName(last.replace(/-/g, "_"));
 }
 
-export function planDebconf(input: { manifest: Pick<Manifest, "debconf" | "packageManager">; baseHasDpkg: boolean }): DebconfPlan {
-  const answers = input.manifest.debconf;
+/**
+ * Answers are preseeded only for packages the base image does not already have: those are the ones the build installs
+ * and configures from them. A package already in the base (dash, tzdata, libpam-runtime...) was configured by the base
+ * with its own answers; changing its debconf database without reconfiguring it would make the two disagree (and
+ * pam-auth-update, for one, reads its answer again when a later package adds a profile).
+ */
+export function planDebconf(input: {
+  manifest: Pick<Manifest, "debconf" | "packageManager">;
+  baseHasDpkg: boolean;
+  /** name -> version of the packages the base image has. */
+  baseInstalledPackages: Readonly<Record<string, string>>;
+}): DebconfPlan {
+  const inBase = (name: string) => Object.prototype.hasOwnProperty.call(input.baseInstalledPackages, name);
+  const answers = input.manifest.debconf.filter((answer) => !inBase(answer.package));
   const warnings: RestoreWarning[] = [];
   const passwords = answers.filter((answer) => answer.value === null);
   if (passwords.length) {

@@ -195,7 +195,11 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     newVersions: newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
   });
 
-  const debconf = planDebconf({ manifest, baseHasDpkg: target.baseHasDpkg });
+  const debconf = planDebconf({
+    manifest,
+    baseHasDpkg: target.baseHasDpkg,
+    baseInstalledPackages: target.baseInstalledPackages,
+  });
   warnings.push(...debconf.warnings);
 
   const generated = generateDockerfile({
