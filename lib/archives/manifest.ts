@@ -1,10 +1,6 @@
 import { z } from "zod";
 import { hasUrlCredentials, isSecretName } from "@/lib/containers/mask-env";
-import {
-  DEBCONF_ANSWER_TYPES,
-  debconfQuestionProblem,
-  debconfValueProblem,
-} from "@/lib/archives/parse-debconf-answers";
+import { DEBCONF_ANSWER_TYPES, debconfQuestionProblem, debconfValueProblem } from "@/lib/archives/parse-debconf-answers";
 
 // The archive manifest, format "kura-archive" version 1: everything needed to understand and
 // rebuild the service without Kura. Pure: builds and checks plain data. The README's "Archive
@@ -57,9 +53,9 @@ const debconfAnswerSchema = z
   })
   .superRefine((answer, context) => {
     const problem =
-      debconfQuestionProblem(answer.question) ??
-      (answer.value === null ? null : debconfValueProblem(answer.value, answer.type));
-    if (problem) context.addIssue({ code: "custom", message: `The debconf answer ${JSON.stringify(answer.question)} is refused: ${problem}.` });
+      debconfQuestionProblem(answer.question) ?? (answer.value === null ? null : debconfValueProblem(answer.value, answer.type));
+    if (problem)
+      context.addIssue({ code: "custom", message: `The debconf answer ${JSON.stringify(answer.question)} is refused: ${problem}.` });
     if (answer.type === "password" && answer.value !== null)
       context.addIssue({ code: "custom", path: ["value"], message: "A debconf password is never kept in a manifest." });
   });

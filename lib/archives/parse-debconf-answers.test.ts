@@ -99,7 +99,12 @@ describe("parseDebconfAnswers", () => {
     const parsed = parseDebconfAnswers({ config: CONFIG, templates: TEMPLATES, packages: PACKAGES });
     expect(parsed.answers).toEqual([
       { package: "debconf", question: "debconf/frontend", type: "select", value: "Dialog" },
-      { package: "postfix", question: "postfix/destinations", type: "string", value: "$myhostname, mail.example.org, vm, localhost.localdomain, localhost" },
+      {
+        package: "postfix",
+        question: "postfix/destinations",
+        type: "string",
+        value: "$myhostname, mail.example.org, vm, localhost.localdomain, localhost",
+      },
       { package: "postfix", question: "postfix/mailname", type: "string", value: "mail.example.org" },
       { package: "postfix", question: "postfix/main_mailer_type", type: "select", value: "Internet Site" },
       { package: "slapd", question: "slapd/domain", type: "string", value: "example.org" },
@@ -154,14 +159,16 @@ describe("parseDebconfAnswers", () => {
   });
 
   it("refuses an answer whose type templates.dat does not give, and skips questions with nothing to answer", () => {
-    const config = "Name: postfix/x\nTemplate: postfix/x\nValue: 1\nOwners: postfix\n\nName: postfix/n\nTemplate: postfix/n\nValue: 1\nOwners: postfix\n";
+    const config =
+      "Name: postfix/x\nTemplate: postfix/x\nValue: 1\nOwners: postfix\n\nName: postfix/n\nTemplate: postfix/n\nValue: 1\nOwners: postfix\n";
     const parsed = parseDebconfAnswers({ config, templates: "Name: postfix/n\nType: note\n", packages: ["postfix"] });
     expect(parsed.answers).toEqual([]);
     expect(parsed.refused).toEqual([{ question: "postfix/x", reason: expect.stringContaining("no type") }]);
   });
 
   it("reads CRLF files, odd lines and a missing trailing blank line without crashing", () => {
-    const config = "garbage without colon\r\n:\r\nName: postfix/mailname\r\nTemplate: postfix/mailname\r\nValue: m.example\r\nOwners: postfix";
+    const config =
+      "garbage without colon\r\n:\r\nName: postfix/mailname\r\nTemplate: postfix/mailname\r\nValue: m.example\r\nOwners: postfix";
     const parsed = parseDebconfAnswers({ config, templates: "Name: postfix/mailname\r\nType: string\r\n", packages: ["postfix"] });
     expect(parsed.answers).toEqual([{ package: "postfix", question: "postfix/mailname", type: "string", value: "m.example" }]);
   });

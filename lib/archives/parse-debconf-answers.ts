@@ -66,7 +66,6 @@ export function debconfValueProblem(value: string, type: DebconfAnswerType): str
   if (value.length > DEBCONF_VALUE_MAX) return `its value is ${value.length} characters long, over the ${DEBCONF_VALUE_MAX} Kura keeps`;
   // "\n" is how debconf writes a line break (and a literal backslash-n reads back as one): one line only.
   if (value.includes("\\n") || /[\r\n]/.test(value)) return "its value spans several lines";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)) return "its value holds control characters";
   if (value.endsWith("\\")) return "its value ends with a backslash, which debconf-set-selections reads as a continued line";
   if (/\s$/.test(value)) return "its value ends with blanks, which would not survive being read back";

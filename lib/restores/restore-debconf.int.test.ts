@@ -42,7 +42,9 @@ describe("debconf answers survive a Debian 11 -> 13 restore", () => {
       ]),
     );
     const { view, plan } = await makeRestorePlan(archiveId, { engineId: "local", baseImage: TRIXIE, checkRepositories: false });
-    expect(view.debconf).toEqual(expect.arrayContaining([expect.objectContaining({ question: "postfix/mailname", value: POSTFIX_MAILNAME })]));
+    expect(view.debconf).toEqual(
+      expect.arrayContaining([expect.objectContaining({ question: "postfix/mailname", value: POSTFIX_MAILNAME })]),
+    );
     expect(view.dockerfile).toContain('RUN ["debconf-set-selections", "/kura/debconf-selections"]');
     expect(plan.contextFiles.find((file) => file.path === "kura/debconf-selections")?.content).toContain(
       `postfix postfix/mailname string ${POSTFIX_MAILNAME}\n`,

@@ -76,7 +76,10 @@ describe("debconf answers in a restore plan", () => {
   it("preseeds only for packages the base does not already have (the base configured its own)", () => {
     const manifestWithBase = makeManifest({
       ...manifest,
-      debconf: [...manifest.debconf, { package: "libpam-runtime", question: "libpam-runtime/profiles", type: "multiselect", value: "unix" }],
+      debconf: [
+        ...manifest.debconf,
+        { package: "libpam-runtime", question: "libpam-runtime/profiles", type: "multiselect", value: "unix" },
+      ],
     });
     const input = baseInput();
     const result = planRestore({
