@@ -26,7 +26,8 @@ export function maskManifestFor(role: Role, manifest: Manifest): ManifestView {
     return shown && (shown.masked || shown.value !== variable.value) ? { ...variable, value: shown.value, masked: true } : variable;
   });
   // Debconf answers to questions whose names look secret (passwords are never kept at all).
-  const debconf = manifest.debconf.map((answer) =>
+  // (?? []: callers may hand a partial manifest or plan; a parsed one always has the list.)
+  const debconf = (manifest.debconf ?? []).map((answer) =>
     answer.value !== null && isSecretQuestion(answer.question) ? { ...answer, value: MASK } : answer,
   );
   return { ...manifest, config: { ...manifest.config, env }, debconf };
@@ -34,7 +35,7 @@ export function maskManifestFor(role: Role, manifest: Manifest): ManifestView {
 
 export function maskPlanFor(role: Role, plan: RestorePlanView): RestorePlanView {
   if (seesSecrets(role)) return plan;
-  const debconf = plan.debconf.map((answer) => (answer.secret ? { ...answer, value: MASK, masked: true } : answer));
+  const debconf = (plan.debconf ?? []).map((answer) => (answer.secret ? { ...answer, value: MASK, masked: true } : answer));
   return { ...plan, dockerfile: maskDockerfileEnv(plan.dockerfile), debconf };
 }
 
