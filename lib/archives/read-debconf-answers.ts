@@ -12,7 +12,7 @@ export const DEBCONF_TEMPLATES = "/var/cache/debconf/templates.dat";
 /** config.dat holds one short record per question: a few hundred KiB on a large server. */
 export const DEBCONF_CONFIG_MAX_BYTES = 8 * 1024 * 1024;
 /** templates.dat holds every translation of every question: several MiB on a large server. */
-export const DEBCONF_TEMPLATES_MAX_BYTES = 48 * 1024 * 1024;
+export const DEBCONF_TEMPLATES_MAX_BYTES = 32 * 1024 * 1024;
 
 async function readLimited(
   engine: EngineConnection,
