@@ -160,7 +160,8 @@ describe("parseDebconfAnswers", () => {
 
   it("refuses an answer whose type templates.dat does not give, and skips questions with nothing to answer", () => {
     const config =
-      "Name: postfix/x\nTemplate: postfix/x\nValue: 1\nOwners: postfix\n\nName: postfix/n\nTemplate: postfix/n\nValue: 1\nOwners: postfix\n";
+      "Name: postfix/x\nTemplate: postfix/x\nValue: 1\nOwners: postfix\n\n" +
+      "Name: postfix/n\nTemplate: postfix/n\nValue: 1\nOwners: postfix\n";
     const parsed = parseDebconfAnswers({ config, templates: "Name: postfix/n\nType: note\n", packages: ["postfix"] });
     expect(parsed.answers).toEqual([]);
     expect(parsed.refused).toEqual([{ question: "postfix/x", reason: expect.stringContaining("no type") }]);

@@ -28,7 +28,9 @@ async function readLimited(
     warnings.push({
       code: "file-too-large",
       path: file,
-      message: `${file} is ${formatBytes(error.size)}, over the ${formatBytes(error.limit)} Kura reads of it: the packages' debconf answers are not kept, so a restore installs them with their defaults.`,
+      message:
+        `${file} is ${formatBytes(error.size)}, over the ${formatBytes(error.limit)} Kura reads of it: ` +
+        "the packages' debconf answers are not kept, so a restore installs them with their defaults.",
     });
     return null;
   }
@@ -50,7 +52,9 @@ export async function readDebconfAnswers(
       warnings.push({
         code: "package-database-refused",
         path: DEBCONF_TEMPLATES,
-        message: `${DEBCONF_TEMPLATES} is missing, so the types of the debconf answers are unknown: they are not kept, and a restore installs the packages with their defaults.`,
+        message:
+          `${DEBCONF_TEMPLATES} is missing, so the types of the debconf answers are unknown: ` +
+          "they are not kept, and a restore installs the packages with their defaults.",
       });
     return [];
   }

@@ -39,7 +39,9 @@ describe("debconf answers in a restore plan", () => {
     const result = plan();
     const file = result.contextFiles.find((candidate) => candidate.path === "kura/debconf-selections");
     expect(file?.content).toBe(
-      "postfix postfix/mailname string mail.example.org\npostfix postfix/main_mailer_type select Internet Site\nslapd slapd/api-key string s3cr3t-looking\n",
+      "postfix postfix/mailname string mail.example.org\n" +
+        "postfix postfix/main_mailer_type select Internet Site\n" +
+        "slapd slapd/api-key string s3cr3t-looking\n",
     );
     const lines = result.dockerfile.split("\n");
     const preseed = lines.indexOf('RUN ["debconf-set-selections", "/kura/debconf-selections"]');
@@ -96,7 +98,8 @@ describe("debconf answers in a restore plan", () => {
     const result = plan();
     const view = { debconf: result.debconf, dockerfile: result.dockerfile } as unknown as RestorePlanView;
     const forViewer = maskPlanFor("viewer", view);
-    expect(forViewer.debconf.find((answer) => answer.question === "slapd/api-key")).toMatchObject({ value: "••••••", masked: true });
+    const secret = forViewer.debconf.find((answer) => answer.question === "slapd/api-key");
+    expect(secret).toMatchObject({ value: "••••••", masked: true });
     expect(forViewer.debconf.find((answer) => answer.question === "postfix/mailname")?.value).toBe("mail.example.org");
     expect(maskPlanFor("operator", view).debconf.find((answer) => answer.question === "slapd/api-key")?.value).toBe("s3cr3t-looking");
   });

@@ -47,7 +47,10 @@ export function planDebconf(input: {
     const packages = [...new Set(passwords.map((answer) => answer.package))];
     warnings.push({
       kind: "secret-left-out",
-      message: `Debconf password question(s) ${passwords.map((answer) => answer.question).join(", ")} were not kept (Kura never archives debconf passwords): enter them again after the restore (dpkg-reconfigure ${packages.join(" ")}), or the packages keep the passwords set in their restored files.`,
+      message:
+        `Debconf password question(s) ${passwords.map((answer) => answer.question).join(", ")} were not kept (Kura never ` +
+        `archives debconf passwords): enter them again after the restore (dpkg-reconfigure ${packages.join(" ")}), ` +
+        "or the packages keep the passwords set in their restored files.",
     });
   }
   const kept = answers.filter((answer) => answer.value !== null);
@@ -55,7 +58,9 @@ export function planDebconf(input: {
   if (!input.baseHasDpkg || input.manifest.packageManager !== "dpkg") {
     warnings.push({
       kind: "other",
-      message: `${kept.length} debconf answer(s) of the archived packages are not preseeded: the base image has no dpkg. Configure those packages by hand.`,
+      message:
+        `${kept.length} debconf answer(s) of the archived packages are not preseeded: the base image has no dpkg. ` +
+        "Configure those packages by hand.",
     });
     return { preseeded: [], selections: null, warnings };
   }
