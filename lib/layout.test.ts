@@ -13,6 +13,7 @@ const PURE_FOLDERS = ["lib/changes/classify", "lib/changes/packages", "lib/rules
 const PURE_FILES = [
   "lib/api/app-error.ts",
   "lib/archives/manifest.ts",
+  "lib/archives/parse-debconf-answers.ts",
   "lib/archives/saving.ts",
   "lib/auth/password-rules.ts",
   "lib/auth/roles.ts",

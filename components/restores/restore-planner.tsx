@@ -15,6 +15,7 @@ import { useRestorePlan } from "@/lib/queries/use-restore-plan";
 import { useStartRestore } from "@/lib/queries/use-start-restore";
 import { CodeView } from "./code-view";
 import { DockerfilePanel } from "./dockerfile-panel";
+import { PlanDebconf } from "./plan-debconf";
 import { PlanLoading } from "./plan-loading";
 import { PlanMigrationRules } from "./plan-migration-rules";
 import { PlanPackages } from "./plan-packages";
@@ -211,6 +212,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             <PlanPackages packages={planData.packages} checked={planData.packagesChecked} />
             <PlanMigrationRules rules={planData.migrationRules} />
           </div>
+          <PlanDebconf answers={planData.debconf} />
           <DockerfilePanel
             generated={planData.dockerfile}
             text={dockerfile}

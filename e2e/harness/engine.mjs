@@ -234,15 +234,15 @@ export function dockerHostArgument(dockerHost) {
 }
 
 /**
- * Builds `tag` on debian:bookworm from `dockerfile` (on stdin, no build context) when the engine lacks it. apt needs
- * the host network (the private engines have no bridge).
+ * Builds `tag` on debian:<suite> (bookworm unless told) from `dockerfile` (on stdin, no build context) when the engine
+ * lacks it. apt needs the host network (the private engines have no bridge).
  */
-export function ensureImageFromDockerfile(dockerHost, { tag, dockerfile, what }) {
+export function ensureImageFromDockerfile(dockerHost, { tag, dockerfile, what, suite = "bookworm" }) {
   const host = dockerHostArgument(dockerHost);
   if (!host.startsWith("unix://")) throw new Error(`building ${tag} needs a unix socket Docker host, got ${dockerHost}`);
   const socketPath = host.slice("unix://".length);
   if (hasImage(socketPath, tag)) return tag;
-  ensureDebianImage(socketPath, "bookworm");
+  ensureDebianImage(socketPath, suite);
   log(`docker build ${tag} (${what})`);
   const started = Date.now();
   run(["docker", "-H", host, "build", "--network", "host", "-t", tag, "-"], { quiet: true, input: dockerfile });

@@ -14,6 +14,7 @@ import {
   startPrivateEngine,
   stopEngine,
 } from "./engine.mjs";
+import { ensurePostfixImage, ensureSshdImage } from "./bullseye-images.mjs";
 import { ensureRpmImage } from "./rpm-image.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
@@ -42,6 +43,9 @@ export async function prepare({ artifacts }) {
   ensureDebianImage(primary.socketPath, "bullseye");
   ensureSambaImage(primary.socketPath);
   ensureRpmImage(primary.socketPath);
+  // Issue 13's Debian 11 scenarios: postfix with preseeded debconf answers, an OpenSSH server.
+  ensurePostfixImage(primary.socketPath);
+  ensureSshdImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
   process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   removeTestContainers(primary.socketPath);

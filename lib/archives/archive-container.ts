@@ -4,6 +4,7 @@ import { AppError, conflict } from "@/lib/api/app-error";
 import { finishManifest, redactEnv, type ManifestEntry } from "@/lib/archives/manifest";
 import { store } from "@/lib/store/store";
 import { recordEvent } from "@/lib/audit/record-event";
+import { readDebconfAnswers } from "@/lib/archives/read-debconf-answers";
 import { readOsRelease } from "@/lib/containers/get-container-detail";
 import { db } from "@/lib/db";
 import { inspectContainerWithLayer, type InspectedContainer } from "@/lib/docker/inspect-container";
@@ -328,13 +329,15 @@ async function runArchive(
   await Promise.all(durable);
   signal.throwIfAborted();
   progress({ message: "Writing the manifest" });
-  const [engineStatus, image, os, ruleSet] = await Promise.all([
+  const [engineStatus, image, os, ruleSet, debconf] = await Promise.all([
     pingEngine(engine),
     inspectImage(engine, container.imageId),
     readOsRelease(engine, container.id, (error) =>
       warnings.push({ code: "file-too-large", path: error.path, message: `${error.message} The archive records no OS release.` }),
     ),
     getRuleSet(detected.ruleSet.id),
+    // What the package installs decided (debconf): preseeded before a restore installs them.
+    readDebconfAnswers(engine, container.id, detected.packageManager === "dpkg" ? detected.packages.map((pkg) => pkg.name) : [], warnings),
   ]);
   const archive = await db.archive.findUniqueOrThrow({ where: { id: archiveId } });
   const manifest = finishManifest({
@@ -352,6 +355,7 @@ async function runArchive(
     entries: [...entries.values()],
     deleted: selected.filter((entry) => entry.kind === "deleted").map((entry) => entry.path),
     warnings,
+    debconf,
   });
   const stored = await store.put(Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]), { signal });
   if (stored.isNew) storedBytes += stored.storedBytes;

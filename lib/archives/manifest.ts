@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hasUrlCredentials, isSecretName } from "@/lib/containers/mask-env";
+import { DEBCONF_ANSWER_TYPES, debconfQuestionProblem, debconfValueProblem } from "@/lib/archives/parse-debconf-answers";
 
 // The archive manifest, format "kura-archive" version 1: everything needed to understand and
 // rebuild the service without Kura. Pure: builds and checks plain data. The README's "Archive
@@ -38,6 +39,26 @@ export const readWarningSchema = z.object({
   path: z.string().nullable(),
   message: z.string(),
 });
+
+/**
+ * A debconf answer the install decided (parse-debconf-answers.ts); value null for a password, never kept. The restore
+ * writes these to debconf-set-selections, so an imported bundle's answers are checked as the parser checks them.
+ */
+const debconfAnswerSchema = z
+  .object({
+    package: z.string().max(200).regex(DEBIAN_PACKAGE_NAME),
+    question: z.string(),
+    type: z.enum(DEBCONF_ANSWER_TYPES),
+    value: z.string().nullable(),
+  })
+  .superRefine((answer, context) => {
+    const problem =
+      debconfQuestionProblem(answer.question) ?? (answer.value === null ? null : debconfValueProblem(answer.value, answer.type));
+    if (problem)
+      context.addIssue({ code: "custom", message: `The debconf answer ${JSON.stringify(answer.question)} is refused: ${problem}.` });
+    if (answer.type === "password" && answer.value !== null)
+      context.addIssue({ code: "custom", path: ["value"], message: "A debconf password is never kept in a manifest." });
+  });
 
 /** Whether a package manager's database may name a package so (the restore passes names to apt-get and dpkg-query). */
 export function isValidPackageName(name: string, packageManager: "dpkg" | "rpm" | "apk" | null): boolean {
@@ -89,6 +110,8 @@ export const manifestSchema = z
     totals: z.object({ files: z.number().int(), bytes: z.number() }),
     /** Files the archive could not take as they were (too large, swapped for a FIFO...); absent in older manifests. */
     warnings: z.array(readWarningSchema).default([]),
+    /** Debconf answers of the listed packages, preseeded before the restore installs them; absent in older manifests. */
+    debconf: z.array(debconfAnswerSchema).default([]),
   })
   .superRefine((manifest, context) => {
     const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
@@ -108,6 +131,7 @@ export const manifestSchema = z
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = z.infer<typeof entrySchema>;
+export type ManifestDebconfAnswer = z.infer<typeof debconfAnswerSchema>;
 
 /** Env as "NAME=value" -> manifest form, secret-looking values (and values with a URL password) left out unless asked to keep them. */
 export function redactEnv(env: readonly string[], keepSecrets = false): Manifest["config"]["env"] {
@@ -122,7 +146,10 @@ export function redactEnv(env: readonly string[], keepSecrets = false): Manifest
 
 /** Entries sorted by path, with totals computed from them. */
 export function finishManifest(
-  manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings"> & { warnings?: Manifest["warnings"] },
+  manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings" | "debconf"> & {
+    warnings?: Manifest["warnings"];
+    debconf?: Manifest["debconf"];
+  },
 ): Manifest {
   const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.source < b.source ? -1 : 1));
   const files = entries.filter((entry) => entry.type === "file");
@@ -133,6 +160,7 @@ export function finishManifest(
     entries,
     deleted: [...manifest.deleted].sort(),
     warnings: manifest.warnings ?? [],
+    debconf: manifest.debconf ?? [],
     totals: { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0) },
   };
 }

@@ -22,6 +22,17 @@ describe("what a viewer sees of kept secrets", () => {
     expect(maskManifestFor("admin", manifest).config.env[0]!.value).toBe("hunter2");
   });
 
+  it("masks debconf answers to secret-looking questions in the manifest for viewers only", () => {
+    const debconf: Manifest["debconf"] = [
+      { package: "app", question: "app/api-key", type: "string", value: "k-123" },
+      { package: "postfix", question: "postfix/mailname", type: "string", value: "mail.example.org" },
+      { package: "slapd", question: "slapd/password1", type: "password", value: null },
+    ];
+    const withAnswers = { config: { env }, debconf } as unknown as Manifest;
+    expect(maskManifestFor("viewer", withAnswers).debconf.map((answer) => answer.value)).toEqual([MASK, "mail.example.org", null]);
+    expect(maskManifestFor("operator", withAnswers).debconf[0]!.value).toBe("k-123");
+  });
+
   it("masks the plan's Dockerfile and a restore's Dockerfile, diff and log for viewers only", () => {
     const plan = { dockerfile } as RestorePlanView;
     expect(maskPlanFor("viewer", plan).dockerfile).not.toContain("hunter2");

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import type { manifestViewSchema } from "@/lib/api/contract/archives";
 import type { Manifest } from "@/lib/archives/manifest";
 import { maskDockerfileEnv } from "@/lib/containers/mask-dockerfile-env";
-import { maskEnv } from "@/lib/containers/mask-env";
+import { MASK, maskEnv } from "@/lib/containers/mask-env";
+import { isSecretQuestion } from "@/lib/restores/plan/plan-debconf";
 import type { RestorePlanView, RestoreView } from "@/lib/restores/types";
 import { allows, type Role } from "./roles";
 
@@ -24,11 +25,18 @@ export function maskManifestFor(role: Role, manifest: Manifest): ManifestView {
     const shown = maskEnv([`${variable.name}=${variable.value}`])[0];
     return shown && (shown.masked || shown.value !== variable.value) ? { ...variable, value: shown.value, masked: true } : variable;
   });
-  return { ...manifest, config: { ...manifest.config, env } };
+  // Debconf answers to questions whose names look secret (passwords are never kept at all).
+  // (?? []: callers may hand a partial manifest or plan; a parsed one always has the list.)
+  const debconf = (manifest.debconf ?? []).map((answer) =>
+    answer.value !== null && isSecretQuestion(answer.question) ? { ...answer, value: MASK } : answer,
+  );
+  return { ...manifest, config: { ...manifest.config, env }, debconf };
 }
 
 export function maskPlanFor(role: Role, plan: RestorePlanView): RestorePlanView {
-  return seesSecrets(role) ? plan : { ...plan, dockerfile: maskDockerfileEnv(plan.dockerfile) };
+  if (seesSecrets(role)) return plan;
+  const debconf = (plan.debconf ?? []).map((answer) => (answer.secret ? { ...answer, value: MASK, masked: true } : answer));
+  return { ...plan, dockerfile: maskDockerfileEnv(plan.dockerfile), debconf };
 }
 
 export function maskRestoreFor(role: Role, restore: RestoreView): RestoreView {

@@ -154,6 +154,7 @@ export async function makeRestorePlan(
     buildArgs: plan.buildArgs,
     warnings,
     secretsKept: plan.secretsKept,
+    debconf: plan.debconf,
     serviceChecks: plan.serviceChecks,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };

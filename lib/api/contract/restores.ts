@@ -43,6 +43,20 @@ export const restorePlanViewSchema = z.object({
   warnings: z.array(planWarningSchema),
   /** Archived secrets (host keys, TLS keys, password stores) that come back: the service's identity. */
   secretsKept: z.array(z.string()),
+  /**
+   * Debconf answers of the archived packages, preseeded (debconf-set-selections) before the install. Passwords are never
+   * kept (a warning lists them); for viewers, values of questions whose names look secret are masked.
+   */
+  debconf: z.array(
+    z.object({
+      package: z.string(),
+      question: z.string(),
+      type: z.string(),
+      value: z.string(),
+      secret: z.boolean(),
+      masked: z.boolean().optional(),
+    }),
+  ),
   /** Checks that ask the restored services themselves, proposed from the packages; `command` is all of them, each retried 30 s. */
   serviceChecks: z.object({
     proposed: z.array(z.object({ service: z.string(), package: z.string(), command: z.string(), proves: z.string() })),

@@ -22,6 +22,8 @@ export type GenerateDockerfileOptions = {
   hasAccountFiles: boolean;
   /** Run `restore.sh delete` on the base in the last stage. */
   hasDeletions: boolean;
+  /** The build context's debconf selections file (plan-debconf.ts), preseeded before the install; absent: none. */
+  debconfSelections?: string;
 };
 
 /** The stage Kura builds on the build network; every other step is built without network. */
@@ -70,6 +72,11 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
     "# deletions, then the restored files copied over /. Nothing archived runs while the image is built.",
     `FROM ${baseImage} AS ${PACKAGES_STAGE}`,
   );
+  if (options.debconfSelections) {
+    // The archived debconf answers, from a file (no value is ever written into this Dockerfile), before any install.
+    const file = `/${options.debconfSelections}`;
+    lines.push(`COPY ${options.debconfSelections} ${file}`, `RUN ["debconf-set-selections", "${file}"]`);
+  }
   if (install.length) {
     const installCommand = `DEBIAN_FRONTEND=noninteractive apt-get install -y -- ${install.join(" ")}`;
     lines.push(`RUN apt-get update && ${installCommand} && rm -rf /var/lib/apt/lists/*`);

@@ -17,6 +17,8 @@
 //   kura/metadata.sh         generated here: the plain-sh fallback when perl is absent
 //   kura/dir-times.sh        generated here: the fallback's folder times
 //   kura/manifest.json       written by the caller: the archive manifest
+//   kura/debconf-selections  generated here (plan-debconf.ts), only when the archive has debconf answers:
+//                            debconf-set-selections input, copied into the package stage before the install
 //   accounts/passwd, accounts/group, accounts/shadow, accounts/gshadow
 //                            written by the caller: the ARCHIVED account files (only those the
 //                            archive holds, listed in accountFiles), never under payload/
@@ -50,6 +52,7 @@ import { selectRestoreEntries } from "@/lib/restores/plan/select-restore-entries
 import type { MissingPackage, RestoreWarning } from "@/lib/restores/plan/types";
 import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@/lib/restores/plan/propose-service-checks";
 import { checkIdentity } from "@/lib/restores/plan/check-identity";
+import { DEBCONF_SELECTIONS_FILE, planDebconf, type PlannedDebconfAnswer } from "@/lib/restores/plan/plan-debconf";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -88,6 +91,8 @@ export type RestorePlan = {
   warnings: RestoreWarning[];
   /** Archived secrets (keys, password stores) that come back with the restore. */
   secretsKept: string[];
+  /** Debconf answers preseeded before the install (kura/debconf-selections). */
+  debconf: PlannedDebconfAnswer[];
   /** Checks that ask the restored services themselves (from the packages), and all of them as one command line. */
   serviceChecks: { proposed: ServiceCheck[]; command: string };
   /** Which of /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow the archive holds (the caller writes them to accounts/). */
@@ -190,6 +195,13 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     newVersions: newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
   });
 
+  const debconf = planDebconf({
+    manifest,
+    baseHasDpkg: target.baseHasDpkg,
+    baseInstalledPackages: target.baseInstalledPackages,
+  });
+  warnings.push(...debconf.warnings);
+
   const generated = generateDockerfile({
     baseImage: target.baseImage,
     manifest,
@@ -197,6 +209,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     hasPayload: selection.payloadEntries.length > 0,
     hasAccountFiles: selection.accountFiles.length > 0,
     hasDeletions: selection.deletions.length > 0,
+    ...(debconf.selections === null ? {} : { debconfSelections: DEBCONF_SELECTIONS_FILE }),
   });
   warnings.push(...generated.warnings);
 
@@ -240,6 +253,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     { path: "kura/metadata.sh", content: encoded.metadataSh, mode: 0o644 },
     { path: "kura/dir-times.sh", content: encoded.dirTimesSh, mode: 0o644 },
   ];
+  if (debconf.selections !== null) contextFiles.push({ path: DEBCONF_SELECTIONS_FILE, content: debconf.selections, mode: 0o644 });
 
   const serviceChecks = proposeServiceChecks([...packages.install, ...packages.alreadyInBase]);
   return {
@@ -251,6 +265,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     buildArgs: generated.buildArgs,
     warnings,
     secretsKept: identity.secretsKept,
+    debconf: debconf.preseeded,
     serviceChecks: { proposed: serviceChecks, command: combineServiceChecks(serviceChecks) },
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
