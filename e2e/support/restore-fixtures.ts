@@ -52,6 +52,7 @@ export function makeManifest(extra: Partial<Manifest> = {}): Manifest {
     deleted: [],
     totals: { files: 0, bytes: 0 },
     warnings: [],
+    leftOut: null,
     ...extra,
   };
 }

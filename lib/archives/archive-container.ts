@@ -2,6 +2,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { AppError, conflict } from "@/lib/api/app-error";
 import { finishManifest, redactEnv, type ManifestEntry } from "@/lib/archives/manifest";
+import { summarizeLeftOut } from "@/lib/archives/summarize-left-out";
 import { store } from "@/lib/store/store";
 import { recordEvent } from "@/lib/audit/record-event";
 import { readOsRelease } from "@/lib/containers/get-container-detail";
@@ -154,7 +155,9 @@ async function runArchive(
   const detected = await detectContainerChanges(engine.id, container.id, { inspected });
   // What could not be read, from detection and from here: in the job's result.
   const warnings: ReadWarning[] = [...detected.warnings];
-  const selected = detected.entries.filter((entry) => entry.selected);
+  // A socket, FIFO or device node is never archived, even ticked: the service recreates it, and a build
+  // context cannot carry one (summarizeLeftOut counts it as runtime).
+  const selected = detected.entries.filter((entry) => entry.selected && (entry.type !== "other" || entry.kind === "deleted"));
   const wanted = new Map(selected.filter((entry) => entry.kind !== "deleted").map((entry) => [`${entry.source}:${entry.path}`, entry]));
   const totalBytes = selected.reduce((sum, entry) => sum + (entry.type === "file" ? entry.size : 0), 0);
   const totalFiles = selected.filter((entry) => entry.kind !== "deleted" && entry.type === "file").length;
@@ -352,6 +355,11 @@ async function runArchive(
     entries: [...entries.values()],
     deleted: selected.filter((entry) => entry.kind === "deleted").map((entry) => entry.path),
     warnings,
+    leftOut: summarizeLeftOut({
+      entries: detected.entries,
+      archivedFiles: new Set([...entries.values()].filter((entry) => entry.type === "file" && entry.sha256).map((entry) => entry.path)),
+      warnings,
+    }),
   });
   const stored = await store.put(Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]), { signal });
   if (stored.isNew) storedBytes += stored.storedBytes;

@@ -39,6 +39,26 @@ export const readWarningSchema = z.object({
   message: z.string(),
 });
 
+/** Why something the detection saw is not in the archive (see summarize-left-out.ts). */
+export const LEFT_OUT_REASONS = ["unticked", "rule", "runtime", "log", "package-unchanged", "unreadable", "category"] as const;
+
+/** One group of what an archive does not hold: how many entries (folders apart), their bytes, and a few paths. */
+export const leftOutGroupSchema = z.object({
+  reason: z.enum(LEFT_OUT_REASONS),
+  /** The rule's pattern, for reason "rule"; null otherwise. */
+  rule: z.string().nullable(),
+  /** Entries that are not folders (files, links, sockets...). */
+  count: z.number().int().min(0),
+  folders: z.number().int().min(0),
+  /** Bytes of the regular files among them. */
+  bytes: z.number().min(0),
+  /** Up to ~20 paths, sorted; a folder ends with "/" and stands for what is below it. */
+  examples: z.array(z.string()),
+});
+
+/** What the detection saw but the archive does not hold, grouped by why; null in manifests older than this record. */
+export const leftOutSchema = z.object({ groups: z.array(leftOutGroupSchema) });
+
 /** Whether a package manager's database may name a package so (the restore passes names to apt-get and dpkg-query). */
 export function isValidPackageName(name: string, packageManager: "dpkg" | "rpm" | "apk" | null): boolean {
   return name.length <= 200 && (packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME).test(name);
@@ -89,6 +109,7 @@ export const manifestSchema = z
     totals: z.object({ files: z.number().int(), bytes: z.number() }),
     /** Files the archive could not take as they were (too large, swapped for a FIFO...); absent in older manifests. */
     warnings: z.array(readWarningSchema).default([]),
+    leftOut: leftOutSchema.nullable().default(null),
   })
   .superRefine((manifest, context) => {
     const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
@@ -108,6 +129,8 @@ export const manifestSchema = z
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = z.infer<typeof entrySchema>;
+export type LeftOutGroup = z.infer<typeof leftOutGroupSchema>;
+export type LeftOut = z.infer<typeof leftOutSchema>;
 
 /** Env as "NAME=value" -> manifest form, secret-looking values (and values with a URL password) left out unless asked to keep them. */
 export function redactEnv(env: readonly string[], keepSecrets = false): Manifest["config"]["env"] {
@@ -122,7 +145,10 @@ export function redactEnv(env: readonly string[], keepSecrets = false): Manifest
 
 /** Entries sorted by path, with totals computed from them. */
 export function finishManifest(
-  manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings"> & { warnings?: Manifest["warnings"] },
+  manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings" | "leftOut"> & {
+    warnings?: Manifest["warnings"];
+    leftOut?: Manifest["leftOut"];
+  },
 ): Manifest {
   const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.source < b.source ? -1 : 1));
   const files = entries.filter((entry) => entry.type === "file");
@@ -133,6 +159,7 @@ export function finishManifest(
     entries,
     deleted: [...manifest.deleted].sort(),
     warnings: manifest.warnings ?? [],
+    leftOut: manifest.leftOut ?? null,
     totals: { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0) },
   };
 }

@@ -155,6 +155,7 @@ export async function makeRestorePlan(
     warnings,
     secretsKept: plan.secretsKept,
     serviceChecks: plan.serviceChecks,
+    leftOut: plan.leftOut,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
 }

@@ -34,7 +34,10 @@ describe("classifyEntry", () => {
     expect(classify("/tmp/x")).toMatchObject({ category: "runtime", reason: "temporary file under /tmp" });
     expect(classify("/var/cache/apt/pkgcache.bin").reason).toBe("cache under /var/cache");
     expect(classify("/var/lib/apt/lists/deb.debian.org_InRelease").category).toBe("runtime");
-    expect(classify("/srv/app/worker.pid")).toEqual({ category: "runtime", reason: "pid file: the service writes a new one when it starts" });
+    expect(classify("/srv/app/worker.pid")).toEqual({
+      category: "runtime",
+      reason: "pid file: the service writes a new one when it starts",
+    });
     expect(classify("/srv/app/app.sock", { type: "other" })).toEqual({
       category: "runtime",
       reason: "socket: the service recreates it when it starts",
@@ -90,7 +93,10 @@ describe("classifyEntry", () => {
   });
   it("treats sockets, FIFOs and device nodes as runtime wherever they are", () => {
     // A socket in a volume, a FIFO in a bind mount, a device node in the layer: "other" to detection.
-    const special = { category: "runtime", reason: "socket, FIFO or device node: the service recreates it when it starts (an archive cannot hold one)" };
+    const special = {
+      category: "runtime",
+      reason: "socket, FIFO or device node: the service recreates it when it starts (an archive cannot hold one)",
+    };
     expect(classify("/var/spool/postfix/private/smtp", { type: "other", source: "volume" })).toEqual(special);
     expect(classify("/var/spool/postfix/public/pickup", { type: "other" })).toEqual(special);
     expect(classify("/srv/data/fifo", { type: "other", source: "bind" })).toEqual(special);
@@ -109,7 +115,10 @@ describe("classifyEntry", () => {
     });
     // The pid folder itself comes back: Postfix writes into it.
     expect(classify("/var/spool/postfix/pid", { type: "dir" }).category).toBe("user-data");
-    expect(classify("/var/lib/postfix/master.lock")).toEqual({ category: "runtime", reason: "lock file: the service takes it again when it starts" });
+    expect(classify("/var/lib/postfix/master.lock")).toEqual({
+      category: "runtime",
+      reason: "lock file: the service takes it again when it starts",
+    });
     expect(classify("/var/lib/app/db/LOCK").category).toBe("runtime");
     expect(classify("/var/lib/dpkg/lock-frontend").category).toBe("runtime");
     expect(classify("/var/spool/exim4/db/retry.lockfile").category).toBe("runtime");

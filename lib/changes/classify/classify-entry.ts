@@ -61,13 +61,11 @@ const DEPENDENCY_LOCKS = new Set([
   "bun.lock",
 ]);
 // State a service rewrites at every start, found under /var/lib and /var/spool beside real data.
-const RUNTIME_FILES = new Map([
-  ["/var/lib/dovecot/instances", "Dovecot's list of running instances: rewritten when Dovecot starts"],
+const RUNTIME_FILES = new Map([["/var/lib/dovecot/instances", "Dovecot's list of running instances: rewritten when Dovecot starts"]]);
+const RUNTIME_FOLDER_CONTENTS = [{ dir: "/var/spool/postfix/pid", reason: "Postfix pid and lock file: rewritten when Postfix starts" }];
+const RUNTIME_NAMES_UNDER_VAR_LIB = new Map([
+  ["postmaster.opts", "PostgreSQL's record of its last start options: rewritten at every start"],
 ]);
-const RUNTIME_FOLDER_CONTENTS = [
-  { dir: "/var/spool/postfix/pid", reason: "Postfix pid and lock file: rewritten when Postfix starts" },
-];
-const RUNTIME_NAMES_UNDER_VAR_LIB = new Map([["postmaster.opts", "PostgreSQL's record of its last start options: rewritten at every start"]]);
 const LOG_FOLDER_NAMES = new Set(["log", "logs"]);
 // "app.log", "app.log.1", "app.log.2.gz": a log and its rotations.
 const LOG_NAME = /\.log(?:\.\d+)?(?:\.(?:gz|bz2|xz|zst))?$/;

@@ -174,8 +174,7 @@ describe("decideAll", () => {
         "log",
         false,
         {
-          reason:
-            "log under /var/log: logs are left out by default; tick it, or add an include rule such as !/var/log/app/** to keep it",
+          reason: "log under /var/log: logs are left out by default; tick it, or add an include rule such as !/var/log/app/** to keep it",
         },
       ],
       ["/root/.ssh/id_rsa", "secret-candidate", true, { reason: "looks like a private key (id_rsa)" }],
