@@ -191,8 +191,16 @@ async function runArchive(
     const key = `${source}:${header.path}`;
     const entry = wanted.get(key);
     if (!entry || entries.has(key)) return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
+    if (header.type === "other") {
+      // Swapped for a FIFO, socket or device node since detection: nothing a restore could recreate, so left out (and said).
+      const was = entry.type === "file" ? "a regular file" : entry.type === "dir" ? "a folder" : "a symlink";
+      const message = `${header.path} was ${was} when the changes were detected and is now a FIFO, socket or device node: it is left out of the archive.`;
+      warnings.push({ code: "not-a-regular-file", path: header.path, message });
+      wanted.delete(key);
+      return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
+    }
     if (entry.type === "file" && header.type !== "file") {
-      const now = header.type === "dir" ? "a folder" : header.type === "symlink" ? "a symlink" : "a FIFO, socket or device node";
+      const now = header.type === "dir" ? "a folder" : "a symlink";
       const message = `${header.path} was a regular file when the changes were detected and is now ${now}: it is archived as what it is now, without content.`;
       warnings.push({ code: "not-a-regular-file", path: header.path, message });
     }

@@ -62,7 +62,8 @@ const DEPENDENCY_LOCKS = new Set([
 ]);
 // State a service rewrites at every start, found under /var/lib and /var/spool beside real data.
 const RUNTIME_FILES = new Map([["/var/lib/dovecot/instances", "Dovecot's list of running instances: rewritten when Dovecot starts"]]);
-const RUNTIME_FOLDER_CONTENTS = [{ dir: "/var/spool/postfix/pid", reason: "Postfix pid and lock file: rewritten when Postfix starts" }];
+// What is inside is runtime; the folder itself is kept (the service writes into it).
+const RUNTIME_FOLDER_CONTENTS = [{ prefix: "/var/spool/postfix/pid/", reason: "Postfix pid and lock file: rewritten when Postfix starts" }];
 const RUNTIME_NAMES_UNDER_VAR_LIB = new Map([
   ["postmaster.opts", "PostgreSQL's record of its last start options: rewritten at every start"],
 ]);
@@ -130,9 +131,11 @@ function runtimeReason(entry: RawEntry, name: string, ext: string): string | nul
   if (entry.type !== "dir") {
     const lock = lockReason(path, name, ext);
     if (lock) return lock;
-    const known = RUNTIME_FILES.get(path) ?? (path.startsWith("/var/lib/") ? RUNTIME_NAMES_UNDER_VAR_LIB.get(name) : undefined);
-    if (known) return known;
-    for (const folder of RUNTIME_FOLDER_CONTENTS) if (path.startsWith(`${folder.dir}/`)) return folder.reason;
+    if (path.startsWith("/var/lib/")) {
+      const known = RUNTIME_FILES.get(path) ?? RUNTIME_NAMES_UNDER_VAR_LIB.get(name);
+      if (known) return known;
+    }
+    if (path.startsWith("/var/")) for (const folder of RUNTIME_FOLDER_CONTENTS) if (path.startsWith(folder.prefix)) return folder.reason;
   }
   const last = name.charCodeAt(name.length - 1);
   if (last === TILDE) return "editor backup copy";
@@ -185,10 +188,11 @@ function logReason(entry: RawEntry, name: string, pkg: PackageFacts | null | und
   const { path } = entry;
   if (isUnder(path, "/var/log")) return entry.type === "dir" ? "log folder under /var/log" : "log under /var/log";
   if (pkg || name.startsWith("dovecot")) return null;
+  // Cheap tests first: this runs for nearly every entry.
+  if (entry.type === "dir" ? !LOG_FOLDER_NAMES.has(name) : !name.includes(".log") || !LOG_NAME.test(name)) return null;
   const folders = path.split("/").slice(1, -1);
   if (folders.some((folder) => folder === ".git" || folder.endsWith(".git"))) return null;
-  if (entry.type === "dir") return LOG_FOLDER_NAMES.has(name) ? `log folder (${name})` : null;
-  if (!LOG_NAME.test(name)) return null;
+  if (entry.type === "dir") return `log folder (${name})`;
   const parent = folders.findLast((folder) => LOG_FOLDER_NAMES.has(folder));
   return parent ? `log file in a ${parent} folder` : null;
 }
