@@ -194,7 +194,8 @@ async function runArchive(
     if (header.type === "other") {
       // Swapped for a FIFO, socket or device node since detection: nothing a restore could recreate, so left out (and said).
       const was = entry.type === "file" ? "a regular file" : entry.type === "dir" ? "a folder" : "a symlink";
-      const message = `${header.path} was ${was} when the changes were detected and is now a FIFO, socket or device node: it is left out of the archive.`;
+      const now = "is now a FIFO, socket or device node: it is left out of the archive";
+      const message = `${header.path} was ${was} when the changes were detected and ${now}.`;
       warnings.push({ code: "not-a-regular-file", path: header.path, message });
       wanted.delete(key);
       return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
