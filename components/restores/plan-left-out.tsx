@@ -29,7 +29,8 @@ export function PlanLeftOut({ leftOut }: { leftOut: LeftOut }) {
       ) : (
         <>
           <p className="mb-2 text-xs text-slate-500" data-testid="left-out-total" data-count={lostCount}>
-            What the detection saw in the container but the archive does not hold, by why. The restored service starts without it.
+            What the detection saw in the container but the archive does not hold, by why. The restored service starts without it
+            {lost.length < leftOut.groups.length ? " (unchanged package files excepted: they come back with their packages)" : ""}.
           </p>
           <ul className="space-y-1">
             {leftOut.groups.map((group) => (
