@@ -16,6 +16,7 @@ import { useStartRestore } from "@/lib/queries/use-start-restore";
 import { CodeView } from "./code-view";
 import { DockerfilePanel } from "./dockerfile-panel";
 import { PlanDebconf } from "./plan-debconf";
+import { PlanLeftOut } from "./plan-left-out";
 import { PlanLoading } from "./plan-loading";
 import { PlanMigrationRules } from "./plan-migration-rules";
 import { PlanPackages } from "./plan-packages";
@@ -208,6 +209,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
         <>
           <PlanWarnings warnings={planData.warnings} />
           <PlanSecrets paths={planData.secretsKept} />
+          <PlanLeftOut leftOut={planData.leftOut} />
           <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
             <PlanPackages packages={planData.packages} checked={planData.packagesChecked} />
             <PlanMigrationRules rules={planData.migrationRules} />

@@ -35,7 +35,7 @@ test("untick a folder, reload, it stays unticked", async ({ page }) => {
   await expect(row(page, "/srv/app")).toHaveAttribute("data-selected", "false");
   await expect(row(page, "/srv/app/b.txt")).toHaveAttribute("data-selected", "false");
   await expect(row(page, "/srv/other/c.txt")).toHaveAttribute("data-selected", "true");
-  // The log is left out by the default rules, and says which rule did it.
+  // The log is left out by its category (no rule matches logs by name), and says how to keep it.
   await expect(row(page, "/var/log/app.log")).toHaveAttribute("data-selected", "false");
 });
 

@@ -16,6 +16,9 @@ test.beforeAll(() => {
     "-c",
     "useradd --create-home --uid 1234 keeper && mkdir -p /srv/data && echo hello > /srv/data/hello.txt && chown -R keeper:keeper /srv/data && echo 'greeting = hello' > /etc/keeper.conf",
   ]);
+  // What does not come back: a real socket (perl-base makes it), a pid file and a log.
+  const socket = `perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Type => SOCK_STREAM(), Local => "/srv/app.sock", Listen => 1) or die'`;
+  exec(source, ["bash", "-c", `${socket} && echo 42 > /srv/app.pid && echo started > /var/log/keeper.log`]);
 });
 
 test.afterAll(() => {
@@ -57,6 +60,20 @@ test("plan onto trixie, edit the Dockerfile, restore: the log streams, files ver
   // The first plan for a base asks its repositories: up to 30 s.
   await expect(page.getByTestId("dockerfile-view")).toContainText(`FROM ${TRIXIE}`, { timeout: 90_000 });
   await expect(page.getByTestId("restore-script-view")).not.toBeEmpty();
+
+  // Before the build, the plan says what will not come back, by why, with counts and examples; no one is told to mknod.
+  const leftOut = page.getByTestId("plan-left-out");
+  await expect(leftOut.getByRole("heading", { name: "Will not come back" })).toBeVisible();
+  const runtime = leftOut.locator('[data-testid="left-out-group"][data-reason="runtime"]');
+  expect(Number(await runtime.getAttribute("data-count"))).toBeGreaterThanOrEqual(2);
+  await runtime.locator("summary").click();
+  await expect(runtime.getByTestId("left-out-examples")).toContainText("/srv/app.sock");
+  await expect(runtime.getByTestId("left-out-examples")).toContainText("/srv/app.pid");
+  const logs = leftOut.locator('[data-testid="left-out-group"][data-reason="log"]');
+  await expect(logs).toContainText("Logs: left out by default");
+  await logs.locator("summary").click();
+  await expect(logs.getByTestId("left-out-examples")).toContainText("/var/log/keeper.log");
+  await expect(page.getByText(/mknod/)).toHaveCount(0);
 
   await page.getByLabel("Edit Dockerfile").check();
   const editor = page.getByTestId("dockerfile-editor");

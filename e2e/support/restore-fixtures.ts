@@ -53,6 +53,7 @@ export function makeManifest(extra: Partial<Manifest> = {}): Manifest {
     totals: { files: 0, bytes: 0 },
     warnings: [],
     debconf: [],
+    leftOut: null,
     ...extra,
   };
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { AppError, conflict } from "@/lib/api/app-error";
 import { finishManifest, redactEnv, type ManifestEntry } from "@/lib/archives/manifest";
+import { summarizeLeftOut } from "@/lib/archives/summarize-left-out";
 import { store } from "@/lib/store/store";
 import { recordEvent } from "@/lib/audit/record-event";
 import { readDebconfAnswers } from "@/lib/archives/read-debconf-answers";
@@ -155,7 +156,9 @@ async function runArchive(
   const detected = await detectContainerChanges(engine.id, container.id, { inspected });
   // What could not be read, from detection and from here: in the job's result.
   const warnings: ReadWarning[] = [...detected.warnings];
-  const selected = detected.entries.filter((entry) => entry.selected);
+  // A socket, FIFO or device node is never archived, even ticked: the service recreates it, and a build
+  // context cannot carry one (summarizeLeftOut counts it as runtime).
+  const selected = detected.entries.filter((entry) => entry.selected && (entry.type !== "other" || entry.kind === "deleted"));
   const wanted = new Map(selected.filter((entry) => entry.kind !== "deleted").map((entry) => [`${entry.source}:${entry.path}`, entry]));
   const totalBytes = selected.reduce((sum, entry) => sum + (entry.type === "file" ? entry.size : 0), 0);
   const totalFiles = selected.filter((entry) => entry.kind !== "deleted" && entry.type === "file").length;
@@ -189,8 +192,17 @@ async function runArchive(
     const key = `${source}:${header.path}`;
     const entry = wanted.get(key);
     if (!entry || entries.has(key)) return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
+    if (header.type === "other") {
+      // Swapped for a FIFO, socket or device node since detection: nothing a restore could recreate, so left out (and said).
+      const was = entry.type === "file" ? "a regular file" : entry.type === "dir" ? "a folder" : "a symlink";
+      const now = "is now a FIFO, socket or device node: it is left out of the archive";
+      const message = `${header.path} was ${was} when the changes were detected and ${now}.`;
+      warnings.push({ code: "not-a-regular-file", path: header.path, message });
+      wanted.delete(key);
+      return content && !Buffer.isBuffer(content) ? drain(content) : undefined;
+    }
     if (entry.type === "file" && header.type !== "file") {
-      const now = header.type === "dir" ? "a folder" : header.type === "symlink" ? "a symlink" : "a FIFO, socket or device node";
+      const now = header.type === "dir" ? "a folder" : "a symlink";
       const message = `${header.path} was a regular file when the changes were detected and is now ${now}: it is archived as what it is now, without content.`;
       warnings.push({ code: "not-a-regular-file", path: header.path, message });
     }
@@ -356,6 +368,11 @@ async function runArchive(
     deleted: selected.filter((entry) => entry.kind === "deleted").map((entry) => entry.path),
     warnings,
     debconf,
+    leftOut: summarizeLeftOut({
+      entries: detected.entries,
+      archivedFiles: new Set([...entries.values()].filter((entry) => entry.type === "file" && entry.sha256).map((entry) => entry.path)),
+      warnings,
+    }),
   });
   const stored = await store.put(Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]), { signal });
   if (stored.isNew) storedBytes += stored.storedBytes;

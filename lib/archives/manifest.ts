@@ -59,6 +59,25 @@ const debconfAnswerSchema = z
     if (answer.type === "password" && answer.value !== null)
       context.addIssue({ code: "custom", path: ["value"], message: "A debconf password is never kept in a manifest." });
   });
+/** Why something the detection saw is not in the archive (see summarize-left-out.ts). */
+export const LEFT_OUT_REASONS = ["unticked", "rule", "runtime", "log", "package-unchanged", "unreadable", "category"] as const;
+
+/** One group of what an archive does not hold: how many entries (folders apart), their bytes, and a few paths. */
+export const leftOutGroupSchema = z.object({
+  reason: z.enum(LEFT_OUT_REASONS),
+  /** The rule's pattern, for reason "rule"; null otherwise. */
+  rule: z.string().nullable(),
+  /** Entries that are not folders (files, links, sockets...). */
+  count: z.number().int().min(0),
+  folders: z.number().int().min(0),
+  /** Bytes of the regular files among them. */
+  bytes: z.number().min(0),
+  /** Up to ~20 paths, sorted; a folder ends with "/" and stands for what is below it. */
+  examples: z.array(z.string()),
+});
+
+/** What the detection saw but the archive does not hold, grouped by why; null in manifests older than this record. */
+export const leftOutSchema = z.object({ groups: z.array(leftOutGroupSchema) });
 
 /** Whether a package manager's database may name a package so (the restore passes names to apt-get and dpkg-query). */
 export function isValidPackageName(name: string, packageManager: "dpkg" | "rpm" | "apk" | null): boolean {
@@ -112,6 +131,7 @@ export const manifestSchema = z
     warnings: z.array(readWarningSchema).default([]),
     /** Debconf answers of the listed packages, preseeded before the restore installs them; absent in older manifests. */
     debconf: z.array(debconfAnswerSchema).default([]),
+    leftOut: leftOutSchema.nullable().default(null),
   })
   .superRefine((manifest, context) => {
     const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
@@ -132,6 +152,8 @@ export const manifestSchema = z
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = z.infer<typeof entrySchema>;
 export type ManifestDebconfAnswer = z.infer<typeof debconfAnswerSchema>;
+export type LeftOutGroup = z.infer<typeof leftOutGroupSchema>;
+export type LeftOut = z.infer<typeof leftOutSchema>;
 
 /** Env as "NAME=value" -> manifest form, secret-looking values (and values with a URL password) left out unless asked to keep them. */
 export function redactEnv(env: readonly string[], keepSecrets = false): Manifest["config"]["env"] {
@@ -146,9 +168,10 @@ export function redactEnv(env: readonly string[], keepSecrets = false): Manifest
 
 /** Entries sorted by path, with totals computed from them. */
 export function finishManifest(
-  manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings" | "debconf"> & {
+  manifest: Omit<Manifest, "format" | "version" | "totals" | "warnings" | "debconf" | "leftOut"> & {
     warnings?: Manifest["warnings"];
     debconf?: Manifest["debconf"];
+    leftOut?: Manifest["leftOut"];
   },
 ): Manifest {
   const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.source < b.source ? -1 : 1));
@@ -161,6 +184,7 @@ export function finishManifest(
     deleted: [...manifest.deleted].sort(),
     warnings: manifest.warnings ?? [],
     debconf: manifest.debconf ?? [],
+    leftOut: manifest.leftOut ?? null,
     totals: { files: files.length, bytes: files.reduce((sum, entry) => sum + entry.size, 0) },
   };
 }

@@ -55,7 +55,9 @@ function expectServiceData(detected: DetectedChanges) {
   expect(pid.decidedBy.rule).toBeTruthy();
   const log = entry(detected, "/var/log/app.log");
   expect(log).toMatchObject({ category: "log", selected: false });
-  expect(log.decidedBy.rule).toBeTruthy();
+  // Left out by its category (no rule matches logs by name any more), saying how to keep it.
+  expect(log.decidedBy.rule).toBeUndefined();
+  expect(log.decidedBy.reason).toMatch(/^log under \/var\/log: logs are left out by default/);
   const key = entry(detected, "/root/.ssh/id_rsa");
   expect(key).toMatchObject({ category: "secret-candidate", selected: true, mode: 0o600 });
   const untouched = entry(detected, "/usr/bin/true");

@@ -156,6 +156,7 @@ export async function makeRestorePlan(
     secretsKept: plan.secretsKept,
     debconf: plan.debconf,
     serviceChecks: plan.serviceChecks,
+    leftOut: plan.leftOut,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
 }

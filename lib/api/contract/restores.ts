@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { archiveParams, restoreParams, restorePlanBody, startRestoreBody } from "@/lib/api/schemas";
+import { LEFT_OUT_REASONS } from "@/lib/archives/manifest";
 import { isoTime } from "./common";
 import { defineEntry } from "./entry";
 
@@ -61,6 +62,26 @@ export const restorePlanViewSchema = z.object({
   serviceChecks: z.object({
     proposed: z.array(z.object({ service: z.string(), package: z.string(), command: z.string(), proves: z.string() })),
     command: z.string(),
+  }),
+  /**
+   * What will not come back: what the detection saw but the archive does not hold, grouped by why, with counts,
+   * bytes and up to 20 example paths (a folder ends with "/"). `recorded` is false for archives made before
+   * Kura kept this record. Unchanged package files (`comesBack`) are reinstalled with their packages.
+   */
+  leftOut: z.object({
+    recorded: z.boolean(),
+    groups: z.array(
+      z.object({
+        reason: z.enum(LEFT_OUT_REASONS),
+        rule: z.string().nullable(),
+        label: z.string(),
+        comesBack: z.boolean(),
+        count: z.number(),
+        folders: z.number(),
+        bytes: z.number(),
+        examples: z.array(z.string()),
+      }),
+    ),
   }),
 });
 

@@ -34,8 +34,14 @@ describe("classifyEntry", () => {
     expect(classify("/tmp/x")).toMatchObject({ category: "runtime", reason: "temporary file under /tmp" });
     expect(classify("/var/cache/apt/pkgcache.bin").reason).toBe("cache under /var/cache");
     expect(classify("/var/lib/apt/lists/deb.debian.org_InRelease").category).toBe("runtime");
-    expect(classify("/srv/app/worker.pid")).toEqual({ category: "runtime", reason: "pid file" });
-    expect(classify("/srv/app/app.sock", { type: "other" })).toEqual({ category: "runtime", reason: "socket" });
+    expect(classify("/srv/app/worker.pid")).toEqual({
+      category: "runtime",
+      reason: "pid file: the service writes a new one when it starts",
+    });
+    expect(classify("/srv/app/app.sock", { type: "other" })).toEqual({
+      category: "runtime",
+      reason: "socket: the service recreates it when it starts",
+    });
     expect(classify("/root/.cache/pip/http/x").category).toBe("runtime");
     expect(classify("/home/ann/.cache/thumbnails/a.png").reason).toBe("cache under a .cache folder");
     expect(classify("/etc/passwd-")).toEqual({ category: "runtime", reason: "backup copy of /etc/passwd" });
@@ -85,10 +91,77 @@ describe("classifyEntry", () => {
     expect(classify("/srv/keys.pem", { type: "dir" }).category).toBe("user-data");
     expect(classify("/root/.ssh/id_rsa", { kind: "deleted", mtime: null }).category).toBe("user-data");
   });
-  it("recognises logs", () => {
+  it("treats sockets, FIFOs and device nodes as runtime wherever they are", () => {
+    // A socket in a volume, a FIFO in a bind mount, a device node in the layer: "other" to detection.
+    const special = {
+      category: "runtime",
+      reason: "socket, FIFO or device node: the service recreates it when it starts (an archive cannot hold one)",
+    };
+    expect(classify("/var/spool/postfix/private/smtp", { type: "other", source: "volume" })).toEqual(special);
+    expect(classify("/var/spool/postfix/public/pickup", { type: "other" })).toEqual(special);
+    expect(classify("/srv/data/fifo", { type: "other", source: "bind" })).toEqual(special);
+    expect(classify("/srv/app/app.sock", { type: "other", kind: "added" })).toEqual({
+      category: "runtime",
+      reason: "socket: the service recreates it when it starts",
+    });
+    // A deletion's type is unknown ("other"): it stays what its path says.
+    expect(classify("/srv/data/report.pdf", { type: "other", kind: "deleted", mtime: null }).category).toBe("user-data");
+  });
+  it("treats pid files and the lock files of services as runtime, not a project's dependency locks", () => {
+    expect(classify("/var/spool/postfix/pid/master.pid").category).toBe("runtime");
+    expect(classify("/var/spool/postfix/pid/unix.cleanup")).toEqual({
+      category: "runtime",
+      reason: "Postfix pid and lock file: rewritten when Postfix starts",
+    });
+    // The pid folder itself comes back: Postfix writes into it.
+    expect(classify("/var/spool/postfix/pid", { type: "dir" }).category).toBe("user-data");
+    expect(classify("/var/lib/postfix/master.lock")).toEqual({
+      category: "runtime",
+      reason: "lock file: the service takes it again when it starts",
+    });
+    expect(classify("/var/lib/app/db/LOCK").category).toBe("runtime");
+    expect(classify("/var/lib/dpkg/lock-frontend").category).toBe("runtime");
+    expect(classify("/var/spool/exim4/db/retry.lockfile").category).toBe("runtime");
+    expect(classify("/var/lock/apache2/lock.x").category).toBe("runtime");
+    expect(classify("/var/lib/dovecot/instances")).toEqual({
+      category: "runtime",
+      reason: "Dovecot's list of running instances: rewritten when Dovecot starts",
+    });
+    expect(classify("/var/lib/postgresql/15/main/postmaster.opts").category).toBe("runtime");
+    expect(classify("/var/lib/postgresql/15/main/postmaster.pid").category).toBe("runtime");
+    for (const data of [
+      "/srv/app/package-lock.json",
+      "/srv/app/yarn.lock",
+      "/opt/app/Gemfile.lock",
+      "/var/www/site/composer.lock",
+      "/home/ann/src/tool/Cargo.lock",
+      "/srv/api/poetry.lock",
+      "/var/lib/app/repo/Gemfile.lock",
+      "/home/ann/Maildir/dovecot-uidlist.lock",
+    ]) {
+      expect(classify(data).category, data).toBe("user-data");
+    }
+  });
+  it("knows a log by where it lives, not by its name", () => {
     expect(classify("/var/log/samba/log.smbd")).toEqual({ category: "log", reason: "log under /var/log" });
-    expect(classify("/var/log", { type: "dir" }).category).toBe("log");
-    expect(classify("/srv/app/debug.log")).toEqual({ category: "log", reason: "log file (.log)" });
+    expect(classify("/var/log/syslog")).toEqual({ category: "log", reason: "log under /var/log" });
+    expect(classify("/var/log", { type: "dir" })).toEqual({ category: "log", reason: "log folder under /var/log" });
+    expect(classify("/srv/app/logs/app.log")).toEqual({ category: "log", reason: "log file in a logs folder" });
+    expect(classify("/srv/app/log/2024/app.log.1")).toEqual({ category: "log", reason: "log file in a log folder" });
+    expect(classify("/srv/app/logs", { type: "dir" })).toEqual({ category: "log", reason: "log folder (logs)" });
+    // Not logs: a Dovecot mailbox index, a git hook's output, git's reflogs, a .log outside a log folder.
+    expect(classify("/home/u/Maildir/dovecot.index.log")).toEqual({ category: "user-data", reason: "not from any package" });
+    expect(classify("/home/u/Maildir/logs/dovecot.index.log").category).toBe("user-data");
+    expect(classify("/var/mail/u/dovecot.list.index.log").category).toBe("user-data");
+    expect(classify("/srv/git/x.git/hooks/push.log").category).toBe("user-data");
+    expect(classify("/srv/git/x.git/logs/refs/heads/main.log").category).toBe("user-data");
+    expect(classify("/srv/app/.git/logs", { type: "dir" }).category).toBe("user-data");
+    expect(classify("/srv/app/debug.log").category).toBe("user-data");
+    expect(classify("/var/lib/mysql/tc.log").category).toBe("user-data");
+    // A file a package owns is the package's, whatever its folder.
+    expect(classify("/usr/share/app/logs/x.log", {}, { pkg: { owner: "app", conffile: false, unchanged: true } }).category).toBe(
+      "package-unchanged",
+    );
   });
   it("uses package facts", () => {
     const pkg = (unchanged: boolean | null, conffile: boolean) => ({ pkg: { owner: "samba-common", conffile, unchanged } });

@@ -19,6 +19,7 @@ const RUNTIME_TREES: { dir: string; reason: string }[] = [
   { dir: "/dev", reason: "device nodes under /dev" },
   { dir: "/run", reason: "runtime state under /run" },
   { dir: "/var/run", reason: "runtime state under /var/run" },
+  { dir: "/var/lock", reason: "lock file under /var/lock: the service takes it again when it starts" },
   { dir: "/tmp", reason: "temporary file under /tmp" },
   { dir: "/var/tmp", reason: "temporary file under /var/tmp" },
   { dir: "/var/cache", reason: "cache under /var/cache" },
@@ -32,14 +33,43 @@ for (const tree of RUNTIME_TREES) {
   RUNTIME_TREES_BY_ROOT.set(root, [...(RUNTIME_TREES_BY_ROOT.get(root) ?? []), tree]);
 }
 const RUNTIME_EXTENSIONS = new Map([
-  [".pid", "pid file"],
-  [".sock", "socket"],
+  [".pid", "pid file: the service writes a new one when it starts"],
+  [".sock", "socket: the service recreates it when it starts"],
   [".bak", "backup copy (.bak)"],
   [".swp", "editor swap file"],
   [".dpkg-old", "old configuration kept aside by dpkg"],
   [".dpkg-dist", "package's proposed configuration kept aside by dpkg"],
   [".ucf-old", "old configuration kept aside by ucf"],
 ]);
+
+// Lock files count as runtime only where services keep their state: in /home, /srv, /opt or /var/www a
+// "*.lock" is usually a project's dependency lock (Gemfile.lock), which is data.
+const LOCK_TREES = ["/run", "/var/run", "/var/lock", "/var/lib", "/var/spool"];
+const LOCK_EXTENSIONS = new Set([".lock", ".lck", ".lockfile"]);
+const LOCK_NAMES = new Set(["lock", "LOCK", ".lock", "lock-frontend"]);
+const DEPENDENCY_LOCKS = new Set([
+  "yarn.lock",
+  "Gemfile.lock",
+  "composer.lock",
+  "Cargo.lock",
+  "poetry.lock",
+  "Pipfile.lock",
+  "flake.lock",
+  "mix.lock",
+  "pubspec.lock",
+  "Podfile.lock",
+  "bun.lock",
+]);
+// State a service rewrites at every start, found under /var/lib and /var/spool beside real data.
+const RUNTIME_FILES = new Map([["/var/lib/dovecot/instances", "Dovecot's list of running instances: rewritten when Dovecot starts"]]);
+// What is inside is runtime; the folder itself is kept (the service writes into it).
+const RUNTIME_FOLDER_CONTENTS = [{ prefix: "/var/spool/postfix/pid/", reason: "Postfix pid and lock file: rewritten when Postfix starts" }];
+const RUNTIME_NAMES_UNDER_VAR_LIB = new Map([
+  ["postmaster.opts", "PostgreSQL's record of its last start options: rewritten at every start"],
+]);
+const LOG_FOLDER_NAMES = new Set(["log", "logs"]);
+// "app.log", "app.log.1", "app.log.2.gz": a log and its rotations.
+const LOG_NAME = /\.log(?:\.\d+)?(?:\.(?:gz|bz2|xz|zst))?$/;
 
 const SLASH = 0x2f;
 const TILDE = 0x7e;
@@ -77,8 +107,20 @@ function rootOf(path: string): string {
   return slash === -1 ? path.slice(1) : path.slice(1, slash);
 }
 
+function lockReason(path: string, name: string, ext: string): string | null {
+  if (!LOCK_NAMES.has(name) && !LOCK_EXTENSIONS.has(ext)) return null;
+  if (DEPENDENCY_LOCKS.has(name) || !LOCK_TREES.some((tree) => isUnder(path, tree))) return null;
+  return "lock file: the service takes it again when it starts";
+}
+
 // Map lookups and char codes rather than a dozen endsWith calls: this runs for every entry.
-function runtimeReason(path: string, name: string, ext: string): string | null {
+function runtimeReason(entry: RawEntry, name: string, ext: string): string | null {
+  const { path } = entry;
+  // A deleted entry's type is unknown ("other"): only a present one is a special file.
+  if (entry.type === "other" && entry.kind !== "deleted") {
+    if (ext === ".sock" || ext === ".socket") return "socket: the service recreates it when it starts";
+    return "socket, FIFO or device node: the service recreates it when it starts (an archive cannot hold one)";
+  }
   const trees = RUNTIME_TREES_BY_ROOT.get(rootOf(path));
   if (trees) for (const tree of trees) if (isUnder(path, tree.dir)) return tree.reason;
   if (path.includes("/.cache/") || name === ".cache") return "cache under a .cache folder";
@@ -86,6 +128,15 @@ function runtimeReason(path: string, name: string, ext: string): string | null {
   if (path === "/etc/ld.so.cache") return "library cache rebuilt by ldconfig";
   const byExtension = RUNTIME_EXTENSIONS.get(ext);
   if (byExtension) return byExtension;
+  if (entry.type !== "dir") {
+    const lock = lockReason(path, name, ext);
+    if (lock) return lock;
+    if (path.startsWith("/var/lib/")) {
+      const known = RUNTIME_FILES.get(path) ?? RUNTIME_NAMES_UNDER_VAR_LIB.get(name);
+      if (known) return known;
+    }
+    if (path.startsWith("/var/")) for (const folder of RUNTIME_FOLDER_CONTENTS) if (path.startsWith(folder.prefix)) return folder.reason;
+  }
   const last = name.charCodeAt(name.length - 1);
   if (last === TILDE) return "editor backup copy";
   if (last === DASH && ACCOUNT_FILES.includes(path.slice(0, -1))) return `backup copy of ${path.slice(0, -1)}`;
@@ -128,6 +179,24 @@ function packageClassification(entry: RawEntry, pkg: PackageFacts): Classificati
   return { category: "config", reason: `file of package ${owner} modified after install` };
 }
 
+/**
+ * A log by where it lives: anything under /var/log, or a "*.log" file (or its rotation) in a folder named
+ * log or logs that no package owns. Not Dovecot's mailbox indexes (dovecot.index.log), not git's files
+ * (.git/logs/ holds reflogs, hooks may write push.log): those are data.
+ */
+function logReason(entry: RawEntry, name: string, pkg: PackageFacts | null | undefined): string | null {
+  const { path } = entry;
+  if (isUnder(path, "/var/log")) return entry.type === "dir" ? "log folder under /var/log" : "log under /var/log";
+  if (pkg || name.startsWith("dovecot")) return null;
+  // Cheap tests first: this runs for nearly every entry.
+  if (entry.type === "dir" ? !LOG_FOLDER_NAMES.has(name) : !name.includes(".log") || !LOG_NAME.test(name)) return null;
+  const folders = path.split("/").slice(1, -1);
+  if (folders.some((folder) => folder === ".git" || folder.endsWith(".git"))) return null;
+  if (entry.type === "dir") return `log folder (${name})`;
+  const parent = folders.findLast((folder) => LOG_FOLDER_NAMES.has(folder));
+  return parent ? `log file in a ${parent} folder` : null;
+}
+
 function otherReason(entry: RawEntry): string {
   const what = entry.type === "dir" ? "folder" : "data";
   if (entry.source === "volume") return `${what} in a volume`;
@@ -139,14 +208,14 @@ export function classifyEntry(entry: RawEntry, facts: ClassifyFacts = {}): Class
   const name = baseName(entry.path);
   const ext = extensionOf(name);
   if (facts.engineManaged) return { category: "runtime", reason: "written by the Docker engine" };
-  const runtime = runtimeReason(entry.path, name, ext);
+  const runtime = runtimeReason(entry, name, ext);
   if (runtime) return { category: "runtime", reason: runtime };
   const account = accountReason(entry, name);
   if (account) return { category: "account", reason: account };
   const secret = secretReason(entry, name, ext, facts);
   if (secret) return { category: "secret-candidate", reason: secret };
-  if (isUnder(entry.path, "/var/log")) return { category: "log", reason: "log under /var/log" };
-  if (ext === ".log") return { category: "log", reason: "log file (.log)" };
+  const log = logReason(entry, name, facts.pkg);
+  if (log) return { category: "log", reason: log };
   // Folders carry no content to compare with the package: only their place decides.
   if (facts.pkg && entry.type !== "dir") return packageClassification(entry, facts.pkg);
   if (isUnder(entry.path, "/etc")) {

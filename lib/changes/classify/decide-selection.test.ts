@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyEntry, type Classification } from "@/lib/changes/classify/classify-entry";
-import { decideAll, decideSelection } from "@/lib/changes/classify/decide-selection";
+import { decideAll, decidedByHand, decideSelection } from "@/lib/changes/classify/decide-selection";
 import type { Category, RawEntry, Rule } from "@/lib/changes/classify/types";
 import { DEFAULT_RULES } from "@/lib/rules/language/default-rules";
 import { compileRules } from "@/lib/rules/language/match-rules";
@@ -72,7 +72,7 @@ describe("decideSelection", () => {
     expect(selected("user-data")).toBe(true);
     expect(selected("config")).toBe(true);
     expect(selected("account")).toBe(true);
-    expect(selected("log")).toBe(true);
+    expect(selected("log")).toBe(false);
     expect(selected("package-unchanged")).toBe(false);
     expect(selected("runtime")).toBe(false);
     // Kept by default: a host key or TLS key is the service's identity.
@@ -93,6 +93,67 @@ describe("decideSelection", () => {
   });
 });
 
+describe("the Default rule set with classification", () => {
+  const decideOne = (path: string, extra: Partial<RawEntry> = {}, overrides: { path: string; selected: boolean }[] = []) => {
+    const [decided] = decideAll([entry(path, extra)], (e) => classifyEntry(e, {}), DEFAULT_RULES, overrides);
+    if (!decided) throw new Error("no entry");
+    return { category: decided.category, selected: decided.selected, decidedBy: decided.decidedBy };
+  };
+  it("never keeps sockets, FIFOs, pid and lock files, nor Dovecot's instance list", () => {
+    const socket = decideOne("/var/spool/postfix/private/smtp", { type: "other", source: "volume" });
+    expect(socket).toMatchObject({ category: "runtime", selected: false });
+    expect(socket.decidedBy.reason).toMatch(/^socket, FIFO or device node: the service recreates it when it starts/);
+    expect(decideOne("/srv/data/queue.fifo", { type: "other" })).toMatchObject({ category: "runtime", selected: false });
+    expect(decideOne("/var/spool/postfix/pid/master.pid")).toMatchObject({ category: "runtime", selected: false });
+    expect(decideOne("/var/lib/postfix/master.lock")).toMatchObject({
+      category: "runtime",
+      selected: false,
+      decidedBy: { reason: "lock file: the service takes it again when it starts" },
+    });
+    expect(decideOne("/var/lib/dovecot/instances")).toMatchObject({ category: "runtime", selected: false });
+  });
+  it("keeps dependency locks, Dovecot's mailbox indexes and git hooks' files: they are data", () => {
+    expect(decideOne("/srv/app/package-lock.json")).toMatchObject({ category: "user-data", selected: true });
+    expect(decideOne("/srv/app/Gemfile.lock")).toMatchObject({ category: "user-data", selected: true });
+    expect(decideOne("/home/u/Maildir/dovecot.index.log")).toEqual({
+      category: "user-data",
+      selected: true,
+      decidedBy: { reason: "not from any package" },
+    });
+    expect(decideOne("/home/u/Maildir/.Sent/dovecot.index.log", { source: "volume" })).toMatchObject({ selected: true });
+    expect(decideOne("/srv/git/x.git/hooks/push.log")).toMatchObject({ category: "user-data", selected: true });
+  });
+  it("leaves logs out by their category and says how to keep one", () => {
+    const keepIt = /logs are left out by default; tick it, or add an include rule such as !\/var\/log\/app\/\*\* to keep it$/;
+    const syslog = decideOne("/var/log/syslog");
+    expect(syslog).toMatchObject({ category: "log", selected: false });
+    expect(syslog.decidedBy.rule).toBeUndefined();
+    expect(syslog.decidedBy.reason).toMatch(/^log under \/var\/log: /);
+    expect(syslog.decidedBy.reason).toMatch(keepIt);
+    const appLog = decideOne("/srv/app/logs/app.log");
+    expect(appLog).toMatchObject({ category: "log", selected: false });
+    expect(appLog.decidedBy.reason).toMatch(keepIt);
+    // The folder comes back (empty), with its owner and mode, so the service can write there.
+    expect(decideOne("/srv/app/logs", { type: "dir" })).toEqual({
+      category: "log",
+      selected: true,
+      decidedBy: { reason: "log folder (logs): kept, empty, so the service finds it; the logs in it are left out" },
+    });
+    expect(decideOne("/var/log/syslog", {}, [{ path: "/var/log/syslog", selected: true }])).toMatchObject({
+      selected: true,
+      decidedBy: { reason: "ticked by hand" },
+    });
+    const kept = decideAll([entry("/var/log/app/a.log")], (e) => classifyEntry(e, {}), [...DEFAULT_RULES, rules[1]!], []);
+    expect(kept[0]).toMatchObject({ selected: true, decidedBy: { rule: "/var/log/app/**" } });
+  });
+  it("tells a person's decision from a rule's or a category's", () => {
+    expect(decidedByHand({ reason: "ticked by hand" })).toBe(true);
+    expect(decidedByHand({ reason: "unticked by hand (folder /srv)" })).toBe(true);
+    expect(decidedByHand({ rule: "/srv", reason: "not from any package" })).toBe(false);
+    expect(decidedByHand({ reason: "log under /var/log" })).toBe(false);
+  });
+});
+
 describe("decideAll", () => {
   it("classifies and decides every entry", () => {
     const entries = [
@@ -108,7 +169,14 @@ describe("decideAll", () => {
     ]);
     expect(result.map((r) => [r.path, r.category, r.selected, r.decidedBy])).toEqual([
       ["/etc/samba/smb.conf", "config", true, { reason: "configuration under /etc" }],
-      ["/var/log/samba/log.smbd", "log", false, { rule: "/var/log", reason: "log under /var/log" }],
+      [
+        "/var/log/samba/log.smbd",
+        "log",
+        false,
+        {
+          reason: "log under /var/log: logs are left out by default; tick it, or add an include rule such as !/var/log/app/** to keep it",
+        },
+      ],
       ["/root/.ssh/id_rsa", "secret-candidate", true, { reason: "looks like a private key (id_rsa)" }],
       ["/srv/share/a.txt", "user-data", false, { reason: "unticked by hand (folder /srv/share)" }],
       ["/srv/share/b.txt", "user-data", true, { reason: "ticked by hand" }],

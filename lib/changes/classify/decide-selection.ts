@@ -10,17 +10,24 @@ export type SelectionOverride = { path: string; selected: boolean };
 
 // Secrets are kept by default: host keys, TLS keys and password hashes are the service's identity,
 // and a restore without them is another server (clients refuse it). They are marked as secrets in
-// the tree, and a person can untick them. Logs are kept unless a rule (the default set has one)
-// leaves them out.
+// the tree, and a person can untick them. Logs are left out by what classification says they are
+// (under /var/log, or *.log in a log folder), not by a name rule: a rule on "*.log" also took
+// Dovecot's mailbox indexes and git's files. A log folder itself is kept (it comes back empty), so
+// a service that writes there finds it with its owner and mode.
 const SELECTED_BY_CATEGORY: Record<Category, boolean> = {
   "user-data": true,
   config: true,
   account: true,
-  log: true,
+  log: false,
   "package-unchanged": false,
   runtime: false,
   "secret-candidate": true,
 };
+
+const TICKED = "ticked by hand";
+const UNTICKED = "unticked by hand";
+const LOG_LEFT_OUT = "logs are left out by default; tick it, or add an include rule such as !/var/log/app/** to keep it";
+const LOG_FOLDER_KEPT = "kept, empty, so the service finds it; the logs in it are left out";
 
 type FoundOverride = { path: string; selected: boolean };
 type OverrideLookup = (path: string) => FoundOverride | null;
@@ -67,7 +74,7 @@ function indexOverrides(overrides: ReadonlyMap<string, boolean>): OverrideLookup
 
 function decide(entry: RawEntry, classification: Classification, matcher: RuleMatcher, override: FoundOverride | null): Selection {
   if (override) {
-    const said = override.selected ? "ticked by hand" : "unticked by hand";
+    const said = override.selected ? TICKED : UNTICKED;
     return {
       selected: override.selected,
       decidedBy: { reason: override.path === entry.path ? said : `${said} (folder ${override.path})` },
@@ -77,7 +84,18 @@ function decide(entry: RawEntry, classification: Classification, matcher: RuleMa
   if (decision) {
     return { selected: decision.rule.action === "include", decidedBy: { rule: decision.rule.pattern, reason: classification.reason } };
   }
-  return { selected: SELECTED_BY_CATEGORY[classification.category], decidedBy: { reason: classification.reason } };
+  return byCategory(entry, classification);
+}
+
+function byCategory(entry: RawEntry, { category, reason }: Classification): Selection {
+  if (category !== "log") return { selected: SELECTED_BY_CATEGORY[category], decidedBy: { reason } };
+  if (entry.type === "dir") return { selected: true, decidedBy: { reason: `${reason}: ${LOG_FOLDER_KEPT}` } };
+  return { selected: false, decidedBy: { reason: `${reason}: ${LOG_LEFT_OUT}` } };
+}
+
+/** Whether a person's tick or untick (on the path or a folder above it) decided, rather than a rule or the category. */
+export function decidedByHand(decidedBy: DecidedBy): boolean {
+  return !decidedBy.rule && (decidedBy.reason.startsWith(TICKED) || decidedBy.reason.startsWith(UNTICKED));
 }
 
 // Field by field: on 100k entries this ran ~30x faster than `{ ...entry, category, ... }`.

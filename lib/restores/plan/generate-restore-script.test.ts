@@ -97,7 +97,8 @@ describe("generateRestoreScript text", () => {
 // /kura/stage/ /`. Needs root for chown.
 const isRoot = process.getuid?.() === 0;
 const work = mkdtempSync(path.join(tmpdir(), "kura-restore-run-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Generous: on a loaded machine removing the many small run folders took over the default 10 s.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 const BASE_PASSWD = "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1000:1000::/home/ubuntu:/bin/sh\n";
 const BASE_GROUP = "root:x:0:\nshadow:x:42:\nsambashare:x:101:\nubuntu:x:1000:\n";

@@ -53,6 +53,7 @@ import type { MissingPackage, RestoreWarning } from "@/lib/restores/plan/types";
 import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@/lib/restores/plan/propose-service-checks";
 import { checkIdentity } from "@/lib/restores/plan/check-identity";
 import { DEBCONF_SELECTIONS_FILE, planDebconf, type PlannedDebconfAnswer } from "@/lib/restores/plan/plan-debconf";
+import { describeLeftOut, type LeftOutView } from "@/lib/restores/plan/describe-left-out";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -99,6 +100,8 @@ export type RestorePlan = {
   accountFiles: string[];
   /** File and folder entries the caller writes under payload/ (not account files, symlinks or specials). */
   payloadEntries: ManifestEntry[];
+  /** What the archive does not hold, grouped by why (said before the build). */
+  leftOut: LeftOutView;
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -269,5 +272,6 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     serviceChecks: { proposed: serviceChecks, command: combineServiceChecks(serviceChecks) },
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
+    leftOut: describeLeftOut(manifest),
   };
 }

@@ -1,5 +1,6 @@
 // The rule set every archive starts from: leave out what the runtime, the engine or the package
-// manager recreates, keep everything else. People copy and edit it; they never edit it in place.
+// manager recreates, keep everything else. Classification decides what no rule names (logs,
+// sockets, lock files): see lib/changes/classify/. People copy and edit it; they never edit it in place.
 
 import type { Rule } from "@/lib/changes/classify/types";
 
@@ -45,7 +46,8 @@ export const DEFAULT_RULES: Rule[] = [
   exclude("/etc/gshadow-", "backup copy of /etc/gshadow"),
   exclude("/etc/subuid-", "backup copy of /etc/subuid"),
   exclude("/etc/subgid-", "backup copy of /etc/subgid"),
-  // Logs: left out by default.
-  exclude("/var/log", "logs are left out by default; remove this rule or add !/var/log/... to keep logs"),
-  exclude("*.log", "logs are left out by default; remove this rule or add !/path/to/file.log to keep logs"),
+  // No rule for logs: classification knows a log by where it lives (under /var/log, or *.log in a log
+  // folder) and leaves it out by default, its reason saying how to keep it (tick it, or add an include
+  // rule such as !/var/log/app/**). A rule on "*.log" also took Dovecot's mailbox indexes
+  // (dovecot.index.log) and files in git repositories.
 ];
