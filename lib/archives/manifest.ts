@@ -39,6 +39,20 @@ export const readWarningSchema = z.object({
   message: z.string(),
 });
 
+/** Why a package is installed by a restore or not (lib/changes/packages/decide-packages.ts); absent in older manifests. */
+export const packageReasonSchema = z.object({
+  kind: z.enum(["installed-after-base", "in-base-image", "in-minimal-set", "dependency"]),
+  text: z.string().max(2000),
+});
+
+/** Where the original base's package list came from, against which `manual` was decided; absent in older manifests. */
+export const packageBaseSchema = z.object({
+  source: z.enum(["lowest-layer", "minimal-set"]),
+  image: z.string().max(500).nullable(),
+  readVia: z.enum(["layer-folder", "archive-api"]).nullable(),
+  description: z.string().max(2000),
+});
+
 /** Whether a package manager's database may name a package so (the restore passes names to apt-get and dpkg-query). */
 export function isValidPackageName(name: string, packageManager: "dpkg" | "rpm" | "apk" | null): boolean {
   return name.length <= 200 && (packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME).test(name);
@@ -77,7 +91,17 @@ export const manifestSchema = z
     packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
     // Package names reach apt-get, apt-cache and dpkg-query in the restore, so they are checked here
     // (an imported bundle's manifest is anyone's).
-    packages: z.array(z.object({ name: z.string().max(200), version: z.string(), architecture: z.string(), manual: z.boolean() })),
+    // `manual`: the restore installs it. Older manifests (no `reason`) decided it by priority; it keeps that meaning.
+    packages: z.array(
+      z.object({
+        name: z.string().max(200),
+        version: z.string(),
+        architecture: z.string(),
+        manual: z.boolean(),
+        reason: packageReasonSchema.optional(),
+      }),
+    ),
+    packageBase: packageBaseSchema.nullable().optional(),
     ruleSet: z.object({
       id: z.string(),
       name: z.string(),
