@@ -64,7 +64,18 @@ export function ensureCronImage(dockerHost) {
 export function createCronContainer({ dockerHost, name }) {
   ensureCronImage(dockerHost);
   const containerName = name ?? `kura-cron-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
-  const id = docker(dockerHost, ["run", "-d", "--network", "none", ...testLabelArgs(), "--name", containerName, CRON_TAG, "sleep", "infinity"]).trim();
+  const id = docker(dockerHost, [
+    "run",
+    "-d",
+    "--network",
+    "none",
+    ...testLabelArgs(),
+    "--name",
+    containerName,
+    CRON_TAG,
+    "sleep",
+    "infinity",
+  ]).trim();
   try {
     const exec = (argv, input) => docker(dockerHost, ["exec", ...(input === undefined ? [] : ["-i"]), id, ...argv], input);
     exec(["useradd", "-m", "-u", String(CRON_UID), "-s", "/bin/bash", CRON_USER]);

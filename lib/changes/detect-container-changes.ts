@@ -341,7 +341,9 @@ export async function detectContainerChanges(
       ? new Set(layer.keys())
       : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
     const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
-    const db = await timed("packages", () => readDatabase({ engine, containerId, changedPaths: changed, warnings, layerAccess: options.layerAccess }));
+    const db = await timed("packages", () =>
+      readDatabase({ engine, containerId, changedPaths: changed, warnings, layerAccess: options.layerAccess }),
+    );
     // A name the package manager itself would not accept is the container's invention: left out, and said.
     const refused = db.packages.filter((pkg) => !isValidPackageName(pkg.name, manager));
     if (refused.length) {

@@ -125,7 +125,12 @@ async function readFromFolder(folder: string, filePath: string, maxBytes: number
 }
 
 /** Reads the file from a created (never started, no network) container of the single-layer image, then removes it. */
-async function readThroughImage(engine: EngineConnection, imageId: string, filePath: string, maxBytes: number): Promise<Buffer | "absent" | ReadWarning> {
+async function readThroughImage(
+  engine: EngineConnection,
+  imageId: string,
+  filePath: string,
+  maxBytes: number,
+): Promise<Buffer | "absent" | ReadWarning> {
   const { id } = await createContainer(engine, { image: imageId, labels: LABELS });
   try {
     return (await readContainerFile(engine, id, filePath, maxBytes)) ?? "absent";

@@ -29,7 +29,13 @@ export const detectedChangesSchema = z.object({
   layerReadVia: z.enum(["overlay2", "archive-api"]),
   /** `manual`: a restore installs it; `reason` says why or why not (dpkg). */
   packages: z.array(
-    z.object({ name: z.string(), version: z.string(), architecture: z.string(), manual: z.boolean(), reason: packageReasonSchema.optional() }),
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      architecture: z.string(),
+      manual: z.boolean(),
+      reason: packageReasonSchema.optional(),
+    }),
   ),
   /** Where the original base's package list came from (dpkg), against which `manual` was decided. */
   packageBase: packageBaseSchema.nullable().optional(),

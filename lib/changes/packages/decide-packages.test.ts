@@ -101,11 +101,17 @@ describe("decidePackages", () => {
   it("installs what the container added to its base and apt did not pull in, whatever the priority (cron is important)", () => {
     // (hostname-essential is Essential, but not in this base: a fact beats a mark.)
     expect(manualOf(fromLayer)).toEqual(["cron", "hostname-essential", "logrotate"]);
-    expect(reasonOf(fromLayer, "cron")).toEqual({ kind: "installed-after-base", text: "installed with apt after the base (apt-mark manual)" });
+    expect(reasonOf(fromLayer, "cron")).toEqual({
+      kind: "installed-after-base",
+      text: "installed with apt after the base (apt-mark manual)",
+    });
   });
 
   it("says a base package came with the original base image, naming it", () => {
-    expect(reasonOf(fromLayer, "adduser")).toEqual({ kind: "in-base-image", text: "in the original base image (debian:bullseye's lowest layer)" });
+    expect(reasonOf(fromLayer, "adduser")).toEqual({
+      kind: "in-base-image",
+      text: "in the original base image (debian:bullseye's lowest layer)",
+    });
     expect(reasonOf(fromLayer, "libc6")?.kind).toBe("in-base-image");
     expect(fromLayer.base).toEqual({
       source: "lowest-layer",
@@ -123,7 +129,11 @@ describe("decidePackages", () => {
   });
 
   it("falls back to Debian's minimal set (Essential or Priority: required) when the base's own list is unknown, and says why", () => {
-    const minimal = decidePackages({ status, autoInstalled: auto, base: { source: "minimal-set", why: "the lowest layer has no dpkg status" } });
+    const minimal = decidePackages({
+      status,
+      autoInstalled: auto,
+      base: { source: "minimal-set", why: "the lowest layer has no dpkg status" },
+    });
     // adduser (important) is not in the minimal set: counted as installed by hand, as the facts say.
     expect(manualOf(minimal)).toEqual(["adduser", "cron", "logrotate"]);
     expect(reasonOf(minimal, "apt")).toEqual({ kind: "in-minimal-set", text: "in Debian's minimal set (Priority: required)" });
@@ -131,9 +141,13 @@ describe("decidePackages", () => {
     // libc6 has priority optional, yet apt (required) depends on it: part of every minimal system.
     expect(reasonOf(minimal, "libc6")?.text).toBe("in Debian's minimal set (a dependency of apt)");
     expect(reasonOf(minimal, "sensible-utils")?.kind).toBe("in-minimal-set");
-    expect(reasonOf(minimal, "cron")?.text).toBe("not in Debian's minimal set, and apt did not install it as a dependency (apt-mark manual)");
+    expect(reasonOf(minimal, "cron")?.text).toBe(
+      "not in Debian's minimal set, and apt did not install it as a dependency (apt-mark manual)",
+    );
     expect(minimal.base.source).toBe("minimal-set");
-    expect(minimal.base.description).toMatch(/Essential: yes or Priority: required and what they depend on.*because the lowest layer has no dpkg status$/);
+    expect(minimal.base.description).toMatch(
+      /Essential: yes or Priority: required and what they depend on.*because the lowest layer has no dpkg status$/,
+    );
   });
 
   it("without apt's record of dependencies, counts every package the base lacks as installed by hand, and says so", () => {
@@ -145,7 +159,9 @@ describe("decidePackages", () => {
     expect(manualOf(unknown)).toEqual(["cron", "exim4-base", "hostname-essential", "libpopt0", "logrotate", "orphan", "sensible-utils"]);
     expect(reasonOf(unknown, "cron")?.text).toMatch(/apt's record of dependencies could not be read/);
     expect(reasonOf(unknown, "bash")?.text).toBe("in the original base image (the image's lowest layer)");
-    expect(unknown.base.description).toBe("the packages of the container's lowest image layer, read through the engine from a container of that image");
+    expect(unknown.base.description).toBe(
+      "the packages of the container's lowest image layer, read through the engine from a container of that image",
+    );
   });
 
   it("lists every package once, sorted by name", () => {

@@ -83,7 +83,8 @@ export function decidePackages(options: DecidePackagesOptions): { packages: Deci
 
   // Who pulled a dependency in: installed packages whose Depends/Pre-Depends (else Recommends) name it or
   // a virtual name it provides; those installed by hand first.
-  const rank = (name: string) => ({ "installed-after-base": 0, dependency: 1, "in-minimal-set": 2, "in-base-image": 2 })[kinds.get(name)!.kind];
+  const rank = (name: string) =>
+    ({ "installed-after-base": 0, dependency: 1, "in-minimal-set": 2, "in-base-image": 2 })[kinds.get(name)!.kind];
   const byRankThenName = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
   const requiredBy = new Map<string, Set<string>>();
   const recommendedBy = new Map<string, Set<string>>();
@@ -113,7 +114,13 @@ export function decidePackages(options: DecidePackagesOptions): { packages: Deci
   const packages = [...status.values()]
     .map((pkg) => {
       const reason = kinds.get(pkg.name)!;
-      return { name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: reason.kind === "installed-after-base", reason };
+      return {
+        name: pkg.name,
+        version: pkg.version,
+        architecture: pkg.architecture,
+        manual: reason.kind === "installed-after-base",
+        reason,
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
   return { packages, base: describeBase(base) };
