@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { env } from "@/lib/env";
+import { processSingleton } from "@/lib/process-singleton";
 import { dockerFor } from "./client";
 import { toAppError, withTimeout } from "./docker-error";
 import { ConfinedOpenError, openConfined } from "./open-confined.mjs";
@@ -50,8 +51,22 @@ async function containerLayers(engine: EngineConnection, containerRef: string): 
   }
 }
 
+type FoundImage = { id: string; tag: string | null } | null;
+/** Which image is a lowest layer alone, per engine and layer, for a minute: a detection and the archive after it ask once. */
+const FOUND_FOR_MS = 60_000;
+const found = processSingleton("single-layer-images", () => new Map<string, { image: FoundImage; at: number }>());
+
+async function findSingleLayerImage(engine: EngineConnection, diffId: string, sizeAtMost: number | null): Promise<FoundImage> {
+  const key = `${engine.id}:${diffId}`;
+  const cached = found.get(key);
+  if (cached && Date.now() - cached.at < FOUND_FOR_MS) return cached.image;
+  const image = await searchSingleLayerImage(engine, diffId, sizeAtMost);
+  found.set(key, { image, at: Date.now() });
+  return image;
+}
+
 /** A local image whose layers are exactly [diffId] (e.g. the imported debian:bullseye), tagged ones first; null when none. */
-async function findSingleLayerImage(
+async function searchSingleLayerImage(
   engine: EngineConnection,
   diffId: string,
   sizeAtMost: number | null,
@@ -172,7 +187,10 @@ export async function readLowestLayerFile(
       : "the engine offers no readable layer folder (remote engine, another storage driver, or KURA_LAYER_READ=archive-api)";
     return { read: false, why: `${why} and no local image consists of the lowest image layer alone`, warning: null };
   }
-  const result = await readThroughImage(engine, image.id, filePath, options.maxBytes);
+  const result = await readThroughImage(engine, image.id, filePath, options.maxBytes).catch((error: unknown) => {
+    if (layers.lowestDiffId) found.delete(`${engine.id}:${layers.lowestDiffId}`); // the image may be gone since
+    throw error;
+  });
   if (result === "absent") return absent;
   if (!Buffer.isBuffer(result)) return { read: false, why: `the lowest image layer's ${filePath} is over Kura's limit`, warning: result };
   return { read: true, bytes: result, image: image.tag, readVia: "archive-api" };
