@@ -72,7 +72,9 @@ function PackageDecisions({ packages }: { packages: RestorePlanView["packages"] 
           <summary className="cursor-pointer text-slate-600">
             {folded.length} more not installed (the original base&apos;s own packages and the dependencies apt pulled in)
           </summary>
-          <DecisionRows decisions={folded} />
+          <div className="max-h-96 overflow-y-auto">
+            <DecisionRows decisions={folded} />
+          </div>
         </details>
       ) : null}
     </div>
