@@ -63,7 +63,8 @@ function PackageDecisions({ packages }: { packages: RestorePlanView["packages"] 
       <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-600">Why each package is installed or not</h3>
       <p className="mb-1 text-xs text-slate-500" data-testid="plan-package-base">
         {originalBase
-          ? `Installed by hand means: not in the original base and not pulled in by apt. The original base's packages: ${originalBase.description}.`
+          ? "Installed by hand means: not in the original base and not pulled in by apt. " +
+            `The original base's packages: ${originalBase.description}.`
           : "This archive was made before Kura recorded why: its marks of what was installed by hand are used as they are."}
       </p>
       {shown.length ? <DecisionRows decisions={shown} /> : null}
