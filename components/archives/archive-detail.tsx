@@ -298,9 +298,15 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
               value={packageFilter}
               onChange={(event) => setPackageFilter(event.target.value)}
             />
+            {manifest.packageBase ? (
+              <p className="mb-2 text-xs text-slate-500" data-testid="archive-package-base">
+                Installed by hand: not in the original base and not pulled in by apt (hover a package for why). The original base&apos;s
+                packages: {manifest.packageBase.description}.
+              </p>
+            ) : null}
             <div className="grid grid-cols-2 gap-x-6 text-xs md:grid-cols-3">
               {packages.map((pkg) => (
-                <div key={pkg.name} className="font-mono">
+                <div key={pkg.name} className="font-mono" title={pkg.reason?.text}>
                   {pkg.name} <span className="text-slate-500">{pkg.version}</span> {pkg.manual ? <Badge tone="blue">by hand</Badge> : null}
                 </div>
               ))}

@@ -60,6 +60,12 @@ test("plan onto trixie, edit the Dockerfile, restore: the log streams, files ver
   // The first plan for a base asks its repositories: up to 30 s.
   await expect(page.getByTestId("dockerfile-view")).toContainText(`FROM ${TRIXIE}`, { timeout: 90_000 });
   await expect(page.getByTestId("restore-script-view")).not.toBeEmpty();
+  // Nothing was installed on top of debian:bookworm: the plan says every package is the original base's own.
+  const decisions = page.getByTestId("plan-package-decisions");
+  await expect(decisions.getByTestId("plan-package-base")).toContainText("debian:bookworm (the container's lowest image layer)");
+  await decisions.getByText(/more not installed/).click();
+  await expect(decisions.locator('[data-package="bash"]')).toContainText("in the original base image (debian:bookworm's lowest layer)");
+  await expect(decisions.locator('[data-install="yes"]')).toHaveCount(0);
 
   // Before the build, the plan says what will not come back, by why, with counts and examples; no one is told to mknod.
   const leftOut = page.getByTestId("plan-left-out");

@@ -363,6 +363,7 @@ async function runArchive(
       : null,
     packageManager: detected.packageManager,
     packages: detected.packages,
+    packageBase: detected.packageBase,
     ruleSet: { id: ruleSet.id, name: ruleSet.name, rules: ruleSet.rules },
     entries: [...entries.values()],
     deleted: selected.filter((entry) => entry.kind === "deleted").map((entry) => entry.path),

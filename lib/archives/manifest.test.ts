@@ -32,3 +32,36 @@ describe("manifest package names", () => {
     expect(withPackages(null, "-x").error?.issues[0]?.message).toBe('The package "-x" is not a package name.');
   });
 });
+
+describe("manifest package reasons", () => {
+  const reason = { kind: "installed-after-base" as const, text: "installed with apt after the base (apt-mark manual)" };
+  const packageBase = {
+    source: "lowest-layer" as const,
+    image: "debian:bullseye",
+    readVia: "layer-folder" as const,
+    description: "the packages of debian:bullseye (the container's lowest image layer), read from that layer's folder",
+  };
+
+  it("keeps each package's reason and where the base list came from", () => {
+    const parsed = manifestSchema.parse(
+      makeManifest({ packages: [{ name: "cron", version: "3.0pl1-137", architecture: "amd64", manual: true, reason }], packageBase }),
+    );
+    expect(parsed.packages[0]?.reason).toEqual(reason);
+    expect(parsed.packageBase).toEqual(packageBase);
+  });
+
+  it("still reads an older manifest, which has neither (its `manual` keeps its meaning)", () => {
+    const older = makeManifest({ packages: [{ name: "samba", version: "1", architecture: "amd64", manual: true }] });
+    delete (older as { packageBase?: unknown }).packageBase;
+    const parsed = manifestSchema.parse(older);
+    expect(parsed.packages[0]).toEqual({ name: "samba", version: "1", architecture: "amd64", manual: true });
+    expect(parsed.packageBase).toBeUndefined();
+  });
+
+  it("refuses a reason of a kind it does not know", () => {
+    const odd = makeManifest({
+      packages: [{ name: "cron", version: "1", architecture: "amd64", manual: true, reason: { kind: "priority" as never, text: "x" } }],
+    });
+    expect(manifestSchema.safeParse(odd).success).toBe(false);
+  });
+});

@@ -78,6 +78,19 @@ export const leftOutGroupSchema = z.object({
 
 /** What the detection saw but the archive does not hold, grouped by why; null in manifests older than this record. */
 export const leftOutSchema = z.object({ groups: z.array(leftOutGroupSchema) });
+/** Why a package is installed by a restore or not (lib/changes/packages/decide-packages.ts); absent in older manifests. */
+export const packageReasonSchema = z.object({
+  kind: z.enum(["installed-after-base", "in-base-image", "in-minimal-set", "dependency"]),
+  text: z.string().max(2000),
+});
+
+/** Where the original base's package list came from, against which `manual` was decided; absent in older manifests. */
+export const packageBaseSchema = z.object({
+  source: z.enum(["lowest-layer", "minimal-set"]),
+  image: z.string().max(500).nullable(),
+  readVia: z.enum(["layer-folder", "archive-api"]).nullable(),
+  description: z.string().max(2000),
+});
 
 /** Whether a package manager's database may name a package so (the restore passes names to apt-get and dpkg-query). */
 export function isValidPackageName(name: string, packageManager: "dpkg" | "rpm" | "apk" | null): boolean {
@@ -117,7 +130,17 @@ export const manifestSchema = z
     packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
     // Package names reach apt-get, apt-cache and dpkg-query in the restore, so they are checked here
     // (an imported bundle's manifest is anyone's).
-    packages: z.array(z.object({ name: z.string().max(200), version: z.string(), architecture: z.string(), manual: z.boolean() })),
+    // `manual`: the restore installs it. Older manifests (no `reason`) decided it by priority; it keeps that meaning.
+    packages: z.array(
+      z.object({
+        name: z.string().max(200),
+        version: z.string(),
+        architecture: z.string(),
+        manual: z.boolean(),
+        reason: packageReasonSchema.optional(),
+      }),
+    ),
+    packageBase: packageBaseSchema.nullable().optional(),
     ruleSet: z.object({
       id: z.string(),
       name: z.string(),

@@ -4,7 +4,9 @@ import { classifyEntry, looksLikePrivateKey } from "@/lib/changes/classify/class
 import { decideAll } from "@/lib/changes/classify/decide-selection";
 import { isValidPackageName } from "@/lib/archives/manifest";
 import { parseApkInstalled, parseApkWorld } from "@/lib/changes/packages/parse-apk";
-import { manualPackages, parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/packages/parse-dpkg";
+import { parseDpkgList, parseDpkgStatus, parseExtendedStates, parseMd5sums } from "@/lib/changes/packages/parse-dpkg";
+import { decidePackages, type PackageBase, type PackageReason } from "@/lib/changes/packages/decide-packages";
+import { readBasePackages } from "@/lib/changes/read-base-packages";
 import { parseRpmdb } from "@/lib/changes/packages/parse-rpmdb";
 import { readRpmdbRows, RPMDB_MAX_FILE_BYTES } from "@/lib/changes/read-rpmdb";
 import type { ChangeEntry, PackageFacts, RawEntry } from "@/lib/changes/classify/types";
@@ -41,7 +43,8 @@ export type DetectOptions = {
 /** Something Kura could not read from the container (too large, not a regular file, a hostile database), and what it did instead. */
 export type DetectionWarning = ReadWarning;
 
-export type InstalledPackage = { name: string; version: string; architecture: string; manual: boolean };
+/** `manual`: a restore installs it; `reason` says why or why not (dpkg only: decide-packages.ts). */
+export type InstalledPackage = { name: string; version: string; architecture: string; manual: boolean; reason?: PackageReason };
 
 export type DetectedChanges = {
   container: { engineId: string; id: string; name: string; state: string };
@@ -53,6 +56,8 @@ export type DetectedChanges = {
   /** How the writable layer was read: straight from the engine's overlay2 folder, or through its archive API. */
   layerReadVia: "overlay2" | "archive-api";
   packages: InstalledPackage[];
+  /** Where the original base's package list came from (dpkg only), against which `manual` was decided. */
+  packageBase: PackageBase | null;
   entries: DecidedEntry[];
   totals: { entries: number; selectedEntries: number; bytes: number; selectedBytes: number };
   timings: Record<string, number>;
@@ -71,6 +76,7 @@ type PackageDb = {
   algorithm: HashAlgorithm;
   conffiles: Map<string, string>;
   packages: InstalledPackage[];
+  packageBase?: PackageBase;
 };
 
 // Merged /usr: dpkg may record /bin/true while the diff reports /usr/bin/true.
@@ -96,7 +102,13 @@ export const PACKAGE_DB_LIMITS = {
   rpmdb: RPMDB_MAX_FILE_BYTES,
 } as const;
 
-type ReadContext = { engine: Engine; containerId: string; changedPaths: Set<string>; warnings: DetectionWarning[] };
+type ReadContext = {
+  engine: Engine;
+  containerId: string;
+  changedPaths: Set<string>;
+  warnings: DetectionWarning[];
+  layerAccess?: DetectOptions["layerAccess"];
+};
 
 const NO_PACKAGE_CHECKS = "its package files were not compared with their packages (they are classified by path alone)";
 const NO_PACKAGES = `the installed packages are unknown; ${NO_PACKAGE_CHECKS}`;
@@ -120,11 +132,16 @@ const asText = (bytes: Buffer | null | TooLarge) => (Buffer.isBuffer(bytes) ? by
 /** dpkg's status and the lists/md5sums of installed packages, kept only for the changed paths. */
 async function readDpkg(context: ReadContext): Promise<PackageDb> {
   const { engine, containerId, changedPaths, warnings } = context;
+  // Installed by hand = not in the original base's own list and not pulled in by apt (no priority guesses).
+  const basePromise = readBasePackages(engine, containerId, { layerAccess: context.layerAccess });
   const statusBytes = await readDatabaseFile(context, "/var/lib/dpkg/status", PACKAGE_DB_LIMITS.dpkgStatus, NO_PACKAGES);
   if (statusBytes === "too-large") return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages: [] };
   const status = parseDpkgStatus(asText(statusBytes));
   const extendedBytes = await readDatabaseFile(context, "/var/lib/apt/extended_states", PACKAGE_DB_LIMITS.aptExtendedStates, NO_MANUAL);
-  const manual = new Set(manualPackages(status, extendedBytes === "too-large" ? null : parseExtendedStates(asText(extendedBytes))));
+  const base = await basePromise;
+  warnings.push(...base.warnings);
+  const autoInstalled = extendedBytes === "too-large" ? null : parseExtendedStates(asText(extendedBytes));
+  const decided = decidePackages({ status, autoInstalled, base: base.base });
   const owners = new Map<string, string>();
   const md5 = new Map<string, string>();
   const conffiles = new Map<string, string>();
@@ -161,9 +178,7 @@ async function readDpkg(context: ReadContext): Promise<PackageDb> {
     },
     { keep: (file) => file.endsWith(".list") || file.endsWith(".md5sums"), keepMaxBytes: PACKAGE_DB_LIMITS.dpkgInfoFile },
   );
-  const packages = [...status.values()]
-    .map((pkg) => ({ name: pkg.name, version: pkg.version, architecture: pkg.architecture, manual: manual.has(pkg.name) }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const { packages, base: packageBase } = decided;
   const oversized = tooLarge as ArchiveHeader | null;
   if (oversized) {
     // The walk stopped at it: the lists after it were not read, so which package owns what is incomplete.
@@ -174,9 +189,9 @@ async function readDpkg(context: ReadContext): Promise<PackageDb> {
         `${oversized.path} is ${formatBytes(oversized.size)}, over the ${formatBytes(PACKAGE_DB_LIMITS.dpkgInfoFile)} Kura reads of a package list: ` +
         `${NO_PACKAGE_CHECKS}.`,
     });
-    return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages };
+    return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages, packageBase };
   }
-  return { owners, sums: md5, algorithm: "md5", conffiles, packages };
+  return { owners, sums: md5, algorithm: "md5", conffiles, packages, packageBase };
 }
 
 /** A package database's owners and packaged digests, kept for the changed paths only; `isConfig` files go to conffiles. */
@@ -326,7 +341,9 @@ export async function detectContainerChanges(
       ? new Set(layer.keys())
       : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
     const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
-    const db = await timed("packages", () => readDatabase({ engine, containerId, changedPaths: changed, warnings }));
+    const db = await timed("packages", () =>
+      readDatabase({ engine, containerId, changedPaths: changed, warnings, layerAccess: options.layerAccess }),
+    );
     // A name the package manager itself would not accept is the container's invention: left out, and said.
     const refused = db.packages.filter((pkg) => !isValidPackageName(pkg.name, manager));
     if (refused.length) {
@@ -534,6 +551,7 @@ export async function detectContainerChanges(
     packageManager,
     layerReadVia: early ? "overlay2" : "archive-api",
     packages: packageDb?.packages ?? [],
+    packageBase: packageDb?.packageBase ?? null,
     entries: decided,
     totals,
     timings,

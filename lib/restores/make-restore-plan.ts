@@ -148,6 +148,8 @@ export async function makeRestorePlan(
       install: plan.packages.install,
       alreadyInBase: plan.packages.alreadyInBase,
       missing: plan.packages.missing.map((pkg) => ({ name: pkg.name, replacement: pkg.replacement })),
+      decisions: plan.packages.decisions,
+      originalBase: manifest.packageBase ?? null,
     },
     packagesChecked: availablePackages !== null,
     migrationRules: plan.migrationRules,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { changesQuery, containerParams } from "@/lib/api/schemas";
-import { readWarningSchema } from "@/lib/archives/manifest";
+import { packageBaseSchema, packageReasonSchema, readWarningSchema } from "@/lib/archives/manifest";
 import { defineEntry } from "./entry";
 
 export const changeEntrySchema = z.object({
@@ -27,7 +27,18 @@ export const detectedChangesSchema = z.object({
   since: z.string().nullable(),
   packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
   layerReadVia: z.enum(["overlay2", "archive-api"]),
-  packages: z.array(z.object({ name: z.string(), version: z.string(), architecture: z.string(), manual: z.boolean() })),
+  /** `manual`: a restore installs it; `reason` says why or why not (dpkg). */
+  packages: z.array(
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      architecture: z.string(),
+      manual: z.boolean(),
+      reason: packageReasonSchema.optional(),
+    }),
+  ),
+  /** Where the original base's package list came from (dpkg), against which `manual` was decided. */
+  packageBase: packageBaseSchema.nullable().optional(),
   entries: z.array(changeEntrySchema),
   totals: z.object({ entries: z.number(), selectedEntries: z.number(), bytes: z.number(), selectedBytes: z.number() }),
   timings: z.record(z.string(), z.number()),

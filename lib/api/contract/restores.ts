@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { archiveParams, restoreParams, restorePlanBody, startRestoreBody } from "@/lib/api/schemas";
-import { LEFT_OUT_REASONS } from "@/lib/archives/manifest";
+import { LEFT_OUT_REASONS, packageBaseSchema } from "@/lib/archives/manifest";
 import { isoTime } from "./common";
 import { defineEntry } from "./entry";
 
@@ -36,6 +36,31 @@ export const restorePlanViewSchema = z.object({
     install: z.array(z.string()),
     alreadyInBase: z.array(z.string()),
     missing: z.array(z.object({ name: z.string(), replacement: z.string().nullable() })),
+    /** Every archived package, those installed first, with why it is installed or not (the archive's fact, then the new base's). */
+    decisions: z.array(
+      z.object({
+        name: z.string(),
+        version: z.string(),
+        install: z.boolean(),
+        /** The names apt-get installs for it: itself, its successor(s) on the new base, or none. */
+        installs: z.array(z.string()),
+        kind: z.enum([
+          "install",
+          "renamed",
+          "already-in-new-base",
+          "not-available",
+          "in-base-image",
+          "in-minimal-set",
+          "dependency",
+          "not-marked",
+          "invalid-name",
+          "no-package-manager",
+        ]),
+        reason: z.string(),
+      }),
+    ),
+    /** Where the archive's list of the original base's packages came from; null for archives made before Kura recorded it. */
+    originalBase: packageBaseSchema.nullable(),
   }),
   /** Whether the base's repositories were asked which packages exist (needs the build network). */
   packagesChecked: z.boolean(),

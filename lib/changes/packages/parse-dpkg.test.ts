@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  manualPackages,
   packageNameOfInfoFile,
   parseDpkgList,
   parseDpkgStatus,
   parseExtendedStates,
   parseMd5sums,
+  parseRelationNames,
 } from "@/lib/changes/packages/parse-dpkg";
 
 const STATUS = `Package: base-files
@@ -53,6 +53,11 @@ Status: install ok installed
 Priority: optional
 Architecture: amd64
 Version: 2:4.17.12+dfsg-0+deb12u1
+Pre-Depends: init-system-helpers (>= 1.54~)
+Depends: adduser, libpam-modules, libc6 (>= 2.34),
+ samba-common (= 2:4.17.12+dfsg-0+deb12u1), python3:any | python3-minimal
+Recommends: attr, samba-dsdb-modules
+Provides: samba-server
 
 Package: oldpkg
 Status: deinstall ok config-files
@@ -98,6 +103,21 @@ describe("parseDpkgStatus", () => {
     });
     expect(status.get("libc6")).toMatchObject({ priority: "optional", essential: false, architecture: "amd64" });
     expect(status.get("samba-common")?.version).toBe("2:4.17.12+dfsg-0+deb12u1");
+  });
+  it("reads the names in Pre-Depends and Depends (continuation lines, alternatives), Recommends and Provides", () => {
+    expect(status.get("samba")).toMatchObject({
+      depends: ["init-system-helpers", "adduser", "libpam-modules", "libc6", "samba-common", "python3", "python3-minimal"],
+      recommends: ["attr", "samba-dsdb-modules"],
+      provides: ["samba-server"],
+    });
+    expect(status.get("bash")).toMatchObject({ depends: [], recommends: [], provides: [] });
+    expect(parseRelationNames("cron | anacron | cron-daemon, libc6 (>= 2.14) [amd64], libpopt0:any")).toEqual([
+      "cron",
+      "anacron",
+      "cron-daemon",
+      "libc6",
+      "libpopt0",
+    ]);
   });
   it("reads conffiles, dropping the obsolete / remove-on-upgrade flags", () => {
     expect(status.get("base-files")?.conffiles).toEqual(
@@ -152,13 +172,13 @@ describe("packageNameOfInfoFile", () => {
   });
 });
 
-describe("parseExtendedStates and manualPackages", () => {
-  const status = parseDpkgStatus(STATUS);
+// Which packages count as installed by hand (extended_states against the base's own list) is decide-packages.test.ts.
+describe("parseExtendedStates", () => {
   const EXTENDED = `Package: libc6
 Architecture: amd64
 Auto-Installed: 1
 
-Package: samba-common
+Package: samba-common:amd64
 Architecture: all
 Auto-Installed: 1
 
@@ -166,15 +186,8 @@ Package: pinned
 Architecture: amd64
 Auto-Installed: 0
 `;
-  it("reads auto-installed names", () => {
+  it("reads auto-installed names (without ':arch'), not those marked 0", () => {
     expect(parseExtendedStates(EXTENDED)).toEqual(new Set(["libc6", "samba-common"]));
     expect(parseExtendedStates("")).toEqual(new Set());
-  });
-  it("lists what is not auto-installed, sorted, like apt-mark showmanual", () => {
-    expect(manualPackages(status, parseExtendedStates(EXTENDED))).toEqual(["pinned", "samba"]);
-  });
-  it("leaves out base packages and shared libraries, whatever apt recorded", () => {
-    expect(manualPackages(status, null)).toEqual(["pinned", "samba", "samba-common"]);
-    expect(manualPackages(status, new Set())).toEqual(["pinned", "samba", "samba-common"]);
   });
 });

@@ -11,6 +11,12 @@ export type DpkgPackage = {
   essential: boolean;
   /** Conffile path -> md5 of the packaged version (dpkg writes "newconffile" before first install). */
   conffiles: Map<string, string>;
+  /** Names in Depends and Pre-Depends (every alternative, without versions or ":arch"). */
+  depends: string[];
+  /** Names in Recommends (apt installs them by default). */
+  recommends: string[];
+  /** Virtual names the package provides (logrotate depends on "cron | cron-daemon"). */
+  provides: string[];
 };
 
 type Stanza = Map<string, string>;
@@ -64,6 +70,19 @@ function parseConffiles(value: string): Map<string, string> {
   return conffiles;
 }
 
+const RELATION_NAME = /^\s*([a-z0-9][a-z0-9+.-]*)/;
+
+/** "libc6 (>= 2.14), cron | anacron, libfoo:any" -> ["libc6", "cron", "anacron", "libfoo"]. */
+export function parseRelationNames(value: string | undefined): string[] {
+  if (!value) return [];
+  const names = new Set<string>();
+  for (const alternative of value.split(/[,|]/)) {
+    const name = RELATION_NAME.exec(alternative)?.[1];
+    if (name) names.add(name);
+  }
+  return [...names];
+}
+
 /** /var/lib/dpkg/status -> installed packages by name (without ":arch"). */
 export function parseDpkgStatus(text: string): Map<string, DpkgPackage> {
   const packages = new Map<string, DpkgPackage>();
@@ -80,6 +99,9 @@ export function parseDpkgStatus(text: string): Map<string, DpkgPackage> {
       priority: (stanza.get("priority") ?? "").toLowerCase(),
       essential: (stanza.get("essential") ?? "").toLowerCase() === "yes",
       conffiles: parseConffiles(stanza.get("conffiles") ?? ""),
+      depends: [...new Set([...parseRelationNames(stanza.get("pre-depends")), ...parseRelationNames(stanza.get("depends"))])],
+      recommends: parseRelationNames(stanza.get("recommends")),
+      provides: parseRelationNames(stanza.get("provides")),
     });
   }
   return packages;
@@ -123,25 +145,4 @@ export function parseExtendedStates(text: string): Set<string> {
     if (name && stanza.get("auto-installed") === "1") auto.add(name);
   }
   return auto;
-}
-
-const BASE_PRIORITIES = new Set(["required", "important"]);
-// Shared-library packages (libc6, libdb5.3, libgnutls30t64): named after their soname, pulled in by
-// what needs them, and renamed between releases, so never "installed by hand" for a restore.
-const SHARED_LIBRARY = /^lib[a-z0-9+.-]*\d(t64)?$/;
-
-/**
- * Packages someone asked for, sorted: an approximation of `apt-mark showmanual` without the base
- * system. Debian images made by debootstrap mark every package manual, so packages of priority
- * required/important, Essential ones and shared libraries are left out: any image of the target
- * OS brings its own, and a dependent pulls its libraries in.
- */
-export function manualPackages(status: ReadonlyMap<string, DpkgPackage>, autoInstalled: ReadonlySet<string> | null): string[] {
-  const manual: string[] = [];
-  for (const pkg of status.values()) {
-    if (autoInstalled?.has(pkg.name)) continue;
-    if (pkg.essential || BASE_PRIORITIES.has(pkg.priority) || SHARED_LIBRARY.test(pkg.name)) continue;
-    manual.push(pkg.name);
-  }
-  return manual.sort();
 }

@@ -95,9 +95,90 @@ describe("planPackages", () => {
     ).toBe("no-package-manager");
   });
 
+  it("says for every archived package why it is installed or not: the archive's fact, then the new base's", () => {
+    const after = { kind: "installed-after-base" as const, text: "installed with apt after the base (apt-mark manual)" };
+    const result = plan(
+      [
+        { ...pkg("cron", true, "3.0pl1-137"), reason: after },
+        { ...pkg("bash"), reason: after },
+        { ...pkg("ntp"), reason: after },
+        { ...pkg("oldtool"), reason: after },
+        { ...pkg("apt", false), reason: { kind: "in-base-image", text: "in the original base image (debian:bullseye's lowest layer)" } },
+        { ...pkg("sensible-utils", false), reason: { kind: "dependency", text: "installed automatically as a dependency of cron" } },
+        { ...pkg("libc6", false), reason: { kind: "in-minimal-set", text: "in Debian's minimal set (a dependency of apt)" } },
+      ],
+      { availablePackages: { cron: "3.0pl1-197", ntpsec: "1.2.3" } },
+    );
+    expect(result.install).toEqual(["cron", "ntpsec"]);
+    expect(result.decisions).toEqual([
+      { name: "cron", version: "3.0pl1-137", install: true, installs: ["cron"], kind: "install", reason: after.text },
+      {
+        name: "ntp",
+        version: "1.0-1",
+        install: true,
+        installs: ["ntpsec"],
+        kind: "renamed",
+        reason: `${after.text}; renamed to ntpsec on the new base (debian:trixie)`,
+      },
+      {
+        name: "apt",
+        version: "1.0-1",
+        install: false,
+        installs: [],
+        kind: "in-base-image",
+        reason: "in the original base image (debian:bullseye's lowest layer)",
+      },
+      {
+        name: "bash",
+        version: "1.0-1",
+        install: false,
+        installs: [],
+        kind: "already-in-new-base",
+        reason: `${after.text}; already in the new base (debian:trixie)`,
+      },
+      {
+        name: "libc6",
+        version: "1.0-1",
+        install: false,
+        installs: [],
+        kind: "in-minimal-set",
+        reason: "in Debian's minimal set (a dependency of apt)",
+      },
+      {
+        name: "oldtool",
+        version: "1.0-1",
+        install: false,
+        installs: [],
+        kind: "not-available",
+        reason: `${after.text}; not available on the new base (debian:trixie), and Kura knows no successor`,
+      },
+      {
+        name: "sensible-utils",
+        version: "1.0-1",
+        install: false,
+        installs: [],
+        kind: "dependency",
+        reason: "installed automatically as a dependency of cron",
+      },
+    ]);
+  });
+
+  it("gives a decision to every package also when nothing can be installed", () => {
+    const result = plan([pkg("samba"), pkg("libtalloc2", false)], { baseHasDpkg: false });
+    expect(result.decisions.map((decision) => [decision.name, decision.kind, decision.install])).toEqual([
+      ["libtalloc2", "not-marked", false],
+      ["samba", "no-package-manager", false],
+    ]);
+    expect(result.decisions[1]?.reason).toBe("marked as installed by hand in the archive; not installed: debian:trixie has no dpkg/apt");
+  });
+
   it("never puts an invalid name on the apt-get line", () => {
     const result = plan([pkg("ok-name"), pkg("bad;rm -rf /"), pkg("Upper")]);
     expect(result.install).toEqual(["ok-name"]);
     expect(result.warnings.filter((warning) => warning.message.includes("not a valid Debian package name"))).toHaveLength(2);
+    expect(result.decisions.filter((decision) => decision.kind === "invalid-name").map((decision) => decision.name)).toEqual([
+      "bad;rm -rf /",
+      "Upper",
+    ]);
   });
 });

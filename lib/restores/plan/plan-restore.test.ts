@@ -98,12 +98,23 @@ describe("planRestore", () => {
     expect(plan.buildArgs).toEqual(["SMB_ADMIN_PASSWORD"]);
   });
 
-  it("reports packages: installed, already in the base, renamed", () => {
-    expect(plan.packages).toEqual({
+  it("reports packages: installed, already in the base, renamed, and why for each", () => {
+    expect(plan.packages).toMatchObject({
       install: ["libssl3t64", "openssh-server", "samba"],
       alreadyInBase: ["bash"],
       missing: [{ name: "libssl3", replacement: "libssl3t64", replacements: ["libssl3t64"] }],
     });
+    // An archive without reasons (made before Kura recorded them): its marks, said as such.
+    expect(plan.packages.decisions.map((decision) => [decision.name, decision.kind, decision.installs])).toEqual([
+      ["libssl3", "renamed", ["libssl3t64"]],
+      ["openssh-server", "install", ["openssh-server"]],
+      ["samba", "install", ["samba"]],
+      ["bash", "already-in-new-base", []],
+      ["libssl1.1", "not-marked", []],
+    ]);
+    expect(plan.packages.decisions[0]?.reason).toBe(
+      "marked as installed by hand in the archive; renamed to libssl3t64 on the new base (debian:trixie)",
+    );
   });
 
   it("proposes checks that ask the services the packages bring back", () => {

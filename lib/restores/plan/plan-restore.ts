@@ -49,7 +49,7 @@ import { printable } from "@/lib/restores/plan/quote-shell";
 import { ancestorsOf } from "@/lib/restores/plan/restore-paths";
 import { RESTORE_SCRIPT_FILES, type RestoreScripts } from "@/lib/restores/plan/restore-script-files";
 import { selectRestoreEntries } from "@/lib/restores/plan/select-restore-entries";
-import type { MissingPackage, RestoreWarning } from "@/lib/restores/plan/types";
+import type { MissingPackage, PackageDecision, RestoreWarning } from "@/lib/restores/plan/types";
 import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@/lib/restores/plan/propose-service-checks";
 import { checkIdentity } from "@/lib/restores/plan/check-identity";
 import { DEBCONF_SELECTIONS_FILE, planDebconf, type PlannedDebconfAnswer } from "@/lib/restores/plan/plan-debconf";
@@ -85,7 +85,7 @@ export type RestorePlan = {
   restoreScript: string;
   /** Everything generated: the Dockerfile and kura/* (kura/restore.sh included, kura/manifest.json not). */
   contextFiles: ContextFile[];
-  packages: { install: string[]; alreadyInBase: string[]; missing: MissingPackage[] };
+  packages: { install: string[]; alreadyInBase: string[]; missing: MissingPackage[]; decisions: PackageDecision[] };
   migrationRules: { rule: MigrationRule; status: RuleStatus; reason: string; fromVersion: string | null; toVersion: string | null }[];
   /** Names of redacted env values the user must pass with --build-arg. */
   buildArgs: string[];
@@ -263,7 +263,12 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     dockerfile: generated.dockerfile,
     restoreScript,
     contextFiles,
-    packages: { install: packages.install, alreadyInBase: packages.alreadyInBase, missing: packages.missing },
+    packages: {
+      install: packages.install,
+      alreadyInBase: packages.alreadyInBase,
+      missing: packages.missing,
+      decisions: packages.decisions,
+    },
     migrationRules: matches,
     buildArgs: generated.buildArgs,
     warnings,

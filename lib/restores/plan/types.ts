@@ -14,10 +14,43 @@ export type MissingPackage = {
   replacements: string[];
 };
 
+/**
+ * What the restore does with one archived package. Installed by hand in the archive: install, or, as the new base
+ * has it, renamed (its successor is installed), already-in-new-base, not-available. Not installed by hand: why, from
+ * the archive (in-base-image, in-minimal-set, dependency; not-marked for an older archive's `manual: false`).
+ * invalid-name and no-package-manager: nothing can be installed.
+ */
+export type PackageDecisionKind =
+  | "install"
+  | "renamed"
+  | "already-in-new-base"
+  | "not-available"
+  | "in-base-image"
+  | "in-minimal-set"
+  | "dependency"
+  | "not-marked"
+  | "invalid-name"
+  | "no-package-manager";
+
+export type PackageDecision = {
+  name: string;
+  /** The archived version. */
+  version: string;
+  /** Whether the Dockerfile's apt-get line installs it, or its successor(s). */
+  install: boolean;
+  /** The names installed for it: itself, its successors, or none. */
+  installs: string[];
+  kind: PackageDecisionKind;
+  /** Why, as a sentence: the archive's fact, then what the new base changes. */
+  reason: string;
+};
+
 export type PackagePlan = {
   /** Names for apt-get install, sorted. */
   install: string[];
   /** Packages installed by hand in the archived container that the base already has. */
   alreadyInBase: string[];
   missing: MissingPackage[];
+  /** Every archived package, installed ones first, with why it is installed or not. */
+  decisions: PackageDecision[];
 };
