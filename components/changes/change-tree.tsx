@@ -45,7 +45,7 @@ export type ChangeTreeProps = {
 
 const ROW_HEIGHT = 28;
 const INDENT = 16;
-const SOURCES: ChangeSource[] = ["layer", "volume", "bind"];
+const SOURCES: ChangeSource[] = ["image", "layer", "volume", "bind"];
 const KINDS: ChangeKind[] = ["added", "modified", "deleted"];
 const SECRET_WARNING =
   "A secret (a key or a password): kept by default, because the service's identity may depend on it; untick it to leave it out";
@@ -62,7 +62,7 @@ const categoryStyles: Record<Category, string> = {
   "secret-candidate": "bg-amber-50 text-amber-800 ring-amber-300",
 };
 
-const sourceTones: Record<ChangeSource, Tone> = { layer: "gray", volume: "blue", bind: "violet" };
+const sourceTones: Record<ChangeSource, Tone> = { image: "amber", layer: "gray", volume: "blue", bind: "violet" };
 
 const kindMarks: Record<ChangeKind, { letter: string; className: string }> = {
   added: { letter: "A", className: "text-emerald-700" },

@@ -28,13 +28,21 @@ const entrySchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .nullable(),
-  source: z.enum(["layer", "volume", "bind"]),
+  /** "layer": the container's writable layer; "image": one of its image's layers above the base (added later). */
+  source: z.enum(["layer", "image", "volume", "bind"]),
   category: z.string(),
 });
 
 /** What Kura could not read from the container, said rather than skipped (see lib/docker/read-warning.ts). */
 export const readWarningSchema = z.object({
-  code: z.enum(["file-too-large", "not-a-regular-file", "outside-layer", "changed-during-read", "package-database-refused"]),
+  code: z.enum([
+    "file-too-large",
+    "not-a-regular-file",
+    "outside-layer",
+    "changed-during-read",
+    "package-database-refused",
+    "image-layers-not-read",
+  ]),
   path: z.string().nullable(),
   message: z.string(),
 });

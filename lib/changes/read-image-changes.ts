@@ -1,0 +1,124 @@
+import { findImageBase, type ImageBase } from "@/lib/changes/find-image-base";
+import { mergeImageLayers, type ImageDeletion, type MergedImagePath } from "@/lib/changes/merge-image-layers";
+import { inspectImageLayers, listImageChains, type ImageLayers } from "@/lib/docker/inspect-image-layers";
+import { readImageLayer, type LayerAnalysis } from "@/lib/docker/read-image-layer";
+import type { ReadWarning } from "@/lib/docker/read-warning";
+import type { EngineConnection } from "@/lib/docker/types";
+import type { ArchiveHeader } from "@/lib/docker/walk-archive";
+import { forEachLimited } from "../jobs/for-each-limited";
+
+// The image's own layers as mutable data: what a Dockerfile wrote above the base (COPY app/,
+// RUN sed -i on a conffile, a site in /var/www) comes back from no repository, so detection lists
+// it like the container's own changes, each path with the layer and step that made it.
+
+export type ImageLayerRef = { index: number; diffId: string; step: string | null };
+
+export type DetectedImageLayer = ImageLayerRef & {
+  /** One of the base image's layers (not listed: they come back with the base). */
+  base: boolean;
+  /** Paths whose topmost version this layer holds (and deletions it made), as listed. */
+  entries: number;
+  /** Its analysis came from the layer cache (read before, in this process). */
+  cached: boolean;
+};
+
+export type DetectedImage = {
+  reference: string;
+  id: string;
+  base: ImageBase;
+  layers: DetectedImageLayer[];
+  /** How the image's layers were read: from their folders on this machine, or not at all (a warning says so). */
+  readVia: "overlay2" | "not-read";
+  /** Layer analyses this detection took from the cache (hits) or read (misses). */
+  layerCache: { hits: number; misses: number };
+};
+
+export type ImageChanges = {
+  image: DetectedImage;
+  paths: MergedImagePath<ArchiveHeader>[];
+  deletions: ImageDeletion[];
+  /** Each read layer's analysis, by index (to hash its files). */
+  analyses: Map<number, LayerAnalysis>;
+};
+
+const LAYER_READ_CONCURRENCY = 2;
+
+function notRead(image: ImageLayers, reference: string, base: ImageBase, why: string, warnings: ReadWarning[]): ImageChanges {
+  const above = image.layers.length - base.layers;
+  if (above > 0) {
+    warnings.push({
+      code: "image-layers-not-read",
+      path: null,
+      message:
+        `The image's own ${above} layer(s) above its base (${base.reference ?? "unknown base"}) were not read ${why}: ` +
+        "what its Dockerfile wrote (copied files, edited configuration, installed tools) is not among the changes, " +
+        "and a restore onto a new base will not bring it back.",
+    });
+  }
+  return {
+    image: {
+      reference,
+      id: image.id,
+      base,
+      layers: image.layers.map((layer) => ({ ...layer, base: layer.index < base.layers, entries: 0, cached: false })),
+      readVia: "not-read",
+      layerCache: { hits: 0, misses: 0 },
+    },
+    paths: [],
+    deletions: [],
+    analyses: new Map(),
+  };
+}
+
+/**
+ * The image's layers above its base, merged as the container sees them. Null when the engine no longer has the
+ * image. Without the layer folders (a remote engine, another storage driver) nothing is listed and a warning says so.
+ */
+export async function readImageChanges(
+  engine: EngineConnection,
+  image: { reference: string; id: string },
+  options: { readLayers: boolean; warnings: ReadWarning[] },
+): Promise<ImageChanges | null> {
+  const layers = await inspectImageLayers(engine, image.id);
+  if (!layers) return null;
+  const candidates = await listImageChains(engine, layers.size).catch(() => []);
+  const base = findImageBase(
+    { id: layers.id, diffIds: layers.layers.map((layer) => layer.diffId), steps: layers.layers.map((l) => l.step) },
+    candidates,
+  );
+  if (!options.readLayers) return notRead(layers, image.reference, base, "(Kura reads this engine through its API only)", options.warnings);
+  if (!layers.layerDirs) return notRead(layers, image.reference, base, "(their folders are not on this machine)", options.warnings);
+  const dirs = layers.layerDirs;
+  const analyses = new Map<number, LayerAnalysis>();
+  const cached = new Set<number>();
+  await forEachLimited(layers.layers, LAYER_READ_CONCURRENCY, async (layer) => {
+    const read = await readImageLayer(dirs[layer.index]!, layer.diffId);
+    analyses.set(layer.index, read.analysis);
+    if (read.cached) cached.add(layer.index);
+  });
+  for (const analysis of analyses.values()) options.warnings.push(...analysis.warnings);
+  const merged = mergeImageLayers(
+    [...analyses].map(([index, analysis]) => ({ index, headers: analysis.headers })),
+    base.layers,
+  );
+  const counts = new Map<number, number>();
+  for (const item of [...merged.paths, ...merged.deletions]) counts.set(item.index, (counts.get(item.index) ?? 0) + 1);
+  return {
+    image: {
+      reference: image.reference,
+      id: layers.id,
+      base,
+      layers: layers.layers.map((layer) => ({
+        ...layer,
+        base: layer.index < base.layers,
+        entries: counts.get(layer.index) ?? 0,
+        cached: cached.has(layer.index),
+      })),
+      readVia: "overlay2",
+      layerCache: { hits: cached.size, misses: layers.layers.length - cached.size },
+    },
+    paths: merged.paths,
+    deletions: merged.deletions,
+    analyses,
+  };
+}
