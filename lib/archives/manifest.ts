@@ -59,7 +59,24 @@ export const manifestSchema = z
     archive: z.object({ id: z.string(), name: z.string(), note: z.string(), createdAt: z.string(), createdBy: z.string() }),
     engine: z.object({ name: z.string(), version: z.string().nullable() }),
     container: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), startedAt: z.string().nullable() }),
-    image: z.object({ reference: z.string(), id: z.string(), digest: z.string().nullable(), size: z.number().nullable() }),
+    image: z.object({
+      reference: z.string(),
+      id: z.string(),
+      digest: z.string().nullable(),
+      size: z.number().nullable(),
+      /** The image it was built FROM (its layers are not archived; entries with source "image" are the layers above it). */
+      base: z
+        .object({
+          reference: z.string().nullable(),
+          id: z.string().nullable(),
+          digest: z.string().nullable(),
+          layers: z.number().int().min(0),
+          distribution: z.boolean(),
+          foundBy: z.string(),
+        })
+        .nullable()
+        .optional(),
+    }),
     config: z.object({
       cmd: z.array(z.string()).nullable(),
       entrypoint: z.array(z.string()).nullable(),
