@@ -26,7 +26,7 @@ export function ImageBaseNote({ image }: { image: DetectedImage | null }) {
         : ": its files are not listed; a restore can start from the same base or a newer tag of it."}{" "}
       {above.length
         ? `The ${above.length} layer(s) above it are listed as source "image"` +
-          (image.readVia === "overlay2" ? ` (${image.layerCache.hits} of ${image.layers.length} layers from Kura's cache).` : ".")
+          (image.readVia !== "not-read" ? ` (${image.layerCache.hits} of ${image.layers.length} layers from Kura's cache).` : ".")
         : "No layer above it."}
     </p>
   );

@@ -66,6 +66,8 @@ export type DetectedChanges = {
 };
 
 const HEAD_BYTES = 64;
+/** The digest each package database records for its files. */
+const HASH_ALGORITHM: Record<PackageManager, HashAlgorithm> = { dpkg: "md5", apk: "sha1", rpm: "sha256" };
 const SNIFF_MAX_SIZE = 1024 * 1024;
 const CONCURRENCY = 8;
 
@@ -243,6 +245,31 @@ async function readApk(context: ReadContext): Promise<PackageDb> {
   return { ...keepChanged(installed.owners, installed.sha1, context.changedPaths, () => false), algorithm: "sha1", packages };
 }
 
+/**
+ * Configuration files packages install through ucf (smb.conf, /etc/default/exim4) are no dpkg conffiles, but ucf records
+ * each with its package and the digest of the version the package proposed: compared like conffiles, an untouched one
+ * comes back with the package and an edited one is kept.
+ */
+async function addUcfFiles(context: ReadContext, db: PackageDb): Promise<void> {
+  const limit = PACKAGE_DB_LIMITS.aptExtendedStates;
+  const consequence = "configuration files installed through ucf are classified by path alone";
+  const [hashfile, registry] = await Promise.all([
+    readDatabaseFile(context, "/var/lib/ucf/hashfile", limit, consequence),
+    readDatabaseFile(context, "/var/lib/ucf/registry", limit, consequence),
+  ]);
+  const packages = new Map<string, string>();
+  for (const line of asText(registry).split("\n")) {
+    const [pkg, file] = line.trim().split(/\s+/);
+    if (pkg && file) packages.set(file, pkg.replace(/:.*$/, ""));
+  }
+  for (const line of asText(hashfile).split("\n")) {
+    const match = /^([0-9a-f]{32})\s+(\/\S+)$/.exec(line.trim());
+    if (!match || !context.changedPaths.has(match[2]!) || db.owners.has(match[2]!) || db.algorithm !== "md5") continue;
+    db.owners.set(match[2]!, packages.get(match[2]!) ?? "unknown (ucf)");
+    db.conffiles.set(match[2]!, match[1]!);
+  }
+}
+
 function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry {
   return {
     path: header.path,
@@ -323,15 +350,22 @@ export async function detectContainerChanges(
         return walk.headers;
       })
     : Promise.resolve(null);
+  const packageManagerPromise = detectPackageManager(engine, containerId);
   // The image's own layers above its base (cached by diffID: a second detection reads none of them again).
   const imagePromise = timed("image", () =>
     readImageChanges(
       engine,
       { reference: inspection.image, id: inspection.imageId },
-      { readLayers: options.layerAccess !== "archive-api", warnings },
+      {
+        readLayers: options.layerAccess !== "archive-api",
+        warnings,
+        hashAlgorithm: async () => {
+          const manager = await packageManagerPromise;
+          return manager && options.packageChecks !== false ? HASH_ALGORITHM[manager] : null;
+        },
+      },
     ),
   );
-  const packageManagerPromise = detectPackageManager(engine, containerId);
   const packagePromise = (async () => {
     const manager = await packageManagerPromise;
     if (!manager || options.packageChecks === false) return null;
@@ -343,6 +377,7 @@ export async function detectContainerChanges(
     for (const item of [...(imageChanges?.paths ?? []), ...(imageChanges?.deletions ?? [])]) changed.add(item.path);
     const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
     const db = await timed("packages", () => readDatabase({ engine, containerId, changedPaths: changed, warnings }));
+    if (manager === "dpkg") await addUcfFiles({ engine, containerId, changedPaths: changed, warnings }, db);
     // A name the package manager itself would not accept is the container's invention: left out, and said.
     const refused = db.packages.filter((pkg) => !isValidPackageName(pkg.name, manager));
     if (refused.length) {
@@ -401,6 +436,8 @@ export async function detectContainerChanges(
     if (header.digest) digests.set(header.path, header.digest);
     return toRaw(header, kind, source);
   };
+  /** Image folders made by package install scripts (filled in once the diff is known, before image entries are decided). */
+  const scriptFolders = new Set<string>();
   const decide = async (entries: RawEntry[]): Promise<DecidedEntry[]> => {
     const [packageFacts, ruleSet, selection] = await Promise.all([packagePromise, ruleSetPromise, selectionPromise]);
     const packageDb = packageFacts?.db ?? null;
@@ -420,7 +457,8 @@ export async function detectContainerChanges(
         };
       }
       if (entry.source === "image") {
-        const imageClassification = classifyImagePath(entry, owner ?? null);
+        const facts = pkg ?? (owner ? { owner, unchanged: null } : null);
+        const imageClassification = classifyImagePath(entry, facts, scriptFolders.has(entry.path));
         if (imageClassification) return imageClassification;
       }
       const head = heads.get(entry.path);
@@ -555,6 +593,24 @@ export async function detectContainerChanges(
   // The image's paths the container still sees as the image made them: not changed or deleted by the container (its
   // diff lists those), not below a path it deleted, not hidden by a mount, not written by the engine.
   const imageLayerOf = new Map<string, ImageLayerRef>();
+  if (imageChanges?.packageLayers.size) {
+    // Folders with nothing but folders below them (in the image or the container), made by a layer that installed
+    // packages: the packages' install scripts made them (exim4's spool), and make them again on the new base.
+    const holdsContent = new Set<string>();
+    const markAncestors = (file: string) => {
+      for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) {
+        const folder = file.slice(0, slash);
+        if (holdsContent.has(folder)) break;
+        holdsContent.add(folder);
+      }
+    };
+    for (const item of imageChanges.paths) if (item.header.type !== "dir") markAncestors(item.path);
+    for (const entry of diff) if (entry.kind !== "deleted") markAncestors(entry.path);
+    for (const item of imageChanges.paths) {
+      if (item.header.type !== "dir" || holdsContent.has(item.path)) continue;
+      if (imageChanges.packageLayers.has(item.index)) scriptFolders.add(item.path);
+    }
+  }
   if (imageChanges) {
     const containerDeleted = new Set(diff.filter((entry) => entry.kind === "deleted").map((entry) => entry.path));
     const refOf = (index: number): ImageLayerRef => {

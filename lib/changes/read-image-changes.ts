@@ -1,7 +1,9 @@
 import { findImageBase, type ImageBase } from "@/lib/changes/find-image-base";
 import { mergeImageLayers, type ImageDeletion, type MergedImagePath } from "@/lib/changes/merge-image-layers";
 import { inspectImageLayers, listImageChains, type ImageLayers } from "@/lib/docker/inspect-image-layers";
+import { exportImageLayers } from "@/lib/docker/export-image-layers";
 import { readImageLayer, type LayerAnalysis } from "@/lib/docker/read-image-layer";
+import type { HashAlgorithm } from "@/lib/docker/walk-archive";
 import type { ReadWarning } from "@/lib/docker/read-warning";
 import type { EngineConnection } from "@/lib/docker/types";
 import type { ArchiveHeader } from "@/lib/docker/walk-archive";
@@ -27,8 +29,8 @@ export type DetectedImage = {
   id: string;
   base: ImageBase;
   layers: DetectedImageLayer[];
-  /** How the image's layers were read: from their folders on this machine, or not at all (a warning says so). */
-  readVia: "overlay2" | "not-read";
+  /** How the image's layers were read: from their folders on this machine, from the engine's image export, or not at all (a warning says so). */
+  readVia: "overlay2" | "image-export" | "not-read";
   /** Layer analyses this detection took from the cache (hits) or read (misses). */
   layerCache: { hits: number; misses: number };
 };
@@ -39,7 +41,16 @@ export type ImageChanges = {
   deletions: ImageDeletion[];
   /** Each read layer's analysis, by index (to hash its files). */
   analyses: Map<number, LayerAnalysis>;
+  /** Layers that ran the package manager (they changed its database): their install scripts made folders too. */
+  packageLayers: Set<number>;
 };
+
+const PACKAGE_DATABASES = [
+  "/var/lib/dpkg/status",
+  "/lib/apk/db/installed",
+  "/var/lib/rpm/rpmdb.sqlite",
+  "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+];
 
 const LAYER_READ_CONCURRENCY = 2;
 
@@ -67,6 +78,7 @@ function notRead(image: ImageLayers, reference: string, base: ImageBase, why: st
     paths: [],
     deletions: [],
     analyses: new Map(),
+    packageLayers: new Set(),
   };
 }
 
@@ -77,7 +89,14 @@ function notRead(image: ImageLayers, reference: string, base: ImageBase, why: st
 export async function readImageChanges(
   engine: EngineConnection,
   image: { reference: string; id: string },
-  options: { readLayers: boolean; warnings: ReadWarning[] },
+  options: {
+    /** false: through the engine's API only (an image export), as for a remote engine. */
+    readLayers: boolean;
+    warnings: ReadWarning[];
+    /** The digest the package database records (dpkg md5, apk sha1, rpm sha256); null: no package manager. */
+    hashAlgorithm: () => Promise<HashAlgorithm | null>;
+    signal?: AbortSignal;
+  },
 ): Promise<ImageChanges | null> {
   const layers = await inspectImageLayers(engine, image.id);
   if (!layers) return null;
@@ -86,16 +105,36 @@ export async function readImageChanges(
     { id: layers.id, diffIds: layers.layers.map((layer) => layer.diffId), steps: layers.layers.map((l) => l.step) },
     candidates,
   );
-  if (!options.readLayers) return notRead(layers, image.reference, base, "(Kura reads this engine through its API only)", options.warnings);
-  if (!layers.layerDirs) return notRead(layers, image.reference, base, "(their folders are not on this machine)", options.warnings);
-  const dirs = layers.layerDirs;
   const analyses = new Map<number, LayerAnalysis>();
   const cached = new Set<number>();
-  await forEachLimited(layers.layers, LAYER_READ_CONCURRENCY, async (layer) => {
-    const read = await readImageLayer(dirs[layer.index]!, layer.diffId);
-    analyses.set(layer.index, read.analysis);
-    if (read.cached) cached.add(layer.index);
-  });
+  const dirs = options.readLayers ? layers.layerDirs : null;
+  if (dirs) {
+    await forEachLimited(layers.layers, LAYER_READ_CONCURRENCY, async (layer) => {
+      const read = await readImageLayer(dirs[layer.index]!, layer.diffId);
+      analyses.set(layer.index, read.analysis);
+      if (read.cached) cached.add(layer.index);
+    });
+  } else {
+    // No folders here (a remote engine, another storage driver): the engine's export of the image, streamed once.
+    try {
+      const algorithm = await options.hashAlgorithm();
+      const above = new Set(layers.layers.filter((layer) => layer.index >= base.layers).map((layer) => layer.diffId));
+      const exported = await exportImageLayers(engine, layers.id, {
+        wanted: new Set(layers.layers.map((layer) => layer.diffId)),
+        hash: algorithm ? { diffIds: above, algorithm } : null,
+        signal: options.signal,
+      });
+      for (const layer of layers.layers) {
+        const analysis = exported.layers.get(layer.diffId);
+        if (!analysis) throw new Error(`the export does not hold layer ${layer.index} (${layer.diffId})`);
+        analyses.set(layer.index, analysis);
+        if (exported.cached.has(layer.diffId)) cached.add(layer.index);
+      }
+    } catch (error) {
+      const why = `(the engine's export of the image could not be read: ${error instanceof Error ? error.message : String(error)})`;
+      return notRead(layers, image.reference, base, why, options.warnings);
+    }
+  }
   for (const analysis of analyses.values()) options.warnings.push(...analysis.warnings);
   const merged = mergeImageLayers(
     [...analyses].map(([index, analysis]) => ({ index, headers: analysis.headers })),
@@ -114,11 +153,14 @@ export async function readImageChanges(
         entries: counts.get(layer.index) ?? 0,
         cached: cached.has(layer.index),
       })),
-      readVia: "overlay2",
+      readVia: dirs ? "overlay2" : "image-export",
       layerCache: { hits: cached.size, misses: layers.layers.length - cached.size },
     },
     paths: merged.paths,
     deletions: merged.deletions,
     analyses,
+    packageLayers: new Set(
+      [...analyses].filter(([, analysis]) => PACKAGE_DATABASES.some((file) => analysis.headers.has(file))).map(([index]) => index),
+    ),
   };
 }

@@ -45,7 +45,7 @@ export const detectedImageSchema = z.object({
       cached: z.boolean(),
     }),
   ),
-  readVia: z.enum(["overlay2", "not-read"]),
+  readVia: z.enum(["overlay2", "image-export", "not-read"]),
   /** Layer analyses taken from Kura's cache (keyed by diffID) or read by this detection. */
   layerCache: z.object({ hits: z.number(), misses: z.number() }),
 });
