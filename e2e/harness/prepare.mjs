@@ -16,6 +16,7 @@ import {
 } from "./engine.mjs";
 import { ensureRpmImage } from "./rpm-image.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
+import { ensureNginxAppImage } from "./nginx-app-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
 
 /** Returns the engines and the list of daemons this run started (to stop at the end). */
@@ -42,6 +43,8 @@ export async function prepare({ artifacts }) {
   ensureDebianImage(primary.socketPath, "bullseye");
   ensureSambaImage(primary.socketPath);
   ensureRpmImage(primary.socketPath);
+  // Issue 13's custom image (nginx + python3 built FROM debian:bookworm by a Dockerfile).
+  ensureNginxAppImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
   process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   removeTestContainers(primary.socketPath);
