@@ -43,7 +43,7 @@ function preferredTag(tags: readonly string[]): string | null {
  * step that unpacked a root filesystem; else the lowest layer.
  */
 export function findImageBase(
-  image: { id: string; diffIds: readonly string[]; steps: readonly (string | null)[] },
+  image: { id: string; diffIds: readonly string[]; steps: readonly (string | null)[]; tags?: readonly string[] },
   candidates: readonly CandidateImage[],
 ): ImageBase {
   let best: CandidateImage | null = null;
@@ -68,6 +68,11 @@ export function findImageBase(
       distribution: isDistributionImage(reference),
       foundBy: "local-image",
     };
+  }
+  if (image.diffIds.length === 1) {
+    // The image is a base itself (an imported or official single-layer image).
+    const reference = preferredTag(image.tags ?? []);
+    return { reference, id: image.id, digest: null, layers: 1, distribution: isDistributionImage(reference), foundBy: "lowest-layer" };
   }
   let lastRootfs = -1;
   image.steps.forEach((step, index) => {

@@ -100,9 +100,10 @@ export async function readImageChanges(
 ): Promise<ImageChanges | null> {
   const layers = await inspectImageLayers(engine, image.id);
   if (!layers) return null;
-  const candidates = await listImageChains(engine, layers.size).catch(() => []);
+  // An image of one layer is its own base (debian:bookworm itself): no need to ask about the engine's other images.
+  const candidates = layers.layers.length > 1 ? await listImageChains(engine, layers).catch(() => []) : [];
   const base = findImageBase(
-    { id: layers.id, diffIds: layers.layers.map((layer) => layer.diffId), steps: layers.layers.map((l) => l.step) },
+    { id: layers.id, diffIds: layers.layers.map((layer) => layer.diffId), steps: layers.layers.map((l) => l.step), tags: layers.tags },
     candidates,
   );
   const analyses = new Map<number, LayerAnalysis>();

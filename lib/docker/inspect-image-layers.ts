@@ -114,29 +114,42 @@ const CHAIN_CACHE_MAX = 2000;
 
 export type ImageChain = { id: string; tags: string[]; digest: string | null; diffIds: string[] };
 
-/** The layer chains of the engine's tagged images no larger than `maxSize` bytes (candidates for a base). */
-export async function listImageChains(engine: EngineConnection, maxSize: number): Promise<ImageChain[]> {
+/** The layer chains of the engine's tagged images that could be the base of `image` (no larger, not newer). */
+export async function listImageChains(engine: EngineConnection, image: { size: number; createdAt: string | null }): Promise<ImageChain[]> {
   const docker = dockerFor(engine);
   const images = await withTimeout(docker.listImages(), env.KURA_ENGINE_TIMEOUT_MS);
-  const candidates = images.filter((image) => image.Size <= maxSize && (image.RepoTags ?? []).some((tag) => tag !== "<none>:<none>"));
+  // A base is no larger than the image and was made before it.
+  const createdBefore = image.createdAt ? Date.parse(image.createdAt) / 1000 + 1 : Infinity;
+  const candidates = images.filter(
+    (candidate) =>
+      candidate.Size <= image.size &&
+      candidate.Created <= createdBefore &&
+      (candidate.RepoTags ?? []).some((tag) => tag !== "<none>:<none>"),
+  );
   const result: ImageChain[] = [];
-  for (const image of candidates) {
-    let chain = chains.get(image.Id);
+  // A few inspections at once (the first detection in a process asks about every candidate; later ones hit the cache).
+  const queue = [...candidates];
+  const worker = async () => {
+    for (let image = queue.shift(); image; image = queue.shift()) await inspectChain(image);
+  };
+  const inspectChain = async (summary: (typeof candidates)[number]) => {
+    let chain = chains.get(summary.Id);
     if (!chain) {
       try {
-        const inspected = await withTimeout(docker.getImage(image.Id).inspect(), env.KURA_ENGINE_TIMEOUT_MS);
+        const inspected = await withTimeout(docker.getImage(summary.Id).inspect(), env.KURA_ENGINE_TIMEOUT_MS);
         chain = {
           diffIds: inspected.RootFS?.Layers ?? [],
           tags: (inspected.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>"),
           digest: inspected.RepoDigests?.[0] ?? null,
         };
       } catch {
-        continue; // removed meanwhile
+        return; // removed meanwhile
       }
       if (chains.size >= CHAIN_CACHE_MAX) chains.delete(chains.keys().next().value as string);
-      chains.set(image.Id, chain);
+      chains.set(summary.Id, chain);
     }
-    result.push({ id: image.Id, ...chain, tags: (image.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>") });
-  }
+    result.push({ id: summary.Id, ...chain, tags: (summary.RepoTags ?? []).filter((tag) => tag !== "<none>:<none>") });
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
   return result;
 }
