@@ -49,6 +49,26 @@ describe("restore a service built from a custom image onto debian:trixie", () =>
     expect(manifest.packages.filter((pkg) => pkg.manual).map((pkg) => pkg.name)).toEqual(expect.arrayContaining(["nginx", "python3"]));
   });
 
+  it("through the engine's API only (as for a remote engine), the archive holds the same image entries and bytes", async () => {
+    const started = await startArchive({
+      engineId: "local",
+      containerRef: service,
+      name: "nginx app api",
+      actor: "tester",
+      layerAccess: "archive-api",
+    });
+    const job = await waitForJob(started.jobId, 300_000);
+    expect(job.error).toBeNull();
+    const imageEntries = async (id: string) =>
+      manifestSchema
+        .parse(await readManifest(id))
+        .entries.filter((entry) => entry.source === "image")
+        .map((entry) => [entry.path, entry.type, entry.mode, entry.uid, entry.gid, entry.size, entry.sha256, entry.linkTarget].join(" "));
+    const viaFolders = await imageEntries(archiveId);
+    expect(viaFolders.length).toBeGreaterThan(5);
+    expect(await imageEntries(started.archiveId)).toEqual(viaFolders);
+  }, 600_000);
+
   it("everything is back on trixie and nginx serves both pages", async () => {
     const { jobId, restoreId } = await startRestore(archiveId, {
       engineId: "local",
