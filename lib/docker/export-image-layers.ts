@@ -15,6 +15,8 @@ import type { ArchiveHeader, HashAlgorithm } from "./walk-archive";
 // Nothing is written to disk and no file content is kept.
 
 const SNIFF_LIMIT = 16 * 1024;
+/** The most paths Kura lists from one image export (an image is anyone's: a billion empty files must not exhaust memory). */
+export const EXPORT_MAX_PATHS = 500_000;
 
 export type ExportOptions = {
   /** The diffIDs to list (the export carries every layer; the others are skipped). */
@@ -36,7 +38,7 @@ function drain(stream: Readable): Promise<void> {
 /** One layer tar: every path's header (deletion marks as the tar names them: .wh.<name>), digests, and its own SHA-256. */
 function listLayerTar(
   layer: Readable,
-  options: { algorithm: HashAlgorithm | null; headBytes: number },
+  options: { algorithm: HashAlgorithm | null; headBytes: number; budget: { paths: number } },
 ): Promise<{ diffId: string; headers: Map<string, ArchiveHeader>; sums: Map<string, string> }> {
   return new Promise((resolve, reject) => {
     const whole = createHash("sha256");
@@ -59,6 +61,11 @@ function listLayerTar(
         if (digest) sums.set(header.path, digest);
       }
       headers.set(header.path, header);
+      if (--options.budget.paths < 0) {
+        reject(new Error(`the image holds more than ${EXPORT_MAX_PATHS.toLocaleString("en")} paths, more than Kura lists`));
+        layer.destroy();
+        return;
+      }
       if (header.type !== "file" || header.hardLinkTo) {
         stream.on("end", () => next());
         stream.resume();
@@ -119,6 +126,7 @@ export async function exportImageLayers(
     throw toAppError(error);
   }
   const abort = () => image.destroy(new Error("cancelled"));
+  const budget = { paths: EXPORT_MAX_PATHS };
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -133,6 +141,7 @@ export async function exportImageLayers(
         listLayerTar(stream as unknown as Readable, {
           algorithm: options.hash?.algorithm ?? null,
           headBytes: options.headBytes ?? 64,
+          budget,
         }).then((listed) => {
           if (options.wanted.has(listed.diffId) && !found.has(listed.diffId)) {
             const sums = new Map<string, string>();
@@ -150,6 +159,9 @@ export async function exportImageLayers(
       image.on("error", reject);
       image.pipe(outer);
     });
+  } catch (error) {
+    image.destroy(); // stop the engine's export: nothing more of it is read
+    throw error;
   } finally {
     options.signal?.removeEventListener("abort", abort);
   }

@@ -58,7 +58,7 @@ function hashInWorker(
 }
 
 /** At most this many paths are held over all cached layers (the oldest used layer goes first). */
-export const LAYER_CACHE_MAX_PATHS = 1_000_000;
+export const LAYER_CACHE_MAX_PATHS = 500_000;
 
 const cache = processSingleton("image-layer-analyses", (): Cache => ({ layers: new Map(), headerCount: 0, hits: 0, misses: 0 }));
 
