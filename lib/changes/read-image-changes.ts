@@ -106,6 +106,8 @@ export async function readImageChanges(
     { id: layers.id, diffIds: layers.layers.map((layer) => layer.diffId), steps: layers.layers.map((l) => l.step), tags: layers.tags },
     candidates,
   );
+  // Nothing above the base (the container runs debian:bookworm itself): nothing to read.
+  if (base.layers >= layers.layers.length) return notRead(layers, image.reference, base, "", options.warnings);
   const analyses = new Map<number, LayerAnalysis>();
   const cached = new Set<number>();
   const dirs = options.readLayers ? layers.layerDirs : null;
