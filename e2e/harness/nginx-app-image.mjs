@@ -60,6 +60,21 @@ export function ensureNginxAppImage(dockerHost) {
   return NGINX_APP_TAG;
 }
 
+export const NGINX_APP_DERIVED_TAG = "kura-test/nginx-app-derived:bookworm";
+
+/** An image built FROM kura-test/nginx-app:bookworm (a base that is not a distribution's), adding one file. */
+export function ensureNginxAppDerivedImage(dockerHost) {
+  const host = dockerHostArgument(dockerHost);
+  if (hasImage(host.slice("unix://".length), NGINX_APP_DERIVED_TAG)) return NGINX_APP_DERIVED_TAG;
+  ensureNginxAppImage(dockerHost);
+  const dockerfile = `FROM ${NGINX_APP_TAG}\nRUN mkdir -p /srv/extra && echo 'derived layer' > /srv/extra/note.txt\n`;
+  execFileSync("docker", ["-H", host, "build", "--network", "none", "-t", NGINX_APP_DERIVED_TAG, "-"], {
+    input: dockerfile,
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  return NGINX_APP_DERIVED_TAG;
+}
+
 /**
  * A shell script (a fixed string, for `sh -c`) that proves a (restored) container holds everything the image and
  * the container wrote and that nginx serves both pages: prints "ok" and exits 0, else says what is missing.

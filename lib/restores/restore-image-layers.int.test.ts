@@ -1,11 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec, removeContainer, runContainer, TRIXIE, uniqueName } from "@/e2e/fixtures/containers";
-import { ensureNginxAppImage, NGINX_APP_CHECK, NGINX_APP_DELETED, NGINX_APP_FILES, NGINX_APP_TAG } from "@/e2e/harness/nginx-app-image.mjs";
+import {
+  ensureNginxAppDerivedImage,
+  ensureNginxAppImage,
+  NGINX_APP_CHECK,
+  NGINX_APP_DELETED,
+  NGINX_APP_DERIVED_TAG,
+  NGINX_APP_FILES,
+  NGINX_APP_TAG,
+} from "@/e2e/harness/nginx-app-image.mjs";
 import { manifestSchema } from "@/lib/archives/manifest";
 import { readManifest } from "@/lib/archives/archive-registry";
 import { getRestore } from "@/lib/restores/restore-registry";
 import { startArchive } from "../archives/archive-container";
 import { waitForJob } from "../jobs/job-runner";
+import { makeRestorePlan } from "./make-restore-plan";
 import { startRestore } from "./restore-archive";
 
 // Issue 13, the silent loss: a service whose image was built FROM debian:bookworm by a Dockerfile
@@ -15,6 +24,7 @@ import { startRestore } from "./restore-archive";
 
 const service = uniqueName("kura-it-nginx-app");
 const restoredName = uniqueName("kura-it-restored-nginx-app");
+const derivedName = uniqueName("kura-it-nginx-derived");
 let archiveId = "";
 
 describe("restore a service built from a custom image onto debian:trixie", () => {
@@ -32,6 +42,7 @@ describe("restore a service built from a custom image onto debian:trixie", () =>
   afterAll(() => {
     removeContainer(restoredName);
     removeContainer(service);
+    removeContainer(derivedName);
   });
 
   it("the archive holds what the image's layers wrote, and its base", async () => {
@@ -96,4 +107,22 @@ describe("restore a service built from a custom image onto debian:trixie", () =>
     for (const deleted of NGINX_APP_DELETED)
       expect(exec(restoredName, ["sh", "-c", 'test -e "$1" && echo present || echo gone', "sh", deleted])).toBe("gone");
   }, 900_000);
+
+  it("a service built FROM a base that is not a distribution's: only the layers above it are archived, and the plan says so", async () => {
+    ensureNginxAppDerivedImage(process.env.DOCKER_HOST!);
+    runContainer({ name: derivedName, image: NGINX_APP_DERIVED_TAG });
+    const started = await startArchive({ engineId: "local", containerRef: derivedName, name: "derived it", actor: "tester" });
+    const job = await waitForJob(started.jobId, 300_000);
+    expect(job.error).toBeNull();
+    const manifest = manifestSchema.parse(await readManifest(started.archiveId));
+    expect(manifest.image.base).toMatchObject({ reference: NGINX_APP_TAG, distribution: false, layers: 8 });
+    const imagePaths = manifest.entries.filter((entry) => entry.source === "image").map((entry) => entry.path);
+    expect(imagePaths).toEqual(expect.arrayContaining(["/srv/extra", "/srv/extra/note.txt"]));
+    expect(imagePaths).not.toContain(NGINX_APP_FILES.app.path);
+    const { view } = await makeRestorePlan(started.archiveId, { engineId: "local", baseImage: TRIXIE, checkRepositories: false });
+    expect(view.warnings.map((warning) => warning.message).join("\n")).toMatch(
+      /built FROM kura-test\/nginx-app:bookworm, which is not a distribution image/,
+    );
+    expect(view.baseImageChoices[0]).toBe(NGINX_APP_TAG);
+  }, 600_000);
 });
