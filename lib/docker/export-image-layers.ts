@@ -17,6 +17,8 @@ import type { ArchiveHeader, HashAlgorithm } from "./walk-archive";
 const SNIFF_LIMIT = 16 * 1024;
 /** The most paths Kura lists from one image export (an image is anyone's: a billion empty files must not exhaust memory). */
 export const EXPORT_MAX_PATHS = 500_000;
+/** The most bytes Kura receives of one image export (a layer may hold a sparse file of any apparent size). */
+export const EXPORT_MAX_BYTES = 16 * 1024 * 1024 * 1024;
 
 export type ExportOptions = {
   /** The diffIDs to list (the export carries every layer; the others are skipped). */
@@ -157,6 +159,12 @@ export async function exportImageLayers(
       outer.on("finish", resolve);
       outer.on("error", reject);
       image.on("error", reject);
+      let received = 0;
+      image.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > EXPORT_MAX_BYTES)
+          reject(new Error(`the image's export is over the ${EXPORT_MAX_BYTES / 1024 ** 3} GiB Kura reads of it`));
+      });
       image.pipe(outer);
     });
   } catch (error) {
