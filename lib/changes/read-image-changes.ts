@@ -113,7 +113,8 @@ export async function readImageChanges(
   const dirs = options.readLayers ? layers.layerDirs : null;
   if (dirs) {
     await forEachLimited(layers.layers, LAYER_READ_CONCURRENCY, async (layer) => {
-      const read = await readImageLayer(dirs[layer.index]!, layer.diffId);
+      // A base layer's files are never listed: no need to sniff their first bytes.
+      const read = await readImageLayer(dirs[layer.index]!, layer.diffId, layer.index < base.layers ? 0 : 64);
       analyses.set(layer.index, read.analysis);
       if (read.cached) cached.add(layer.index);
     });

@@ -116,7 +116,7 @@ export async function exportImageLayers(
 ): Promise<{ layers: Map<string, LayerAnalysis>; cached: Set<string> }> {
   const found = new Map<string, LayerAnalysis>();
   for (const diffId of options.wanted) {
-    const known = cachedLayer(diffId, null);
+    const known = cachedLayer(diffId, null, options.headBytes ?? 64);
     if (known) found.set(diffId, known);
   }
   const cached = new Set(found.keys());
@@ -149,7 +149,14 @@ export async function exportImageLayers(
             const sums = new Map<string, string>();
             if (options.hash?.diffIds.has(listed.diffId))
               for (const [file, digest] of listed.sums) sums.set(`${options.hash.algorithm}:${file}`, digest);
-            const analysis: LayerAnalysis = { diffId: listed.diffId, layerDir: null, headers: listed.headers, sums, warnings: [] };
+            const analysis: LayerAnalysis = {
+              diffId: listed.diffId,
+              layerDir: null,
+              headers: listed.headers,
+              headBytes: options.headBytes ?? 64,
+              sums,
+              warnings: [],
+            };
             rememberLayer(analysis);
             found.set(listed.diffId, analysis);
           }

@@ -16,6 +16,8 @@ export type LayerAnalysis = {
   /** The folder it was read from (a later hash opens files there, checked against the inodes below); null: from an image export. */
   layerDir: string | null;
   headers: Map<string, ArchiveHeader>;
+  /** How many first bytes of small files the headers hold (0: none; a base layer's are never looked at). */
+  headBytes: number;
   /** Digests computed so far, keyed `${algorithm}:${path}`. */
   sums: Map<string, string>;
   warnings: ReadWarning[];
@@ -86,10 +88,10 @@ export function rememberLayer(analysis: LayerAnalysis) {
 }
 
 /** A cached analysis of this layer, read from `layerDir` (null: from an export), counted as a hit or a miss. */
-export function cachedLayer(diffId: string, layerDir: string | null): LayerAnalysis | null {
+export function cachedLayer(diffId: string, layerDir: string | null, headBytes = 0): LayerAnalysis | null {
   const key = keyOf(diffId, layerDir);
   const known = cache.layers.get(key);
-  if (!known || known.layerDir !== layerDir) {
+  if (!known || known.layerDir !== layerDir || known.headBytes < headBytes) {
     cache.misses++;
     return null;
   }
@@ -109,10 +111,10 @@ export async function readImageLayer(
   diffId: string,
   headBytes = 64,
 ): Promise<{ analysis: LayerAnalysis; cached: boolean }> {
-  const known = cachedLayer(diffId, layerDir);
+  const known = cachedLayer(diffId, layerDir, headBytes);
   if (known) return { analysis: known, cached: true };
   const walk = await walkLayerDirectory(layerDir, { headBytes });
-  const analysis: LayerAnalysis = { diffId, layerDir, headers: walk.headers, sums: new Map(), warnings: walk.warnings };
+  const analysis: LayerAnalysis = { diffId, layerDir, headers: walk.headers, headBytes, sums: new Map(), warnings: walk.warnings };
   rememberLayer(analysis);
   return { analysis, cached: false };
 }
