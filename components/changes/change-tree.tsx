@@ -21,8 +21,10 @@ import {
   defaultExpanded,
   findNodes,
   foldersToReveal,
+  imageLayersOf,
   isFilterActive,
   nodeName,
+  sourceText,
   visibleRows,
   type ChangeTreeModel,
   type CheckState,
@@ -45,7 +47,7 @@ export type ChangeTreeProps = {
 
 const ROW_HEIGHT = 28;
 const INDENT = 16;
-const SOURCES: ChangeSource[] = ["layer", "volume", "bind"];
+const SOURCES: ChangeSource[] = ["image", "layer", "volume", "bind"];
 const KINDS: ChangeKind[] = ["added", "modified", "deleted"];
 const SECRET_WARNING =
   "A secret (a key or a password): kept by default, because the service's identity may depend on it; untick it to leave it out";
@@ -62,7 +64,7 @@ const categoryStyles: Record<Category, string> = {
   "secret-candidate": "bg-amber-50 text-amber-800 ring-amber-300",
 };
 
-const sourceTones: Record<ChangeSource, Tone> = { layer: "gray", volume: "blue", bind: "violet" };
+const sourceTones: Record<ChangeSource, Tone> = { image: "amber", layer: "gray", volume: "blue", bind: "violet" };
 
 const kindMarks: Record<ChangeKind, { letter: string; className: string }> = {
   added: { letter: "A", className: "text-emerald-700" },
@@ -95,9 +97,11 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
   const [categories, setCategories] = useState<ReadonlySet<Category>>(() => new Set());
   const [sources, setSources] = useState<ReadonlySet<ChangeSource>>(() => new Set());
   const [kinds, setKinds] = useState<ReadonlySet<ChangeKind>>(() => new Set());
+  const [layerChips, setLayerChips] = useState<ReadonlySet<string>>(() => new Set());
+  const imageLayers = useMemo(() => imageLayersOf(entries), [entries]);
   const filter = useMemo<TreeFilter>(
-    () => ({ categories, sources, kinds, search: deferredSearch }),
-    [categories, sources, kinds, deferredSearch],
+    () => ({ categories, sources, kinds, imageLayers: new Set([...layerChips].map(Number)), search: deferredSearch }),
+    [categories, sources, kinds, layerChips, deferredSearch],
   );
   const filtering = isFilterActive(filter);
 
@@ -204,6 +208,18 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
           <ChipGroup label="Category" values={CATEGORIES} selected={categories} onChange={setCategories} />
           <ChipGroup label="Source" values={SOURCES} selected={sources} onChange={setSources} />
           <ChipGroup label="Kind" values={KINDS} selected={kinds} onChange={setKinds} />
+          {imageLayers.length ? (
+            <ChipGroup
+              label="Image layer"
+              values={imageLayers.map((layer) => String(layer.index))}
+              selected={layerChips}
+              onChange={setLayerChips}
+              describe={(value) => {
+                const layer = imageLayers.find((candidate) => String(candidate.index) === value);
+                return `layer ${value}: ${layer?.step ?? "step unknown"} (${layer?.entries ?? 0} entries)`;
+              }}
+            />
+          ) : null}
         </div>
       </div>
 
@@ -267,11 +283,14 @@ function ChipGroup<T extends string>({
   values,
   selected,
   onChange,
+  describe,
 }: {
   label: string;
   values: readonly T[];
   selected: ReadonlySet<T>;
   onChange: (next: ReadonlySet<T>) => void;
+  /** The chip's title (shown on hover). */
+  describe?: (value: T) => string;
 }) {
   return (
     <div role="group" aria-label={`Filter by ${label.toLowerCase()}`} className="flex flex-wrap items-center gap-1">
@@ -283,6 +302,7 @@ function ChipGroup<T extends string>({
             key={value}
             type="button"
             aria-pressed={on}
+            title={describe?.(value)}
             onClick={() => {
               const next = new Set(selected);
               if (on) next.delete(value);
@@ -398,7 +418,15 @@ function TreeRow({
           <CategoryBadge category={entry.category} />
         ) : null}
       </span>
-      <span className="w-16 shrink-0">{entry ? <Badge tone={sourceTones[entry.source]}>{entry.source}</Badge> : null}</span>
+      <span
+        className="w-16 shrink-0"
+        title={entry ? sourceText(entry) : undefined}
+        data-testid={entry?.imageLayer ? "image-layer-source" : undefined}
+      >
+        {entry ? (
+          <Badge tone={sourceTones[entry.source]}>{entry.imageLayer ? `image ${entry.imageLayer.index}` : entry.source}</Badge>
+        ) : null}
+      </span>
       <span className="w-4 shrink-0 text-center">{entry ? <KindMark kind={entry.kind} /> : null}</span>
       <span className="w-20 shrink-0 text-right text-xs text-slate-500 tabular-nums">
         {formatBytes(folder ? tree.totalBytes[node]! : (entry?.size ?? 0))}
@@ -516,7 +544,7 @@ function EntryDetails({
             <Detail label="Category">
               <CategoryBadge category={entry.category} />
             </Detail>
-            <Detail label="Source">{entry.source}</Detail>
+            <Detail label="Source">{sourceText(entry)}</Detail>
             <Detail label="Kind">{entry.kind}</Detail>
             <Detail label="Type">
               {entry.type}

@@ -10,6 +10,8 @@ import {
   effectiveSelected,
   findNodes,
   foldersToReveal,
+  imageLayersOf,
+  sourceText,
   nearestOverride,
   visibleRows,
   type ChangeTreeModel,
@@ -277,5 +279,31 @@ describe("performance sanity (100k entries)", () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(buildMs).toBeLessThan(3000);
     expect(toggleMs).toBeLessThan(600);
+  });
+});
+
+describe("image layers in the tree", () => {
+  const step = "COPY file:abc in /opt/app/";
+  const entries = [
+    entry("/opt/app/app.py", { source: "image", imageLayer: { index: 4, diffId: "sha256:4", step } }),
+    entry("/etc/nginx/nginx.conf", { source: "image", imageLayer: { index: 2, diffId: "sha256:2", step: "RUN sed -i x" } }),
+    entry("/etc/nginx/conf.d/site.conf", { source: "image", imageLayer: { index: 2, diffId: "sha256:2", step: "RUN sed -i x" } }),
+    entry("/var/www/html/page2.html"),
+  ];
+
+  it("lists the layers the entries come from, with their steps, and filters by layer", () => {
+    expect(imageLayersOf(entries)).toEqual([
+      { index: 2, step: "RUN sed -i x", entries: 2 },
+      { index: 4, step, entries: 1 },
+    ]);
+    const tree = buildTree(entries);
+    const { matchingEntries } = visibleRows(tree, "all", { imageLayers: new Set([4]) });
+    expect(matchingEntries).toBe(1);
+    expect(visibleRows(tree, "all", { sources: new Set(["layer"]) }).matchingEntries).toBe(1);
+  });
+
+  it("says where an entry came from", () => {
+    expect(sourceText(entries[0]!)).toBe(`image layer 4: ${step}`);
+    expect(sourceText(entries[3]!)).toBe("container (writable layer)");
   });
 });

@@ -10,13 +10,19 @@
 import type { Category, ChangeEntry, ChangeKind, ChangeSource } from "@/lib/changes/classify/types";
 
 /** A change as the curation UI gets it: `defaultSelected` is what rules/category decide without any hand override. */
-export type TreeEntry = ChangeEntry & { defaultSelected: boolean };
+export type TreeEntry = ChangeEntry & {
+  defaultSelected: boolean;
+  /** For source "image": the image layer (0 the lowest) whose version the container sees, and the step that made it. */
+  imageLayer?: { index: number; diffId: string; step: string | null };
+};
 
 /** Empty or missing sets mean "no restriction" for that facet. */
 export type TreeFilter = {
   categories?: ReadonlySet<Category>;
   sources?: ReadonlySet<ChangeSource>;
   kinds?: ReadonlySet<ChangeKind>;
+  /** Only entries from these image layers (by index). */
+  imageLayers?: ReadonlySet<number>;
   search?: string;
 };
 
@@ -338,7 +344,9 @@ export function applyToggle(overrides: ReadonlyMap<string, boolean>, rawPath: st
 }
 
 export function isFilterActive(filter: TreeFilter): boolean {
-  return Boolean(filter.categories?.size || filter.sources?.size || filter.kinds?.size || filter.search?.trim());
+  return Boolean(
+    filter.categories?.size || filter.sources?.size || filter.kinds?.size || filter.imageLayers?.size || filter.search?.trim(),
+  );
 }
 
 type Visibility = { visible: Uint8Array; matchingEntries: number };
@@ -349,6 +357,7 @@ function computeVisibility(tree: ChangeTreeModel, filter: TreeFilter): Visibilit
   const categories = filter.categories?.size ? filter.categories : null;
   const sources = filter.sources?.size ? filter.sources : null;
   const kinds = filter.kinds?.size ? filter.kinds : null;
+  const imageLayers = filter.imageLayers?.size ? filter.imageLayers : null;
   const needle = filter.search?.trim().toLowerCase() ?? "";
   const lower = needle ? (tree.lowerPaths ??= entries.map((e) => normalizePath(e.path).toLowerCase())) : null;
   const visible = new Uint8Array(nodeCount);
@@ -358,6 +367,7 @@ function computeVisibility(tree: ChangeTreeModel, filter: TreeFilter): Visibilit
     if (categories && !categories.has(e.category)) continue;
     if (sources && !sources.has(e.source)) continue;
     if (kinds && !kinds.has(e.kind)) continue;
+    if (imageLayers && (e.source !== "image" || !imageLayers.has(e.imageLayer?.index ?? -1))) continue;
     if (lower && !lower[i]!.includes(needle)) continue;
     visible[entryNode[i]!] = 1;
     matchingEntries++;
@@ -374,6 +384,27 @@ export type VisibleRows = {
   /** Entries passing the filter (all entries when no filter is set). */
   matchingEntries: number;
 };
+
+/** The image layers the entries come from, lowest first, with the step that made each. */
+export function imageLayersOf(entries: readonly TreeEntry[]): { index: number; step: string | null; entries: number }[] {
+  const layers = new Map<number, { index: number; step: string | null; entries: number }>();
+  for (const entry of entries) {
+    if (entry.source !== "image" || !entry.imageLayer) continue;
+    const known = layers.get(entry.imageLayer.index);
+    if (known) known.entries++;
+    else layers.set(entry.imageLayer.index, { index: entry.imageLayer.index, step: entry.imageLayer.step, entries: 1 });
+  }
+  return [...layers.values()].sort((a, b) => a.index - b.index);
+}
+
+/** What a person reads about where an entry came from ("image layer 4: COPY file:… in /opt/app/"). */
+export function sourceText(entry: Pick<TreeEntry, "source" | "imageLayer">): string {
+  if (entry.source === "image") {
+    if (!entry.imageLayer) return "image layer";
+    return `image layer ${entry.imageLayer.index}${entry.imageLayer.step ? `: ${entry.imageLayer.step}` : ""}`;
+  }
+  return { layer: "container (writable layer)", volume: "volume", bind: "bind mount" }[entry.source];
+}
 
 /** Rows to display: visible nodes whose ancestors are all expanded. `"all"` expands every folder. */
 export function visibleRows(tree: ChangeTreeModel, expanded: ReadonlySet<string> | "all", filter: TreeFilter = {}): VisibleRows {

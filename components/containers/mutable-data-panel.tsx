@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { ArchiveSelection } from "@/components/archives/archive-selection";
 import { ChangeTree } from "@/components/changes/change-tree";
 import { ReadWarnings } from "@/components/changes/read-warnings";
+import { ImageBaseNote } from "@/components/changes/image-base-note";
 import { effectiveSelected } from "@/components/changes/tree-model";
 import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
@@ -161,14 +162,15 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
       {data ? (
         <>
           <p className="text-sm text-slate-600">
-            {data.totals.entries.toLocaleString()} changed paths ({formatBytes(data.totals.bytes)}) in the writable layer, volumes and bind
-            mounts
+            {data.totals.entries.toLocaleString()} changed paths ({formatBytes(data.totals.bytes)}) in the image&apos;s layers above its
+            base, the writable layer, volumes and bind mounts
             {data.since ? `, modified after ${data.since}` : ""}. Package manager: {data.packageManager ?? "none"}
             {data.packages.length
               ? ` (${data.packages.length} packages installed, ${data.packages.filter((pkg) => pkg.manual).length} by hand)`
               : ""}
             . Ticked entries are kept when you archive; package files that are unchanged come back with the package.
           </p>
+          <ImageBaseNote image={data.image} />
           <ChangeTree
             entries={entries}
             overrides={overrides ?? new Map()}

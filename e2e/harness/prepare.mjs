@@ -17,6 +17,7 @@ import {
 import { ensurePostfixImage, ensureSshdImage } from "./bullseye-images.mjs";
 import { ensureRpmImage } from "./rpm-image.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
+import { ensureNginxAppImage } from "./nginx-app-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
 
 /** Returns the engines and the list of daemons this run started (to stop at the end). */
@@ -46,6 +47,8 @@ export async function prepare({ artifacts }) {
   // Issue 13's Debian 11 scenarios: postfix with preseeded debconf answers, an OpenSSH server.
   ensurePostfixImage(primary.socketPath);
   ensureSshdImage(primary.socketPath);
+  // Issue 13's custom image (nginx + python3 built FROM debian:bookworm by a Dockerfile).
+  ensureNginxAppImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
   process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   removeTestContainers(primary.socketPath);

@@ -13,6 +13,7 @@ import { inspectImage } from "@/lib/docker/inspect-image";
 import { pingEngine } from "@/lib/docker/ping-engine";
 import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-container-file";
 import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
+import { readImageEntries } from "@/lib/archives/read-image-entries";
 import { layerHostPath, readLayerFiles } from "@/lib/docker/read-layer-files";
 import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
 import { streamArchive } from "@/lib/docker/stream-archive";
@@ -305,7 +306,13 @@ async function runArchive(
     const missing = await readLayerFiles(layerDir, [...others], { users, groups, wholeBytes: SMALL_FILE_BYTES, signal }, take("layer"));
     layerJobs = missing.map((missingPath) => ({ path: missingPath, source: "layer" as const }));
   }
-  for (const job of [...layerJobs, ...mountJobs]) {
+  // What the image's own layers above its base hold (source "image"): from their folders, else through the engine.
+  const imageJobs = await readImageEntries(engine, container, selected, {
+    layerAccess: input.layerAccess ?? "auto",
+    read: { users, groups, wholeBytes: SMALL_FILE_BYTES, signal },
+    onEntry: take("image"),
+  });
+  for (const job of [...layerJobs, ...imageJobs, ...mountJobs]) {
     signal.throwIfAborted();
     await streamArchive(engine, container.id, job.path, take(job.source), signal);
   }
@@ -356,7 +363,13 @@ async function runArchive(
     archive: { id: archiveId, name: archive.name, note: archive.note, createdAt: meta.createdAt.toISOString(), createdBy: input.actor },
     engine: { name: engine.name, version: engineStatus.reachable ? engineStatus.version : null },
     container: { id: container.id, name: container.name, createdAt: container.createdAt, startedAt: container.startedAt },
-    image: { reference: container.image, id: container.imageId, digest: image?.digest ?? container.imageDigest, size: image?.size ?? null },
+    image: {
+      reference: container.image,
+      id: container.imageId,
+      digest: image?.digest ?? container.imageDigest,
+      size: image?.size ?? null,
+      base: detected.image?.base ?? null,
+    },
     config: { ...container.config, env: redactEnv(container.config.env, input.keepSecrets ?? false), mounts: container.mounts },
     os: os
       ? { id: os.id, versionId: os.versionId, prettyName: os.prettyName, versionCodename: os.versionCodename, fields: os.fields }

@@ -29,13 +29,21 @@ const entrySchema = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .nullable(),
-  source: z.enum(["layer", "volume", "bind"]),
+  /** "layer": the container's writable layer; "image": one of its image's layers above the base (added later). */
+  source: z.enum(["layer", "image", "volume", "bind"]),
   category: z.string(),
 });
 
 /** What Kura could not read from the container, said rather than skipped (see lib/docker/read-warning.ts). */
 export const readWarningSchema = z.object({
-  code: z.enum(["file-too-large", "not-a-regular-file", "outside-layer", "changed-during-read", "package-database-refused"]),
+  code: z.enum([
+    "file-too-large",
+    "not-a-regular-file",
+    "outside-layer",
+    "changed-during-read",
+    "package-database-refused",
+    "image-layers-not-read",
+  ]),
   path: z.string().nullable(),
   message: z.string(),
 });
@@ -104,7 +112,24 @@ export const manifestSchema = z
     archive: z.object({ id: z.string(), name: z.string(), note: z.string(), createdAt: z.string(), createdBy: z.string() }),
     engine: z.object({ name: z.string(), version: z.string().nullable() }),
     container: z.object({ id: z.string(), name: z.string(), createdAt: z.string(), startedAt: z.string().nullable() }),
-    image: z.object({ reference: z.string(), id: z.string(), digest: z.string().nullable(), size: z.number().nullable() }),
+    image: z.object({
+      reference: z.string(),
+      id: z.string(),
+      digest: z.string().nullable(),
+      size: z.number().nullable(),
+      /** The image it was built FROM (its layers are not archived; entries with source "image" are the layers above it). */
+      base: z
+        .object({
+          reference: z.string().nullable(),
+          id: z.string().nullable(),
+          digest: z.string().nullable(),
+          layers: z.number().int().min(0),
+          distribution: z.boolean(),
+          foundBy: z.string(),
+        })
+        .nullable()
+        .optional(),
+    }),
     config: z.object({
       cmd: z.array(z.string()).nullable(),
       entrypoint: z.array(z.string()).nullable(),

@@ -21,6 +21,9 @@ import { getEngine, type Engine } from "@/lib/engines/engine-registry";
 import { DEFAULT_RULE_SET_ID, getRuleSet } from "@/lib/rules/rule-set-store";
 import { getSelection } from "@/lib/changes/selection-store";
 import { forEachLimited } from "../jobs/for-each-limited";
+import { classifyImagePath } from "@/lib/changes/classify-image-path";
+import { readImageChanges, type DetectedImage, type ImageLayerRef } from "@/lib/changes/read-image-changes";
+import { hashImageLayerFiles } from "@/lib/docker/read-image-layer";
 
 // Detection wires the engine (diff, archive headers, dpkg's database) to the pure classifier and
 // the rules. It reads only what changed: headers of changed paths, and content only where a
@@ -63,9 +66,13 @@ export type DetectedChanges = {
   timings: Record<string, number>;
   /** What could not be read, and so was not used (the detection still holds everything else). */
   warnings: DetectionWarning[];
+  /** The container's image: its base (not listed: it comes back as a newer release) and its layers above it. Null: image gone. */
+  image: DetectedImage | null;
 };
 
 const HEAD_BYTES = 64;
+/** The digest each package database records for its files. */
+const HASH_ALGORITHM: Record<PackageManager, HashAlgorithm> = { dpkg: "md5", apk: "sha1", rpm: "sha256" };
 const SNIFF_MAX_SIZE = 1024 * 1024;
 const CONCURRENCY = 8;
 
@@ -253,6 +260,31 @@ async function readApk(context: ReadContext): Promise<PackageDb> {
   return { ...keepChanged(installed.owners, installed.sha1, context.changedPaths, () => false), algorithm: "sha1", packages };
 }
 
+/**
+ * Configuration files packages install through ucf (smb.conf, /etc/default/exim4) are no dpkg conffiles, but ucf records
+ * each with its package and the digest of the version the package proposed: compared like conffiles, an untouched one
+ * comes back with the package and an edited one is kept.
+ */
+async function addUcfFiles(context: ReadContext, db: PackageDb): Promise<void> {
+  const limit = PACKAGE_DB_LIMITS.aptExtendedStates;
+  const consequence = "configuration files installed through ucf are classified by path alone";
+  const [hashfile, registry] = await Promise.all([
+    readDatabaseFile(context, "/var/lib/ucf/hashfile", limit, consequence),
+    readDatabaseFile(context, "/var/lib/ucf/registry", limit, consequence),
+  ]);
+  const packages = new Map<string, string>();
+  for (const line of asText(registry).split("\n")) {
+    const [pkg, file] = line.trim().split(/\s+/);
+    if (pkg && file) packages.set(file, pkg.replace(/:.*$/, ""));
+  }
+  for (const line of asText(hashfile).split("\n")) {
+    const match = /^([0-9a-f]{32})\s+(\/\S+)$/.exec(line.trim());
+    if (!match || !context.changedPaths.has(match[2]!) || db.owners.has(match[2]!) || db.algorithm !== "md5") continue;
+    db.owners.set(match[2]!, packages.get(match[2]!) ?? "unknown (ucf)");
+    db.conffiles.set(match[2]!, match[1]!);
+  }
+}
+
 function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["source"]): RawEntry {
   return {
     path: header.path,
@@ -268,7 +300,8 @@ function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["
   };
 }
 
-type DecidedEntry = ChangeEntry & { defaultSelected: boolean };
+/** `imageLayer`: for source "image", the layer whose version of the path the container sees, and its step. */
+type DecidedEntry = ChangeEntry & { defaultSelected: boolean; imageLayer?: ImageLayerRef };
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
@@ -333,6 +366,21 @@ export async function detectContainerChanges(
       })
     : Promise.resolve(null);
   const packageManagerPromise = detectPackageManager(engine, containerId);
+  // The image's own layers above its base (cached by diffID: a second detection reads none of them again).
+  const imagePromise = timed("image", () =>
+    readImageChanges(
+      engine,
+      { reference: inspection.image, id: inspection.imageId },
+      {
+        readLayers: options.layerAccess !== "archive-api",
+        warnings,
+        hashAlgorithm: async () => {
+          const manager = await packageManagerPromise;
+          return manager && options.packageChecks !== false ? HASH_ALGORITHM[manager] : null;
+        },
+      },
+    ),
+  );
   const packagePromise = (async () => {
     const manager = await packageManagerPromise;
     if (!manager || options.packageChecks === false) return null;
@@ -340,10 +388,13 @@ export async function detectContainerChanges(
     const changed = layer
       ? new Set(layer.keys())
       : new Set((await diffPromise).filter((entry) => entry.kind !== "deleted").map((entry) => entry.path));
+    const imageChanges = await imagePromise;
+    for (const item of [...(imageChanges?.paths ?? []), ...(imageChanges?.deletions ?? [])]) changed.add(item.path);
     const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
     const db = await timed("packages", () =>
       readDatabase({ engine, containerId, changedPaths: changed, warnings, layerAccess: options.layerAccess }),
     );
+    if (manager === "dpkg") await addUcfFiles({ engine, containerId, changedPaths: changed, warnings }, db);
     // A name the package manager itself would not accept is the container's invention: left out, and said.
     const refused = db.packages.filter((pkg) => !isValidPackageName(pkg.name, manager));
     if (refused.length) {
@@ -358,14 +409,30 @@ export async function detectContainerChanges(
         message: `The ${manager} database names ${refused.length} package(s) no ${manager} would accept (${names}${refused.length > 5 ? ", ..." : ""}): left out of the package list, so a restore will not install them.`,
       });
     }
-    if (!layer || !layerDir) return { db, sums: null };
+    // Package files an image layer holds: hashed from that layer's folder (and remembered with the layer).
+    const imageSums = new Map<string, string>();
+    const byLayer = new Map<number, { path: string; inode?: { dev: number; ino: number } }[]>();
+    for (const item of imageChanges?.paths ?? []) {
+      if (item.header.type !== "file" || !db.owners.has(item.path) || !(db.sums.has(item.path) || db.conffiles.has(item.path))) continue;
+      byLayer.set(item.index, [...(byLayer.get(item.index) ?? []), { path: item.path, inode: item.header.inode }]);
+    }
+    await timed("imageHash", async () => {
+      for (const [index, files] of byLayer) {
+        const analysis = imageChanges?.analyses.get(index);
+        if (!analysis) continue;
+        const hashed = await hashImageLayerFiles(analysis, files, db.algorithm);
+        warnings.push(...hashed.warnings);
+        for (const [file, digest] of hashed.sums) imageSums.set(file, digest);
+      }
+    });
+    if (!layer || !layerDir) return { db, sums: null, imageSums };
     const owned = [...db.owners.keys()].flatMap((file) => {
       const header = layer.get(file);
       return header?.type === "file" && (db.sums.has(file) || db.conffiles.has(file)) ? [{ path: file, inode: header.inode }] : [];
     });
     const hashed = await timed("hash", () => hashLayerFiles(layerDir, owned, db.algorithm));
     warnings.push(...hashed.warnings);
-    return { db, sums: hashed.sums };
+    return { db, sums: hashed.sums, imageSums };
   })();
   const selectionPromise = getSelection(engine.id, containerId);
   const ruleSetPromise = selectionPromise.then((selection) => getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID));
@@ -386,6 +453,8 @@ export async function detectContainerChanges(
     if (header.digest) digests.set(header.path, header.digest);
     return toRaw(header, kind, source);
   };
+  /** Image folders made by package install scripts (filled in once the diff is known, before image entries are decided). */
+  const scriptFolders = new Set<string>();
   const decide = async (entries: RawEntry[]): Promise<DecidedEntry[]> => {
     const [packageFacts, ruleSet, selection] = await Promise.all([packagePromise, ruleSetPromise, selectionPromise]);
     const packageDb = packageFacts?.db ?? null;
@@ -394,12 +463,20 @@ export async function detectContainerChanges(
       const owner = packageDb?.owners.get(entry.path);
       if (owner && entry.type === "file") {
         const expected = packageDb?.conffiles.get(entry.path) ?? packageDb?.sums.get(entry.path);
-        const actual = digests.get(entry.path) ?? packageFacts?.sums?.get(entry.path);
+        const actual =
+          entry.source === "image"
+            ? packageFacts?.imageSums.get(entry.path)
+            : (digests.get(entry.path) ?? packageFacts?.sums?.get(entry.path));
         pkg = {
           owner,
           conffile: packageDb?.conffiles.has(entry.path) ?? false,
           unchanged: expected && actual ? expected === actual : null,
         };
+      }
+      if (entry.source === "image") {
+        const facts = pkg ?? (owner ? { owner, unchanged: null } : null);
+        const imageClassification = classifyImagePath(entry, facts, scriptFolders.has(entry.path));
+        if (imageClassification) return imageClassification;
       }
       const head = heads.get(entry.path);
       return classifyEntry(entry, {
@@ -446,7 +523,7 @@ export async function detectContainerChanges(
     return markerTime;
   })();
 
-  const [diff, packageManager, selection, ruleSet, packageFacts, early, mountEntries, since] = await Promise.all([
+  const [diff, packageManager, selection, ruleSet, packageFacts, early, mountEntries, since, imageChanges] = await Promise.all([
     diffPromise,
     packageManagerPromise,
     selectionPromise,
@@ -455,6 +532,7 @@ export async function detectContainerChanges(
     earlyPromise,
     mountsPromise,
     sincePromise,
+    imagePromise,
   ]);
   const packageDb = packageFacts?.db ?? null;
 
@@ -529,7 +607,54 @@ export async function detectContainerChanges(
     if (entry.kind === "deleted")
       extras.push({ path: entry.path, kind: "deleted", source: "layer", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
   }
-  const merged = mergeSorted(layerEntries, await decide(extras));
+  // The image's paths the container still sees as the image made them: not changed or deleted by the container (its
+  // diff lists those), not below a path it deleted, not hidden by a mount, not written by the engine.
+  const imageLayerOf = new Map<string, ImageLayerRef>();
+  if (imageChanges?.packageLayers.size) {
+    // Folders with nothing but folders below them (in the image or the container), made by a layer that installed
+    // packages: the packages' install scripts made them (exim4's spool), and make them again on the new base.
+    const holdsContent = new Set<string>();
+    const markAncestors = (file: string) => {
+      for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) {
+        const folder = file.slice(0, slash);
+        if (holdsContent.has(folder)) break;
+        holdsContent.add(folder);
+      }
+    };
+    for (const item of imageChanges.paths) if (item.header.type !== "dir") markAncestors(item.path);
+    for (const entry of diff) if (entry.kind !== "deleted") markAncestors(entry.path);
+    for (const item of imageChanges.paths) {
+      if (item.header.type !== "dir" || holdsContent.has(item.path)) continue;
+      if (imageChanges.packageLayers.has(item.index)) scriptFolders.add(item.path);
+    }
+  }
+  if (imageChanges) {
+    const containerDeleted = new Set(diff.filter((entry) => entry.kind === "deleted").map((entry) => entry.path));
+    const refOf = (index: number): ImageLayerRef => {
+      const layer = imageChanges.image.layers[index];
+      return { index, diffId: layer?.diffId ?? "", step: layer?.step ?? null };
+    };
+    const seenByContainer = (file: string) => {
+      if (kindOf.has(file) || underMount(file) || engineManaged.has(file)) return true;
+      if (!containerDeleted.size) return false;
+      for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1))
+        if (containerDeleted.has(file.slice(0, slash))) return true;
+      return false;
+    };
+    for (const item of imageChanges.paths) {
+      if (seenByContainer(item.path)) continue;
+      extras.push(toEntry(item.header, item.kind, "image"));
+      imageLayerOf.set(item.path, refOf(item.index));
+    }
+    for (const deletion of imageChanges.deletions) {
+      if (seenByContainer(deletion.path)) continue;
+      extras.push({ path: deletion.path, kind: "deleted", source: "image", type: "other", size: 0, mode: 0, uid: 0, gid: 0, mtime: null });
+      imageLayerOf.set(deletion.path, refOf(deletion.index));
+    }
+  }
+  const decidedExtras = await decide(extras);
+  if (imageLayerOf.size) for (const entry of decidedExtras) if (entry.source === "image") entry.imageLayer = imageLayerOf.get(entry.path);
+  const merged = mergeSorted(layerEntries, decidedExtras);
   const decided = since
     ? merged.filter((entry) => entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since))
     : merged;
@@ -556,5 +681,6 @@ export async function detectContainerChanges(
     totals,
     timings,
     warnings,
+    image: imageChanges?.image ?? null,
   };
 }

@@ -1,199 +1,184 @@
-import { createHash, type Hash } from "node:crypto";
-import path from "node:path";
-import { PassThrough, type Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import tar from "tar-stream";
-import { AppError } from "@/lib/api/app-error";
 import { dockerFor } from "./client";
 import { toAppError } from "./docker-error";
 import { toArchiveHeader } from "./open-archive";
+import { cachedLayer, rememberLayer, type LayerAnalysis } from "./read-image-layer";
 import type { EngineConnection } from "./types";
 import type { ArchiveHeader, HashAlgorithm } from "./walk-archive";
 
-// An engine Kura cannot read the layer folders of (a remote one, another storage driver) still
-// gives every image layer through its image export (GET /images/{name}/get, `docker save`): a tar
-// holding each layer as a tar of its own, named by digest. Read as a stream, a layer at a time:
-// headers, the first bytes of files and the digests asked for are kept, never whole contents.
-//
-// The layer tars carry deletions as whiteout files (`.wh.<name>`) and opaque folders as
-// `.wh..wh..opq`; they are reported as such, not as files.
+// An image's layers through the engine's API (GET /images/{id}/get, what `docker save` streams): how
+// Kura reads them when the layer folders are not on its machine. The export holds each layer as a
+// tar; each is listed as it streams past (headers, the first bytes of small files, digests of the
+// files of the layers above the base), identified by the SHA-256 of its bytes, which is its diffID.
+// Nothing is written to disk and no file content is kept.
 
-export type ExportedLayer = {
-  /** The layer's diffID ("sha256:<hex>" of its uncompressed tar), as in the image's RootFS.Layers. */
-  diffId: string;
-  headers: ArchiveHeader[];
-  /** Paths this layer deletes from the layers below it. */
-  deleted: string[];
-  /** Folders this layer replaces whole: what lower layers had below them is gone. */
-  opaque: string[];
-};
+const SNIFF_LIMIT = 16 * 1024;
+/** The most paths Kura lists from one image export (an image is anyone's: a billion empty files must not exhaust memory). */
+export const EXPORT_MAX_PATHS = 500_000;
+/** The most bytes Kura receives of one image export (a layer may hold a sparse file of any apparent size). */
+export const EXPORT_MAX_BYTES = 16 * 1024 * 1024 * 1024;
 
-export type ExportLayersOptions = {
-  /** The diffIDs to read; the others are skipped (their bytes still flow past: the export is one stream). */
-  layers: ReadonlySet<string>;
-  /** Bytes of each regular file to keep in `head` (0: none). */
+export type ExportOptions = {
+  /** The diffIDs to list (the export carries every layer; the others are skipped). */
+  wanted: ReadonlySet<string>;
+  /** The diffIDs whose regular files are hashed (the layers above the base), with what. */
+  hash: { diffIds: ReadonlySet<string>; algorithm: HashAlgorithm } | null;
   headBytes?: number;
-  /** Which files to hash, and with what. */
-  hash?: (containerPath: string) => boolean;
-  hashAlgorithm?: HashAlgorithm;
-  /** Files larger than this are not hashed (marked `tooLarge`). */
-  hashMaxBytes?: number;
   signal?: AbortSignal;
 };
 
-/** Layer tars hold at most this many entries each (a hostile image cannot make Kura keep headers without end). */
-export const EXPORT_LAYER_MAX_ENTRIES = 2_000_000;
-
-const BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/;
-const LEGACY_LAYER = /^[0-9a-f]{64}\/layer\.tar$/;
-const WHITEOUT = ".wh.";
-const OPAQUE = ".wh..wh..opq";
-
-export class ExportLayerTooLarge extends Error {}
-
-type LayerWalk = ExportedLayer & { hasher: Hash };
-
-/** Read one layer tar (already uncompressed) into `walk`; resolves when it ends. */
-function readLayerTar(stream: Readable, walk: LayerWalk, options: ExportLayersOptions): Promise<void> {
-  const headBytes = options.headBytes ?? 0;
-  const hashMaxBytes = options.hashMaxBytes ?? Number.POSITIVE_INFINITY;
+function drain(stream: Readable): Promise<void> {
   return new Promise((resolve, reject) => {
-    const extract = tar.extract();
-    extract.on("entry", (header, content, next) => {
-      if (walk.headers.length + walk.deleted.length >= EXPORT_LAYER_MAX_ENTRIES) {
-        content.resume();
-        extract.destroy(new ExportLayerTooLarge(`a layer of the image holds more than ${EXPORT_LAYER_MAX_ENTRIES} entries`));
-        return;
-      }
-      const result = toArchiveHeader(header, "/");
-      const name = path.posix.basename(result.path);
-      if (name === OPAQUE) {
-        walk.opaque.push(path.posix.dirname(result.path));
-        content.on("end", next).resume();
-        return;
-      }
-      if (name.startsWith(WHITEOUT)) {
-        walk.deleted.push(path.posix.join(path.posix.dirname(result.path), name.slice(WHITEOUT.length)));
-        content.on("end", next).resume();
-        return;
-      }
-      if (result.path === "/") {
-        content.on("end", next).resume();
-        return;
-      }
-      const isFile = result.type === "file" && !result.hardLinkTo;
-      const wantHash = isFile && Boolean(options.hash?.(result.path));
-      if (wantHash && result.size > hashMaxBytes) result.tooLarge = true;
-      const hasher = wantHash && !result.tooLarge ? createHash(options.hashAlgorithm ?? "md5") : null;
-      const wantHead = isFile && headBytes > 0;
-      const head: Buffer[] = [];
-      let headLength = 0;
-      content.on("data", (data: unknown) => {
-        const chunk = data as Buffer;
-        hasher?.update(chunk);
-        if (wantHead && headLength < headBytes) {
-          head.push(chunk.subarray(0, headBytes - headLength));
-          headLength += chunk.length;
-        }
-      });
-      content.on("end", () => {
-        if (hasher) result.digest = hasher.digest("hex");
-        if (wantHead) result.head = Buffer.concat(head);
-        walk.headers.push(result);
-        next();
-      });
-    });
-    extract.on("finish", resolve);
-    extract.on("error", reject);
+    stream.on("end", resolve);
     stream.on("error", reject);
-    stream.pipe(extract);
+    stream.resume();
   });
 }
 
-/** Gzip starts 1f 8b; anything else is taken for a plain tar. */
-function uncompressed(first: Buffer, rest: Readable): Readable {
-  const plain = new PassThrough();
-  const source = first[0] === 0x1f && first[1] === 0x8b ? rest.pipe(createGunzip()) : rest;
-  source.on("error", (error) => plain.destroy(error));
-  return source.pipe(plain);
+/** One layer tar: every path's header (deletion marks as the tar names them: .wh.<name>), digests, and its own SHA-256. */
+function listLayerTar(
+  layer: Readable,
+  options: { algorithm: HashAlgorithm | null; headBytes: number; budget: { paths: number } },
+): Promise<{ diffId: string; headers: Map<string, ArchiveHeader>; sums: Map<string, string> }> {
+  return new Promise((resolve, reject) => {
+    const whole = createHash("sha256");
+    const headers = new Map<string, ArchiveHeader>();
+    const sums = new Map<string, string>();
+    const extract = tar.extract();
+    layer.on("data", (chunk: Buffer) => whole.update(chunk));
+    layer.on("error", reject);
+    extract.on("entry", (raw, stream, next) => {
+      const header = toArchiveHeader(raw, "/");
+      if (header.path === "/") {
+        stream.on("end", () => next());
+        stream.resume();
+        return;
+      }
+      if (header.hardLinkTo) {
+        const first = headers.get(header.hardLinkTo);
+        header.size = first?.size ?? 0;
+        const digest = first && options.algorithm ? sums.get(first.path) : undefined;
+        if (digest) sums.set(header.path, digest);
+      }
+      headers.set(header.path, header);
+      if (--options.budget.paths < 0) {
+        reject(new Error(`the image holds more than ${EXPORT_MAX_PATHS.toLocaleString("en")} paths, more than Kura lists`));
+        layer.destroy();
+        return;
+      }
+      if (header.type !== "file" || header.hardLinkTo) {
+        stream.on("end", () => next());
+        stream.resume();
+        return;
+      }
+      const hash = options.algorithm ? createHash(options.algorithm) : null;
+      const sniff = options.headBytes > 0 && header.size <= SNIFF_LIMIT;
+      const head: Buffer[] = [];
+      let headLength = 0;
+      stream.on("data", (data: unknown) => {
+        const chunk = data as Buffer;
+        hash?.update(chunk);
+        if (sniff && headLength < options.headBytes) {
+          head.push(chunk.subarray(0, options.headBytes - headLength));
+          headLength += Math.min(chunk.length, options.headBytes - headLength);
+        }
+      });
+      stream.on("end", () => {
+        if (hash) sums.set(header.path, hash.digest("hex"));
+        if (sniff && headLength) header.head = Buffer.concat(head);
+        next();
+      });
+      stream.on("error", reject);
+    });
+    extract.on("finish", () => resolve({ diffId: `sha256:${whole.digest("hex")}`, headers, sums }));
+    extract.on("error", reject);
+    layer.pipe(extract);
+  });
+}
+
+/** Layers of the export that might be filesystem layers: legacy "<id>/layer.tar", or OCI "blobs/sha256/<diffID>". */
+function layerCandidate(name: string, wanted: ReadonlySet<string>): boolean {
+  if (name.endsWith("/layer.tar")) return true;
+  const blob = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(name);
+  return blob !== null && wanted.has(`sha256:${blob[1]}`);
 }
 
 /**
- * The layers of `imageRef` named in `options.layers`, read from the engine's export of the image.
- * A layer the export does not hold is missing from the result (the caller says so).
+ * The wanted layers of an image, listed from the engine's export of it, and remembered in the layer cache (keyed by
+ * diffID, like the folder reads). Layers already cached are not asked for again; when all are, nothing is exported.
  */
 export async function exportImageLayers(
   engine: EngineConnection,
-  imageRef: string,
-  options: ExportLayersOptions,
-): Promise<Map<string, ExportedLayer>> {
-  let exported: Readable;
+  imageId: string,
+  options: ExportOptions,
+): Promise<{ layers: Map<string, LayerAnalysis>; cached: Set<string> }> {
+  const found = new Map<string, LayerAnalysis>();
+  for (const diffId of options.wanted) {
+    const known = cachedLayer(diffId, null, options.headBytes ?? 64);
+    if (known) found.set(diffId, known);
+  }
+  const cached = new Set(found.keys());
+  if (found.size === options.wanted.size) return { layers: found, cached };
+  let image: Readable;
   try {
-    // Asked first: an export of an image the engine does not have fails with a 500 (and must never pull).
-    const image = dockerFor(engine).getImage(imageRef);
-    await image.inspect();
-    exported = (await image.get()) as unknown as Readable;
+    image = (await dockerFor(engine).getImage(imageId).get()) as unknown as Readable;
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404)
-      throw new AppError(404, "image_not_found", `The engine no longer has the image ${imageRef}: its layers cannot be read.`);
     throw toAppError(error);
   }
-  const found = new Map<string, ExportedLayer>();
-  const onAbort = () => exported.destroy(options.signal?.reason as Error);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const abort = () => image.destroy(new Error("cancelled"));
+  const budget = { paths: EXPORT_MAX_PATHS };
+  options.signal?.addEventListener("abort", abort, { once: true });
   try {
     await new Promise<void>((resolve, reject) => {
       const outer = tar.extract();
-      outer.on("entry", (header, content, next) => {
-        const named = BLOB.exec(header.name)?.[1];
-        const candidate = header.type === "file" && (LEGACY_LAYER.test(header.name) || (named && options.layers.has(`sha256:${named}`)));
-        // A blob named by a digest Kura does not want is a config, a manifest, or a layer it was not asked for.
-        if (!candidate) return void content.on("end", next).resume();
-        const walk: LayerWalk = { diffId: "", headers: [], deleted: [], opaque: [], hasher: createHash("sha256") };
-        let started = false;
-        const body = new PassThrough();
-        const reading = { done: Promise.resolve() };
-        content.on("data", (data: unknown) => {
-          const chunk = data as Buffer;
-          if (!started) {
-            started = true;
-            const stream = uncompressed(chunk, body);
-            // The diffID is the digest of the uncompressed tar: a gzipped or legacy blob is named otherwise.
-            stream.on("data", (plain: Buffer) => walk.hasher.update(plain));
-            const tee = new PassThrough();
-            stream.pipe(tee);
-            reading.done = readLayerTar(tee, walk, options);
+      outer.on("entry", (header, stream, next) => {
+        if (header.type !== "file" || !layerCandidate(header.name, options.wanted)) {
+          drain(stream as unknown as Readable).then(() => next(), reject);
+          return;
+        }
+        // Which layer it is is known once its bytes are hashed: digests are taken with the algorithm for the layers
+        // above the base (for a layer that turns out to be a base layer they are simply not used).
+        listLayerTar(stream as unknown as Readable, {
+          algorithm: options.hash?.algorithm ?? null,
+          headBytes: options.headBytes ?? 64,
+          budget,
+        }).then((listed) => {
+          if (options.wanted.has(listed.diffId) && !found.has(listed.diffId)) {
+            const sums = new Map<string, string>();
+            if (options.hash?.diffIds.has(listed.diffId))
+              for (const [file, digest] of listed.sums) sums.set(`${options.hash.algorithm}:${file}`, digest);
+            const analysis: LayerAnalysis = {
+              diffId: listed.diffId,
+              layerDir: null,
+              headers: listed.headers,
+              headBytes: options.headBytes ?? 64,
+              sums,
+              warnings: [],
+            };
+            rememberLayer(analysis);
+            found.set(listed.diffId, analysis);
           }
-          if (!body.write(chunk)) {
-            content.pause();
-            body.once("drain", () => content.resume());
-          }
-        });
-        content.on("end", () => {
-          body.end();
-          reading.done
-            .then(() => {
-              walk.diffId = `sha256:${walk.hasher.digest("hex")}`;
-              if (options.layers.has(walk.diffId)) {
-                const { hasher: _unused, ...layer } = walk;
-                void _unused;
-                found.set(walk.diffId, layer);
-              }
-              next();
-            })
-            .catch(reject);
-        });
+          next();
+        }, reject);
       });
       outer.on("finish", resolve);
       outer.on("error", reject);
-      exported.on("error", reject);
-      exported.pipe(outer);
+      image.on("error", reject);
+      let received = 0;
+      image.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > EXPORT_MAX_BYTES)
+          reject(new Error(`the image's export is over the ${EXPORT_MAX_BYTES / 1024 ** 3} GiB Kura reads of it`));
+      });
+      image.pipe(outer);
     });
   } catch (error) {
-    if (error instanceof ExportLayerTooLarge) throw error;
-    throw toAppError(error);
+    image.destroy(); // stop the engine's export: nothing more of it is read
+    throw error;
   } finally {
-    options.signal?.removeEventListener("abort", onAbort);
+    options.signal?.removeEventListener("abort", abort);
   }
-  return found;
+  return { layers: found, cached };
 }

@@ -15,7 +15,9 @@ export type ReadWarningCode =
   /** Replaced between the listing and the read. */
   | "changed-during-read"
   /** A package database that is not what it claims, or over Kura's limits: package checks skipped. */
-  | "package-database-refused";
+  | "package-database-refused"
+  /** The image's own layers (above its base) could not be read: what the Dockerfile wrote is not among the changes. */
+  | "image-layers-not-read";
 
 export type ReadWarning = { code: ReadWarningCode; path: string | null; message: string };
 

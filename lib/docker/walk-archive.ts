@@ -26,6 +26,8 @@ export type ArchiveHeader = {
   digest?: string;
   /** The whole content, when asked for (small database files such as dpkg's lists). */
   content?: Buffer;
+  /** An overlay whiteout (a character device 0/0 in a layer folder): the layer deleted this path. */
+  whiteout?: boolean;
   /** Its content was asked for (kept or hashed) but it is over the limit (WalkOptions.keepMaxBytes, hashMaxBytes): not read. */
   tooLarge?: boolean;
 };

@@ -75,6 +75,8 @@ while (pending.length) {
       linkTarget: type === "symlink" ? readlinkSync(file) : null,
       inode: { dev: stats.dev, ino: stats.ino },
     };
+    // overlay2 marks a path deleted by a layer with a character device 0/0 of the same name.
+    if (stats.isCharacterDevice() && stats.rdev === 0) header.whiteout = true;
     if (type === "file" && headBytes > 0 && stats.size > 0 && stats.size <= SNIFF_LIMIT) {
       try {
         header.head = readHeadConfinedSync(file, headBytes, { expected: { dev: stats.dev, ino: stats.ino }, maxBytes: SNIFF_LIMIT });

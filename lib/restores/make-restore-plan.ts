@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { listImages } from "@/lib/docker/list-images";
 import { getEngine, LOCAL_ENGINE_ID, type Engine } from "@/lib/engines/engine-registry";
 import { defaultBaseImage } from "@/lib/restores/plan/choose-base-image";
+import { nonDistributionBase, warnBaseNotArchived } from "@/lib/restores/plan/warn-base-not-archived";
 import { findPackageRename } from "@/lib/restores/plan/package-renames";
 import { planRestore, type RestorePlan } from "@/lib/restores/plan/plan-restore";
 import { isAccountFile } from "@/lib/restores/plan/restore-paths";
@@ -130,6 +131,8 @@ export async function makeRestorePlan(
     scripts: await readRestoreScripts(),
   });
   const warnings = [...plan.warnings];
+  const baseWarning = warnBaseNotArchived(manifest, baseImage);
+  if (baseWarning) warnings.push(baseWarning);
   if (input.checkRepositories !== false && availablePackages === null && manifest.packageManager === "dpkg")
     warnings.push({
       kind: "other",
@@ -166,5 +169,8 @@ export async function makeRestorePlan(
 /** Images of the archive's distribution first (newest first per the planner's order), then the rest. */
 function orderChoices(tags: string[], manifest: Manifest): string[] {
   const sameDistro = manifest.os ? tags.filter((tag) => tag.split(":")[0]?.endsWith(manifest.os!.id)) : [];
-  return [...new Set([...sameDistro.sort().reverse(), ...tags.sort()])];
+  // A base that is not a distribution's (its content is not archived) is offered first when the engine has it.
+  const recordedBase = nonDistributionBase(manifest);
+  const offered = recordedBase && tags.includes(recordedBase) ? [recordedBase] : [];
+  return [...new Set([...offered, ...sameDistro.sort().reverse(), ...tags.sort()])];
 }

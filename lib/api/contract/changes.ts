@@ -6,7 +6,8 @@ import { defineEntry } from "./entry";
 export const changeEntrySchema = z.object({
   path: z.string(),
   kind: z.enum(["added", "modified", "deleted"]),
-  source: z.enum(["layer", "volume", "bind"]),
+  /** "layer": the container's writable layer; "image": one of its image's layers above the base. */
+  source: z.enum(["layer", "image", "volume", "bind"]),
   type: z.enum(["file", "dir", "symlink", "other"]),
   size: z.number(),
   mode: z.number(),
@@ -18,6 +19,35 @@ export const changeEntrySchema = z.object({
   selected: z.boolean(),
   defaultSelected: z.boolean(),
   decidedBy: z.object({ rule: z.string().optional(), reason: z.string() }),
+  /** For source "image": the layer (index 0 the lowest) whose version the container sees, and the step that made it. */
+  imageLayer: z.object({ index: z.number(), diffId: z.string(), step: z.string().nullable() }).optional(),
+});
+
+export const detectedImageSchema = z.object({
+  reference: z.string(),
+  id: z.string(),
+  /** The image it was built FROM: its layers are not listed (they come back with the base). */
+  base: z.object({
+    reference: z.string().nullable(),
+    id: z.string().nullable(),
+    digest: z.string().nullable(),
+    layers: z.number(),
+    distribution: z.boolean(),
+    foundBy: z.enum(["local-image", "history", "lowest-layer"]),
+  }),
+  layers: z.array(
+    z.object({
+      index: z.number(),
+      diffId: z.string(),
+      step: z.string().nullable(),
+      base: z.boolean(),
+      entries: z.number(),
+      cached: z.boolean(),
+    }),
+  ),
+  readVia: z.enum(["overlay2", "image-export", "not-read"]),
+  /** Layer analyses taken from Kura's cache (keyed by diffID) or read by this detection. */
+  layerCache: z.object({ hits: z.number(), misses: z.number() }),
 });
 
 export const detectedChangesSchema = z.object({
@@ -44,13 +74,16 @@ export const detectedChangesSchema = z.object({
   timings: z.record(z.string(), z.number()),
   /** What could not be read as it was (a file over a limit, a FIFO where a file was, a refused package database). */
   warnings: z.array(readWarningSchema),
+  /** The container's image, its base and its layers above it; null when the engine no longer has the image. */
+  image: detectedImageSchema.nullable(),
 });
 
 export const listChanges = defineEntry({
   method: "GET",
   path: "/api/engines/{engineId}/containers/{containerRef}/changes",
   access: "viewer",
-  summary: "Changed paths (writable layer, volumes, bind mounts), each classified and selected, with what decided it",
+  summary:
+    "Changed paths (image layers above the base, writable layer, volumes, bind mounts), each classified and selected, with what decided it",
   params: containerParams,
   query: changesQuery,
   status: 200,

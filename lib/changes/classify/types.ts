@@ -1,7 +1,8 @@
 // Shapes shared by detection, classification, rules and the curation UI. Plain data only.
 
 export type ChangeKind = "added" | "modified" | "deleted";
-export type ChangeSource = "layer" | "volume" | "bind";
+/** "layer": the container's writable layer; "image": one of its image's layers above the base. */
+export type ChangeSource = "layer" | "image" | "volume" | "bind";
 export type EntryType = "file" | "dir" | "symlink" | "other";
 export type Category = "user-data" | "config" | "account" | "package-unchanged" | "runtime" | "log" | "secret-candidate";
 

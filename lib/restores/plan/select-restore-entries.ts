@@ -31,7 +31,7 @@ export type RestoreSelection = {
 };
 
 // A mount hides what the image has at the same path, so a volume's or bind's entry wins.
-const SOURCE_RANK: Record<ManifestEntry["source"], number> = { layer: 0, bind: 1, volume: 2 };
+const SOURCE_RANK: Record<ManifestEntry["source"], number> = { image: -1, layer: 0, bind: 1, volume: 2 };
 
 function listPaths(paths: readonly string[], limit = 5): string {
   const shown = paths.slice(0, limit).map(printable).join(", ");

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { ensureNginxAppImage, NGINX_APP_DELETED, NGINX_APP_FILES, NGINX_APP_TAG } from "@/e2e/harness/nginx-app-image.mjs";
+import { detectContainerChanges, type DetectedChanges } from "./detect-container-changes";
+
+// Issue 13: a service runs from an image its Dockerfile built FROM debian:bookworm. What the
+// Dockerfile wrote lives in the image's own layers, not in the container's writable layer, and
+// comes back from no repository: detection lists it, each path with the layer step that made it.
+
+const first = uniqueName("kura-it-nginx-app");
+const second = uniqueName("kura-it-nginx-app2");
+
+function entry(detected: DetectedChanges, entryPath: string) {
+  const found = detected.entries.find((candidate) => candidate.path === entryPath);
+  if (!found) throw new Error(`${entryPath} was not detected; got ${detected.entries.length} entries`);
+  return found;
+}
+
+describe("detection sees the image's own layers above its base", () => {
+  beforeAll(() => {
+    ensureNginxAppImage(process.env.DOCKER_HOST!);
+    runContainer({ name: first, image: NGINX_APP_TAG });
+    exec(first, ["sh", "-c", `printf '%s' "$1" > ${NGINX_APP_FILES.containerPage.path}`, "sh", NGINX_APP_FILES.containerPage.content]);
+  }, 600_000);
+
+  afterAll(() => {
+    removeContainer(first);
+    removeContainer(second);
+  });
+
+  it("lists what the Dockerfile wrote, with its layer and step, and says what the base is", async () => {
+    const detected = await detectContainerChanges("local", first);
+    expect(detected.image?.base).toMatchObject({ reference: "debian:bookworm", distribution: true, foundBy: "local-image", layers: 1 });
+    expect(detected.image?.readVia).toBe("overlay2");
+    // The base's own files are not listed (they come back with debian:trixie).
+    expect(detected.entries.some((candidate) => candidate.path === "/usr/bin/bash" || candidate.path === "/etc/debian_version")).toBe(
+      false,
+    );
+
+    const app = entry(detected, NGINX_APP_FILES.app.path);
+    expect(app).toMatchObject({ source: "image", selected: true, category: "user-data", kind: "added" });
+    expect(app.imageLayer?.step).toMatch(/^COPY file:[0-9a-f]+ in \/opt\/app\/$/);
+    expect(app.imageLayer?.index).toBeGreaterThan(0);
+    expect(entry(detected, NGINX_APP_FILES.tool.path)).toMatchObject({ source: "image", selected: true });
+    expect(entry(detected, NGINX_APP_FILES.site.path)).toMatchObject({ source: "image", selected: true, category: "config" });
+    expect(entry(detected, NGINX_APP_FILES.page.path)).toMatchObject({ source: "image", selected: true });
+    expect(entry(detected, NGINX_APP_FILES.page.path).imageLayer?.step).toMatch(/^RUN mkdir -p \/var\/www\/html/);
+    // The edited conffile is kept; the package's unchanged files are not.
+    const conf = entry(detected, "/etc/nginx/nginx.conf");
+    expect(conf).toMatchObject({ source: "image", selected: true, category: "config" });
+    expect(conf.decidedBy.reason).toBe("edited conffile of package nginx-common");
+    expect(conf.imageLayer?.step).toMatch(/^RUN sed -i/);
+    expect(entry(detected, "/etc/nginx/mime.types")).toMatchObject({ source: "image", selected: false, category: "package-unchanged" });
+    expect(entry(detected, "/usr/sbin/nginx")).toMatchObject({ source: "image", selected: false, category: "package-unchanged" });
+    expect(entry(detected, "/usr/sbin/nginx").decidedBy.reason).toMatch(/^owned by package nginx(-core)?, unchanged$/);
+    // Package state and generated files are not kept.
+    expect(entry(detected, "/var/lib/dpkg/status")).toMatchObject({ source: "image", selected: false });
+    for (const candidate of detected.entries.filter((e) => e.source === "image" && e.selected))
+      expect(candidate.path, candidate.decidedBy.reason).not.toMatch(
+        /^\/(usr\/(lib|share\/doc)|var\/lib\/(dpkg|apt)|var\/cache|var\/log)\//,
+      );
+    // Deletions by an image layer are recorded.
+    for (const deleted of NGINX_APP_DELETED)
+      expect(entry(detected, deleted)).toMatchObject({ source: "image", kind: "deleted", selected: true });
+    // The container's own page is the writable layer's.
+    expect(entry(detected, NGINX_APP_FILES.containerPage.path)).toMatchObject({ source: "layer", selected: true });
+    expect(detected.timings.image).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a second container of the same image reuses the cached layer analysis", async () => {
+    await detectContainerChanges("local", first);
+    runContainer({ name: second, image: NGINX_APP_TAG });
+    const detected = await detectContainerChanges("local", second);
+    expect(detected.image?.layerCache).toEqual({ hits: detected.image?.layers.length, misses: 0 });
+    expect(detected.image?.layers.every((layer) => layer.cached)).toBe(true);
+    expect(entry(detected, NGINX_APP_FILES.app.path)).toMatchObject({ source: "image", selected: true });
+    expect(entry(detected, "/etc/nginx/nginx.conf").decidedBy.reason).toBe("edited conffile of package nginx-common");
+  });
+
+  it("through the engine's API only (image export, as for a remote engine) gives the same answer as the layer folders", async () => {
+    const summary = (detected: DetectedChanges) =>
+      detected.entries
+        .filter((candidate) => candidate.source === "image")
+        .map((e) => [e.path, e.kind, e.type, e.category, e.selected, e.decidedBy.reason, e.imageLayer?.index, e.size, e.mode].join(" "));
+    const local = await detectContainerChanges("local", first);
+    const remote = await detectContainerChanges("local", first, { layerAccess: "archive-api" });
+    expect(remote.image?.readVia).toBe("image-export");
+    expect(remote.warnings.filter((warning) => warning.code === "image-layers-not-read")).toEqual([]);
+    expect(summary(remote).length).toBeGreaterThan(100);
+    expect(summary(remote)).toEqual(summary(local));
+    expect(remote.image?.base).toEqual(local.image?.base);
+    // The second time, the exported layers come from the cache.
+    const again = await detectContainerChanges("local", first, { layerAccess: "archive-api" });
+    expect(again.image?.layerCache.misses).toBe(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { cleanStep, stepsFromHistory } from "@/lib/docker/inspect-image-layers";
+import { findImageBase, isDistributionImage } from "./find-image-base";
+
+const image = {
+  id: "sha256:app",
+  diffIds: ["a", "b", "c", "d"],
+  steps: [null, "RUN apt-get install nginx", "COPY file:1 in /opt/app/", "RUN rm x"],
+};
+
+describe("findImageBase", () => {
+  it("takes the engine's image with the longest proper prefix of the layers, a distribution's tag first", () => {
+    const base = findImageBase(image, [
+      { id: "sha256:deb", tags: ["mycorp/base:1", "debian:bookworm"], digest: "debian@sha256:1", diffIds: ["a"] },
+      { id: "sha256:mid", tags: ["mycorp/nginx:1"], digest: null, diffIds: ["a", "b"] },
+      { id: "sha256:other", tags: ["other:1"], digest: null, diffIds: ["x", "b"] },
+      { id: "sha256:app", tags: ["app:1"], digest: null, diffIds: ["a", "b", "c", "d"] },
+    ]);
+    expect(base).toMatchObject({ reference: "mycorp/nginx:1", layers: 2, distribution: false, foundBy: "local-image" });
+    expect(
+      findImageBase(image, [{ id: "sha256:deb", tags: ["mycorp/base:1", "debian:bookworm"], digest: null, diffIds: ["a"] }]),
+    ).toMatchObject({
+      reference: "debian:bookworm",
+      distribution: true,
+      layers: 1,
+    });
+  });
+
+  it("falls back to the history's last root filesystem step, then to the lowest layer", () => {
+    const steps = ["ADD file:abc in / ", "RUN apt-get install python3", "ADD file:def in / ", "COPY file:1 in /app/"];
+    expect(findImageBase({ ...image, steps }, [])).toMatchObject({ layers: 3, foundBy: "history", reference: null });
+    expect(findImageBase(image, [])).toMatchObject({ layers: 1, foundBy: "lowest-layer" });
+  });
+
+  it("names distribution images", () => {
+    expect(isDistributionImage("docker.io/library/debian:bookworm")).toBe(true);
+    expect(isDistributionImage("ubuntu")).toBe(true);
+    expect(isDistributionImage("python:3.11")).toBe(false);
+    expect(isDistributionImage("registry:5000/debian-custom:1")).toBe(false);
+  });
+});
+
+describe("steps from the image history", () => {
+  it("maps steps that make a layer to the layers, lowest first, cleaned", () => {
+    const history = [
+      { CreatedBy: '/bin/sh -c #(nop)  CMD ["sleep" "infinity"]', Size: 0 },
+      { CreatedBy: "/bin/sh -c rm /etc/nginx/sites-enabled/default", Size: 0 },
+      { CreatedBy: "/bin/sh -c #(nop) COPY file:3c7c in /etc/nginx/conf.d/ ", Size: 87 },
+      { CreatedBy: "/bin/sh -c #(nop)  ENV A=b", Size: 0 },
+      { CreatedBy: "RUN /bin/sh -c apt-get update # buildkit", Size: 10 },
+      { CreatedBy: "", Size: 199 },
+    ];
+    expect(stepsFromHistory(history, 4)).toEqual([
+      null,
+      "RUN apt-get update",
+      "COPY file:3c7c in /etc/nginx/conf.d/",
+      "RUN rm /etc/nginx/sites-enabled/default",
+    ]);
+    expect(stepsFromHistory(history, 5)).toEqual([null, null, null, null, null]);
+    expect(cleanStep("COPY app.py /opt/app/ # buildkit")).toBe("COPY app.py /opt/app/");
+  });
+});
