@@ -115,6 +115,8 @@ type ReadContext = {
   changedPaths: Set<string>;
   warnings: DetectionWarning[];
   layerAccess?: DetectOptions["layerAccess"];
+  /** The container's image (from the one inspection), for the original base's package list. */
+  image?: { imageId: string; imageRef: string };
 };
 
 const NO_PACKAGE_CHECKS = "its package files were not compared with their packages (they are classified by path alone)";
@@ -140,7 +142,9 @@ const asText = (bytes: Buffer | null | TooLarge) => (Buffer.isBuffer(bytes) ? by
 async function readDpkg(context: ReadContext): Promise<PackageDb> {
   const { engine, containerId, changedPaths, warnings } = context;
   // Installed by hand = not in the original base's own list and not pulled in by apt (no priority guesses).
-  const basePromise = readBasePackages(engine, containerId, { layerAccess: context.layerAccess });
+  const basePromise = context.image
+    ? readBasePackages(engine, context.image, { layerAccess: context.layerAccess })
+    : Promise.resolve({ base: { source: "minimal-set" as const, why: "the container's image is unknown" }, warnings: [] });
   const statusBytes = await readDatabaseFile(context, "/var/lib/dpkg/status", PACKAGE_DB_LIMITS.dpkgStatus, NO_PACKAGES);
   if (statusBytes === "too-large") return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages: [] };
   const status = parseDpkgStatus(asText(statusBytes));
@@ -392,7 +396,14 @@ export async function detectContainerChanges(
     for (const item of [...(imageChanges?.paths ?? []), ...(imageChanges?.deletions ?? [])]) changed.add(item.path);
     const readDatabase = { dpkg: readDpkg, apk: readApk, rpm: readRpm }[manager];
     const db = await timed("packages", () =>
-      readDatabase({ engine, containerId, changedPaths: changed, warnings, layerAccess: options.layerAccess }),
+      readDatabase({
+        engine,
+        containerId,
+        changedPaths: changed,
+        warnings,
+        layerAccess: options.layerAccess,
+        image: { imageId: inspection.imageId, imageRef: inspection.image },
+      }),
     );
     if (manager === "dpkg") await addUcfFiles({ engine, containerId, changedPaths: changed, warnings }, db);
     // A name the package manager itself would not accept is the container's invention: left out, and said.

@@ -22,6 +22,12 @@ const linkImage = `kura-test/status-link:${Date.now().toString(36)}`;
 
 const create = (name: string, image: string) => docker(["create", "--network", "none", ...testLabelArgs(), "--name", name, image, "true"]);
 
+/** The container's image as its inspection names it (what detection passes on). */
+function imageOf(container: string): { imageId: string; imageRef: string } {
+  const [imageId, imageRef] = docker(["inspect", "--format", "{{.Image}} {{.Config.Image}}", container]).split(" ");
+  return { imageId: imageId!, imageRef: imageRef! };
+}
+
 describe("readBasePackages", () => {
   beforeAll(() => {
     ensureCron();
@@ -49,7 +55,7 @@ describe("readBasePackages", () => {
 
   it("reads debian:bullseye's own list from the lowest layer's folder: bash is there, cron (installed on top) is not", async () => {
     const engine = await getEngine("local");
-    const { base, warnings } = await readBasePackages(engine, cronName);
+    const { base, warnings } = await readBasePackages(engine, imageOf(cronName));
     expect(warnings).toEqual([]);
     expect(base).toMatchObject({ source: "lowest-layer", image: "debian:bullseye", readVia: "layer-folder" });
     if (base.source !== "lowest-layer") throw new Error("unreachable");
@@ -62,7 +68,7 @@ describe("readBasePackages", () => {
   it("without the layer folder, reads it from a created container of debian:bullseye, which is then removed", async () => {
     const engine = await getEngine("local");
     const before = docker(["ps", "-aq", "--filter", "label=kura.role=base-layer-probe"]);
-    const { base } = await readBasePackages(engine, cronName, { layerAccess: "archive-api" });
+    const { base } = await readBasePackages(engine, imageOf(cronName), { layerAccess: "archive-api" });
     expect(base).toMatchObject({ source: "lowest-layer", image: "debian:bullseye", readVia: "archive-api" });
     if (base.source !== "lowest-layer") throw new Error("unreachable");
     expect(base.names.has("bash")).toBe(true);
@@ -73,28 +79,28 @@ describe("readBasePackages", () => {
   it("a lowest layer with no dpkg status is no plain OS: Debian's minimal set, and why", async () => {
     const engine = await getEngine("local");
     for (const layerAccess of ["auto", "archive-api"] as const) {
-      const { base } = await readBasePackages(engine, busyboxName, { layerAccess });
+      const { base } = await readBasePackages(engine, imageOf(busyboxName), { layerAccess });
       expect(base).toEqual({ source: "minimal-set", why: "the lowest image layer has no /var/lib/dpkg/status (it is not a plain OS)" });
     }
   });
 
   it("never follows a symlink in the lowest layer's folder to the host: refused, said, and the minimal set used", async () => {
     const engine = await getEngine("local");
-    const { base, warnings } = await readBasePackages(engine, linkName);
+    const { base, warnings } = await readBasePackages(engine, imageOf(linkName));
     expect(base).toMatchObject({
       source: "minimal-set",
       why: expect.stringMatching(/^the lowest image layer's \/var\/lib\/dpkg\/status was refused/),
     });
     expect(warnings).toEqual([expect.objectContaining({ code: "not-a-regular-file", path: "/var/lib/dpkg/status" })]);
     // Through the engine the link resolves inside the image, where there is no /etc/passwd: no status, no plain OS.
-    const viaEngine = await readBasePackages(engine, linkName, { layerAccess: "archive-api" });
+    const viaEngine = await readBasePackages(engine, imageOf(linkName), { layerAccess: "archive-api" });
     expect(viaEngine.base).toMatchObject({ source: "minimal-set", why: expect.stringContaining("has no /var/lib/dpkg/status") });
   });
 
   it("reads nothing past the size limit, either way, and says so", async () => {
     const engine = await getEngine("local");
     for (const layerAccess of ["auto", "archive-api"] as const) {
-      const file = await readLowestLayerFile(engine, cronName, "/var/lib/dpkg/status", { maxBytes: 1024, layerAccess });
+      const file = await readLowestLayerFile(engine, imageOf(cronName), "/var/lib/dpkg/status", { maxBytes: 1024, layerAccess });
       expect(file).toMatchObject({
         read: false,
         why: "the lowest image layer's /var/lib/dpkg/status is over Kura's limit",

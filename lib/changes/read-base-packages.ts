@@ -1,6 +1,6 @@
 import type { BasePackageList } from "@/lib/changes/packages/decide-packages";
 import { parseDpkgStatus } from "@/lib/changes/packages/parse-dpkg";
-import { readLowestLayerFile } from "@/lib/docker/read-lowest-layer-file";
+import { readLowestLayerFile, type ImageOfContainer } from "@/lib/docker/read-lowest-layer-file";
 import type { ReadWarning } from "@/lib/docker/read-warning";
 import type { EngineConnection } from "@/lib/docker/types";
 
@@ -14,11 +14,11 @@ export const BASE_DPKG_STATUS_MAX_BYTES = 64 * 1024 * 1024;
 
 export async function readBasePackages(
   engine: EngineConnection,
-  containerRef: string,
+  image: ImageOfContainer,
   options: { layerAccess?: "auto" | "archive-api" } = {},
 ): Promise<{ base: BasePackageList; warnings: ReadWarning[] }> {
   try {
-    const file = await readLowestLayerFile(engine, containerRef, "/var/lib/dpkg/status", {
+    const file = await readLowestLayerFile(engine, image, "/var/lib/dpkg/status", {
       maxBytes: BASE_DPKG_STATUS_MAX_BYTES,
       layerAccess: options.layerAccess,
     });

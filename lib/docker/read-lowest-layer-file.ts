@@ -30,26 +30,31 @@ const MAX_IMAGES_INSPECTED = 200;
 
 type Layers = { imageRef: string; imageSize: number | null; lowestDiffId: string | null; lowestDir: string | null };
 
-async function containerLayers(engine: EngineConnection, containerRef: string): Promise<Layers> {
+/** The image's layers from one image inspection (the caller inspected the container already: it is not asked again). */
+async function imageLayers(engine: EngineConnection, image: ImageOfContainer): Promise<Layers> {
   const docker = dockerFor(engine);
   try {
-    const info = await withTimeout(docker.getContainer(containerRef).inspect(), env.KURA_ENGINE_TIMEOUT_MS * 2);
+    const info = await withTimeout(docker.getImage(image.imageId).inspect(), env.KURA_ENGINE_TIMEOUT_MS);
     const driver = info.GraphDriver as { Name?: string; Data?: Record<string, string> } | undefined;
-    const lowerDirs = driver?.Name === "overlay2" ? (driver.Data?.LowerDir ?? "").split(":").filter(Boolean) : [];
-    let lowestDiffId: string | null = null;
-    let imageSize: number | null = null;
-    try {
-      const image = await withTimeout(docker.getImage(info.Image).inspect(), env.KURA_ENGINE_TIMEOUT_MS);
-      lowestDiffId = image.RootFS?.Layers?.[0] ?? null;
-      imageSize = image.Size ?? null;
-    } catch {
-      // The image was removed after the container was created: its layers are still the container's.
-    }
-    return { imageRef: info.Config.Image, imageSize, lowestDiffId, lowestDir: lowerDirs.at(-1) ?? null };
+    // An image's UpperDir is its top layer, LowerDir the others, top first: the lowest is the last.
+    const topFirst =
+      driver?.Name === "overlay2" ? [driver.Data?.UpperDir ?? "", ...(driver.Data?.LowerDir ?? "").split(":")].filter(Boolean) : [];
+    return {
+      imageRef: image.imageRef,
+      imageSize: info.Size ?? null,
+      lowestDiffId: info.RootFS?.Layers?.[0] ?? null,
+      lowestDir: topFirst.at(-1) ?? null,
+    };
   } catch (error) {
-    throw toAppError(error, { containerRef });
+    // The image was removed after the container was created: its layers are unknown here.
+    if ((error as { statusCode?: number }).statusCode === 404)
+      return { imageRef: image.imageRef, imageSize: null, lowestDiffId: null, lowestDir: null };
+    throw toAppError(error);
   }
 }
+
+/** The image a container runs, as its inspection names it. */
+export type ImageOfContainer = { imageId: string; imageRef: string };
 
 type FoundImage = { id: string; tag: string | null } | null;
 /** Which image is a lowest layer alone, per engine and layer, for a minute: a detection and the archive after it ask once. */
@@ -163,11 +168,11 @@ async function readThroughImage(
  */
 export async function readLowestLayerFile(
   engine: EngineConnection,
-  containerRef: string,
+  containerImage: ImageOfContainer,
   filePath: string,
   options: ReadLowestLayerOptions,
 ): Promise<LowestLayerFile> {
-  const layers = await containerLayers(engine, containerRef);
+  const layers = await imageLayers(engine, containerImage);
   if (!layers.lowestDiffId && !layers.lowestDir) return { read: false, why: "the container's image layers are unknown", warning: null };
   const findImage = () =>
     layers.lowestDiffId ? findSingleLayerImage(engine, layers.lowestDiffId, layers.imageSize).catch(() => null) : Promise.resolve(null);
