@@ -103,6 +103,13 @@ describe("detection sees the image's own layers above its base", () => {
     expect(again.image?.layerCache.misses).toBe(0);
   });
 
+  it("without package checks, the image's layers are not listed (their package files could not be told apart), and it says so", async () => {
+    const detected = await detectContainerChanges("local", first, { packageChecks: false });
+    expect(detected.entries.filter((candidate) => candidate.source === "image")).toEqual([]);
+    expect(detected.image?.readVia).toBe("not-read");
+    expect(detected.warnings.find((warning) => warning.code === "image-layers-not-read")?.message).toMatch(/package checks are off/);
+  });
+
   it("a folder a layer replaced whole (opaque) hides what lower layers had below it, read from folders or the export", async () => {
     ensureNginxAppDerivedImage(process.env.DOCKER_HOST!);
     runContainer({ name: derived, image: NGINX_APP_DERIVED_TAG });

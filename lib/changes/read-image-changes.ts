@@ -93,6 +93,8 @@ export async function readImageChanges(
   options: {
     /** false: through the engine's API only (an image export), as for a remote engine. */
     readLayers: boolean;
+    /** Why the layers are not to be read at all (said in a warning), or null. */
+    skip?: string | null;
     warnings: ReadWarning[];
     /** The digest the package database records (dpkg md5, apk sha1, rpm sha256); null: no package manager. */
     hashAlgorithm: () => Promise<HashAlgorithm | null>;
@@ -109,6 +111,7 @@ export async function readImageChanges(
   );
   // Nothing above the base (the container runs debian:bookworm itself): nothing to read.
   if (base.layers >= layers.layers.length) return notRead(layers, image.reference, base, "", options.warnings);
+  if (options.skip) return notRead(layers, image.reference, base, options.skip, options.warnings);
   const analyses = new Map<number, LayerAnalysis>();
   const cached = new Set<number>();
   const dirs = options.readLayers ? layers.layerDirs : null;
