@@ -60,14 +60,22 @@ export function ensureNginxAppImage(dockerHost) {
   return NGINX_APP_TAG;
 }
 
-export const NGINX_APP_DERIVED_TAG = "kura-test/nginx-app-derived:bookworm";
+export const NGINX_APP_DERIVED_TAG = "kura-test/nginx-app-derived:bookworm-2";
 
-/** An image built FROM kura-test/nginx-app:bookworm (a base that is not a distribution's), adding one file. */
+/**
+ * An image built FROM kura-test/nginx-app:bookworm (a base that is not a distribution's) that adds /srv/extra, and
+ * /srv/data in one layer which the next replaces whole (an opaque folder in overlay2: old.txt is hidden).
+ */
 export function ensureNginxAppDerivedImage(dockerHost) {
   const host = dockerHostArgument(dockerHost);
   if (hasImage(host.slice("unix://".length), NGINX_APP_DERIVED_TAG)) return NGINX_APP_DERIVED_TAG;
   ensureNginxAppImage(dockerHost);
-  const dockerfile = `FROM ${NGINX_APP_TAG}\nRUN mkdir -p /srv/extra && echo 'derived layer' > /srv/extra/note.txt\n`;
+  const dockerfile = [
+    `FROM ${NGINX_APP_TAG}`,
+    "RUN mkdir -p /srv/extra /srv/data && echo 'derived layer' > /srv/extra/note.txt && echo old > /srv/data/old.txt",
+    "RUN rm -rf /srv/data && mkdir /srv/data && echo new > /srv/data/new.txt",
+    "",
+  ].join("\n");
   execFileSync("docker", ["-H", host, "build", "--network", "none", "-t", NGINX_APP_DERIVED_TAG, "-"], {
     input: dockerfile,
     stdio: ["pipe", "ignore", "ignore"],

@@ -377,6 +377,9 @@ export async function detectContainerChanges(
       { reference: inspection.image, id: inspection.imageId },
       {
         readLayers: options.layerAccess !== "archive-api",
+        // Without the package database, the packages' own files in the image could not be told from the rest.
+        skip:
+          options.packageChecks === false ? "(package checks are off, and without them the packages' files cannot be told apart)" : null,
         warnings,
         hashAlgorithm: async () => {
           const manager = await packageManagerPromise;
@@ -425,7 +428,9 @@ export async function detectContainerChanges(
     const byLayer = new Map<number, { path: string; inode?: { dev: number; ino: number } }[]>();
     for (const item of imageChanges?.paths ?? []) {
       if (item.header.type !== "file" || !db.owners.has(item.path) || !(db.sums.has(item.path) || db.conffiles.has(item.path))) continue;
-      byLayer.set(item.index, [...(byLayer.get(item.index) ?? []), { path: item.path, inode: item.header.inode }]);
+      const files = byLayer.get(item.index) ?? [];
+      if (!files.length) byLayer.set(item.index, files);
+      files.push({ path: item.path, inode: item.header.inode });
     }
     await timed("imageHash", async () => {
       for (const [index, files] of byLayer) {

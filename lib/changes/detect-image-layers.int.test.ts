@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
-import { ensureNginxAppImage, NGINX_APP_DELETED, NGINX_APP_FILES, NGINX_APP_TAG } from "@/e2e/harness/nginx-app-image.mjs";
+import {
+  ensureNginxAppDerivedImage,
+  ensureNginxAppImage,
+  NGINX_APP_DELETED,
+  NGINX_APP_DERIVED_TAG,
+  NGINX_APP_FILES,
+  NGINX_APP_TAG,
+} from "@/e2e/harness/nginx-app-image.mjs";
 import { detectContainerChanges, type DetectedChanges } from "./detect-container-changes";
 
 // Issue 13: a service runs from an image its Dockerfile built FROM debian:bookworm. What the
@@ -9,6 +16,7 @@ import { detectContainerChanges, type DetectedChanges } from "./detect-container
 
 const first = uniqueName("kura-it-nginx-app");
 const second = uniqueName("kura-it-nginx-app2");
+const derived = uniqueName("kura-it-nginx-derived");
 
 function entry(detected: DetectedChanges, entryPath: string) {
   const found = detected.entries.find((candidate) => candidate.path === entryPath);
@@ -26,6 +34,7 @@ describe("detection sees the image's own layers above its base", () => {
   afterAll(() => {
     removeContainer(first);
     removeContainer(second);
+    removeContainer(derived);
   });
 
   it("lists what the Dockerfile wrote, with its layer and step, and says what the base is", async () => {
@@ -92,5 +101,24 @@ describe("detection sees the image's own layers above its base", () => {
     // The second time, the exported layers come from the cache.
     const again = await detectContainerChanges("local", first, { layerAccess: "archive-api" });
     expect(again.image?.layerCache.misses).toBe(0);
+  });
+
+  it("without package checks, the image's layers are not listed (their package files could not be told apart), and it says so", async () => {
+    const detected = await detectContainerChanges("local", first, { packageChecks: false });
+    expect(detected.entries.filter((candidate) => candidate.source === "image")).toEqual([]);
+    expect(detected.image?.readVia).toBe("not-read");
+    expect(detected.warnings.find((warning) => warning.code === "image-layers-not-read")?.message).toMatch(/package checks are off/);
+  });
+
+  it("a folder a layer replaced whole (opaque) hides what lower layers had below it, read from folders or the export", async () => {
+    ensureNginxAppDerivedImage(process.env.DOCKER_HOST!);
+    runContainer({ name: derived, image: NGINX_APP_DERIVED_TAG });
+    for (const layerAccess of ["auto", "archive-api"] as const) {
+      const detected = await detectContainerChanges("local", derived, { layerAccess });
+      const paths = detected.entries.filter((candidate) => candidate.source === "image").map((candidate) => candidate.path);
+      expect(paths, layerAccess).toEqual(expect.arrayContaining(["/srv/extra/note.txt", "/srv/data", "/srv/data/new.txt"]));
+      expect(paths, layerAccess).not.toContain("/srv/data/old.txt");
+      expect(detected.image?.base).toMatchObject({ reference: NGINX_APP_TAG, distribution: false });
+    }
   });
 });

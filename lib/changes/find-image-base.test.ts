@@ -60,3 +60,13 @@ describe("steps from the image history", () => {
     expect(cleanStep("COPY app.py /opt/app/ # buildkit")).toBe("COPY app.py /opt/app/");
   });
 });
+
+describe("chain IDs", () => {
+  it("are the lowest diffID, then the SHA-256 of the previous chain ID, a space and the diffID", async () => {
+    const { chainIds } = await import("@/lib/docker/read-opaque-folders");
+    const { createHash } = await import("node:crypto");
+    const a = `sha256:${"a".repeat(64)}`;
+    const b = `sha256:${"b".repeat(64)}`;
+    expect(chainIds([a, b])).toEqual([a, `sha256:${createHash("sha256").update(`${a} ${b}`).digest("hex")}`]);
+  });
+});

@@ -2,6 +2,7 @@ import { findImageBase, type ImageBase } from "@/lib/changes/find-image-base";
 import { mergeImageLayers, type ImageDeletion, type MergedImagePath } from "@/lib/changes/merge-image-layers";
 import { inspectImageLayers, listImageChains, type ImageLayers } from "@/lib/docker/inspect-image-layers";
 import { exportImageLayers } from "@/lib/docker/export-image-layers";
+import { chainIds } from "@/lib/docker/read-opaque-folders";
 import { readImageLayer, type LayerAnalysis } from "@/lib/docker/read-image-layer";
 import type { HashAlgorithm } from "@/lib/docker/walk-archive";
 import type { ReadWarning } from "@/lib/docker/read-warning";
@@ -92,6 +93,8 @@ export async function readImageChanges(
   options: {
     /** false: through the engine's API only (an image export), as for a remote engine. */
     readLayers: boolean;
+    /** Why the layers are not to be read at all (said in a warning), or null. */
+    skip?: string | null;
     warnings: ReadWarning[];
     /** The digest the package database records (dpkg md5, apk sha1, rpm sha256); null: no package manager. */
     hashAlgorithm: () => Promise<HashAlgorithm | null>;
@@ -108,13 +111,15 @@ export async function readImageChanges(
   );
   // Nothing above the base (the container runs debian:bookworm itself): nothing to read.
   if (base.layers >= layers.layers.length) return notRead(layers, image.reference, base, "", options.warnings);
+  if (options.skip) return notRead(layers, image.reference, base, options.skip, options.warnings);
   const analyses = new Map<number, LayerAnalysis>();
   const cached = new Set<number>();
   const dirs = options.readLayers ? layers.layerDirs : null;
   if (dirs) {
+    const chains = chainIds(layers.layers.map((layer) => layer.diffId));
     await forEachLimited(layers.layers, LAYER_READ_CONCURRENCY, async (layer) => {
       // A base layer's files are never listed: no need to sniff their first bytes.
-      const read = await readImageLayer(dirs[layer.index]!, layer.diffId, layer.index < base.layers ? 0 : 64);
+      const read = await readImageLayer(dirs[layer.index]!, layer.diffId, layer.index < base.layers ? 0 : 64, chains[layer.index] ?? null);
       analyses.set(layer.index, read.analysis);
       if (read.cached) cached.add(layer.index);
     });

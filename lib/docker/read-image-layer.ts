@@ -3,6 +3,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { ConfinedOpenError, type ConfinedRefusal } from "./open-confined.mjs";
 import { PACKAGE_FILE_HASH_MAX_BYTES, walkLayerDirectory, type LayerFileToHash } from "./read-layer-directly";
+import { readOpaqueFolders } from "./read-opaque-folders";
 import { formatBytes, warningFromRefusal, type ReadWarning } from "./read-warning";
 import type { ArchiveHeader, HashAlgorithm } from "./walk-archive";
 
@@ -110,10 +111,30 @@ export async function readImageLayer(
   layerDir: string,
   diffId: string,
   headBytes = 64,
+  chainId: string | null = null,
 ): Promise<{ analysis: LayerAnalysis; cached: boolean }> {
   const known = cachedLayer(diffId, layerDir, headBytes);
   if (known) return { analysis: known, cached: true };
-  const walk = await walkLayerDirectory(layerDir, { headBytes });
+  const [walk, opaque] = await Promise.all([
+    walkLayerDirectory(layerDir, { headBytes }),
+    chainId ? readOpaqueFolders(layerDir, chainId) : Promise.resolve(null),
+  ]);
+  // Opaque folders as the image format marks them (`<folder>/.wh..wh..opq`): the merge hides what lower layers hold below.
+  for (const folder of opaque ?? []) {
+    const marker = `${folder}/.wh..wh..opq`;
+    walk.headers.set(marker, {
+      path: marker,
+      type: "other",
+      size: 0,
+      mode: 0,
+      uid: 0,
+      gid: 0,
+      uname: "",
+      gname: "",
+      mtime: "",
+      linkTarget: null,
+    });
+  }
   const analysis: LayerAnalysis = { diffId, layerDir, headers: walk.headers, headBytes, sums: new Map(), warnings: walk.warnings };
   rememberLayer(analysis);
   return { analysis, cached: false };

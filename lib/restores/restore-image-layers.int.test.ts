@@ -119,6 +119,9 @@ describe("restore a service built from a custom image onto debian:trixie", () =>
     const imagePaths = manifest.entries.filter((entry) => entry.source === "image").map((entry) => entry.path);
     expect(imagePaths).toEqual(expect.arrayContaining(["/srv/extra", "/srv/extra/note.txt"]));
     expect(imagePaths).not.toContain(NGINX_APP_FILES.app.path);
+    // /srv/data was replaced whole by a later layer (an opaque folder): only the new file is there.
+    expect(imagePaths).toContain("/srv/data/new.txt");
+    expect(imagePaths).not.toContain("/srv/data/old.txt");
     const { view } = await makeRestorePlan(started.archiveId, { engineId: "local", baseImage: TRIXIE, checkRepositories: false });
     expect(view.warnings.map((warning) => warning.message).join("\n")).toMatch(
       /built FROM kura-test\/nginx-app:bookworm, which is not a distribution image/,
