@@ -60,6 +60,8 @@ export async function prepare({ artifacts }) {
     ["/usr/bin/shellcheck", "shellcheck"],
     ["/usr/bin/mawk", "mawk"],
     ["/bin/busybox", "busybox-static"],
+    // Detection reads overlay's opaque folders with it (diff-from-layer-folder.ts).
+    ["/usr/bin/getfattr", "attr"],
   ];
   const missingLint = lintTools.filter(([file]) => !existsSync(file)).map(([, pkg]) => pkg);
   if (missingLint.length) aptInstall(missingLint);

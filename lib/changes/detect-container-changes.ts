@@ -13,6 +13,7 @@ import type { ChangeEntry, PackageFacts, RawEntry } from "@/lib/changes/classify
 import { detectPackageManager, type PackageManager } from "@/lib/containers/get-container-detail";
 import { inspectContainerWithLayer, type InspectedContainer } from "@/lib/docker/inspect-container";
 import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-container-file";
+import { canReadOpaqueFolders, diffFromLayerFolder } from "@/lib/docker/diff-from-layer-folder";
 import { readDiff, type DiffEntry } from "@/lib/docker/read-diff";
 import { findLayerDirectory, hashLayerFiles, walkLayerDirectory, PACKAGE_FILE_HASH_MAX_BYTES } from "@/lib/docker/read-layer-directly";
 import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
@@ -58,6 +59,8 @@ export type DetectedChanges = {
   packageManager: PackageManager | null;
   /** How the writable layer was read: straight from the engine's overlay2 folder, or through its archive API. */
   layerReadVia: "overlay2" | "archive-api";
+  /** Who said what was added, modified or deleted: Kura from the layer folders (overlay2 here), or the engine (`docker diff`). */
+  diffVia: "layer-folder" | "engine";
   packages: InstalledPackage[];
   /** Where the original base's package list came from (dpkg only), against which `manual` was decided. */
   packageBase: PackageBase | null;
@@ -359,7 +362,6 @@ export async function detectContainerChanges(
   // The engine's diff is the slow part (about 2 s per 100,000 paths). Meanwhile: read the layer
   // folder (when it is on this machine), then dpkg's database and the package files to hash,
   // keyed off the layer folder's paths (a superset of the diff's).
-  const diffPromise = timed("diff", () => readDiff(engine, containerId));
   // If the folder cannot be walked after all, the archive API below still gives the right answer.
   const layerPromise = layerDir
     ? timed("layer", async () => {
@@ -369,6 +371,21 @@ export async function detectContainerChanges(
         return walk.headers;
       })
     : Promise.resolve(null);
+  // On overlay2 here, the layer's own listing says what changed (diff-from-layer-folder.ts): no waiting for the engine's
+  // diff, which compares the whole layer again. Anything that keeps it from answering falls back to the engine.
+  let diffVia: DetectedChanges["diffVia"] = "engine";
+  const diffPromise = timed("diff", async (): Promise<DiffEntry[]> => {
+    const lowerDirs = inspected.lowerDirs ?? [];
+    const layer = layerDir && lowerDirs.length && canReadOpaqueFolders() ? await layerPromise : null;
+    if (layer && layerDir) {
+      const fromFolder = await diffFromLayerFolder(layerDir, layer, lowerDirs).catch(() => null);
+      if (fromFolder) {
+        diffVia = "layer-folder";
+        return fromFolder.entries;
+      }
+    }
+    return readDiff(engine, containerId);
+  });
   const packageManagerPromise = detectPackageManager(engine, containerId);
   // The image's own layers above its base (cached by diffID: a second detection reads none of them again).
   const imagePromise = timed("image", () =>
@@ -691,6 +708,7 @@ export async function detectContainerChanges(
     since,
     packageManager,
     layerReadVia: early ? "overlay2" : "archive-api",
+    diffVia,
     packages: packageDb?.packages ?? [],
     packageBase: packageDb?.packageBase ?? null,
     entries: decided,

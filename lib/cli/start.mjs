@@ -38,6 +38,15 @@ if (
   // npm install (not ci): it honours the lock and also fills in optional platform packages.
   step("installing dependencies (npm install)", ["npm", "install", "--no-audit", "--no-fund"]);
 }
+// getfattr (Debian's attr package) lets detection read overlay's opaque folders and so skip waiting for the engine's
+// diff (diff-from-layer-folder.ts). Optional: without it the engine's diff is used.
+if (!existsSync("/usr/bin/getfattr") && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
+  process.stdout.write("[kura] installing attr (getfattr; optional, for faster detection)\n");
+  spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "attr"], {
+    stdio: "inherit",
+    env: { ...env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+}
 step("generating the database client", ["npx", "prisma", "generate"]);
 step(`migrating the database (${env.DATABASE_URL})`, ["npx", "prisma", "migrate", "deploy"]);
 

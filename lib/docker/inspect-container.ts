@@ -9,8 +9,11 @@ function time(value: string | undefined): string | null {
   return value && value !== ZERO_TIME ? new Date(value).toISOString() : null;
 }
 
-/** A container's inspection, and where its writable layer is on the engine's host (overlay2's upper folder), if known. */
-export type InspectedContainer = { inspection: ContainerInspection; upperDir: string | null };
+/**
+ * A container's inspection, and where its writable layer is on the engine's host (overlay2's upper folder), if known,
+ * with the folders of the layers below it (the container's init layer, then the image's, top first).
+ */
+export type InspectedContainer = { inspection: ContainerInspection; upperDir: string | null; lowerDirs?: string[] };
 
 export async function inspectContainer(engine: EngineConnection & { name?: string }, containerRef: string): Promise<ContainerInspection> {
   return (await inspectContainerWithLayer(engine, containerRef)).inspection;
@@ -40,6 +43,7 @@ export async function inspectContainerWithLayer(
     }));
     const driver = info.GraphDriver as { Name?: string; Data?: Record<string, string> } | undefined;
     const upperDir = driver?.Name === "overlay2" ? (driver.Data?.UpperDir ?? null) : null;
+    const lowerDirs = driver?.Name === "overlay2" ? (driver.Data?.LowerDir ?? "").split(":").filter(Boolean) : [];
     const inspection: ContainerInspection = {
       id: info.Id,
       name: info.Name.replace(/^\//, ""),
@@ -65,7 +69,7 @@ export async function inspectContainerWithLayer(
       mounts,
       engineManagedFiles: ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"],
     };
-    return { inspection, upperDir };
+    return { inspection, upperDir, lowerDirs };
   } catch (error) {
     throw toAppError(error, { engineName: engine.name, containerRef });
   }

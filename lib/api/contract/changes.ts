@@ -57,6 +57,8 @@ export const detectedChangesSchema = z.object({
   since: z.string().nullable(),
   packageManager: z.enum(["dpkg", "rpm", "apk"]).nullable(),
   layerReadVia: z.enum(["overlay2", "archive-api"]),
+  /** Who said what was added, modified or deleted: Kura from the layer folders (overlay2 on its machine) or the engine's diff. */
+  diffVia: z.enum(["layer-folder", "engine"]),
   /** `manual`: a restore installs it; `reason` says why or why not (dpkg). */
   packages: z.array(
     z.object({
