@@ -79,10 +79,12 @@ describe("a Debian 11 OpenSSH server keeps its identity on trixie", () => {
     removeContainer(source);
   });
 
-  it("the plan keeps the host keys and does not warn that the identity changes", async () => {
+  it("the plan keeps the host keys and warns only that trixie's sshd cannot use bullseye's DSA key", async () => {
     const { view } = await makeRestorePlan(archiveId, { engineId: "local", baseImage: TRIXIE, checkRepositories: false });
     expect(view.secretsKept).toEqual(expect.arrayContaining(KEY_TYPES.map((type) => `/etc/ssh/ssh_host_${type}_key`)));
-    expect(view.warnings.filter((warning) => warning.kind === "identity-changes")).toEqual([]);
+    // bullseye's ssh-keygen -A also made a DSA key: it comes back, and OpenSSH 9.8+ cannot use it (said, not silent).
+    const identity = view.warnings.filter((warning) => warning.kind === "identity-changes");
+    expect(identity.map((warning) => warning.message)).toEqual([expect.stringContaining("no longer support DSA")]);
     expect(view.packages.install).toContain("openssh-server");
   }, 120_000);
 

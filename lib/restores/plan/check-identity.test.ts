@@ -28,6 +28,20 @@ describe("checkIdentity", () => {
     expect(warnings[1]?.message).toContain("secrets.tdb");
   });
 
+  it("says that a DSA host key comes back but a newer sshd cannot use it", () => {
+    const manifest = makeManifest({
+      packages: [pkg("openssh-server")],
+      entries: [
+        makeEntry("/etc/ssh/ssh_host_dsa_key", "file", { category: "secret-candidate" }),
+        makeEntry("/etc/ssh/ssh_host_ed25519_key", "file", { category: "secret-candidate" }),
+      ],
+    });
+    const { warnings } = checkIdentity(manifest);
+    expect(warnings).toEqual([
+      expect.objectContaining({ kind: "identity-changes", message: expect.stringContaining("no longer support DSA") }),
+    ]);
+  });
+
   it("says nothing for services it does not know", () => {
     expect(checkIdentity(makeManifest({ packages: [pkg("nginx")], entries: [] })).warnings).toEqual([]);
   });

@@ -35,5 +35,14 @@ export function checkIdentity(manifest: Pick<Manifest, "entries" | "packages">):
         "The archive holds no Samba secrets.tdb: the restored server gets a new machine identity, and a domain it had joined must " +
         "be joined again. Archive again with /var/lib/samba/private/secrets.tdb ticked to keep it.",
     });
+  // OpenSSH 9.8 (Debian 13) dropped DSA: the key comes back but the new sshd cannot use it.
+  if (paths.has("/etc/ssh/ssh_host_dsa_key"))
+    warnings.push({
+      kind: "identity-changes",
+      message:
+        "The archive holds a DSA host key (/etc/ssh/ssh_host_dsa_key). OpenSSH 9.8 and later (Debian 13) no longer support DSA: the " +
+        "restored sshd serves its other host keys, clients that knew this server only by its DSA key are asked to accept another, and " +
+        "a HostKey line naming the DSA key in sshd_config stops sshd from starting (remove that line).",
+    });
   return { secretsKept, warnings };
 }
