@@ -22,6 +22,7 @@ import { getEngine, type Engine } from "@/lib/engines/engine-registry";
 import { DEFAULT_RULE_SET_ID, getRuleSet } from "@/lib/rules/rule-set-store";
 import { getSelection } from "@/lib/changes/selection-store";
 import { forEachLimited } from "../jobs/for-each-limited";
+import { processSingleton } from "@/lib/process-singleton";
 import { classifyImagePath } from "@/lib/changes/classify-image-path";
 import { readImageChanges, type DetectedImage, type ImageLayerRef } from "@/lib/changes/read-image-changes";
 import { hashImageLayerFiles } from "@/lib/docker/read-image-layer";
@@ -120,7 +121,33 @@ type ReadContext = {
   layerAccess?: DetectOptions["layerAccess"];
   /** The container's image (from the one inspection), for the original base's package list. */
   image?: { imageId: string; imageRef: string };
+  /** Set when the container's writable layer holds nothing of dpkg's database: it is then the image's, cached by image. */
+  dpkgCacheKey?: string | null;
 };
+
+/**
+ * dpkg's files as an image holds them (status, apt's marks, the lists and sums), read once per image: a second container
+ * of the same image that did not touch dpkg's database reuses them. Only complete reads are kept, a few images at most.
+ */
+type DpkgFiles = { status: string; extended: string; info: { base: string; text: string }[] };
+const DPKG_CACHE_IMAGES = 4;
+const DPKG_CACHE_MAX_CHARS = 64 * 1024 * 1024;
+const dpkgCache = processSingleton("dpkg-files-by-image", () => new Map<string, DpkgFiles>());
+
+function rememberDpkgFiles(key: string, files: DpkgFiles): void {
+  const size = files.status.length + files.extended.length + files.info.reduce((sum, file) => sum + file.text.length, 0);
+  if (size > DPKG_CACHE_MAX_CHARS) return;
+  dpkgCache.delete(key);
+  dpkgCache.set(key, files);
+  while (dpkgCache.size > DPKG_CACHE_IMAGES) dpkgCache.delete(dpkgCache.keys().next().value!);
+}
+
+/** Whether the container's writable layer (its listing) holds any of dpkg's database. */
+export function touchesDpkgDatabase(layerPaths: Iterable<string>): boolean {
+  for (const file of layerPaths)
+    if (file === "/var/lib/dpkg" || file.startsWith("/var/lib/dpkg/") || file === "/var/lib/apt/extended_states") return true;
+  return false;
+}
 
 const NO_PACKAGE_CHECKS = "its package files were not compared with their packages (they are classified by path alone)";
 const NO_PACKAGES = `the installed packages are unknown; ${NO_PACKAGE_CHECKS}`;
@@ -148,10 +175,15 @@ async function readDpkg(context: ReadContext): Promise<PackageDb> {
   const basePromise = context.image
     ? readBasePackages(engine, context.image, { layerAccess: context.layerAccess })
     : Promise.resolve({ base: { source: "minimal-set" as const, why: "the container's image is unknown" }, warnings: [] });
-  const statusBytes = await readDatabaseFile(context, "/var/lib/dpkg/status", PACKAGE_DB_LIMITS.dpkgStatus, NO_PACKAGES);
+  const cached = context.dpkgCacheKey ? dpkgCache.get(context.dpkgCacheKey) : undefined;
+  const statusBytes = cached
+    ? Buffer.from(cached.status)
+    : await readDatabaseFile(context, "/var/lib/dpkg/status", PACKAGE_DB_LIMITS.dpkgStatus, NO_PACKAGES);
   if (statusBytes === "too-large") return { owners: new Map(), sums: new Map(), algorithm: "md5", conffiles: new Map(), packages: [] };
   const status = parseDpkgStatus(asText(statusBytes));
-  const extendedBytes = await readDatabaseFile(context, "/var/lib/apt/extended_states", PACKAGE_DB_LIMITS.aptExtendedStates, NO_MANUAL);
+  const extendedBytes = cached
+    ? Buffer.from(cached.extended)
+    : await readDatabaseFile(context, "/var/lib/apt/extended_states", PACKAGE_DB_LIMITS.aptExtendedStates, NO_MANUAL);
   const base = await basePromise;
   warnings.push(...base.warnings);
   const autoInstalled = extendedBytes === "too-large" ? null : parseExtendedStates(asText(extendedBytes));
@@ -168,30 +200,39 @@ async function readDpkg(context: ReadContext): Promise<PackageDb> {
     }
   }
   let tooLarge: ArchiveHeader | null = null;
-  await walkArchive(
-    engine,
-    containerId,
-    "/var/lib/dpkg/info",
-    (header) => {
-      if (header.tooLarge) tooLarge = header;
-      if (!header.content) return;
-      const base = path.posix.basename(header.path);
-      const pkgName = base.replace(/\.(list|md5sums)$/, "").replace(/:.*$/, "");
-      const text = header.content.toString("utf8");
-      if (base.endsWith(".list")) {
-        for (const listed of parseDpkgList(text)) {
-          const file = changedAlias(listed, changedPaths);
-          if (file && !owners.has(file)) owners.set(file, pkgName);
-        }
-      } else {
-        for (const [listed, sum] of parseMd5sums(text)) {
-          const file = changedAlias(listed, changedPaths);
-          if (file) md5.set(file, sum);
-        }
+  const info: DpkgFiles["info"] = [];
+  const useInfoFile = (base: string, text: string) => {
+    const pkgName = base.replace(/\.(list|md5sums)$/, "").replace(/:.*$/, "");
+    if (base.endsWith(".list")) {
+      for (const listed of parseDpkgList(text)) {
+        const file = changedAlias(listed, changedPaths);
+        if (file && !owners.has(file)) owners.set(file, pkgName);
       }
-    },
-    { keep: (file) => file.endsWith(".list") || file.endsWith(".md5sums"), keepMaxBytes: PACKAGE_DB_LIMITS.dpkgInfoFile },
-  );
+    } else {
+      for (const [listed, sum] of parseMd5sums(text)) {
+        const file = changedAlias(listed, changedPaths);
+        if (file) md5.set(file, sum);
+      }
+    }
+  };
+  if (cached) for (const file of cached.info) useInfoFile(file.base, file.text);
+  else
+    await walkArchive(
+      engine,
+      containerId,
+      "/var/lib/dpkg/info",
+      (header) => {
+        if (header.tooLarge) tooLarge = header;
+        if (!header.content) return;
+        const base = path.posix.basename(header.path);
+        const text = header.content.toString("utf8");
+        if (context.dpkgCacheKey) info.push({ base, text });
+        useInfoFile(base, text);
+      },
+      { keep: (file) => file.endsWith(".list") || file.endsWith(".md5sums"), keepMaxBytes: PACKAGE_DB_LIMITS.dpkgInfoFile },
+    );
+  if (!cached && context.dpkgCacheKey && !tooLarge && Buffer.isBuffer(statusBytes) && extendedBytes !== "too-large")
+    rememberDpkgFiles(context.dpkgCacheKey, { status: asText(statusBytes), extended: asText(extendedBytes), info });
   const { packages, base: packageBase } = decided;
   const oversized = tooLarge as ArchiveHeader | null;
   if (oversized) {
@@ -423,6 +464,8 @@ export async function detectContainerChanges(
         warnings,
         layerAccess: options.layerAccess,
         image: { imageId: inspection.imageId, imageRef: inspection.image },
+        // dpkg's files are the image's when the writable layer (listed here) holds none of them.
+        dpkgCacheKey: layer && !touchesDpkgDatabase(layer.keys()) ? `${engine.id}:${inspection.imageId}` : null,
       }),
     );
     if (manager === "dpkg") await addUcfFiles({ engine, containerId, changedPaths: changed, warnings }, db);
