@@ -3,7 +3,7 @@
 // entry was selected by default, and filter by category, source, kind or path.
 //
 // Built for 100,000 entries: the folder tree is built once per `entries` array, selection counts
-// are recomputed from `overrides` with typed-array passes (see tree-model.ts), and only the rows
+// are recomputed from `overrides` with typed-array passes (see lib/changes/tree/tree-model.ts), and only the rows
 // on screen are rendered. Keep `entries` referentially stable between renders in the parent.
 
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
@@ -31,9 +31,9 @@ import {
   type SelectionState,
   type TreeEntry,
   type TreeFilter,
-} from "./tree-model";
+} from "@/lib/changes/tree/tree-model";
 
-export type { TreeEntry } from "./tree-model";
+export type { TreeEntry } from "@/lib/changes/tree/tree-model";
 
 export type ChangeTreeProps = {
   entries: TreeEntry[];

@@ -5,7 +5,7 @@ import { ArchiveSelection } from "@/components/archives/archive-selection";
 import { ChangeTree } from "@/components/changes/change-tree";
 import { ReadWarnings } from "@/components/changes/read-warnings";
 import { ImageBaseNote } from "@/components/changes/image-base-note";
-import { effectiveSelected } from "@/components/changes/tree-model";
+import { effectiveSelected } from "@/lib/changes/tree/tree-model";
 import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
