@@ -97,10 +97,7 @@ export const changesFolderQuery = changesQuery.extend({
     .default("/"),
   offset: z.coerce.number().int().min(0, "offset is 0 or more.").default(0),
   limit: z.coerce.number().int().min(1).max(2000, "limit is 1 to 2000.").default(500),
-  category: facetList(
-    ["user-data", "config", "account", "package-unchanged", "runtime", "log", "secret-candidate"] as const,
-    "category",
-  ),
+  category: facetList(["user-data", "config", "account", "package-unchanged", "runtime", "log", "secret-candidate"] as const, "category"),
   source: facetList(["layer", "image", "volume", "bind"] as const, "source"),
   kind: facetList(["added", "modified", "deleted"] as const, "kind"),
   imageLayer: z

@@ -35,7 +35,8 @@ describe("changes summary and folder routes", () => {
       "mkdir -p /srv/app/sub /srv/other && for f in a b c; do echo $f > /srv/app/$f.txt; done && echo d > /srv/app/sub/d.txt && echo o > /srv/other/o.txt",
     ]);
     const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    viewer = (await createToken(await createUser({ name: `tree-v-${unique}`, password: "tree-password-123", role: "viewer" }, "t"), "t")).token;
+    viewer = (await createToken(await createUser({ name: `tree-v-${unique}`, password: "tree-password-123", role: "viewer" }, "t"), "t"))
+      .token;
     const op = await createUser({ name: `tree-o-${unique}`, password: "tree-password-123", role: "operator" }, "t");
     operator = (await createToken(op, "t")).token;
     forgetKeptDetections();
@@ -81,12 +82,17 @@ describe("changes summary and folder routes", () => {
     const fresh = await call(getSummary, `${base}/changes/summary?packageChecks=false&fresh=true&includeEntriesUpTo=1000`, viewer);
     expect(fresh.body.detectedAt).not.toBe(detectedAt);
     expect(fresh.body.entries.find((e: { path: string }) => e.path === "/srv/app/b.txt")).toMatchObject({ selected: false });
+    // A detection small enough to come whole is read anew on each visit.
+    const again = await call(getSummary, `${base}/changes/summary?packageChecks=false&includeEntriesUpTo=1000`, viewer);
+    expect(again.body.detectedAt).not.toBe(fresh.body.detectedAt);
     await call(putSelection, `${base}/selection`, operator, { method: "PUT", body: { overrides: [] } });
   });
 
   it("filters on the server: only matching children and folders holding matches, with counts", async () => {
     const found = await call(getFolder, `${base}/changes/folder?packageChecks=false&path=/srv&search=B.TXT`, viewer);
-    expect(found.body.children.map((c: { path: string }) => [c.path, c.matchingEntries])).toEqual([["/srv/app", 1]]);
+    expect(found.body.children.map((c: { path: string; matchingEntries: number }) => [c.path, c.matchingEntries])).toEqual([
+      ["/srv/app", 1],
+    ]);
     expect(found.body.matchingEntries).toBe(1);
     const none = await call(getFolder, `${base}/changes/folder?packageChecks=false&path=/srv&category=log`, viewer);
     expect(none.body.children).toEqual([]);

@@ -42,7 +42,7 @@ export type KeptTree = {
   lastFilter: { key: string; matches: Int32Array; matchingEntries: number } | null;
 };
 
-type Slot = { promise: Promise<KeptTree>; entries: number; usedAt: number };
+type Slot = { promise: Promise<KeptTree>; entries: number; usedAt: number; done: boolean };
 
 const kept = processSingleton("kept-detections", () => new Map<string, Slot>());
 
@@ -77,18 +77,23 @@ export type LoadTreeInput = {
   caller: string | null;
   /** Detect again even when a kept result exists. */
   fresh?: boolean;
+  /** Detect again when the kept result holds at most this many entries (small ones are quick to read anew). */
+  freshIfAtMost?: number;
 };
 
 /** The kept (or a new) detection with its tree, its selection brought up to the overrides stored now. */
-export async function loadChangeTree({ engineId, containerRef, options, caller, fresh }: LoadTreeInput): Promise<KeptTree> {
+export async function loadChangeTree({ engineId, containerRef, options, caller, fresh, freshIfAtMost }: LoadTreeInput): Promise<KeptTree> {
   const key = keyOf(engineId, containerRef, options);
   const now = Date.now();
   let slot = fresh ? undefined : kept.get(key);
   if (slot && now - slot.usedAt > KEPT_FOR_MS) slot = undefined;
+  // `entries` is 0 while the detection runs: a request then shares it.
+  if (slot && freshIfAtMost !== undefined && slot.done && slot.entries <= freshIfAtMost) slot = undefined;
   if (!slot) {
     const created: Slot = {
       promise: detectContainerChangesShared(engineId, containerRef, options, caller).then((detection) => {
         created.entries = detection.entries.length;
+        created.done = true;
         const tree = buildTree(detection.entries);
         const overrides = new Map(detection.overrides.map((o) => [o.path, o.selected] as const));
         const selection = computeSelection(tree, overrides);
@@ -98,6 +103,7 @@ export async function loadChangeTree({ engineId, containerRef, options, caller, 
       }),
       entries: 0,
       usedAt: now,
+      done: false,
     };
     slot = created;
     kept.set(key, created);

@@ -18,6 +18,8 @@ export const GET = route(summarizeChangesEntry, async ({ params, query, caller }
     },
     caller: caller.user.name,
     fresh: query.fresh === "true",
+    // A detection small enough to come whole is read anew on each visit, as GET .../changes does.
+    freshIfAtMost: query.includeEntriesUpTo,
   });
   return summarizeChanges({ ...kept, includeEntriesUpTo: query.includeEntriesUpTo });
 });
