@@ -50,6 +50,10 @@ describe("changes summary and folder routes", () => {
     expect(summary.body.totals.entries).toBeGreaterThanOrEqual(8);
     expect(summary.body.container.name).toBe(name);
     const detectedAt = summary.body.detectedAt;
+    // A detection too large to come whole is answered from the kept result.
+    const large = await call(getSummary, `${base}/changes/summary?packageChecks=false&includeEntriesUpTo=2`, viewer);
+    expect(large.body.detectedAt).toBe(detectedAt);
+    expect(large.body.entries).toBeUndefined();
 
     const root = await call(getFolder, `${base}/changes/folder?packageChecks=false`, viewer);
     expect(root.status).toBe(200);

@@ -21,6 +21,14 @@ describe("kept detections", () => {
   it("keeps at most KEPT_DETECTIONS, dropping the least recently used", async () => {
     const first = await load(0);
     expect(await load(0)).toBe(first);
+    // The page names the container by its short id, scripts by its name: one kept detection.
+    const byId = loadChangeTree({
+      engineId: "local",
+      containerRef: first.detection.container.id.slice(0, 12),
+      options: { since: since(0), packageChecks: false },
+      caller: null,
+    });
+    expect(await byId).toBe(first);
     const others = [];
     for (let i = 1; i <= KEPT_DETECTIONS; i++) others.push(await load(i));
     // The newest are still kept; the first (least recently used) was dropped and is detected again.

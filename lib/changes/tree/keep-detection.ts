@@ -4,7 +4,7 @@
 //
 // Bounded: at most KEPT_DETECTIONS results and KEPT_ENTRIES entries together (least recently used
 // dropped first; the newest is kept even when it alone is larger), each for KEPT_FOR_MS after its
-// last use. Keyed on the engine, the container reference, the detection options and the rules
+// last use. Keyed on the engine, the container's id, the detection options and the rules
 // version (detection-inputs.ts), so a rule-set change drops them. Hand overrides are not part of
 // the key: the tree holds each entry's default and the selection is recomputed from the stored
 // overrides whenever they change (a typed-array pass, tens of milliseconds for 1,000,000 entries).
@@ -13,6 +13,8 @@ import { detectionRulesVersion } from "@/lib/changes/detection-inputs";
 import type { DetectedChanges, DetectOptions } from "@/lib/changes/detect-container-changes";
 import { getSelection } from "@/lib/changes/selection-store";
 import { detectContainerChangesShared } from "@/lib/changes/share-detection";
+import { inspectContainer } from "@/lib/docker/inspect-container";
+import { getEngine } from "@/lib/engines/engine-registry";
 import { processSingleton } from "@/lib/process-singleton";
 import {
   buildTree,
@@ -83,7 +85,10 @@ export type LoadTreeInput = {
 
 /** The kept (or a new) detection with its tree, its selection brought up to the overrides stored now. */
 export async function loadChangeTree({ engineId, containerRef, options, caller, fresh, freshIfAtMost }: LoadTreeInput): Promise<KeptTree> {
-  const key = keyOf(engineId, containerRef, options);
+  // Keyed on the container's id: the page names it by its short id, scripts by its name, and a
+  // container made anew under an old name is another container.
+  const containerId = (await inspectContainer(await getEngine(engineId), containerRef)).id;
+  const key = keyOf(engineId, containerId, options);
   const now = Date.now();
   let slot = fresh ? undefined : kept.get(key);
   if (slot && now - slot.usedAt > KEPT_FOR_MS) slot = undefined;
@@ -91,7 +96,7 @@ export async function loadChangeTree({ engineId, containerRef, options, caller, 
   if (slot && freshIfAtMost !== undefined && slot.done && slot.entries <= freshIfAtMost) slot = undefined;
   if (!slot) {
     const created: Slot = {
-      promise: detectContainerChangesShared(engineId, containerRef, options, caller).then((detection) => {
+      promise: detectContainerChangesShared(engineId, containerId, options, caller).then((detection) => {
         created.entries = detection.entries.length;
         created.done = true;
         const tree = buildTree(detection.entries);
