@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "../fixtures/test";
 import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "../fixtures/containers";
 
@@ -72,3 +72,28 @@ test("a large tree loads a folder's children when it opens, pages them on scroll
   await expect(row(page, "/srv/many/f20049")).toBeVisible();
   await expect(row(page, "/srv/app")).toHaveCount(0);
 });
+
+test("a viewer reads the large tree and its details but cannot tick", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const viewer = { name: uniqueName("paged-viewer"), password: `pw-${uniqueName("viewer")}` };
+  expect((await request.post("/api/users", { data: { ...viewer, role: "viewer" } })).status()).toBe(201);
+  const page = await signIn(browser, viewer);
+  await page.goto(`/engines/local/containers/${name}?view=data`);
+  await expect(page.getByTestId("paged-change-tree")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByLabel("Select /srv/many", { exact: true })).toBeDisabled();
+  await page.getByLabel("Expand /srv/app", { exact: true }).click();
+  await row(page, "/srv/app/a.txt").click();
+  await expect(page.getByTestId("entry-details")).toContainText("/srv/app/a.txt");
+  await expect(page.getByTestId("entry-decided-by")).toBeVisible();
+  await expect(page.getByLabel("Select /srv/app/a.txt", { exact: true })).toBeDisabled();
+});
+
+async function signIn(browser: Browser, person: { name: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext({ storageState: undefined })).newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Name", { exact: true }).fill(person.name);
+  await page.getByLabel("Password", { exact: true }).fill(person.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/overview$/);
+  return page;
+}
