@@ -8,7 +8,7 @@ import tseslint from "typescript-eslint";
 
 // Modules a client component may import as values: hooks and pure code (no fs, database or engine).
 const SERVER_MODULE =
-  "^@/lib/(?!queries/|(?:[^/]+/)*(?:classify|language|plan)/|api/contract/|auth/roles$|auth/password-rules$|archives/saving$)";
+  "^@/lib/(?!queries/|(?:[^/]+/)*(?:classify|language|plan)/|api/contract/|auth/roles$|auth/password-rules$|archives/saving$|changes/tree/tree-model$)";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", ".next/**", "lib/generated/**", "e2e/.artifacts/**", "next-env.d.ts"] },

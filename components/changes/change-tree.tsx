@@ -3,7 +3,7 @@
 // entry was selected by default, and filter by category, source, kind or path.
 //
 // Built for 100,000 entries: the folder tree is built once per `entries` array, selection counts
-// are recomputed from `overrides` with typed-array passes (see tree-model.ts), and only the rows
+// are recomputed from `overrides` with typed-array passes (see lib/changes/tree/tree-model.ts), and only the rows
 // on screen are rendered. Keep `entries` referentially stable between renders in the parent.
 
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
@@ -31,9 +31,9 @@ import {
   type SelectionState,
   type TreeEntry,
   type TreeFilter,
-} from "./tree-model";
+} from "@/lib/changes/tree/tree-model";
 
-export type { TreeEntry } from "./tree-model";
+export type { TreeEntry } from "@/lib/changes/tree/tree-model";
 
 export type ChangeTreeProps = {
   entries: TreeEntry[];
@@ -45,13 +45,13 @@ export type ChangeTreeProps = {
   readOnly?: string;
 };
 
-const ROW_HEIGHT = 28;
-const INDENT = 16;
-const SOURCES: ChangeSource[] = ["image", "layer", "volume", "bind"];
-const KINDS: ChangeKind[] = ["added", "modified", "deleted"];
-const SECRET_WARNING =
+export const ROW_HEIGHT = 28;
+export const INDENT = 16;
+export const SOURCES: ChangeSource[] = ["image", "layer", "volume", "bind"];
+export const KINDS: ChangeKind[] = ["added", "modified", "deleted"];
+export const SECRET_WARNING =
   "A secret (a key or a password): kept by default, because the service's identity may depend on it; untick it to leave it out";
-const numberFormat = new Intl.NumberFormat("en-US");
+export const numberFormat = new Intl.NumberFormat("en-US");
 
 // Badge has six tones; categories need seven distinguishable colours, so they get their own.
 const categoryStyles: Record<Category, string> = {
@@ -64,7 +64,7 @@ const categoryStyles: Record<Category, string> = {
   "secret-candidate": "bg-amber-50 text-amber-800 ring-amber-300",
 };
 
-const sourceTones: Record<ChangeSource, Tone> = { image: "amber", layer: "gray", volume: "blue", bind: "violet" };
+export const sourceTones: Record<ChangeSource, Tone> = { image: "amber", layer: "gray", volume: "blue", bind: "violet" };
 
 const kindMarks: Record<ChangeKind, { letter: string; className: string }> = {
   added: { letter: "A", className: "text-emerald-700" },
@@ -262,7 +262,7 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
   );
 }
 
-function SaveHint({ saving }: { saving: boolean | undefined }) {
+export function SaveHint({ saving }: { saving: boolean | undefined }) {
   // "saved" only after a save actually went through, not on first render.
   const [previous, setPrevious] = useState(saving);
   const [saved, setSaved] = useState(false);
@@ -278,7 +278,7 @@ function SaveHint({ saving }: { saving: boolean | undefined }) {
   );
 }
 
-function ChipGroup<T extends string>({
+export function ChipGroup<T extends string>({
   label,
   values,
   selected,
@@ -319,7 +319,7 @@ function ChipGroup<T extends string>({
   );
 }
 
-function decidedByText(entry: TreeEntry): string {
+export function decidedByText(entry: TreeEntry): string {
   return entry.decidedBy.rule ? `${entry.decidedBy.rule} — ${entry.decidedBy.reason}` : entry.decidedBy.reason;
 }
 
@@ -435,7 +435,7 @@ function TreeRow({
   );
 }
 
-function TriStateCheckbox({
+export function TriStateCheckbox({
   label,
   state,
   onChange,
@@ -465,7 +465,7 @@ function TriStateCheckbox({
   );
 }
 
-function CategoryBadge({ category }: { category: Category }) {
+export function CategoryBadge({ category }: { category: Category }) {
   return (
     <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${categoryStyles[category]}`}>
       {category}
@@ -473,7 +473,7 @@ function CategoryBadge({ category }: { category: Category }) {
   );
 }
 
-function SecretWarning() {
+export function SecretWarning() {
   return (
     <span role="img" aria-label="Possible secret" title={SECRET_WARNING} data-testid="secret-warning" className="shrink-0 text-amber-600">
       ⚠
@@ -481,7 +481,7 @@ function SecretWarning() {
   );
 }
 
-function KindMark({ kind }: { kind: ChangeKind }) {
+export function KindMark({ kind }: { kind: ChangeKind }) {
   const mark = kindMarks[kind];
   return (
     <abbr title={kind} className={`text-xs font-semibold no-underline ${mark.className}`}>
@@ -490,11 +490,11 @@ function KindMark({ kind }: { kind: ChangeKind }) {
   );
 }
 
-function formatMode(mode: number): string {
+export function formatMode(mode: number): string {
   return (mode & 0o7777).toString(8).padStart(4, "0");
 }
 
-function Detail({ label, children }: { label: string; children: ReactNode }) {
+export function Detail({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="grid grid-cols-[7rem_1fr] gap-2 py-0.5">
       <dt className="text-slate-500">{label}</dt>

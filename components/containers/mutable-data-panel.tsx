@@ -1,20 +1,29 @@
 "use client";
 import Link from "next/link";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ArchiveSelection } from "@/components/archives/archive-selection";
 import { ChangeTree } from "@/components/changes/change-tree";
+import { PagedChangeTree } from "@/components/changes/paged-change-tree";
 import { ReadWarnings } from "@/components/changes/read-warnings";
 import { ImageBaseNote } from "@/components/changes/image-base-note";
-import { effectiveSelected } from "@/components/changes/tree-model";
+import { effectiveSelected } from "@/lib/changes/tree/tree-model";
 import { needsRole, useCan } from "@/components/session/use-session";
 import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
-import { formatBytes } from "@/components/ui/format";
-import { useChanges } from "@/lib/queries/use-changes";
+import { formatBytes, formatDate } from "@/components/ui/format";
+import { queryKeys } from "@/lib/queries/keys";
+import { useChangesSummary } from "@/lib/queries/use-changes-summary";
 import { useRuleSets } from "@/lib/queries/use-rule-sets";
 import { useSaveSelection } from "@/lib/queries/use-save-selection";
 
 const SAVE_DELAY_MS = 400;
+/**
+ * Detections of at most this many entries come whole with the summary and the tree is built in the
+ * browser (one request, instant filters); larger ones (about 5 MB of JSON and up) are paged: the
+ * server keeps the detection and answers folder by folder (PagedChangeTree).
+ */
+export const WHOLE_TREE_ENTRIES = 20_000;
 
 /** Detect, review and curate a container's mutable data. Ticks are saved as they happen; a viewer sees them read-only. */
 export function MutableDataPanel({ engineId, containerRef }: { engineId: string; containerRef: string }) {
@@ -24,7 +33,10 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
   const [sinceMarker, setSinceMarker] = useState<string | undefined>(undefined);
   const [sinceDraft, setSinceDraft] = useState("");
   const [since, setSince] = useState<string | undefined>(undefined);
-  const changes = useChanges(engineId, containerRef, { ruleSet, sinceMarker, since });
+  const options = useMemo(() => ({ ruleSet, sinceMarker, since }), [ruleSet, sinceMarker, since]);
+  const changes = useChangesSummary(engineId, containerRef, options, WHOLE_TREE_ENTRIES);
+  const queryClient = useQueryClient();
+  const paged = Boolean(changes.data && !changes.data.entries);
   const ruleSets = useRuleSets();
   const saveSelection = useSaveSelection(engineId, containerRef);
   const [overrides, setOverrides] = useState<Map<string, boolean> | null>(null);
@@ -33,7 +45,8 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
   // Start from what the server has stored each time a detection arrives.
   const stored = changes.data?.overrides;
   useEffect(() => {
-    if (stored) setOverrides(new Map(stored.map((override) => [override.path, override.selected])));
+    // Not while ticks wait to be saved: the answer predates them.
+    if (stored && !saveTimer.current) setOverrides(new Map(stored.map((override) => [override.path, override.selected])));
   }, [stored]);
 
   function changeOverrides(next: Map<string, boolean>) {
@@ -41,7 +54,8 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
     setOverrides(next);
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = setTimeout(() => {
-      saveSelection.mutate({ overrides: [...next].map(([path, selected]) => ({ path, selected })) });
+      saveTimer.current = null;
+      saveSelection.mutate({ overrides: [...next].map(([path, selected]) => ({ path, selected })) }, { onSuccess: refreshPaged });
     }, SAVE_DELAY_MS);
   }
 
@@ -51,6 +65,14 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
     clearTimeout(saveTimer.current);
     saveTimer.current = null;
     await saveSelection.mutateAsync({ overrides: [...overrides].map(([path, selected]) => ({ path, selected })) });
+    refreshPaged();
+  }
+
+  /** The paged tree's counts come from the server: once ticks are saved, refetch its open pages and totals. */
+  function refreshPaged() {
+    if (!paged) return;
+    void queryClient.invalidateQueries({ queryKey: queryKeys.allChangeFolders(engineId, containerRef) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.changesSummary(engineId, containerRef, options) });
   }
 
   function chooseRuleSet(id: string) {
@@ -63,6 +85,7 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
   }
 
   const entries = useMemo(() => changes.data?.entries ?? [], [changes.data]);
+  const pagedTotals = changes.data?.totals;
   // What an archive would keep right now: the tree's ticks, saved or about to be.
   const selectedTotals = useMemo(() => {
     const current = overrides ?? new Map<string, boolean>();
@@ -75,8 +98,8 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
         bytes += entry.size;
       }
     }
-    return { entries: count, bytes };
-  }, [entries, overrides]);
+    return paged && pagedTotals ? { entries: pagedTotals.selectedEntries, bytes: pagedTotals.selectedBytes } : { entries: count, bytes };
+  }, [entries, overrides, paged, pagedTotals]);
   const data = changes.data;
 
   return (
@@ -139,7 +162,7 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
             Apply
           </Button>
         </form>
-        <Button variant="secondary" onClick={() => void changes.refetch()} disabled={changes.isFetching}>
+        <Button variant="secondary" onClick={() => void changes.detectAgain().then(refreshPaged)} disabled={changes.isFetching}>
           {changes.isFetching ? "Detecting…" : "Detect again"}
         </Button>
         <Link className="text-sky-700 hover:underline" href="/rules">
@@ -169,15 +192,31 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
               ? ` (${data.packages.length} packages installed, ${data.packages.filter((pkg) => pkg.manual).length} by hand)`
               : ""}
             . Ticked entries are kept when you archive; package files that are unchanged come back with the package.
+            {paged
+              ? ` Detected at ${formatDate(data.detectedAt)}; the server keeps it for a while, “Detect again” reads the container anew.`
+              : ""}
           </p>
           <ImageBaseNote image={data.image} />
-          <ChangeTree
-            entries={entries}
-            overrides={overrides ?? new Map()}
-            onOverridesChange={changeOverrides}
-            saving={saveSelection.isPending}
-            readOnly={canCurate ? undefined : needsRole("operator", "Ticking entries")}
-          />
+          {paged ? (
+            <PagedChangeTree
+              engineId={engineId}
+              containerRef={containerRef}
+              options={options}
+              summary={data}
+              overrides={overrides ?? new Map()}
+              onOverridesChange={changeOverrides}
+              saving={saveSelection.isPending}
+              readOnly={canCurate ? undefined : needsRole("operator", "Ticking entries")}
+            />
+          ) : (
+            <ChangeTree
+              entries={entries}
+              overrides={overrides ?? new Map()}
+              onOverridesChange={changeOverrides}
+              saving={saveSelection.isPending}
+              readOnly={canCurate ? undefined : needsRole("operator", "Ticking entries")}
+            />
+          )}
           <ArchiveSelection
             engineId={engineId}
             containerRef={containerRef}

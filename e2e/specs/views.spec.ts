@@ -54,6 +54,8 @@ test("the main views answer in the shape their contract declares", async ({ requ
   const changesUrl = `/api/engines/local/containers/${ref}/changes`;
   const detected = (await expectShape(request, changes.listChanges, changesUrl)) as { entries: unknown[] };
   expect(detected.entries.length).toBeGreaterThan(0);
+  await expectShape(request, changes.summarizeChanges, `${changesUrl}/summary`);
+  await expectShape(request, changes.listChangeFolder, `${changesUrl}/folder?path=/`);
   await expectShape(request, rules.listRuleSets, "/api/rule-sets");
   await expectShape(request, rules.getRuleSet, "/api/rule-sets/default");
   await expectShape(request, rules.previewRuleSet, "/api/rule-sets/default/preview", { engineId: "local", containerRef: ref });

@@ -60,6 +60,55 @@ export const changesQuery = z.object({
   packageChecks: z.enum(["true", "false"]).optional(),
 });
 
+/** Whole lists at most this long may ride along with a summary (the client then builds the tree itself). */
+export const SUMMARY_ENTRIES_LIMIT = 50_000;
+
+export const changesSummaryQuery = changesQuery.extend({
+  /** Detect again rather than answer from the kept detection. */
+  fresh: z.enum(["true", "false"]).optional(),
+  includeEntriesUpTo: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(SUMMARY_ENTRIES_LIMIT, `includeEntriesUpTo is at most ${SUMMARY_ENTRIES_LIMIT}.`)
+    .optional(),
+});
+
+const facetList = <T extends readonly [string, ...string[]]>(values: T, name: string) =>
+  z
+    .string()
+    .max(500)
+    .transform((raw, ctx) => {
+      const items = raw.split(",").filter(Boolean);
+      for (const item of items)
+        if (!(values as readonly string[]).includes(item)) {
+          ctx.addIssue({ code: "custom", message: `${name} is a comma-separated list of ${values.join(", ")}; "${item}" is not one.` });
+          return z.NEVER;
+        }
+      return items as T[number][];
+    })
+    .optional();
+
+export const changesFolderQuery = changesQuery.extend({
+  path: z
+    .string()
+    .max(4096)
+    .regex(/^\/[^\0]*$/, "path is an absolute folder path inside the container, such as /srv.")
+    .default("/"),
+  offset: z.coerce.number().int().min(0, "offset is 0 or more.").default(0),
+  limit: z.coerce.number().int().min(1).max(2000, "limit is 1 to 2000.").default(500),
+  category: facetList(["user-data", "config", "account", "package-unchanged", "runtime", "log", "secret-candidate"] as const, "category"),
+  source: facetList(["layer", "image", "volume", "bind"] as const, "source"),
+  kind: facetList(["added", "modified", "deleted"] as const, "kind"),
+  imageLayer: z
+    .string()
+    .max(500)
+    .regex(/^\d{1,4}(,\d{1,4})*$/, "imageLayer is a comma-separated list of layer indexes such as 3,4.")
+    .transform((raw) => raw.split(",").map(Number))
+    .optional(),
+  search: z.string().max(200, "search is at most 200 characters.").optional(),
+});
+
 const containerPath = z
   .string()
   .min(1)

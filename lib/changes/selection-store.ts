@@ -17,13 +17,16 @@ export async function saveSelection(
   input: { overrides: Override[]; ruleSetId?: string | null },
   actor: string,
 ): Promise<StoredSelection> {
+  const where = { engineId_containerId: { engineId, containerId } };
+  // Only a new rule set changes what kept detections hold (keep-detection.ts); ticks alone do not.
+  const before = input.ruleSetId === undefined ? null : await db.selection.findUnique({ where });
   const data = { overrides: JSON.stringify(input.overrides), ...(input.ruleSetId !== undefined ? { ruleSetId: input.ruleSetId } : {}) };
   const row = await db.selection.upsert({
-    where: { engineId_containerId: { engineId, containerId } },
+    where,
     create: { engineId, containerId, ...data },
     update: data,
   });
-  detectionInputsChanged();
+  detectionInputsChanged({ ticksOnly: input.ruleSetId === undefined || before?.ruleSetId === input.ruleSetId });
   await recordEvent({
     actor,
     action: "selection.update",

@@ -1,6 +1,8 @@
 import type { ContainerFilter } from "@/lib/containers/list-all-containers";
 import type { AuditQuery } from "./audit-query";
 
+type ChangesOptions = { ruleSet?: string; sinceMarker?: string; since?: string };
+
 // Every react-query key in one place, so mutations invalidate exactly what they change.
 export const queryKeys = {
   engines: () => ["engines"] as const,
@@ -10,6 +12,11 @@ export const queryKeys = {
   changes: (engineId: string, containerRef: string, options: { ruleSet?: string; sinceMarker?: string; since?: string } = {}) =>
     ["changes", engineId, containerRef, options] as const,
   allChanges: (engineId: string, containerRef: string) => ["changes", engineId, containerRef] as const,
+  changesSummary: (engineId: string, containerRef: string, options: ChangesOptions) =>
+    ["changes", engineId, containerRef, "summary", options] as const,
+  allChangeFolders: (engineId: string, containerRef: string) => ["changes", engineId, containerRef, "folder"] as const,
+  changeFolder: (engineId: string, containerRef: string, options: ChangesOptions, filter: string, path: string, page: number) =>
+    ["changes", engineId, containerRef, "folder", options, filter, path, page] as const,
   ruleSets: () => ["rule-sets"] as const,
   job: (jobId: string) => ["jobs", jobId] as const,
   archives: () => ["archives"] as const,

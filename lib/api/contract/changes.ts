@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { changesQuery, containerParams } from "@/lib/api/schemas";
+import { changesFolderQuery, changesQuery, changesSummaryQuery, containerParams } from "@/lib/api/schemas";
 import { packageBaseSchema, packageReasonSchema, readWarningSchema } from "@/lib/archives/manifest";
 import { defineEntry } from "./entry";
 
@@ -95,4 +95,78 @@ export const listChanges = defineEntry({
     429: "too many detections running (for this caller or in all)",
     502: "engine unreachable",
   },
+});
+
+const folderNodeSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  isFolder: z.boolean(),
+  /** Direct children, whatever the filter. */
+  childCount: z.number(),
+  totalEntries: z.number(),
+  totalBytes: z.number(),
+  selectedEntries: z.number(),
+  selectedBytes: z.number(),
+  /** Ticked, unticked or mixed (some entries below selected), under the overrides stored now. */
+  state: z.enum(["true", "false", "mixed"]),
+  /** Entries passing the filter at or below (all of them without a filter). */
+  matchingEntries: z.number(),
+  override: z.object({ path: z.string(), selected: z.boolean() }).nullable(),
+  /** The changed path itself, decided under the overrides stored now; null for a folder that only holds changes. */
+  entry: changeEntrySchema.nullable(),
+});
+
+export const changesSummarySchema = detectedChangesSchema.omit({ entries: true }).extend({
+  /** The image layers the entries come from (index, step, entries), lowest first. */
+  imageLayers: z.array(z.object({ index: z.number(), step: z.string().nullable(), entries: z.number() })),
+  /** When the detection finished; later answers come from the kept result until it is dropped. */
+  detectedAt: z.string(),
+  /** Every entry, only when asked for (includeEntriesUpTo) and there are at most that many. */
+  entries: z.array(changeEntrySchema).optional(),
+});
+
+export const changesFolderSchema = z.object({
+  folder: folderNodeSchema,
+  /** This page of the folder's direct children, folders first then by name (with a filter: those holding matches). */
+  children: z.array(folderNodeSchema),
+  offset: z.number(),
+  limit: z.number(),
+  /** Children to page through. */
+  total: z.number(),
+  /** Entries passing the filter in the whole detection (all of them without a filter). */
+  matchingEntries: z.number(),
+});
+
+const keptErrors = {
+  404: "unknown container or rule set, or (folder) no such folder among the changes",
+  429: "too many detections running (for this caller or in all)",
+  502: "engine unreachable",
+} as const;
+
+export const summarizeChanges = defineEntry({
+  method: "GET",
+  path: "/api/engines/{engineId}/containers/{containerRef}/changes/summary",
+  access: "viewer",
+  summary:
+    "Everything of the changes answer but the entries (totals and selected totals under the stored ticks, packages, warnings, timings, " +
+    "image and base, layer cache), from a detection kept for 30 minutes; fresh=true detects again",
+  params: containerParams,
+  query: changesSummaryQuery,
+  status: 200,
+  response: changesSummarySchema,
+  errors: keptErrors,
+});
+
+export const listChangeFolder = defineEntry({
+  method: "GET",
+  path: "/api/engines/{engineId}/containers/{containerRef}/changes/folder",
+  access: "viewer",
+  summary:
+    "One page of a folder's direct children in the kept detection, with counts, bytes and check states per child under the stored ticks; " +
+    "category, source, kind, imageLayer and search answer only matching children and folders holding matches",
+  params: containerParams,
+  query: changesFolderQuery,
+  status: 200,
+  response: changesFolderSchema,
+  errors: keptErrors,
 });

@@ -378,6 +378,33 @@ function computeVisibility(tree: ChangeTreeModel, filter: TreeFilter): Visibilit
   return { visible, matchingEntries };
 }
 
+/** Entries passing `filter` at or below each node (`matches[n] > 0`: the node is shown), for answers built on the server. */
+export function countMatches(tree: ChangeTreeModel, filter: TreeFilter): { matches: Int32Array; matchingEntries: number } {
+  const matches = new Int32Array(tree.nodeCount);
+  if (!isFilterActive(filter)) {
+    matches.set(tree.totalEntries);
+    return { matches, matchingEntries: tree.entries.length };
+  }
+  const { visible, matchingEntries } = computeVisibility(tree, filter);
+  // computeVisibility marks entry nodes; a node shows one entry at most, so its own count is 0 or 1.
+  for (let i = 0; i < tree.entries.length; i++) {
+    const n = tree.entryNode[i]!;
+    if (visible[n] && passes(tree, filter, i)) matches[n]! += 1;
+  }
+  for (let n = tree.nodeCount - 1; n > 0; n--) matches[tree.parent[n]!]! += matches[n]!;
+  return { matches, matchingEntries };
+}
+
+function passes(tree: ChangeTreeModel, filter: TreeFilter, index: number): boolean {
+  const e = tree.entries[index]!;
+  if (filter.categories?.size && !filter.categories.has(e.category)) return false;
+  if (filter.sources?.size && !filter.sources.has(e.source)) return false;
+  if (filter.kinds?.size && !filter.kinds.has(e.kind)) return false;
+  if (filter.imageLayers?.size && (e.source !== "image" || !filter.imageLayers.has(e.imageLayer?.index ?? -1))) return false;
+  const needle = filter.search?.trim().toLowerCase() ?? "";
+  return !needle || (tree.lowerPaths ??= tree.entries.map((x) => normalizePath(x.path).toLowerCase()))[index]!.includes(needle);
+}
+
 export type VisibleRows = {
   /** Node numbers in display order (depth-first, children sorted). */
   rows: number[];
