@@ -178,8 +178,10 @@ test("an engine stopped mid-archive fails the job with a readable error, and ear
   await expectVerifies(api, before);
 
   // The engine holds the container while it streams an archive, so a stopping engine only goes away at its 15 s
-  // shutdown timeout: the file must take longer than that to copy (about 20 MB/s here), or the copy would finish first.
-  exec(remoteName, ["dd", "if=/dev/urandom", "of=/srv/app/big.bin", "bs=1M", "count=800"], host2);
+  // shutdown timeout: the file must take longer than that to copy, or the copy would finish first. On this engine's
+  // own host the layer is read from its folder, at up to ~100 MB/s on a quiet machine (800 MB once finished in time):
+  // 2.5 GB keeps the copy going well past the shutdown.
+  exec(remoteName, ["dd", "if=/dev/urandom", "of=/srv/app/big.bin", "bs=1M", "count=2500"], host2);
   const big = await startArchive(api, engineId, remoteName, "the engine stops during this one");
   await waitForBytes(api, big.jobId, 0);
 
