@@ -419,7 +419,7 @@ function TreeRow({
         ) : null}
       </span>
       <span
-        className="w-16 shrink-0"
+        className="w-20 shrink-0"
         title={entry ? sourceText(entry) : undefined}
         data-testid={entry?.imageLayer ? "image-layer-source" : undefined}
       >

@@ -427,7 +427,7 @@ function PagedRow({
         ) : null}
       </span>
       <span
-        className="w-16 shrink-0"
+        className="w-20 shrink-0"
         title={entry ? sourceText(entry) : undefined}
         data-testid={entry?.imageLayer ? "image-layer-source" : undefined}
       >
