@@ -2,7 +2,7 @@
 // running as root on Debian (recipe in ../shared/ENVIRONMENT.md), and the base images exist.
 import { spawn } from "node:child_process";
 import http from "node:http";
-import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { aptInstall, isRootOnDebian, log, readPid, run, sleep, which } from "./sh.mjs";
 
@@ -29,6 +29,43 @@ function ensureDockerd() {
   aptInstall(["docker.io"]);
 }
 
+function isDockerd(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "dockerd";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A machine that restarted keeps /run's files when /run is not a tmpfs: the old pid file then
+ * stops dockerd ("pid file found"), and a stale socket or containerd state can confuse it. When no
+ * dockerd of ours runs, clear that runtime state (never the data root, which holds the images).
+ * When one runs but does not answer yet, wait for it rather than start a second one.
+ */
+async function clearStaleState(root, socketPath, pidfile) {
+  const pid = readPid(pidfile);
+  if (pid && isDockerd(pid)) {
+    for (let i = 0; i < 120; i++) {
+      if (await ping(socketPath)) return true;
+      if (!isDockerd(pid)) break;
+      await sleep(500);
+    }
+    if (isDockerd(pid)) throw new Error(`dockerd ${pid} (pid file ${pidfile}) runs but does not answer at ${socketPath}`);
+  }
+  for (const stale of [pidfile, socketPath, path.join(root, "exec")]) {
+    if (existsSync(stale)) {
+      log(`removing stale ${stale} (no dockerd runs for it)`);
+      try {
+        rmSync(stale, { recursive: true, force: true });
+      } catch (error) {
+        log(`could not remove all of ${stale} (${error.code ?? error.message}); dockerd may still start`);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Start a private dockerd on `root` (a folder holding the socket, pid file and state) unless one
  * already answers there. Returns { socketPath, started }.
@@ -40,6 +77,7 @@ export async function startPrivateEngine({ root, dataRoot }) {
   ensureDockerd();
   mkdirSync(root, { recursive: true });
   const pidfile = path.join(root, "docker.pid");
+  if (await clearStaleState(root, socketPath, pidfile)) return { socketPath, pidfile: null, started: false };
   const logFile = path.join(root, "dockerd.log");
   const out = openSync(logFile, "a");
   const child = spawn(
