@@ -648,17 +648,17 @@ export async function detectContainerChanges(
   };
   let layerEntries: DecidedEntry[] = [];
   if (early) {
-    const served = new Set<string>();
     layerEntries = early.filter((entry) => {
       const kind = kindOf.get(entry.path);
       if (!kind || kind === "deleted") return false;
       entry.kind = kind;
-      served.add(entry.path);
       return true;
     });
+    // The early pass served every path of the layer folder's listing outside mounts; the rest are read on their own.
+    const listed = (await layerPromise)!;
     await walkEach(
       diff
-        .filter((entry) => entry.kind !== "deleted" && !served.has(entry.path) && !underMount(entry.path))
+        .filter((entry) => entry.kind !== "deleted" && !underMount(entry.path) && !listed.has(entry.path))
         .map((entry) => ({ path: entry.path, firstOnly: true })),
     );
   } else {

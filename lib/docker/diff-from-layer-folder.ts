@@ -120,15 +120,17 @@ export async function diffFromLayerFolder(
   lowerDirs: readonly string[],
 ): Promise<LayerFolderDiff | null> {
   const counter = { lstats: 0 };
-  // Parents come before their children in path order; a path below a folder the layers below lack is added unasked.
-  const paths = [...upper.keys()].sort();
+  // A path below a folder the layers below lack is added unasked. The walk lists a folder before what it holds, so no
+  // sort is needed (a million paths took a second to sort); in another order the answer is the same, only slower.
+  const paths = upper.keys();
   const inLower = new Map<string, boolean>();
   const changed: DiffEntry[] = [];
   /** Folders the layers below hold too: changed only when their own stat differs or something below them changed. */
   const sharedFolders = new Map<string, boolean>();
   for (const file of paths) {
     const header = upper.get(file)!;
-    const parent = path.posix.dirname(file);
+    const slash = file.lastIndexOf("/");
+    const parent = slash > 0 ? file.slice(0, slash) : "/";
     const before = parent !== "/" && inLower.get(parent) === false ? null : inLowerView(lowerDirs, file, counter);
     if (header.type === "dir") inLower.set(file, before !== null);
     if (header.whiteout) {

@@ -36,8 +36,63 @@ export function findLayerDirectory(engine: EngineConnection, inspected: Inspecte
 // receives the engine's diff. (On 2 cores a same-thread walk delayed the diff by about a second.)
 const WORKER = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "docker", "walk-layer.worker.mjs");
 
-type WorkerHeader = Omit<ArchiveHeader, "head"> & { head?: Uint8Array };
-type WorkerResult = { headers: WorkerHeader[]; refused: { path: string; reason: string; message: string }[] };
+/** The worker's listing, one column per field (walk-layer.worker.mjs says why). */
+type WorkerColumns = {
+  paths: string;
+  count: number;
+  types: Uint8Array;
+  sizes: Float64Array;
+  modes: Uint16Array;
+  uids: Float64Array;
+  gids: Float64Array;
+  mtimes: Float64Array;
+  devs: Float64Array;
+  inos: Float64Array;
+  links: [number, string][];
+  whiteouts: number[];
+  heads: [number, Uint8Array][];
+};
+type WorkerResult = { columns: WorkerColumns; refused: { path: string; reason: string; message: string }[] };
+
+const TYPES: ArchiveHeader["type"][] = ["file", "dir", "symlink", "other"];
+
+/** The headers, in the walk's order (a folder before what it holds). */
+function headersFromColumns(columns: WorkerColumns): Map<string, ArchiveHeader> {
+  const paths = columns.count ? columns.paths.split("\0") : [];
+  const links = new Map(columns.links);
+  const heads = new Map(columns.heads);
+  const whiteouts = new Set(columns.whiteouts);
+  // Files of one container share few distinct seconds: each ISO string is made once.
+  const isoOf = new Map<number, string>();
+  const headers = new Map<string, ArchiveHeader>();
+  for (let index = 0; index < paths.length; index++) {
+    const seconds = columns.mtimes[index]!;
+    let mtime = isoOf.get(seconds);
+    if (mtime === undefined) {
+      mtime = new Date(seconds * 1000).toISOString();
+      isoOf.set(seconds, mtime);
+    }
+    const path = paths[index]!;
+    const header: ArchiveHeader = {
+      path,
+      type: TYPES[columns.types[index]!]!,
+      size: columns.sizes[index]!,
+      mode: columns.modes[index]!,
+      uid: columns.uids[index]!,
+      gid: columns.gids[index]!,
+      uname: "",
+      gname: "",
+      mtime,
+      linkTarget: links.get(index) ?? null,
+      inode: { dev: columns.devs[index]!, ino: columns.inos[index]! },
+    };
+    const head = heads.get(index);
+    if (head) header.head = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+    if (whiteouts.has(index)) header.whiteout = true;
+    headers.set(path, header);
+  }
+  return headers;
+}
 
 export type LayerWalk = { headers: Map<string, ArchiveHeader>; warnings: ReadWarning[] };
 
@@ -50,10 +105,8 @@ export type LayerWalk = { headers: Map<string, ArchiveHeader>; warnings: ReadWar
 export function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, "headBytes"> = {}): Promise<LayerWalk> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { workerData: { layerDir, headBytes: options.headBytes ?? 0 } });
-    worker.once("message", ({ headers: list, refused }: WorkerResult) => {
-      const headers = new Map<string, ArchiveHeader>();
-      for (const header of list)
-        headers.set(header.path, header.head ? { ...header, head: Buffer.from(header.head) } : (header as ArchiveHeader));
+    worker.once("message", ({ columns, refused }: WorkerResult) => {
+      const headers = headersFromColumns(columns);
       const warnings = refused.map((folder): ReadWarning => ({
         code: "outside-layer",
         path: folder.path,
