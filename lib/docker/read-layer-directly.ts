@@ -52,19 +52,18 @@ type WorkerColumns = {
   whiteouts: number[];
   heads: [number, Uint8Array][];
 };
-type WorkerResult = { columns: WorkerColumns; refused: { path: string; reason: string; message: string }[] };
+type WorkerResult = { columns: WorkerColumns; refused: { path: string; reason: string; message: string }[]; unlisted: string[] };
 
 const TYPES: ArchiveHeader["type"][] = ["file", "dir", "symlink", "other"];
 
 /** The headers, in the walk's order (a folder before what it holds). */
-function headersFromColumns(columns: WorkerColumns): Map<string, ArchiveHeader> {
+function headersFromColumns(columns: WorkerColumns, headers: Map<string, ArchiveHeader>): void {
   const paths = columns.count ? columns.paths.split("\0") : [];
   const links = new Map(columns.links);
   const heads = new Map(columns.heads);
   const whiteouts = new Set(columns.whiteouts);
   // Files of one container share few distinct seconds: each ISO string is made once.
   const isoOf = new Map<number, string>();
-  const headers = new Map<string, ArchiveHeader>();
   for (let index = 0; index < paths.length; index++) {
     const seconds = columns.mtimes[index]!;
     let mtime = isoOf.get(seconds);
@@ -91,7 +90,6 @@ function headersFromColumns(columns: WorkerColumns): Map<string, ArchiveHeader> 
     if (whiteouts.has(index)) header.whiteout = true;
     headers.set(path, header);
   }
-  return headers;
 }
 
 export type LayerWalk = { headers: Map<string, ArchiveHeader>; warnings: ReadWarning[] };
@@ -102,18 +100,36 @@ export type LayerWalk = { headers: Map<string, ArchiveHeader>; warnings: ReadWar
  * the caller keeps the paths the diff lists (the folder also holds overlay whiteouts). A folder that
  * turned into a symlink while it was walked is not listed, and is reported in `warnings`.
  */
-export function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, "headBytes"> = {}): Promise<LayerWalk> {
+export async function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, "headBytes"> = {}): Promise<LayerWalk> {
+  const headBytes = options.headBytes ?? 0;
+  // First breadth-first until a few folders wait (a big layer has them near the top), then those shared by the workers.
+  const first = await runWalker({ layerDir, headBytes, roots: [""], frontier: FRONTIER });
+  const shares: string[][] = Array.from({ length: WALKERS }, () => []);
+  first.unlisted.forEach((folder, index) => shares[index % WALKERS]!.push(folder));
+  const rest = first.unlisted.length
+    ? await Promise.all(shares.filter((share) => share.length).map((roots) => runWalker({ layerDir, headBytes, roots, frontier: 0 })))
+    : [];
+  // In this order a folder still comes before what it holds (diff-from-layer-folder.ts relies on it for speed).
+  const headers = new Map<string, ArchiveHeader>();
+  for (const result of [first, ...rest]) headersFromColumns(result.columns, headers);
+  const warnings = [first, ...rest].flatMap((result) =>
+    result.refused.map((folder): ReadWarning => ({
+      code: "outside-layer",
+      path: folder.path,
+      message: `${folder.path} was swapped for a symlink while Kura listed the container's layer: what is below it was not listed.`,
+    })),
+  );
+  return { headers, warnings };
+}
+
+/** Walkers at once after the first breadth-first pass, and how many folders that pass leaves for them. */
+const WALKERS = 2;
+const FRONTIER = 16;
+
+function runWalker(workerData: { layerDir: string; headBytes: number; roots: string[]; frontier: number }): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: { layerDir, headBytes: options.headBytes ?? 0 } });
-    worker.once("message", ({ columns, refused }: WorkerResult) => {
-      const headers = headersFromColumns(columns);
-      const warnings = refused.map((folder): ReadWarning => ({
-        code: "outside-layer",
-        path: folder.path,
-        message: `${folder.path} was swapped for a symlink while Kura listed the container's layer: what is below it was not listed.`,
-      }));
-      resolve({ headers, warnings });
-    });
+    const worker = new Worker(WORKER, { workerData });
+    worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`the layer walker stopped with code ${code}`))));
   });

@@ -12,8 +12,13 @@ import { ConfinedOpenError, listFolderConfinedSync, readHeadConfinedSync } from 
 
 /** Files larger than this are not sniffed for a private key (keys are small). */
 export const SNIFF_LIMIT = 16 * 1024;
-/** @type {{ layerDir: string; headBytes: number }} */
-const { layerDir, headBytes } = workerData;
+/**
+ * `roots`: the folders to list (relative, "" for the layer itself; their own headers are not sent).
+ * `frontier` > 0: list breadth-first and stop once that many folders wait to be listed; they are sent
+ * back unlisted, for the caller to share among several workers (the two cores list at once).
+ * @type {{ layerDir: string; headBytes: number; roots: string[]; frontier: number }}
+ */
+const { layerDir, headBytes, roots, frontier } = workerData;
 
 /** @param {import("node:fs").Stats} stats */
 function typeOf(stats) {
@@ -55,9 +60,10 @@ const heads = [];
 /** Paths the walk refused to list or sniff, with why (the caller turns them into warnings). */
 /** @type {{ path: string; reason: string; message: string }[]} */
 const refused = [];
-const pending = [""];
-while (pending.length) {
-  const relative = /** @type {string} */ (pending.pop());
+const pending = [...roots];
+while (pending.length && !(frontier > 0 && pending.length >= frontier)) {
+  // Breadth-first while looking for a frontier (so it is shallow), depth-first otherwise (a smaller queue).
+  const relative = /** @type {string} */ (frontier > 0 ? pending.shift() : pending.pop());
   let names;
   try {
     names = listFolderConfinedSync(layerDir + relative);
@@ -121,4 +127,4 @@ const columns = {
 const transfer = [columns.types, columns.sizes, columns.modes, columns.uids, columns.gids, columns.mtimes, columns.devs, columns.inos].map(
   (array) => array.buffer,
 );
-parentPort?.postMessage({ columns, refused }, transfer);
+parentPort?.postMessage({ columns, refused, unlisted: frontier > 0 ? pending : [] }, transfer);
