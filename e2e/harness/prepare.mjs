@@ -9,6 +9,7 @@ import {
   ensureBusyboxImage,
   ensureDebianImage,
   ensurePrimaryEngine,
+  removeStaleRestoreImages,
   removeTestContainers,
   testRunId,
   startPrivateEngine,
@@ -53,6 +54,10 @@ export async function prepare({ artifacts }) {
   process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   removeTestContainers(primary.socketPath);
   removeTestContainers(secondary.socketPath);
+  // Only on the engines the harness keeps for itself: on a person's own engine, restored images are theirs.
+  for (const engine of [primary, secondary])
+    if (engine.socketPath.startsWith("/run/kura-test-engine/") || engine.socketPath.startsWith("/tmp/kura-e2/"))
+      removeStaleRestoreImages(engine.socketPath);
 
   if (!existsSync("/usr/bin/chromium")) aptInstall(["chromium"]);
   // The restore scripts' lint (lib/restores/scripts/scripts.test.ts): shellcheck, and the awks they must run under.
