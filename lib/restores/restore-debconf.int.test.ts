@@ -68,4 +68,33 @@ describe("debconf answers survive a Debian 11 -> 13 restore", () => {
     expect(exec(restored, ["debconf-show", "postfix"])).toContain(`* postfix/mailname: ${POSTFIX_MAILNAME}`);
     expect(exec(restored, ["cat", "/srv/mail/note"])).toBe("kept");
   }, 900_000);
+
+  it("the restored postfix takes mail for the archived mail name over SMTP", () => {
+    exec(restored, ["postfix", "start"]);
+    // Its own protocol, from inside the container (network none: loopback only), one command at a time (postfix
+    // refuses pipelining before EHLO). The answer made <mailname> a local domain: root there is accepted, and an unknown
+    // user there refused as unknown locally (from 127.0.0.1 a domain not local would be relayed, not refused).
+    const session = exec(restored, [
+      "bash",
+      "-c",
+      [
+        "for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/25) 2>/dev/null && break; sleep 0.2; done",
+        "exec 3<>/dev/tcp/127.0.0.1/25",
+        // Prints the reply's lines; a reply ends at the line whose code is followed by a space.
+        'reply() { while IFS= read -r -t 10 line <&3; do echo "${line%$\'\\r\'}"; [ "${line:3:1}" = " " ] && break; done; }',
+        "reply",
+        "send() { printf '%s\\r\\n' \"$1\" >&3; reply; }",
+        'send "EHLO client.test"',
+        'send "MAIL FROM:<someone@client.test>"',
+        `send "RCPT TO:<root@${POSTFIX_MAILNAME}>"`,
+        `send "RCPT TO:<nosuchuser@${POSTFIX_MAILNAME}>"`,
+        'send "QUIT"',
+      ].join("\n"),
+    ]);
+    expect(session).toMatch(/^220 .* ESMTP/m);
+    expect(session).toMatch(/^250[- ]PIPELINING/m);
+    expect(session.split("\n").filter((line) => line.startsWith("250 2.1.5"))).toHaveLength(1);
+    expect(session).toMatch(/^550 5\.1\.1 .*nosuchuser.*User unknown in local recipient table/m);
+    expect(session).toMatch(/^221 /m);
+  }, 120_000);
 });
