@@ -84,6 +84,14 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
     );
   }
 
+  /** Whether the content of a base that is not a distribution's is archived too: stored, then detected anew. */
+  function chooseBaseContent(value: boolean) {
+    saveSelection.mutate(
+      { overrides: [...(overrides ?? new Map())].map(([path, selected]) => ({ path, selected })), baseContent: value },
+      { onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.changesSummary(engineId, containerRef, options) }) },
+    );
+  }
+
   const entries = useMemo(() => changes.data?.entries ?? [], [changes.data]);
   const pagedTotals = changes.data?.totals;
   // What an archive would keep right now: the tree's ticks, saved or about to be.
@@ -196,7 +204,7 @@ export function MutableDataPanel({ engineId, containerRef }: { engineId: string;
               ? ` Detected at ${formatDate(data.detectedAt)}; the server keeps it for a while, “Detect again” reads the container anew.`
               : ""}
           </p>
-          <ImageBaseNote image={data.image} />
+          <ImageBaseNote image={data.image} onBaseContent={canCurate ? chooseBaseContent : undefined} saving={saveSelection.isPending} />
           {paged ? (
             <PagedChangeTree
               engineId={engineId}

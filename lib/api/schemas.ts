@@ -122,6 +122,8 @@ export const selectionBody = z.object({
     .regex(/^[a-zA-Z0-9_-]{1,64}$/)
     .nullable()
     .optional(),
+  /** List and archive the content of a base image that is not a distribution's; absent: unchanged. */
+  baseContent: z.boolean().optional(),
 });
 
 export const ruleSetIdParam = z.object({

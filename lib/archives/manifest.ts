@@ -126,6 +126,8 @@ export const manifestSchema = z
           layers: z.number().int().min(0),
           distribution: z.boolean(),
           foundBy: z.string(),
+          /** A base that is not a distribution's, whose content is archived (asked for): `layers` is its distribution root. */
+          contentListed: z.boolean().optional(),
         })
         .nullable()
         .optional(),

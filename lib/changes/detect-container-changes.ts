@@ -428,8 +428,9 @@ export async function detectContainerChanges(
     return readDiff(engine, containerId);
   });
   const packageManagerPromise = detectPackageManager(engine, containerId);
+  const selectionPromise = getSelection(engine.id, containerId);
   // The image's own layers above its base (cached by diffID: a second detection reads none of them again).
-  const imagePromise = timed("image", () =>
+  const imagePromise = timed("image", async () =>
     readImageChanges(
       engine,
       { reference: inspection.image, id: inspection.imageId },
@@ -443,6 +444,7 @@ export async function detectContainerChanges(
           const manager = await packageManagerPromise;
           return manager && options.packageChecks !== false ? HASH_ALGORITHM[manager] : null;
         },
+        baseContent: (await selectionPromise).baseContent,
       },
     ),
   );
@@ -510,7 +512,6 @@ export async function detectContainerChanges(
     warnings.push(...hashed.warnings);
     return { db, sums: hashed.sums, imageSums };
   })();
-  const selectionPromise = getSelection(engine.id, containerId);
   const ruleSetPromise = selectionPromise.then((selection) => getRuleSet(options.ruleSetId ?? selection.ruleSetId ?? DEFAULT_RULE_SET_ID));
 
   const engineManaged = new Set(inspection.engineManagedFiles);

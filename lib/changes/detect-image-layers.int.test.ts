@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { exec, removeContainer, runContainer, TRIXIE, uniqueName } from "@/e2e/fixtures/containers";
 import {
   ensureNginxAppDerivedImage,
   ensureNginxAppImage,
@@ -8,7 +8,12 @@ import {
   NGINX_APP_FILES,
   NGINX_APP_TAG,
 } from "@/e2e/harness/nginx-app-image.mjs";
+import { readManifest } from "@/lib/archives/archive-registry";
+import { startArchive } from "@/lib/archives/archive-container";
+import { waitForJob } from "@/lib/jobs/job-runner";
+import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
 import { detectContainerChanges, type DetectedChanges } from "./detect-container-changes";
+import { saveSelection } from "./selection-store";
 
 // Issue 13: a service runs from an image its Dockerfile built FROM debian:bookworm. What the
 // Dockerfile wrote lives in the image's own layers, not in the container's writable layer, and
@@ -121,4 +126,32 @@ describe("detection sees the image's own layers above its base", () => {
       expect(detected.image?.base).toMatchObject({ reference: NGINX_APP_TAG, distribution: false });
     }
   });
+
+  it("archives the content of a base that is not a distribution's when asked, and the plan no longer warns", async () => {
+    const before = await detectContainerChanges("local", derived);
+    expect(before.entries.some((candidate) => candidate.path === NGINX_APP_FILES.app.path)).toBe(false);
+    const { view: warned } = await makeRestorePlan(await archive(derived, "base not asked"), { baseImage: TRIXIE, checkRepositories: false });
+    expect(warned.warnings.map((warning) => warning.message).join("\n")).toMatch(/built FROM kura-test\/nginx-app:bookworm/);
+
+    await saveSelection("local", before.container.id, { overrides: [], baseContent: true }, "tester");
+    const detected = await detectContainerChanges("local", derived);
+    // Listed from above its distribution root (debian:bookworm), with the layers' steps.
+    expect(detected.image?.base).toMatchObject({ reference: NGINX_APP_TAG, distribution: false, contentListed: true, layers: 1 });
+    expect(entry(detected, NGINX_APP_FILES.app.path)).toMatchObject({ source: "image", selected: true });
+    expect(entry(detected, "/srv/extra/note.txt")).toMatchObject({ source: "image", selected: true });
+    expect(detected.entries.some((candidate) => candidate.path === "/etc/debian_version")).toBe(false);
+
+    const archiveId = await archive(derived, "base asked");
+    const manifest = await readManifest(archiveId);
+    expect(manifest?.image.base).toMatchObject({ reference: NGINX_APP_TAG, contentListed: true });
+    expect(manifest?.entries.map((candidate) => candidate.path)).toEqual(expect.arrayContaining([NGINX_APP_FILES.app.path]));
+    const { view } = await makeRestorePlan(archiveId, { baseImage: TRIXIE, checkRepositories: false });
+    expect(view.warnings.map((warning) => warning.message).join("\n")).not.toMatch(/built FROM/);
+  }, 600_000);
 });
+
+async function archive(containerRef: string, name: string): Promise<string> {
+  const started = await startArchive({ engineId: "local", containerRef, name, actor: "tester" });
+  expect((await waitForJob(started.jobId, 300_000)).error).toBeNull();
+  return started.archiveId;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cleanStep, stepsFromHistory } from "@/lib/docker/inspect-image-layers";
-import { findImageBase, isDistributionImage } from "./find-image-base";
+import { findDistributionRoot, findImageBase, isDistributionImage } from "./find-image-base";
 
 const image = {
   id: "sha256:app",
@@ -30,6 +30,21 @@ describe("findImageBase", () => {
     const steps = ["ADD file:abc in / ", "RUN apt-get install python3", "ADD file:def in / ", "COPY file:1 in /app/"];
     expect(findImageBase({ ...image, steps }, [])).toMatchObject({ layers: 3, foundBy: "history", reference: null });
     expect(findImageBase(image, [])).toMatchObject({ layers: 1, foundBy: "lowest-layer" });
+  });
+
+  it("finds the distribution root below a base that is not a distribution's (its content archived on request)", () => {
+    const candidates = [
+      { id: "sha256:deb", tags: ["debian:bookworm"], digest: null, diffIds: ["a"] },
+      { id: "sha256:mid", tags: ["mycorp/nginx:1"], digest: null, diffIds: ["a", "b"] },
+    ];
+    expect(findDistributionRoot(image, candidates, 2)).toBe(1);
+    // No local distribution image: the last root filesystem step below the base, else the lowest layer.
+    const steps = ["ADD file:abc in / ", "ADD file:def in / ", "RUN make install", "COPY file:1 in /app/"];
+    expect(findDistributionRoot({ ...image, steps }, [candidates[1]!], 3)).toBe(2);
+    expect(findDistributionRoot({ ...image, steps }, [], 1)).toBe(1);
+    expect(findDistributionRoot(image, [], 3)).toBe(1);
+    // A distribution image longer than the base does not count.
+    expect(findDistributionRoot(image, [{ id: "x", tags: ["debian:x"], digest: null, diffIds: ["a", "b", "c"] }], 2)).toBe(1);
   });
 
   it("names distribution images", () => {

@@ -11,6 +11,11 @@ export type ImageBase = {
   /** A distribution image (debian, ubuntu): a restore re-fetches a newer release of it. */
   distribution: boolean;
   foundBy: "local-image" | "history" | "lowest-layer";
+  /**
+   * A base that is not a distribution image has its own content listed (and archived) when the person asked for it:
+   * then only its distribution root (see findDistributionRoot) is left out. Absent or false otherwise.
+   */
+  contentListed?: boolean;
 };
 
 export type CandidateImage = { id: string; tags: string[]; digest: string | null; diffIds: string[] };
@@ -87,4 +92,29 @@ export function findImageBase(
     distribution: false,
     foundBy: "lowest-layer",
   };
+}
+
+/**
+ * How many of the image's lowest layers are a distribution's root filesystem, below a base that is not a distribution
+ * image (python:3.11 is debian plus Python built from source): the engine's distribution image whose layers are the
+ * longest prefix of the image's, else the layers up to the last step that unpacked a root filesystem, else the lowest
+ * layer. Never more than `baseLayers`.
+ */
+export function findDistributionRoot(
+  image: { diffIds: readonly string[]; steps: readonly (string | null)[] },
+  candidates: readonly CandidateImage[],
+  baseLayers: number,
+): number {
+  let best = 0;
+  for (const candidate of candidates) {
+    const count = candidate.diffIds.length;
+    if (count === 0 || count > baseLayers || count <= best || !isDistributionImage(preferredTag(candidate.tags))) continue;
+    if (candidate.diffIds.every((diffId, index) => image.diffIds[index] === diffId)) best = count;
+  }
+  if (best) return best;
+  let lastRootfs = -1;
+  image.steps.forEach((step, index) => {
+    if (index < baseLayers && step && ROOTFS_STEP.test(step)) lastRootfs = index;
+  });
+  return lastRootfs >= 0 ? lastRootfs + 1 : Math.min(1, baseLayers);
 }

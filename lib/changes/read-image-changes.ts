@@ -1,4 +1,4 @@
-import { findImageBase, type ImageBase } from "@/lib/changes/find-image-base";
+import { findDistributionRoot, findImageBase, type ImageBase } from "@/lib/changes/find-image-base";
 import { mergeImageLayers, type ImageDeletion, type MergedImagePath } from "@/lib/changes/merge-image-layers";
 import { inspectImageLayers, listImageChains, type ImageLayers } from "@/lib/docker/inspect-image-layers";
 import { exportImageLayers } from "@/lib/docker/export-image-layers";
@@ -99,16 +99,19 @@ export async function readImageChanges(
     /** The digest the package database records (dpkg md5, apk sha1, rpm sha256); null: no package manager. */
     hashAlgorithm: () => Promise<HashAlgorithm | null>;
     signal?: AbortSignal;
+    /** The person asked for the content of a base that is not a distribution image: list all but its distribution root. */
+    baseContent?: boolean;
   },
 ): Promise<ImageChanges | null> {
   const layers = await inspectImageLayers(engine, image.id);
   if (!layers) return null;
   // An image of one layer is its own base (debian:bookworm itself): no need to ask about the engine's other images.
   const candidates = layers.layers.length > 1 ? await listImageChains(engine, layers).catch(() => []) : [];
-  const base = findImageBase(
-    { id: layers.id, diffIds: layers.layers.map((layer) => layer.diffId), steps: layers.layers.map((l) => l.step), tags: layers.tags },
-    candidates,
-  );
+  const chain = { id: layers.id, diffIds: layers.layers.map((layer) => layer.diffId), steps: layers.layers.map((l) => l.step) };
+  const found = findImageBase({ ...chain, tags: layers.tags }, candidates);
+  // Its own content asked for: the layers listed start above the distribution's root instead (python:3.11 -> debian).
+  const root = options.baseContent && !found.distribution ? findDistributionRoot(chain, candidates, found.layers) : found.layers;
+  const base: ImageBase = root < found.layers ? { ...found, layers: root, contentListed: true } : found;
   // Nothing above the base (the container runs debian:bookworm itself): nothing to read.
   if (base.layers >= layers.layers.length) return notRead(layers, image.reference, base, "", options.warnings);
   if (options.skip) return notRead(layers, image.reference, base, options.skip, options.warnings);

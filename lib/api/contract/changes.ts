@@ -34,6 +34,8 @@ export const detectedImageSchema = z.object({
     layers: z.number(),
     distribution: z.boolean(),
     foundBy: z.enum(["local-image", "history", "lowest-layer"]),
+    /** Its content is listed too (a base that is not a distribution's, asked for): `layers` counts its distribution root. */
+    contentListed: z.boolean().optional(),
   }),
   layers: z.array(
     z.object({

@@ -60,6 +60,8 @@ export const containerDetailSchema = z.object({
 export const storedSelectionSchema = z.object({
   ruleSetId: z.string().nullable(),
   overrides: z.array(z.object({ path: z.string(), selected: z.boolean() })),
+  /** The content of a base image that is not a distribution's is listed and archived (asked for by a person). */
+  baseContent: z.boolean(),
   updatedAt: isoTime.nullable(),
 });
 
@@ -100,7 +102,9 @@ export const saveSelection = defineEntry({
   method: "PUT",
   path: "/api/engines/{engineId}/containers/{containerRef}/selection",
   access: "operator",
-  summary: "Store the curation: overrides by path (a folder's override applies below it) and the rule set",
+  summary:
+    "Store the curation: overrides by path (a folder's override applies below it), the rule set, and whether the content of " +
+    "a base image that is not a distribution's is archived too (baseContent)",
   params: containerParams,
   body: selectionBody,
   status: 200,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nonDistributionBase, warnBaseNotArchived } from "./warn-base-not-archived";
 
-const image = (base: { reference: string | null; id: string | null; distribution: boolean } | null) => ({
+const image = (base: { reference: string | null; id: string | null; distribution: boolean; contentListed?: boolean } | null) => ({
   image: {
     reference: "mycorp/app:2",
     id: "sha256:app",
@@ -23,6 +23,10 @@ describe("warnBaseNotArchived", () => {
     expect(warnBaseNotArchived(image({ reference: "debian:bookworm", id: "sha256:deb", distribution: true }), "debian:trixie")).toBeNull();
     expect(warnBaseNotArchived(image({ reference: null, id: null, distribution: false }), "debian:trixie")).toBeNull();
     expect(warnBaseNotArchived(image(null), "debian:trixie")).toBeNull();
+    // Its content archived on request: nothing of it is lost on another base.
+    const listed = image({ reference: "python:3.11", id: "sha256:py", distribution: false, contentListed: true });
+    expect(nonDistributionBase(listed)).toBeNull();
+    expect(warnBaseNotArchived(listed, "debian:trixie")).toBeNull();
     expect(warnBaseNotArchived(image({ reference: "mycorp/app:2", id: "sha256:app", distribution: false }), "debian:trixie")).toBeNull();
   });
 });

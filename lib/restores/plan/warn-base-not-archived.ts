@@ -14,7 +14,8 @@ function repositoryOf(reference: string): string {
 /** The recorded base when it is not a distribution image (and not the image itself), else null. */
 export function nonDistributionBase(manifest: Pick<Manifest, "image">): string | null {
   const base = manifest.image.base;
-  if (!base?.reference || base.distribution || base.id === manifest.image.id) return null;
+  // Its content archived on request: a distribution base under it is what a restore starts from.
+  if (!base?.reference || base.distribution || base.contentListed || base.id === manifest.image.id) return null;
   return base.reference;
 }
 
