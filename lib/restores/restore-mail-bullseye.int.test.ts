@@ -47,6 +47,7 @@ describe.skipIf(!process.env.KURA_I14)("a Debian 11 Dovecot + Postfix mail serve
     // The scenario works on the original (which also leaves Dovecot's index files in the Maildir, as in real use).
     runScript(source, START);
     expect(runScript(source, FETCH)).toContain(BODY);
+    expect(runScript(source, "doveconf -h disable_plaintext_auth")).toBe("no");
     runScript(source, "doveadm stop");
     archiveId = await archiveService(source, "mail it");
   }, 600_000);
@@ -65,6 +66,11 @@ describe.skipIf(!process.env.KURA_I14)("a Debian 11 Dovecot + Postfix mail serve
     const started = tryScript(restored, START);
     expect.soft(started.exitCode, started.output).toBe(0);
     expect.soft(tryScript(restored, FETCH).output).toContain(BODY);
+    // The admin's 10-auth.conf edit, in 2.4's words (disable_plaintext_auth = no is auth_allow_cleartext = yes, inverted).
+    // Logins from 127.0.0.1 count as secure either way, so the client alone cannot see a wrong inversion: read it.
+    expect.soft(tryScript(restored, "doveconf -h auth_allow_cleartext").output).toBe("yes");
+    expect.soft(tryScript(restored, "doveconf -h mail_driver").output).toBe("maildir");
+    expect.soft(tryScript(restored, "doveconf -h mail_path").output).toMatch(/^(~|%\{home\})\/Maildir$/);
     // The wrong password is refused (the user's own password came back, not an open door).
     expect.soft(tryScript(restored, `curl -sS -u '${USER}:wrong' 'imap://127.0.0.1/INBOX;UID=1'`).exitCode).not.toBe(0);
     expect(error, restore.log).toBeNull();
