@@ -8,6 +8,8 @@ import { ensureSshdImage, SSHD_COMMAND, SSHD_TAG } from "@/e2e/harness/bullseye-
 // default selection and restored onto Debian 13 (OpenSSH 10.0) with no hand edit: `sshd -t` passes, `sshd -T` shows
 // the admin's settings (ChallengeResponseAuthentication is KbdInteractiveAuthentication in OpenSSH 10), and an ssh
 // client is offered public keys only (no password prompt).
+// This passes today (the whole file is carried) and guards the three-way merge: sshd_config is ucf's, and trixie's default
+// changed the comment lines next to each of the admin's lines, so a plain diff3 merge would stop it at a conflict.
 
 const source = uniqueName("kura-it-sshd-config");
 const restored = uniqueName("kura-it-sshd-config-restored");
