@@ -4,6 +4,11 @@
 //   kura-test/sshd:bullseye     openssh-server with its host keys removed from the image; the container
 //                               makes them when it first starts (ssh-keygen -A), as many real images do,
 //                               so they live in the container's writable layer.
+// Issue 14's release-jump scenarios (Debian 11 -> 13): the packages only, as apt installs them. The admin's edits
+// (vhost, php.ini, users, dovecot and redis settings) are made by the tests in the running container, like a real admin.
+//   kura-test/apache-php:bullseye  apache2 + libapache2-mod-php (PHP 7.4) + apache2-utils (htpasswd) + curl (the client).
+//   kura-test/mail:bullseye        dovecot-imapd + postfix (debconf preseeded) + curl (its IMAP client).
+//   kura-test/redis:bullseye       redis-server (redis-cli comes with it).
 // Plain Node (the harness runs before node_modules exists). Docker is called with argv arrays only.
 import { ensureImageFromDockerfile } from "./engine.mjs";
 
@@ -30,6 +35,57 @@ const SSHD_DOCKERFILE = [
   `CMD ${JSON.stringify(SSHD_COMMAND)}`,
   "",
 ].join("\n");
+
+/** A Dockerfile FROM debian:bullseye that installs `packages` without recommends, after `preseed` debconf lines. */
+function bullseyePackagesDockerfile(packages, preseed = []) {
+  const selections = preseed.map((line) => `echo "${line}" | debconf-set-selections && `).join("");
+  return [
+    "FROM debian:bullseye",
+    `RUN ${selections}apt-get update \\`,
+    ` && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages.join(" ")} \\`,
+    " && rm -rf /var/lib/apt/lists/*",
+    'CMD ["sleep", "infinity"]',
+    "",
+  ].join("\n");
+}
+
+export const APACHE_PHP_TAG = "kura-test/apache-php:bullseye";
+export const MAIL_TAG = "kura-test/mail:bullseye";
+export const MAIL_MAILNAME = "mail.example.org";
+export const REDIS_TAG = "kura-test/redis:bullseye";
+
+/** Builds kura-test/apache-php:bullseye when the tag is missing (about a minute). */
+export function ensureApachePhpImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: APACHE_PHP_TAG,
+    dockerfile: bullseyePackagesDockerfile(["apache2", "libapache2-mod-php", "apache2-utils", "curl"]),
+    what: "apt-get install apache2 libapache2-mod-php (PHP 7.4) apache2-utils curl, about a minute",
+    suite: "bullseye",
+  });
+}
+
+/** Builds kura-test/mail:bullseye when the tag is missing (about a minute). */
+export function ensureMailImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: MAIL_TAG,
+    dockerfile: bullseyePackagesDockerfile(
+      ["dovecot-imapd", "postfix", "curl"],
+      [`postfix postfix/mailname string ${MAIL_MAILNAME}`, "postfix postfix/main_mailer_type select Local only"],
+    ),
+    what: "apt-get install dovecot-imapd postfix curl with preseeded debconf answers, about a minute",
+    suite: "bullseye",
+  });
+}
+
+/** Builds kura-test/redis:bullseye when the tag is missing (about a minute). */
+export function ensureRedisImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: REDIS_TAG,
+    dockerfile: bullseyePackagesDockerfile(["redis-server"]),
+    what: "apt-get install redis-server, about a minute",
+    suite: "bullseye",
+  });
+}
 
 /** Builds kura-test/postfix:bullseye when the tag is missing (about a minute). */
 export function ensurePostfixImage(dockerHost) {

@@ -15,7 +15,7 @@ import {
   startPrivateEngine,
   stopEngine,
 } from "./engine.mjs";
-import { ensurePostfixImage, ensureSshdImage } from "./bullseye-images.mjs";
+import { ensureApachePhpImage, ensureMailImage, ensurePostfixImage, ensureRedisImage, ensureSshdImage } from "./bullseye-images.mjs";
 import { ensureRpmImage } from "./rpm-image.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
 import { ensureNginxAppImage } from "./nginx-app-image.mjs";
@@ -48,6 +48,10 @@ export async function prepare({ artifacts }) {
   // Issue 13's Debian 11 scenarios: postfix with preseeded debconf answers, an OpenSSH server.
   ensurePostfixImage(primary.socketPath);
   ensureSshdImage(primary.socketPath);
+  // Issue 14's Debian 11 -> 13 scenarios: apache2 + PHP 7.4, dovecot + postfix, redis.
+  ensureApachePhpImage(primary.socketPath);
+  ensureMailImage(primary.socketPath);
+  ensureRedisImage(primary.socketPath);
   // Issue 13's custom image (nginx + python3 built FROM debian:bookworm by a Dockerfile).
   ensureNginxAppImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
