@@ -6,34 +6,14 @@
 // follows the new override) and the open folders' pages are refetched once the tick is saved.
 // Filters run on the server too: folders answer only the children that hold matches.
 
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
-import { formatBytes, formatDate } from "@/components/ui/format";
-import { CATEGORIES, type Category, type ChangeKind, type ChangeSource } from "@/lib/changes/classify/types";
-import { applyToggle, nearestOverride, sourceText, type CheckState } from "@/lib/changes/tree/tree-model";
+import type { Category, ChangeKind, ChangeSource } from "@/lib/changes/classify/types";
+import { applyToggle, nearestOverride, type CheckState } from "@/lib/changes/tree/tree-model";
 import type { ChangeFolderNode, ChangeFolderPage, ChangesSummary } from "@/lib/queries/api-types";
 import { FOLDER_PAGE_SIZE, useChangeFolders, wantedKey } from "@/lib/queries/use-change-folders";
 import type { ChangesOptions } from "@/lib/queries/use-changes-summary";
-import {
-  CategoryBadge,
-  ChipGroup,
-  decidedByText,
-  Detail,
-  formatMode,
-  INDENT,
-  KINDS,
-  KindMark,
-  numberFormat,
-  ROW_HEIGHT,
-  SaveHint,
-  SECRET_WARNING,
-  SecretWarning,
-  SOURCES,
-  sourceTones,
-  TriStateCheckbox,
-} from "./change-tree";
+import { EntryDetailsView, INDENT, ROW_HEIGHT, TreeRowView, TreeToolbar } from "./tree-parts";
 
 /** With a filter on, folders holding at most this many matches open by themselves. */
 const REVEAL_MATCHES = 100;
@@ -229,61 +209,25 @@ export function PagedChangeTree({
   const totals = summary.totals;
   return (
     <div className="space-y-3" data-testid="paged-change-tree">
-      <div className="space-y-2 rounded-lg border border-slate-200 bg-white p-3">
-        <div className="flex flex-wrap items-center gap-2">
-          <input
-            type="search"
-            value={typedSearch}
-            onChange={(event) => setTypedSearch(event.target.value)}
-            placeholder="Search paths"
-            aria-label="Search paths"
-            className="w-72 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
-          />
-          <Button variant="secondary" onClick={() => setUserExpanded(new Set())}>
-            Collapse all
-          </Button>
-          {filtering || typedSearch ? (
-            <Button variant="secondary" onClick={clearFilters}>
-              Clear filters
-            </Button>
-          ) : null}
-          <div className="ml-auto flex items-center gap-3 text-sm">
-            {filtering && rootPage ? (
-              <span data-testid="filter-matches" className="text-slate-500">
-                {numberFormat.format(rootPage.matchingEntries)} matching
-              </span>
-            ) : null}
-            <span
-              data-testid="selection-totals"
-              data-selected-entries={totals.selectedEntries}
-              data-selected-bytes={totals.selectedBytes}
-              data-total-entries={totals.entries}
-              className="font-medium text-slate-700"
-            >
-              {numberFormat.format(totals.selectedEntries)} of {numberFormat.format(totals.entries)} entries selected ·{" "}
-              {formatBytes(totals.selectedBytes)} of {formatBytes(totals.bytes)}
-            </span>
-            <SaveHint saving={saving} />
-          </div>
-        </div>
-        <div className="flex flex-wrap gap-x-4 gap-y-2">
-          <ChipGroup label="Category" values={CATEGORIES} selected={categories} onChange={setCategories} />
-          <ChipGroup label="Source" values={SOURCES} selected={sources} onChange={setSources} />
-          <ChipGroup label="Kind" values={KINDS} selected={kinds} onChange={setKinds} />
-          {imageLayers.length ? (
-            <ChipGroup
-              label="Image layer"
-              values={imageLayers.map((layer) => String(layer.index))}
-              selected={layerChips}
-              onChange={setLayerChips}
-              describe={(value) => {
-                const layer = imageLayers.find((candidate) => String(candidate.index) === value);
-                return `layer ${value}: ${layer?.step ?? "step unknown"} (${layer?.entries ?? 0} entries)`;
-              }}
-            />
-          ) : null}
-        </div>
-      </div>
+      <TreeToolbar
+        search={typedSearch}
+        onSearch={setTypedSearch}
+        onCollapseAll={() => setUserExpanded(new Set())}
+        showClear={filtering || Boolean(typedSearch)}
+        onClear={clearFilters}
+        matching={filtering && rootPage ? rootPage.matchingEntries : null}
+        totals={totals}
+        saving={saving}
+        categories={categories}
+        onCategories={setCategories}
+        sources={sources}
+        onSources={setSources}
+        kinds={kinds}
+        onKinds={setKinds}
+        imageLayers={imageLayers}
+        layerChips={layerChips}
+        onLayerChips={setLayerChips}
+      />
 
       <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div ref={scrollRef} data-testid="change-tree" className="h-[60vh] overflow-auto rounded-lg border border-slate-200 bg-white">
@@ -360,86 +304,24 @@ function PagedRow({
   onOpen: (path: string, open: boolean) => void;
   onActivate: (path: string) => void;
 }) {
-  const { path, entry, isFolder: folder } = node;
-  const expandable = node.childCount > 0;
-  const title = entry
-    ? decidedByText(entry)
-    : `${numberFormat.format(shown.selectedEntries)} of ${numberFormat.format(node.totalEntries)} entries below selected`;
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.target !== event.currentTarget) return;
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      onActivate(path);
-    } else if (event.key === "ArrowRight" && expandable && !open) {
-      onOpen(path, true);
-    } else if (event.key === "ArrowLeft" && expandable && open) {
-      onOpen(path, false);
-    }
-  };
-
   return (
-    <div
-      data-testid="tree-row"
-      data-path={path}
-      data-selected={shown.state}
-      title={title}
-      tabIndex={0}
-      aria-current={active ? "true" : undefined}
-      onClick={() => onActivate(path)}
-      onKeyDown={onKeyDown}
-      style={{ ...style, paddingLeft: 8 + (depth - 1) * INDENT }}
-      className={`absolute top-0 left-0 flex w-full cursor-default items-center gap-2 border-b border-slate-100 pr-3 text-sm ${active ? "bg-sky-50" : "hover:bg-slate-50"}`}
-    >
-      {expandable ? (
-        <button
-          type="button"
-          aria-label={`${open ? "Collapse" : "Expand"} ${path}`}
-          aria-expanded={open}
-          onClick={(event) => {
-            event.stopPropagation();
-            onOpen(path, !open);
-          }}
-          className="flex h-5 w-5 shrink-0 items-center justify-center rounded text-slate-500 hover:bg-slate-200"
-        >
-          <span aria-hidden className={`inline-block text-[10px] transition-transform ${open ? "rotate-90" : ""}`}>
-            ▶
-          </span>
-        </button>
-      ) : (
-        <span className="w-5 shrink-0" />
-      )}
-      <TriStateCheckbox label={`Select ${path}`} state={shown.state} onChange={() => onToggle(node)} disabledReason={readOnly} />
-      <span
-        className={`min-w-0 flex-1 truncate ${folder ? "font-medium text-slate-800" : "text-slate-700"} ${entry?.kind === "deleted" ? "line-through decoration-slate-400" : ""}`}
-      >
-        {node.name}
-        {folder ? <span className="text-slate-400">/</span> : null}
-      </span>
-      {entry?.category === "secret-candidate" ? <SecretWarning /> : null}
-      <span className="w-36 shrink-0 text-right">
-        {folder ? (
-          <span className="text-xs text-slate-500 tabular-nums">
-            {numberFormat.format(shown.selectedEntries)} / {numberFormat.format(node.totalEntries)}
-          </span>
-        ) : entry ? (
-          <CategoryBadge category={entry.category} />
-        ) : null}
-      </span>
-      <span
-        className="w-20 shrink-0"
-        title={entry ? sourceText(entry) : undefined}
-        data-testid={entry?.imageLayer ? "image-layer-source" : undefined}
-      >
-        {entry ? (
-          <Badge tone={sourceTones[entry.source]}>{entry.imageLayer ? `image ${entry.imageLayer.index}` : entry.source}</Badge>
-        ) : null}
-      </span>
-      <span className="w-4 shrink-0 text-center">{entry ? <KindMark kind={entry.kind} /> : null}</span>
-      <span className="w-20 shrink-0 text-right text-xs text-slate-500 tabular-nums">
-        {formatBytes(folder ? node.totalBytes : (entry?.size ?? 0))}
-      </span>
-    </div>
+    <TreeRowView
+      path={node.path}
+      name={node.name}
+      depth={depth}
+      state={shown.state}
+      entry={node.entry ?? undefined}
+      folder={node.isFolder}
+      expandable={node.childCount > 0}
+      open={open}
+      active={active}
+      below={{ selectedEntries: shown.selectedEntries, totalEntries: node.totalEntries, totalBytes: node.totalBytes }}
+      style={style}
+      readOnly={readOnly}
+      onToggle={() => onToggle(node)}
+      onOpen={onOpen}
+      onActivate={onActivate}
+    />
   );
 }
 
@@ -455,64 +337,23 @@ function PagedDetails({
   const { path, entry } = node;
   const shown = shownState(node, overrides);
   const override = nearestOverride(overrides, path);
-  const selected = entry ? (override ? override.selected : entry.selected) : false;
   return (
-    <aside data-testid="entry-details" className="space-y-3 self-start rounded-lg border border-slate-200 bg-white p-4 text-sm">
-      <div className="flex items-start gap-2">
-        <code className="min-w-0 flex-1 font-mono text-xs break-all">{path}</code>
-        <button type="button" aria-label="Close details" onClick={onClose} className="text-slate-400 hover:text-slate-700">
-          ×
-        </button>
-      </div>
-      {entry?.category === "secret-candidate" ? (
-        <p className="rounded-md bg-amber-50 px-2 py-1 text-xs text-amber-900 ring-1 ring-amber-200" title={SECRET_WARNING}>
-          ⚠ {SECRET_WARNING}
-        </p>
-      ) : null}
-      <dl>
-        {entry ? (
-          <>
-            <Detail label="Selected">{selected ? "yes" : "no"}</Detail>
-            <Detail label="Category">
-              <CategoryBadge category={entry.category} />
-            </Detail>
-            <Detail label="Source">{sourceText(entry)}</Detail>
-            <Detail label="Kind">{entry.kind}</Detail>
-            <Detail label="Type">
-              {entry.type}
-              {entry.linkTarget ? ` → ${entry.linkTarget}` : ""}
-            </Detail>
-            <Detail label="Size">{formatBytes(entry.size)}</Detail>
-            <Detail label="Mode">
-              <code className="font-mono text-xs">{formatMode(entry.mode)}</code>
-            </Detail>
-            <Detail label="Owner">
-              {entry.uid}:{entry.gid}
-            </Detail>
-            <Detail label="Modified">{formatDate(entry.mtime)}</Detail>
-          </>
-        ) : (
-          <Detail label="Type">folder (not itself changed)</Detail>
-        )}
-        {node.isFolder ? (
-          <Detail label="Below">
-            {numberFormat.format(shown.selectedEntries)} of {numberFormat.format(node.totalEntries)} entries selected ·{" "}
-            {formatBytes(shown.selectedBytes)} of {formatBytes(node.totalBytes)}
-          </Detail>
-        ) : null}
-      </dl>
-      {entry ? (
-        <p data-testid="entry-decided-by">
-          <span className="text-slate-500">Decided by: </span>
-          {decidedByText(entry)}
-          <span className="text-slate-500"> (default: {entry.defaultSelected ? "selected" : "not selected"})</span>
-        </p>
-      ) : null}
-      <p data-testid="entry-override" className="text-slate-600">
-        {override === null
-          ? "No hand override: rules and category decide."
-          : `Hand override applies: ${override.selected ? "selected" : "not selected"}${override.path === path ? " on this path" : ` via ${override.path}`}.`}
-      </p>
-    </aside>
+    <EntryDetailsView
+      path={path}
+      entry={entry ?? undefined}
+      selected={entry ? (override ? override.selected : entry.selected) : false}
+      below={
+        node.isFolder
+          ? {
+              selectedEntries: shown.selectedEntries,
+              totalEntries: node.totalEntries,
+              selectedBytes: shown.selectedBytes,
+              totalBytes: node.totalBytes,
+            }
+          : null
+      }
+      override={override}
+      onClose={onClose}
+    />
   );
 }
