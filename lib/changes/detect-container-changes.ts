@@ -75,6 +75,8 @@ export type DetectedChanges = {
 };
 
 const HEAD_BYTES = 64;
+/** Entries classified and decided between two turns of the event loop. */
+const DECIDE_SLICE = 25_000;
 /** The digest each package database records for its files. */
 const HASH_ALGORITHM: Record<PackageManager, HashAlgorithm> = { dpkg: "md5", apk: "sha1", rpm: "sha256" };
 const SNIFF_MAX_SIZE = 1024 * 1024;
@@ -564,8 +566,18 @@ export async function detectContainerChanges(
     };
     // Sort the plain entries once, before classification builds larger objects from them.
     entries.sort(byPath);
-    const withDefaults = decideAll(entries, classify, ruleSet.rules, []);
-    const withOverrides = selection.overrides.length ? decideAll(entries, classify, ruleSet.rules, selection.overrides) : withDefaults;
+    // In slices, letting other requests in between: a million entries took the event loop for seconds in one go.
+    const inSlices = async (overrides: typeof selection.overrides) => {
+      if (entries.length <= DECIDE_SLICE) return decideAll(entries, classify, ruleSet.rules, overrides);
+      const decided: ChangeEntry[] = [];
+      for (let start = 0; start < entries.length; start += DECIDE_SLICE) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const entry of decideAll(entries.slice(start, start + DECIDE_SLICE), classify, ruleSet.rules, overrides)) decided.push(entry);
+      }
+      return decided;
+    };
+    const withDefaults = await inSlices([]);
+    const withOverrides = selection.overrides.length ? await inSlices(selection.overrides) : withDefaults;
     // Assigned rather than spread: a spread copy of 100,000 entries costs hundreds of ms here.
     const result = withOverrides as DecidedEntry[];
     for (let index = 0; index < result.length; index++) result[index]!.defaultSelected = withDefaults[index]!.selected;
