@@ -35,6 +35,14 @@ describe("classifyImagePath", () => {
     expect(classifyImagePath(entry("/etc/nginx/nginx.conf"), { owner: "nginx-common", unchanged: false })).toBeNull();
     expect(classifyImagePath(entry("/opt/app", "dir"), null)).toBeNull();
     expect(classifyImagePath(entry("/var/spool/exim4", "dir"), null, true)?.category).toBe("package-unchanged");
+    // Written by dovecot-imapd's postinst into dovecot-core's folder: Dovecot 2.4's own version replaces it.
+    expect(classifyImagePath(entry("/usr/share/dovecot/protocols.d/imapd.protocol"), null, false, "dovecot-core")).toEqual({
+      category: "package-unchanged",
+      reason:
+        "written into package dovecot-core's folder while packages were installed, by their install scripts " +
+        "(made again when the packages are installed)",
+    });
+    expect(classifyImagePath(entry("/usr/share/dovecot/protocols.d/imapd.protocol"), null, false, null)).toBeNull();
     expect(
       classifyImagePath({ ...entry("/usr/share/nginx/html/index.html"), kind: "deleted" }, { owner: "nginx-common", unchanged: null }),
     ).toEqual({

@@ -43,6 +43,11 @@ export function classifyImagePath(
   pkg: { owner: string; unchanged: boolean | null } | null,
   /** A folder with no file or link below it, made in a layer that installed packages (their install scripts made it). */
   scriptFolder = false,
+  /**
+   * For a file owned by no package, made in a layer that installed packages, below /usr (not /usr/local) in a folder
+   * of a package's own (/usr/share/dovecot): that package, whose install script wrote it. Else null.
+   */
+  scriptFileOwner: string | null = null,
 ): Classification | null {
   const owner = pkg?.owner ?? null;
   if (entry.kind === "deleted") return owner ? { category: "config", reason: `file of package ${owner}, deleted by an image layer` } : null;
@@ -56,5 +61,11 @@ export function classifyImagePath(
   if (entry.type === "symlink" && owner) return { category: "package-unchanged", reason: `link of package ${owner}` };
   if (entry.type === "dir" && scriptFolder)
     return { category: "package-unchanged", reason: `empty folder made while packages were installed (${AGAIN})` };
+  // dovecot-imapd's postinst writes /usr/share/dovecot/protocols.d/imapd.protocol; the new version writes its own.
+  if (!owner && scriptFileOwner && entry.type !== "dir")
+    return {
+      category: "package-unchanged",
+      reason: `written into package ${scriptFileOwner}'s folder while packages were installed, by their install scripts (${AGAIN})`,
+    };
   return null;
 }

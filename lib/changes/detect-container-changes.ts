@@ -382,6 +382,20 @@ function addedRoots(diff: DiffEntry[]): { roots: string[]; singles: DiffEntry[] 
   return { roots, singles };
 }
 
+/**
+ * The package owning the nearest folder above `file` that is a package's own (three levels deep at least:
+ * /usr/share/dovecot, not /usr/share, which every package lists), or null.
+ */
+function packageFolderOwner(owners: ReadonlyMap<string, string>, file: string): string | null {
+  for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) {
+    const folder = file.slice(0, slash);
+    if (folder.split("/").length < 4) return null;
+    const owner = owners.get(folder);
+    if (owner) return owner;
+  }
+  return null;
+}
+
 export async function detectContainerChanges(
   engineId: string,
   containerRef: string,
@@ -534,6 +548,8 @@ export async function detectContainerChanges(
   };
   /** Image folders made by package install scripts (filled in once the diff is known, before image entries are decided). */
   const scriptFolders = new Set<string>();
+  /** Files below /usr (not /usr/local) that a layer which installed packages wrote (see scriptFileOwner). */
+  const scriptFileCandidates = new Set<string>();
   const decide = async (entries: RawEntry[]): Promise<DecidedEntry[]> => {
     const [packageFacts, ruleSet, selection] = await Promise.all([packagePromise, ruleSetPromise, selectionPromise]);
     const packageDb = packageFacts?.db ?? null;
@@ -554,7 +570,12 @@ export async function detectContainerChanges(
       }
       if (entry.source === "image") {
         const facts = pkg ?? (owner ? { owner, unchanged: null } : null);
-        const imageClassification = classifyImagePath(entry, facts, scriptFolders.has(entry.path));
+        const imageClassification = classifyImagePath(
+          entry,
+          facts,
+          scriptFolders.has(entry.path),
+          scriptFileCandidates.has(entry.path) && packageDb ? packageFolderOwner(packageDb.owners, entry.path) : null,
+        );
         if (imageClassification) return imageClassification;
       }
       const head = heads.get(entry.path);
@@ -713,8 +734,12 @@ export async function detectContainerChanges(
     for (const item of imageChanges.paths) if (item.header.type !== "dir") markAncestors(item.path);
     for (const entry of diff) if (entry.kind !== "deleted") markAncestors(entry.path);
     for (const item of imageChanges.paths) {
-      if (item.header.type !== "dir" || holdsContent.has(item.path)) continue;
-      if (imageChanges.packageLayers.has(item.index)) scriptFolders.add(item.path);
+      if (!imageChanges.packageLayers.has(item.index)) continue;
+      if (item.header.type !== "dir") {
+        if (item.path.startsWith("/usr/") && !item.path.startsWith("/usr/local/")) scriptFileCandidates.add(item.path);
+        continue;
+      }
+      if (!holdsContent.has(item.path)) scriptFolders.add(item.path);
     }
   }
   if (imageChanges) {

@@ -8,6 +8,7 @@ import {
   NGINX_APP_FILES,
   NGINX_APP_TAG,
 } from "@/e2e/harness/nginx-app-image.mjs";
+import { ensureMailImage } from "@/e2e/harness/bullseye-images.mjs";
 import { readManifest } from "@/lib/archives/archive-registry";
 import { startArchive } from "@/lib/archives/archive-container";
 import { waitForJob } from "@/lib/jobs/job-runner";
@@ -130,7 +131,10 @@ describe("detection sees the image's own layers above its base", () => {
   it("archives the content of a base that is not a distribution's when asked, and the plan no longer warns", async () => {
     const before = await detectContainerChanges("local", derived);
     expect(before.entries.some((candidate) => candidate.path === NGINX_APP_FILES.app.path)).toBe(false);
-    const { view: warned } = await makeRestorePlan(await archive(derived, "base not asked"), { baseImage: TRIXIE, checkRepositories: false });
+    const { view: warned } = await makeRestorePlan(await archive(derived, "base not asked"), {
+      baseImage: TRIXIE,
+      checkRepositories: false,
+    });
     expect(warned.warnings.map((warning) => warning.message).join("\n")).toMatch(/built FROM kura-test\/nginx-app:bookworm/);
 
     await saveSelection("local", before.container.id, { overrides: [], baseContent: true }, "tester");
@@ -148,6 +152,24 @@ describe("detection sees the image's own layers above its base", () => {
     const { view } = await makeRestorePlan(archiveId, { baseImage: TRIXIE, checkRepositories: false });
     expect(view.warnings.map((warning) => warning.message).join("\n")).not.toMatch(/built FROM/);
   }, 600_000);
+});
+
+describe("files the packages' install scripts wrote into the image", () => {
+  const mail = uniqueName("kura-it-mail-scripts");
+  afterAll(() => removeContainer(mail));
+
+  it("are not kept: dovecot-imapd's postinst wrote imapd.protocol, and Dovecot 2.4 writes its own", async () => {
+    runContainer({ name: mail, image: ensureMailImage(process.env.DOCKER_HOST!) });
+    const detected = await detectContainerChanges("local", mail);
+    expect(entry(detected, "/usr/share/dovecot/protocols.d/imapd.protocol")).toMatchObject({
+      source: "image",
+      selected: false,
+      category: "package-unchanged",
+      decidedBy: { reason: expect.stringMatching(/^written into package dovecot-core's folder while packages were installed/) },
+    });
+    // Edited configuration of the same layer is still kept.
+    expect(detected.entries.filter((candidate) => candidate.selected && candidate.path.startsWith("/usr/share/"))).toEqual([]);
+  }, 300_000);
 });
 
 async function archive(containerRef: string, name: string): Promise<string> {
