@@ -769,8 +769,15 @@ export async function detectContainerChanges(
   const decidedExtras = await decide(extras);
   if (imageLayerOf.size) for (const entry of decidedExtras) if (entry.source === "image") entry.imageLayer = imageLayerOf.get(entry.path);
   const merged = mergeSorted(layerEntries, decidedExtras);
+  // What the image's layers hold was made before the image was (a file's own time says little there: COPY keeps the
+  // build context's times): with a time, all of it, deletions included, is newer or not as the image is.
+  const imageMade = imageChanges?.createdAt ?? null;
   const decided = since
-    ? merged.filter((entry) => entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since))
+    ? merged.filter((entry) =>
+        entry.source === "image" && imageMade
+          ? imageMade > since
+          : entry.kind === "deleted" || entry.type === "dir" || (entry.mtime !== null && entry.mtime > since),
+      )
     : merged;
   timings.join = Math.round(performance.now() - joinStart);
 

@@ -82,6 +82,18 @@ describe("detection sees the image's own layers above its base", () => {
     expect(detected.timings.image).toBeGreaterThanOrEqual(0);
   });
 
+  it("with a time, the image's paths and deletions count as new or not as the image itself", async () => {
+    // A marker the container wrote after it started: nothing of the image is newer, deletions included.
+    exec(first, ["sh", "-c", "touch /tmp/kura-marker && sleep 1.1 && echo later > /srv/after-marker.txt"]);
+    const afterMarker = await detectContainerChanges("local", first, { sinceMarker: "/tmp/kura-marker" });
+    expect(afterMarker.entries.filter((candidate) => candidate.source === "image")).toEqual([]);
+    expect(entry(afterMarker, "/srv/after-marker.txt")).toMatchObject({ source: "layer" });
+    // A time before the image was built: all of it, although COPY kept app.py's older file time.
+    const all = await detectContainerChanges("local", first, { since: "2001-01-01T00:00:00.000Z" });
+    expect(entry(all, NGINX_APP_FILES.app.path)).toMatchObject({ source: "image" });
+    for (const deleted of NGINX_APP_DELETED) expect(entry(all, deleted)).toMatchObject({ source: "image", kind: "deleted" });
+  });
+
   it("a second container of the same image reuses the cached layer analysis", async () => {
     await detectContainerChanges("local", first);
     runContainer({ name: second, image: NGINX_APP_TAG });

@@ -44,6 +44,8 @@ export type ImageChanges = {
   analyses: Map<number, LayerAnalysis>;
   /** Layers that ran the package manager (they changed its database): their install scripts made folders too. */
   packageLayers: Set<number>;
+  /** When the image was made (every layer is older), from the engine; null when it does not say. */
+  createdAt: string | null;
 };
 
 const PACKAGE_DATABASES = [
@@ -80,6 +82,7 @@ function notRead(image: ImageLayers, reference: string, base: ImageBase, why: st
     deletions: [],
     analyses: new Map(),
     packageLayers: new Set(),
+    createdAt: image.createdAt,
   };
 }
 
@@ -174,5 +177,6 @@ export async function readImageChanges(
     packageLayers: new Set(
       [...analyses].filter(([, analysis]) => PACKAGE_DATABASES.some((file) => analysis.headers.has(file))).map(([index]) => index),
     ),
+    createdAt: layers.createdAt,
   };
 }
