@@ -17,7 +17,11 @@ describe("mergeLines", () => {
 
   it("reports two different changes to the same line as a conflict with the three versions", () => {
     const merged = mergeLines(["a", "key = 1", "b"], ["a", "key = 5", "b"], ["a", "key = 2", "b"]);
-    expect(merged.conflicts).toEqual([{ baseStart: 1, baseEnd: 2, base: ["key = 1"], ours: ["key = 5"], theirs: ["key = 2"] }]);
+    expect(merged.conflicts).toEqual([
+      { baseStart: 1, baseEnd: 2, theirsStart: 1, base: ["key = 1"], ours: ["key = 5"], theirs: ["key = 2"] },
+    ]);
+    // Where it starts in the new version, after lines the new version added above it.
+    expect(mergeLines(["a", "k = 1"], ["a", "k = 5"], ["new", "a", "k = 2"]).conflicts[0]?.theirsStart).toBe(2);
     expect(merged.lines).toEqual([
       "a",
       CONFLICT_MARKERS.ours,

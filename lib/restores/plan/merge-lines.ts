@@ -17,6 +17,8 @@ export type MergeConflict = {
   /** 0-based base line range the two sides changed differently. */
   baseStart: number;
   baseEnd: number;
+  /** 0-based line of the new version (theirs) where the conflicting lines start. */
+  theirsStart: number;
   base: string[];
   ours: string[];
   theirs: string[];
@@ -135,7 +137,14 @@ export function mergeLines(base: readonly string[], ours: readonly string[], the
         end,
       );
       const baseLines = base.slice(start, end);
-      conflicts.push({ baseStart: start, baseEnd: end, base: baseLines, ours: oursLines, theirs: theirsLines });
+      conflicts.push({
+        baseStart: start,
+        baseEnd: end,
+        theirsStart: start + theirsShift,
+        base: baseLines,
+        ours: oursLines,
+        theirs: theirsLines,
+      });
       lines.push(
         CONFLICT_MARKERS.ours,
         ...oursLines,
@@ -146,6 +155,7 @@ export function mergeLines(base: readonly string[], ours: readonly string[], the
         CONFLICT_MARKERS.end,
       );
     }
+    for (const edit of group) if (edit.side === "theirs") theirsShift += edit.lines.length - (edit.end - edit.start);
     at = end;
     index = next;
   }
