@@ -103,6 +103,8 @@ export function mergeLines(base: readonly string[], ours: readonly string[], the
   const lines: string[] = [];
   const conflicts: MergeConflict[] = [];
   let at = 0;
+  /** How many more (or fewer) lines theirs has than base before `at`. */
+  let theirsShift = 0;
   for (let index = 0; index < all.length;) {
     // A group: this edit and every later one that clashes with a member of the other side (transitively). Edits are
     // sorted by where they start, and one side's edits never overlap each other, so the group's members are contiguous.
