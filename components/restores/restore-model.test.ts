@@ -73,6 +73,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "running", step: "verify", check: null })).toEqual([
       "plan:done",
       "build:done",
+      "config-check:done",
       "run:done",
       "verify:running",
       "check:pending",
@@ -82,6 +83,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "failed", step: "build", check: null })).toEqual([
       "plan:done",
       "build:failed",
+      "config-check:pending",
       "run:pending",
       "verify:pending",
       "check:pending",
@@ -92,5 +94,13 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "succeeded", step: "done", check: { command: "false", exitCode: 1, output: "", ok: false } }).at(-1)).toBe(
       "check:failed",
     );
+  });
+  it("names a configuration that does not parse, and skips the step when no checker ran", () => {
+    expect(statuses({ state: "failed", step: "config-check", check: null, configChecks: [] }).slice(1, 4)).toEqual([
+      "build:done",
+      "config-check:failed",
+      "run:pending",
+    ]);
+    expect(statuses({ state: "succeeded", step: "done", check: null, configChecks: [] })[2]).toBe("config-check:skipped");
   });
 });
