@@ -2,7 +2,15 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import type { RestorePlanView, RestoreView } from "@/lib/restores/types";
 
 /** The configuration checkers the restore runs on the built image, before the service starts. */
-export function PlanConfigChecks({ checks }: { checks: RestorePlanView["configChecks"] }) {
+export function PlanConfigChecks({
+  checks,
+  enabled = true,
+  onEnabledChange,
+}: {
+  checks: RestorePlanView["configChecks"];
+  enabled?: boolean;
+  onEnabledChange?: (enabled: boolean) => void;
+}) {
   if (!checks.length)
     return (
       <p className="mb-3 text-xs text-slate-500" data-testid="config-checks" data-count={0}>
@@ -11,8 +19,20 @@ export function PlanConfigChecks({ checks }: { checks: RestorePlanView["configCh
     );
   return (
     <div className="mb-3 text-sm" data-testid="config-checks" data-count={checks.length}>
-      <p className="mb-1 text-slate-600">Before the service starts, the restore checks its configuration (a failure stops it there):</p>
-      <ul className="list-disc space-y-0.5 pl-5 text-slate-700">
+      {onEnabledChange ? (
+        <label className="mb-1 flex items-center gap-2 text-slate-600">
+          <input
+            type="checkbox"
+            aria-label="Check the configuration"
+            checked={enabled}
+            onChange={(event) => onEnabledChange(event.target.checked)}
+          />
+          <span>Before the service starts, check its configuration (a failure stops the restore there):</span>
+        </label>
+      ) : (
+        <p className="mb-1 text-slate-600">Before the service starts, the restore checks its configuration (a failure stops it there):</p>
+      )}
+      <ul className={`list-disc space-y-0.5 pl-5 ${enabled ? "text-slate-700" : "text-slate-400 line-through"}`}>
         {checks.map((check) => (
           <li key={check.service} data-testid="config-check">
             <code className="rounded bg-slate-100 px-1 font-mono text-xs">{check.command}</code> ({check.service}, package {check.package}):{" "}

@@ -44,6 +44,10 @@ describe("toStartRestoreInput", () => {
       network: "none",
     });
   });
+  it("sends configChecks only when the person turned the configuration checkers off", () => {
+    expect(toStartRestoreInput({ ...form, configChecks: true })).not.toHaveProperty("configChecks");
+    expect(toStartRestoreInput({ ...form, configChecks: false }).configChecks).toBe(false);
+  });
   it("sends the edited Dockerfile, the given build args and the check", () => {
     const input = toStartRestoreInput({
       ...form,

@@ -32,6 +32,8 @@ export type RestoreForm = {
   buildArgs: Record<string, string>;
   checkCommand: string;
   network: "none" | "default";
+  /** false: skip the configuration checkers (absent: they run). */
+  configChecks?: boolean;
 };
 
 /** The POST body: the Dockerfile only when edited, only the build args given, no empty check. */
@@ -50,6 +52,7 @@ export function toStartRestoreInput(form: RestoreForm): StartRestoreInput {
   if (given.length) input.buildArgs = Object.fromEntries(given);
   const check = form.checkCommand.trim();
   if (check) input.checkCommand = check;
+  if (form.configChecks === false) input.configChecks = false;
   return input;
 }
 

@@ -56,6 +56,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
     checkCommand: "",
     network: "none",
     buildArgs: {},
+    configChecks: true,
   });
 
   // The proposed service check fills the check command until the person writes their own.
@@ -253,7 +254,11 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             )}
           </Section>
           <Section title="Restore as" testId="restore-options">
-            <PlanConfigChecks checks={planData.configChecks} />
+            <PlanConfigChecks
+              checks={planData.configChecks}
+              enabled={options.configChecks}
+              onEnabledChange={(configChecks) => changeOptions({ ...options, configChecks })}
+            />
             <PlanServiceChecks checks={planData.serviceChecks} />
             <RestoreOptions value={options} onChange={changeOptions} buildArgNames={planData.buildArgs} />
             <div className="mt-4 flex items-center gap-3">

@@ -154,7 +154,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     });
 
     // The configuration is checked on the built image before the service runs (issue 14).
-    if (prepared.plan.configChecks.length) {
+    if (input.configChecks !== false && prepared.plan.configChecks.length) {
       await enter("config-check", `Checking the configuration: ${prepared.plan.configChecks.map((item) => item.command).join(", ")}`);
       configChecks = await runConfigChecks(engine, imageId, prepared.plan.configChecks, {
         labels: { "kura.archive": archiveId, "kura.restore": restoreId },

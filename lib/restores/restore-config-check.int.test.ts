@@ -89,4 +89,20 @@ describe("configuration checkers run before the restored service starts", () => 
     // Neither the restored container nor the checker's is left behind.
     expect(docker(["ps", "-aq", "--filter", `label=kura.restore=${restoreId}`])).toBe("");
   }, 900_000);
+
+  it("a person who turns the checkers off gets the restore, with no check recorded", async () => {
+    const { jobId, restoreId } = await startRestore(brokenArchive, {
+      engineId: "local",
+      baseImage: TRIXIE,
+      containerName: broken,
+      network: "none",
+      configChecks: false,
+      actor: "tester",
+    });
+    const job = await waitForJob(jobId, 900_000);
+    const restore = await getRestore(restoreId);
+    expect(job.error, restore.log).toBeNull();
+    expect(restore.configChecks).toEqual([]);
+    expect(exec(broken, ["grep", "-c", "KuraBogusKeyword", "/etc/ssh/sshd_config"])).toBe("1");
+  }, 900_000);
 });
