@@ -329,6 +329,10 @@ export async function startRestore(
         });
         return result;
       } catch (error) {
+        // What the restore had done before it failed (issue 14): the checkers' outcomes and the mappings.
+        const done = await db.restore.findUnique({ where: { id: row.id }, select: { configChecks: true, pathMappings: true } });
+        const checks = JSON.parse(done?.configChecks ?? "[]") as { outcome: string; command: string }[];
+        const mappings = JSON.parse(done?.pathMappings ?? "[]") as { from: string; to: string }[];
         await recordEvent({
           actor: input.actor,
           action: "archive.restore",
@@ -340,6 +344,8 @@ export async function startRestore(
             container: input.containerName,
             engine: engine.name,
             error: error instanceof Error ? error.message : String(error),
+            configChecks: checks.map((item) => `${item.outcome}: ${item.command}`),
+            pathMappings: mappings.map((mapping) => `${mapping.from} -> ${mapping.to}`),
           },
         });
         throw error;

@@ -86,6 +86,10 @@ describe("configuration checkers run before the restored service starts", () => 
     expect(restore.error).toContain("Bad configuration option: KuraBogusKeyword");
     expect(restore.configChecks).toEqual([expect.objectContaining({ command: "sshd -t", outcome: "failed", exitCode: 255 })]);
     expect(restore.containerId).toBeNull();
+    const event = await db.auditEvent.findFirst({
+      where: { action: "archive.restore", result: "failed", detail: { contains: restoreId } },
+    });
+    expect(JSON.parse(event?.detail ?? "{}").configChecks).toEqual(["failed: sshd -t"]);
     // Neither the restored container nor the checker's is left behind.
     expect(docker(["ps", "-aq", "--filter", `label=kura.restore=${restoreId}`])).toBe("");
   }, 900_000);

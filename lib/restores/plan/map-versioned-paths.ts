@@ -121,8 +121,14 @@ function mapLinkTarget(linkPath: string, newLinkPath: string, target: string, ma
   return path.posix.relative(path.posix.dirname(newLinkPath), mapped) || ".";
 }
 
-/** References to a mapped path in a text: the path itself, or followed by "/", never a longer name (/etc/php/7.4x). */
-function rewriteText(text: string, mappings: readonly PathMapping[]): { content: string; lines: ChangedLine[] } | null {
+/**
+ * References to a mapped path in a text: the path itself, or followed by "/", never a longer name (/etc/php/7.4x).
+ * Null when nothing changes. Exported for texts made later in the plan (a merged conffile's result).
+ */
+export function rewriteReferences(
+  text: string,
+  mappings: readonly Pick<PathMapping, "from" | "to">[],
+): { content: string; lines: ChangedLine[] } | null {
   const patterns = mappings.map((mapping) => ({
     to: mapping.to,
     pattern: new RegExp(`${escapeRegExp(mapping.from)}(?![A-Za-z0-9_.+-])`, "g"),
@@ -233,7 +239,7 @@ export function mapVersionedPaths(input: MapVersionedPathsInput): VersionedPaths
   const keptFiles = new Set(manifest.entries.filter((entry) => entry.type === "file" && entry.sha256).map((entry) => entry.path));
   for (const [archivedPath, text] of Object.entries(input.texts ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!keptFiles.has(archivedPath)) continue;
-    const rewritten = rewriteText(text, used);
+    const rewritten = rewriteReferences(text, used);
     if (!rewritten) continue;
     const at = moved.get(archivedPath) ?? archivedPath;
     rewrites.push({ path: at, lines: rewritten.lines });
