@@ -15,7 +15,7 @@ import { listMigrationRules } from "./migration-rule-store";
 import { readRestoreScripts } from "./read-restore-scripts";
 import { readKeptTexts } from "./read-kept-texts";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
-import { mapVersionedPaths } from "@/lib/restores/plan/map-versioned-paths";
+import { versionedPathNeedles } from "@/lib/restores/plan/map-versioned-paths";
 import type { RestorePlanView } from "./types";
 
 // The restore plan for an archive and a base image: gathers the facts (the manifest, the archived
@@ -143,10 +143,7 @@ export async function makeRestorePlan(
       ? {
           stage: input.stage,
           // Only the texts that name a path that moves are read.
-          keptTexts: await readKeptTexts(
-            manifest,
-            mapVersionedPaths({ manifest, stage: input.stage }).mappings.map((mapping) => mapping.from),
-          ),
+          keptTexts: await readKeptTexts(manifest, versionedPathNeedles({ manifest, stage: input.stage })),
         }
       : {}),
   });

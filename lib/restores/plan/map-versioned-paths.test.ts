@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "@/lib/archives/manifest";
 import type { PackageStageFacts, StagePackage } from "@/lib/restores/package-stage/types";
-import { mapRestoredPath, mapVersionedPaths } from "@/lib/restores/plan/map-versioned-paths";
+import { mapRestoredPath, mapVersionedPaths, versionedPathNeedles } from "@/lib/restores/plan/map-versioned-paths";
 import { makeEntry, makeManifest } from "@/e2e/support/restore-fixtures";
 
 // Real dpkg file lists from images built FROM debian:bullseye and FROM debian:trixie (fixtures/versioned-paths/README.md).
@@ -27,12 +27,24 @@ function readLists(folder: string): Record<string, string[]> {
   return lists;
 }
 
-/** The packages stage of a trixie image, with the file lists the fixtures hold (others: no files). */
-function stageOf(folder: string): Pick<PackageStageFacts, "packages"> {
-  const lists = readLists(folder);
+function readConffiles(folder: string, name: string): StagePackage["conffiles"] {
+  const file = path.join(FIXTURES, folder, `${name}.conffiles`);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((conffile) => ({ path: conffile, md5: "", obsolete: false, removeOnUpgrade: false }));
+}
+
+/** The packages stage of a trixie image, with the file lists and conffiles the fixtures hold (others: none). */
+function stageOf(...folders: string[]): Pick<PackageStageFacts, "packages"> {
   const packages: Record<string, StagePackage> = {};
-  for (const [name, version] of Object.entries(readVersions(folder)))
-    packages[name] = { name, version, conffiles: [], files: lists[name] ?? [], maintscripts: {}, news: null };
+  for (const folder of folders) {
+    const lists = readLists(folder);
+    for (const [name, version] of Object.entries(readVersions(folder)))
+      if (lists[name] || !packages[name])
+        packages[name] = { name, version, conffiles: readConffiles(folder, name), files: lists[name] ?? [], maintscripts: {}, news: null };
+  }
   return { packages };
 }
 
@@ -169,6 +181,54 @@ describe("mapVersionedPaths", () => {
     expect(same.mappings).toEqual([]);
     const other = mapVersionedPaths({ manifest: phpManifest(), stage: stageOf("py-trixie") });
     expect(other.mappings).toEqual([]);
+  });
+});
+
+describe("mapVersionedPaths with PHP-FPM", () => {
+  // Debian 11's own /etc/apache2/conf-available/php7.4-fpm.conf (kept because the admin edited it) and an nginx site.
+  const apacheConf = readFileSync(path.join(FIXTURES, "fpm-bullseye", "php7.4-fpm.conf"), "utf8");
+  const nginxSite = "location ~ \\.php$ {\n  fastcgi_pass unix:/run/php/php7.4-fpm.sock;\n}\n";
+  const manifest = makeManifest({
+    packages: archivedPackages("fpm-bullseye"),
+    entries: [
+      makeEntry("/etc/apache2/conf-available/php7.4-fpm.conf", "file"),
+      makeEntry("/etc/nginx/sites-available/default", "file"),
+      makeEntry("/etc/php/7.4/fpm/pool.d/www.conf", "file"),
+    ],
+  });
+  const texts = { "/etc/apache2/conf-available/php7.4-fpm.conf": apacheConf, "/etc/nginx/sites-available/default": nginxSite };
+  const result = mapVersionedPaths({ manifest, stage: stageOf("php-trixie", "fpm-trixie"), texts });
+
+  it("moves the edited Apache snippet onto the conffile php8.4-fpm ships, and the pool under PHP 8.4's folder", () => {
+    const paths = result.manifest.entries.map((entry) => entry.path);
+    expect(paths).toEqual([
+      "/etc/apache2/conf-available/php8.4-fpm.conf",
+      "/etc/nginx/sites-available/default",
+      "/etc/php/8.4/fpm/pool.d/www.conf",
+    ]);
+    expect(result.mappings.find((mapping) => mapping.from === "/etc/apache2/conf-available/php7.4-fpm.conf")).toMatchObject({
+      toPackage: "php8.4-fpm",
+      evidence: "php8.4-fpm (successor of php7.4-fpm) owns /etc/apache2/conf-available/php8.4-fpm.conf",
+    });
+  });
+
+  it("points the socket PHP-FPM is named after at the new FPM's, in the snippet and in the nginx site", () => {
+    const socket = result.mappings.find((mapping) => mapping.from === "/run/php/php7.4-fpm.sock");
+    expect(socket).toMatchObject({ to: "/run/php/php8.4-fpm.sock", fromPackage: "php7.4-fpm", toPackage: "php8.4-fpm", entries: 0 });
+    const apache = result.rewrites.find((rewrite) => rewrite.path === "/etc/apache2/conf-available/php8.4-fpm.conf");
+    expect(apache?.lines.map((line) => line.line)).toEqual([10, 18]);
+    expect(apache?.lines[0]?.after).toBe('        SetHandler "proxy:unix:/run/php/php8.4-fpm.sock|fcgi://localhost"');
+    const nginx = result.payloadContent.find((item) => item.path === "/etc/nginx/sites-available/default");
+    expect(nginx?.content).toBe(nginxSite.replace("php7.4-fpm.sock", "php8.4-fpm.sock"));
+  });
+});
+
+describe("versionedPathNeedles", () => {
+  it("asks for texts naming a mapped path or a versioned package's runtime file, nothing without a successor", () => {
+    const manifest = makeManifest({ packages: archivedPackages("fpm-bullseye"), entries: [makeEntry("/etc/php/7.4/fpm/php.ini", "file")] });
+    const needles = versionedPathNeedles({ manifest, stage: stageOf("php-trixie", "fpm-trixie") });
+    expect(needles).toEqual(expect.arrayContaining(["/etc/php/7.4", "/php7.4-fpm"]));
+    expect(versionedPathNeedles({ manifest, stage: stageOf("py-trixie") })).toEqual([]);
   });
 });
 

@@ -154,6 +154,27 @@ export function rewriteReferences(
   return changed.length ? { content: out.join("\n"), lines: changed } : null;
 }
 
+// An absolute path in a text: its folder part and its last segment (not inside a longer word; "//" of a URL is no path).
+const PATH_IN_TEXT = /(?<![A-Za-z0-9_.+\/-])(\/(?:[A-Za-z0-9_.+-]+\/)*)([A-Za-z0-9_.+-]+)/g;
+
+/**
+ * Paths in a text whose file name is an archived versioned package's own name, bare or with extensions (PHP-FPM's
+ * socket /run/php/php7.4-fpm.sock, its log /var/log/php7.4-fpm.log): they are the package's runtime files, so they
+ * follow it to its successor's name. Calls `found` for each path changed.
+ */
+function rewriteNamedPaths(line: string, pairs: readonly Pair[], found: (from: string, to: string, pair: Pair) => void): string {
+  return line.replace(PATH_IN_TEXT, (whole: string, folder: string, name: string) => {
+    for (const pair of pairs) {
+      const rest = name.startsWith(pair.from) ? name.slice(pair.from.length) : null;
+      if (rest === null || !/^(\.[A-Za-z0-9]+)*$/.test(rest)) continue;
+      const to = `${folder}${pair.to}${rest}`;
+      found(whole, to, pair);
+      return to;
+    }
+    return whole;
+  });
+}
+
 /** Where the kept entries of a restore go on the new base's versioned paths, and the texts that follow them. */
 export function mapVersionedPaths(input: MapVersionedPathsInput): VersionedPathsPlan {
   const { manifest } = input;
@@ -194,7 +215,7 @@ export function mapVersionedPaths(input: MapVersionedPathsInput): VersionedPaths
       note(entry.path, to, hit.pair, `its link target ${target} is restored as ${hit.to}, which ${hit.pair.to} owns`);
     }
   }
-  if (found.size === 0) return unchanged;
+  if (found.size === 0 && Object.keys(input.texts ?? {}).length === 0) return unchanged;
   // Longest first, so a file mapping wins over its folder's.
   const mappings = [...found.values()].sort((a, b) => b.from.length - a.from.length || (a.from < b.from ? -1 : 1));
 
@@ -233,19 +254,47 @@ export function mapVersionedPaths(input: MapVersionedPathsInput): VersionedPaths
   const used = mappings.filter((mapping) => mapping.entries > 0 || pointing.has(mapping));
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.source < b.source ? -1 : 1));
 
-  // 3. References inside kept texts follow the same mappings.
+  // 3. References inside kept texts follow the same mappings, and paths named after a versioned package follow its name.
   const rewrites: ContentRewrite[] = [];
   const payloadContent: { path: string; content: string }[] = [];
+  const named = new Map<string, PathMapping>();
+  const noteNamed = (from: string, to: string, pair: Pair) => {
+    if (!named.has(from) && !used.some((mapping) => mapping.from === from))
+      named.set(from, {
+        from,
+        to,
+        fromPackage: pair.from,
+        toPackage: pair.to,
+        fromVersion: pair.fromVersion,
+        toVersion: pair.toVersion,
+        evidence: `a kept configuration names this path after ${pair.from}; its successor ${pair.to} is installed (a runtime file such as a socket)`,
+        entries: 0,
+      });
+  };
   const keptFiles = new Set(manifest.entries.filter((entry) => entry.type === "file" && entry.sha256).map((entry) => entry.path));
   for (const [archivedPath, text] of Object.entries(input.texts ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!keptFiles.has(archivedPath)) continue;
-    const rewritten = rewriteReferences(text, used);
-    if (!rewritten) continue;
+    const byPrefix = rewriteReferences(text, used)?.content ?? text;
+    const before = text.split("\n");
+    const after = byPrefix.split("\n").map((line) => rewriteNamedPaths(line, pairs, noteNamed));
+    const lines = before.flatMap((line, index) =>
+      line === after[index] ? [] : [{ line: index + 1, before: line, after: after[index] ?? "" }],
+    );
+    if (!lines.length) continue;
     const at = moved.get(archivedPath) ?? archivedPath;
-    rewrites.push({ path: at, lines: rewritten.lines });
-    payloadContent.push({ path: at, content: rewritten.content });
+    rewrites.push({ path: at, lines });
+    payloadContent.push({ path: at, content: after.join("\n") });
   }
-  return { mappings: used, manifest: { ...manifest, entries }, rewrites, payloadContent, warnings };
+  const all = [...used, ...named.values()];
+  if (!all.length) return { ...unchanged, warnings };
+  return { mappings: all, manifest: { ...manifest, entries }, rewrites, payloadContent, warnings };
+}
+
+/** What a kept text must hold to be worth reading for the rewrite: a mapped path, or an archived versioned package's name. */
+export function versionedPathNeedles(input: Omit<MapVersionedPathsInput, "texts">): string[] {
+  const pairs = findPairs(input.manifest, input.stage);
+  if (pairs.length === 0) return [];
+  return [...new Set([...mapVersionedPaths(input).mappings.map((mapping) => mapping.from), ...pairs.map((pair) => `/${pair.from}`)])];
 }
 
 /** Where an archived path is restored after the mappings (the path itself when none applies). */
