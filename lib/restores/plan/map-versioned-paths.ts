@@ -155,7 +155,7 @@ export function rewriteReferences(
 }
 
 // An absolute path in a text: its folder part and its last segment (not inside a longer word; "//" of a URL is no path).
-const PATH_IN_TEXT = /(?<![A-Za-z0-9_.+\/-])(\/(?:[A-Za-z0-9_.+-]+\/)*)([A-Za-z0-9_.+-]+)/g;
+const PATH_IN_TEXT = /(?<![A-Za-z0-9_.+/-])(\/(?:[A-Za-z0-9_.+-]+\/)*)([A-Za-z0-9_.+-]+)/g;
 
 /**
  * Paths in a text whose file name is an archived versioned package's own name, bare or with extensions (PHP-FPM's
