@@ -6,7 +6,6 @@
 // holds the mapped path. References to mapped paths inside kept text files (an Include, a data folder)
 // follow the same mappings, line by line. Pure: plain data in, plain data out.
 
-import path from "node:path";
 import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
 import { findVersionedSuccessor, type VersionedSuccessor } from "@/lib/restores/plan/package-renames";
@@ -48,6 +47,29 @@ export type VersionedPathsPlan = {
   warnings: RestoreWarning[];
 };
 
+// Absolute POSIX paths, by hand (a pure core imports no node module).
+const dirname = (file: string) => file.slice(0, Math.max(file.lastIndexOf("/"), 0)) || "/";
+const basename = (file: string) => file.slice(file.lastIndexOf("/") + 1);
+/** "/a/b/../c/./d" -> "/a/c/d" (".." at the root stays at the root). */
+function normalize(file: string): string {
+  const parts: string[] = [];
+  for (const part of file.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join("/")}`;
+}
+const join = (folder: string, relative: string) => normalize(`${folder}/${relative}`);
+/** The relative path from folder `from` to `to` (both absolute and normalized). */
+function relative(from: string, to: string): string {
+  const a = from.split("/").filter(Boolean);
+  const b = to.split("/").filter(Boolean);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common += 1;
+  return [...a.slice(common).map(() => ".."), ...b.slice(common)].join("/");
+}
+
 type Pair = VersionedSuccessor & { owned: ReadonlySet<string>; parents: ReadonlySet<string>; conffiles: ReadonlySet<string> };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -67,7 +89,7 @@ function findPairs(manifest: Manifest, stage: Pick<PackageStageFacts, "packages"
     const facts = successor ? stage.packages[successor.to] : undefined;
     if (!successor || !facts) continue;
     const owned = new Set(facts.files.map((file) => (file === "/." ? "/" : file)));
-    const parents = new Set([...owned].map((file) => path.posix.dirname(file)));
+    const parents = new Set([...owned].map((file) => dirname(file)));
     pairs.push({ ...successor, owned, parents, conffiles: new Set(facts.conffiles.map((conffile) => conffile.path)) });
   }
   return pairs;
@@ -99,7 +121,7 @@ function mappingFor(entryPath: string, pairs: readonly Pair[], isFile: boolean):
 
 /** A link's target as an absolute path (relative targets resolved from the link's folder). */
 function resolveLink(linkPath: string, target: string): string {
-  return target.startsWith("/") ? path.posix.normalize(target) : path.posix.join(path.posix.dirname(linkPath), target);
+  return target.startsWith("/") ? normalize(target) : join(dirname(linkPath), target);
 }
 
 /** The first of the mappings (sorted longest first) that covers a path. */
@@ -117,8 +139,8 @@ function mapLinkTarget(linkPath: string, newLinkPath: string, target: string, ma
   const mapped = applyMappings(resolved, mappings);
   if (mapped === resolved && newLinkPath === linkPath) return target;
   if (target.startsWith("/")) return mapped === resolved ? target : mapped;
-  if (mapped === resolved && path.posix.dirname(newLinkPath) === path.posix.dirname(linkPath)) return target;
-  return path.posix.relative(path.posix.dirname(newLinkPath), mapped) || ".";
+  if (mapped === resolved && dirname(newLinkPath) === dirname(linkPath)) return target;
+  return relative(dirname(newLinkPath), mapped) || ".";
 }
 
 /**
@@ -209,9 +231,9 @@ export function mapVersionedPaths(input: MapVersionedPathsInput): VersionedPaths
     note(hit.from, hit.to, hit.pair, `${hit.pair.to} (successor of ${hit.pair.from}) owns ${hit.to}`);
     // The link's own name carries the version too (mods-enabled/php7.4.load): it follows its target.
     const pattern = versionIn(hit.pair.fromVersion);
-    const name = path.posix.basename(entry.path);
+    const name = basename(entry.path);
     if (pattern.test(name)) {
-      const to = path.posix.join(path.posix.dirname(entry.path), name.replace(pattern, hit.pair.toVersion));
+      const to = join(dirname(entry.path), name.replace(pattern, hit.pair.toVersion));
       note(entry.path, to, hit.pair, `its link target ${target} is restored as ${hit.to}, which ${hit.pair.to} owns`);
     }
   }
