@@ -44,6 +44,10 @@ describe("toStartRestoreInput", () => {
       network: "none",
     });
   });
+  it("sends configChecks only when the person turned the configuration checkers off", () => {
+    expect(toStartRestoreInput({ ...form, configChecks: true })).not.toHaveProperty("configChecks");
+    expect(toStartRestoreInput({ ...form, configChecks: false }).configChecks).toBe(false);
+  });
   it("sends the edited Dockerfile, the given build args and the check", () => {
     const input = toStartRestoreInput({
       ...form,
@@ -73,6 +77,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "running", step: "verify", check: null })).toEqual([
       "plan:done",
       "build:done",
+      "config-check:done",
       "run:done",
       "verify:running",
       "check:pending",
@@ -82,6 +87,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "failed", step: "build", check: null })).toEqual([
       "plan:done",
       "build:failed",
+      "config-check:pending",
       "run:pending",
       "verify:pending",
       "check:pending",
@@ -92,5 +98,13 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "succeeded", step: "done", check: { command: "false", exitCode: 1, output: "", ok: false } }).at(-1)).toBe(
       "check:failed",
     );
+  });
+  it("names a configuration that does not parse, and skips the step when no checker ran", () => {
+    expect(statuses({ state: "failed", step: "config-check", check: null, configChecks: [] }).slice(1, 4)).toEqual([
+      "build:done",
+      "config-check:failed",
+      "run:pending",
+    ]);
+    expect(statuses({ state: "succeeded", step: "done", check: null, configChecks: [] })[2]).toBe("config-check:skipped");
   });
 });

@@ -32,6 +32,8 @@ export type RestoreForm = {
   buildArgs: Record<string, string>;
   checkCommand: string;
   network: "none" | "default";
+  /** false: skip the configuration checkers (absent: they run). */
+  configChecks?: boolean;
 };
 
 /** The POST body: the Dockerfile only when edited, only the build args given, no empty check. */
@@ -50,6 +52,7 @@ export function toStartRestoreInput(form: RestoreForm): StartRestoreInput {
   if (given.length) input.buildArgs = Object.fromEntries(given);
   const check = form.checkCommand.trim();
   if (check) input.checkCommand = check;
+  if (form.configChecks === false) input.configChecks = false;
   return input;
 }
 
@@ -58,6 +61,7 @@ export type StepStatus = "done" | "running" | "failed" | "cancelled" | "pending"
 export const RESTORE_STEPS: { step: Exclude<RestoreStep, "done">; label: string }[] = [
   { step: "plan", label: "Plan" },
   { step: "build", label: "Build the image" },
+  { step: "config-check", label: "Check the configuration" },
   { step: "run", label: "Start the container" },
   { step: "verify", label: "Verify files and accounts" },
   { step: "check", label: "Run the check command" },
@@ -69,7 +73,7 @@ export function stepLabel(step: RestoreStep): string {
 
 /** Each step's status: those before the current one are done; the current one runs or failed. */
 export function stepStatuses(
-  restore: Pick<RestoreView, "state" | "step" | "check">,
+  restore: Pick<RestoreView, "state" | "step" | "check"> & Partial<Pick<RestoreView, "configChecks">>,
 ): { step: RestoreStep; label: string; status: StepStatus }[] {
   const current = RESTORE_STEPS.findIndex((entry) => entry.step === restore.step);
   return RESTORE_STEPS.map((entry, index) => {
@@ -79,6 +83,7 @@ export function stepStatuses(
     else if (restore.state === "running") status = "running";
     else status = restore.state === "cancelled" ? "cancelled" : "failed";
     if (entry.step === "check" && status === "done") status = restore.check ? (restore.check.ok ? "done" : "failed") : "skipped";
+    if (entry.step === "config-check" && status === "done" && restore.configChecks?.length === 0) status = "skipped";
     return { ...entry, status };
   });
 }

@@ -8,6 +8,8 @@ export type RestoreOptionsValue = {
   checkCommand: string;
   network: "none" | "default";
   buildArgs: Record<string, string>;
+  /** Run the plan's configuration checkers before the service starts. */
+  configChecks: boolean;
 };
 
 /** What to call the restored container, how to check it, its network, and the left-out secrets. */

@@ -4,6 +4,7 @@ import { DataTable } from "@/components/ui/data-table";
 import type { RestoreView } from "@/lib/restores/types";
 import { RestoreStateBadge } from "./restore-state-badge";
 import { stepLabel, stepStatuses, type StepStatus } from "./restore-model";
+import { ConfigCheckResults } from "./plan-config-checks";
 
 const MISMATCHES_SHOWN = 200;
 
@@ -141,6 +142,7 @@ export function RestoreOutcome({ restore }: { restore: RestoreView }) {
         <Steps restore={restore} />
       </div>
       <Headline restore={restore} />
+      <ConfigCheckResults results={restore.configChecks} />
       {restore.verification ? <VerificationSummary verification={restore.verification} /> : null}
       {restore.check ? (
         <CheckResult check={restore.check} />

@@ -26,6 +26,8 @@ import { PlanWarnings } from "./plan-warnings";
 import { RestoreOptions, type RestoreOptionsValue } from "./restore-options";
 import { containerNameProblem, defaultContainerName, toStartRestoreInput } from "./restore-model";
 import { RestoreRun } from "./restore-run";
+import { PlanConfigChecks } from "./plan-config-checks";
+import { PlanPathMappings } from "./plan-path-mappings";
 
 const select = "w-72 rounded-md border border-slate-300 bg-white px-2 py-1.5";
 
@@ -54,6 +56,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
     checkCommand: "",
     network: "none",
     buildArgs: {},
+    configChecks: true,
   });
 
   // The proposed service check fills the check command until the person writes their own.
@@ -215,6 +218,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             <PlanMigrationRules rules={planData.migrationRules} />
           </div>
           <PlanDebconf answers={planData.debconf} />
+          <PlanPathMappings pathMappings={planData.pathMappings} />
           <DockerfilePanel
             generated={planData.dockerfile}
             text={dockerfile}
@@ -250,6 +254,11 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             )}
           </Section>
           <Section title="Restore as" testId="restore-options">
+            <PlanConfigChecks
+              checks={planData.configChecks}
+              enabled={options.configChecks}
+              onEnabledChange={(configChecks) => changeOptions({ ...options, configChecks })}
+            />
             <PlanServiceChecks checks={planData.serviceChecks} />
             <RestoreOptions value={options} onChange={changeOptions} buildArgNames={planData.buildArgs} />
             <div className="mt-4 flex items-center gap-3">

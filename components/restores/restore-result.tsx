@@ -13,6 +13,7 @@ import { restoreEnded, useRestore } from "@/lib/queries/use-restore";
 import { BuildLog } from "./build-log";
 import { CodeView } from "./code-view";
 import { PlanWarnings } from "./plan-warnings";
+import { PathMappingList } from "./plan-path-mappings";
 import { RestoreOutcome } from "./restore-outcome";
 import { RestoreStateBadge } from "./restore-state-badge";
 
@@ -114,6 +115,9 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
               </Field>
               <Field label="Dockerfile">{restore.dockerfileEdited ? <Badge tone="violet">edited by hand</Badge> : "as generated"}</Field>
             </dl>
+          </Section>
+          <Section title={`Versioned paths mapped (${restore.pathMappings.length})`} testId="restore-path-mappings">
+            <PathMappingList mappings={restore.pathMappings} rewrites={restore.rewrites} />
           </Section>
           <Section title={`Migration rules applied (${restore.appliedRules.length})`} testId="restore-applied-rules">
             {restore.appliedRules.length ? (

@@ -80,6 +80,9 @@ test("plan onto trixie, edit the Dockerfile, restore: the log streams, files ver
   await logs.locator("summary").click();
   await expect(logs.getByTestId("left-out-examples")).toContainText("/var/log/keeper.log");
   await expect(page.getByText(/mknod/)).toHaveCount(0);
+  // Issue 14: no package here has a configuration checker, and versioned paths are mapped once the packages are installed.
+  await expect(page.getByTestId("config-checks")).toHaveAttribute("data-count", "0");
+  await expect(page.getByTestId("path-mappings-pending")).toBeVisible();
 
   await page.getByLabel("Edit Dockerfile").check();
   const editor = page.getByTestId("dockerfile-editor");
@@ -129,6 +132,8 @@ test("plan onto trixie, edit the Dockerfile, restore: the log streams, files ver
   await expect(page.getByTestId("dockerfile-diff")).toContainText(`+${label}`);
   await expect(page.getByTestId("check-result")).toContainText("test -f /srv/data/hello.txt");
   await expect(page.getByTestId("restore-summary")).toContainText(TRIXIE);
+  await expect(page.locator('[data-step="config-check"]')).toHaveAttribute("data-status", "skipped");
+  await expect(page.getByTestId("restore-path-mappings")).toContainText("Versioned paths mapped (0)");
 
   await page.goto(`/archives/${archiveId}`);
   const restoreRow = page.locator(`[data-testid=archive-restore-row][data-container="${restored}"]`);

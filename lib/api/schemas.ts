@@ -205,6 +205,8 @@ export const startRestoreBody = z.object({
     )
     .optional(),
   checkCommand: z.string().max(4096).optional(),
+  /** false: do not run the configuration checkers the plan lists (issue 14) before the service starts. */
+  configChecks: z.boolean().optional(),
   network: z.enum(["none", "default"]).default("none"),
   /** Build without the engine's layer cache (as on a machine that never built it). */
   noCache: z.boolean().optional(),

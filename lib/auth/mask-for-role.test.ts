@@ -44,4 +44,19 @@ describe("what a viewer sees of kept secrets", () => {
     expect(shown.dockerfile).toContain("ENV LANG=C.UTF-8");
     expect(JSON.stringify(maskRestoreFor("operator", restore))).toContain("hunter2");
   });
+
+  it("shows viewers which lines a versioned-path rewrite changed, not what they say", () => {
+    const line = {
+      line: 3,
+      before: "dsn = pgsql:/var/run/postgresql/13 password=hunter2",
+      after: "dsn = pgsql:/var/run/postgresql/17 password=hunter2",
+    };
+    const rewrites = [{ path: "/etc/app.ini", lines: [line] }];
+    const plan = { dockerfile, pathMappings: { mappings: [], rewrites } } as unknown as RestorePlanView;
+    expect(JSON.stringify(maskPlanFor("viewer", plan))).not.toContain("hunter2");
+    expect(maskPlanFor("viewer", plan).pathMappings?.rewrites[0]?.lines[0]?.line).toBe(3);
+    expect(JSON.stringify(maskPlanFor("operator", plan))).toContain("hunter2");
+    const restore = { dockerfile, dockerfileDiff: "", rewrites } as unknown as RestoreView;
+    expect(JSON.stringify(maskRestoreFor("viewer", restore))).not.toContain("hunter2");
+  });
 });

@@ -33,10 +33,16 @@ export function maskManifestFor(role: Role, manifest: Manifest): ManifestView {
   return { ...manifest, config: { ...manifest.config, env }, debconf };
 }
 
+type Rewrites = RestoreView["rewrites"];
+/** A rewritten configuration line may hold more than the path (a password beside it): viewers see which lines, not what they say. */
+const maskRewrites = (rewrites: Rewrites): Rewrites =>
+  rewrites.map((rewrite) => ({ ...rewrite, lines: rewrite.lines.map((line) => ({ line: line.line, before: MASK, after: MASK })) }));
+
 export function maskPlanFor(role: Role, plan: RestorePlanView): RestorePlanView {
   if (seesSecrets(role)) return plan;
   const debconf = (plan.debconf ?? []).map((answer) => (answer.secret ? { ...answer, value: MASK, masked: true } : answer));
-  return { ...plan, dockerfile: maskDockerfileEnv(plan.dockerfile), debconf };
+  const pathMappings = plan.pathMappings ? { ...plan.pathMappings, rewrites: maskRewrites(plan.pathMappings.rewrites) } : plan.pathMappings;
+  return { ...plan, dockerfile: maskDockerfileEnv(plan.dockerfile), debconf, ...(pathMappings === undefined ? {} : { pathMappings }) };
 }
 
 export function maskRestoreFor(role: Role, restore: RestoreView): RestoreView {
@@ -46,5 +52,6 @@ export function maskRestoreFor(role: Role, restore: RestoreView): RestoreView {
     dockerfileDiff: maskDockerfileEnv(restore.dockerfileDiff),
     ...(restore.dockerfile === undefined ? {} : { dockerfile: maskDockerfileEnv(restore.dockerfile) }),
     ...(restore.log === undefined ? {} : { log: maskDockerfileEnv(restore.log) }),
+    ...(restore.rewrites === undefined ? {} : { rewrites: maskRewrites(restore.rewrites) }),
   };
 }

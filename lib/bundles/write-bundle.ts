@@ -39,6 +39,11 @@ export type BundleContent = {
   payloadEntries: ManifestEntry[];
   /** Account files to ship under accounts/, e.g. ["/etc/passwd", "/etc/shadow"]; their entries are in manifest.entries. */
   accountFiles: string[];
+  /**
+   * Texts that go under payload/ instead of the archived content of those paths (a restore's merged configuration,
+   * issue 14); the archived blob still travels as blobs/<sha256> when all content is packed.
+   */
+  payloadContent?: { path: string; content: string }[];
 };
 
 export type WriteBundleOptions = {
@@ -195,6 +200,7 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
     .filter((entry) => entry.type === "dir" || (entry.type === "file" && entry.sha256 !== null))
     .sort((a, b) => compare(a.path, b.path));
   const packed = new Map<string, ManifestEntry>();
+  const replaced = new Map((content.payloadContent ?? []).map((item) => [item.path, item.content]));
   for (const entry of payload) {
     if (entry.path === "/") continue; // payload/ itself
     if (!entry.path.startsWith("/") || !isRelativeName(entry.path.slice(1)))
@@ -210,7 +216,9 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
     packed.set(entry.path, entry);
     const name = payloadName(entry.path);
     const mtime = toMtime(entry.mtime) ?? fallbackMtime;
+    const text = entry.type === "file" ? replaced.get(entry.path) : undefined;
     if (entry.type === "dir") add({ kind: "dir", name, mtime });
+    else if (text !== undefined) add({ kind: "bytes", name, data: Buffer.from(text), mode: safeMode(entry.mode), mtime });
     else if (entry.sha256)
       add({
         kind: "blob",

@@ -13,6 +13,9 @@ import { isAccountFile } from "@/lib/restores/plan/restore-paths";
 import { checkAvailablePackages, inspectBaseImage, type BaseImageFacts } from "./inspect-base-image";
 import { listMigrationRules } from "./migration-rule-store";
 import { readRestoreScripts } from "./read-restore-scripts";
+import { readKeptTexts } from "./read-kept-texts";
+import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
+import { versionedPathNeedles } from "@/lib/restores/plan/map-versioned-paths";
 import type { RestorePlanView } from "./types";
 
 // The restore plan for an archive and a base image: gathers the facts (the manifest, the archived
@@ -78,7 +81,14 @@ async function engineFor(requested: string | undefined, archiveEngineId: string)
  */
 export async function makeRestorePlan(
   archiveId: string,
-  input: { engineId?: string; baseImage?: string; checkRepositories?: boolean; originalImage?: boolean },
+  input: {
+    engineId?: string;
+    baseImage?: string;
+    checkRepositories?: boolean;
+    originalImage?: boolean;
+    /** The packages stage's facts (read once the stage is built): versioned paths are mapped with them. */
+    stage?: PackageStageFacts;
+  },
 ): Promise<PreparedPlan> {
   const { summary, manifest, manifestJson, archivedAccounts } = await loadArchiveForRestore(archiveId);
   const engine = await engineFor(input.engineId, summary.engine.id);
@@ -129,6 +139,13 @@ export async function makeRestorePlan(
     },
     migrationRules,
     scripts: await readRestoreScripts(),
+    ...(input.stage
+      ? {
+          stage: input.stage,
+          // Only the texts that name a path that moves are read.
+          keptTexts: await readKeptTexts(manifest, versionedPathNeedles({ manifest, stage: input.stage })),
+        }
+      : {}),
   });
   const warnings = [...plan.warnings];
   const baseWarning = warnBaseNotArchived(manifest, baseImage);
@@ -162,6 +179,8 @@ export async function makeRestorePlan(
     debconf: plan.debconf,
     serviceChecks: plan.serviceChecks,
     leftOut: plan.leftOut,
+    pathMappings: plan.pathMappings,
+    configChecks: plan.configChecks,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
 }

@@ -17,6 +17,7 @@ import { PACKAGES_STAGE } from "@/lib/restores/plan/generate-dockerfile";
 import type { RestoreStep, RestoreVerification, StartRestoreInput } from "@/lib/restores/types";
 import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
+import { runConfigChecks, type ConfigCheckResult } from "./run-config-checks";
 
 // Restore: plan for the base image, build the image from the archive (the same build context as
 // an exported bundle), create and start the container, read every archived file back and compare
@@ -73,6 +74,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
   let containerId: string | null = null;
   let imageId: string | null = null;
   let packagesImageId: string | null = null;
+  let configChecks: ConfigCheckResult[] = [];
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
   try {
     await enter("plan", `Planning the restore onto ${input.baseImage}`);
@@ -106,6 +108,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
           contextFiles: plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
           payloadEntries: plan.payloadEntries,
           accountFiles: plan.accountFiles,
+          payloadContent: prepared.plan.payloadContent,
         },
         store,
         { gzip: false, signal },
@@ -141,6 +144,32 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     if (packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
     await db.restore.update({ where: { id: restoreId }, data: { imageId } });
     appendLog(`built image ${imageId}`);
+    const mapped = prepared.plan.pathMappings ?? { mappings: [], rewrites: [] };
+    for (const mapping of mapped.mappings) appendLog(`mapped ${mapping.from} -> ${mapping.to}: ${mapping.evidence}`);
+    for (const rewrite of mapped.rewrites)
+      appendLog(`rewrote ${rewrite.lines.length} line(s) of ${rewrite.path} to follow the mapped paths`);
+    await db.restore.update({
+      where: { id: restoreId },
+      data: { pathMappings: JSON.stringify(mapped.mappings), contentRewrites: JSON.stringify(mapped.rewrites) },
+    });
+
+    // The configuration is checked on the built image before the service runs (issue 14).
+    if (input.configChecks !== false && prepared.plan.configChecks.length) {
+      await enter("config-check", `Checking the configuration: ${prepared.plan.configChecks.map((item) => item.command).join(", ")}`);
+      configChecks = await runConfigChecks(engine, imageId, prepared.plan.configChecks, {
+        labels: { "kura.archive": archiveId, "kura.restore": restoreId },
+        signal,
+      });
+      await db.restore.update({ where: { id: restoreId }, data: { configChecks: JSON.stringify(configChecks) } });
+      for (const result of configChecks)
+        appendLog(`${result.command}: ${result.outcome} (exit ${result.exitCode})${result.output ? `\n${result.output}` : ""}`);
+      const failed = configChecks.find((result) => result.outcome === "failed");
+      if (failed)
+        throw new StepFailure(
+          "config-check",
+          `${failed.service}'s configuration does not pass \`${failed.command}\` (exit ${failed.exitCode}): ${failed.output.trim() || "no message"}`,
+        );
+    }
 
     await enter("run", `Starting container ${input.containerName}`);
     ({ id: containerId } = await runContainer(engine, {
@@ -160,10 +189,13 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       .map((match) => match.rule.action as Move);
     const deleted = new Set(applied.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
     const editedFiles = new Set(applied.flatMap((match) => (match.rule.action.kind === "rename-key" ? [match.rule.action.file] : [])));
+    // Texts rewritten to follow mapped paths differ from the archived file on purpose.
+    for (const file of prepared.plan.payloadContent) editedFiles.add(file.path);
     const verification: RestoreVerification = await verifyRestoredFiles({
       engine,
       containerId,
-      manifest,
+      // Entries are looked for where they were restored: at their mapped paths.
+      manifest: prepared.plan.restoredManifest,
       moves,
       skip: deleted,
       edited: editedFiles,
@@ -201,7 +233,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     step = "done";
     await flush();
     await db.restore.update({ where: { id: restoreId }, data: { state: "succeeded", step: "done", finishedAt: new Date(), log } });
-    return { restoreId, imageId, containerId, verification, check };
+    return { restoreId, imageId, containerId, verification, check, configChecks, pathMappings: mapped.mappings };
   } catch (error) {
     if (flushTimer) clearTimeout(flushTimer);
     const cancelled = signal.aborted;
@@ -289,10 +321,18 @@ export async function startRestore(
             engine: engine.name,
             filesOk: result.verification.filesOk,
             check: result.check?.exitCode ?? null,
+            configChecks: result.configChecks.map((item) => `${item.outcome}: ${item.command}`),
+            pathMappings: result.pathMappings.map(
+              (mapping) => `${mapping.from} -> ${mapping.to} (${mapping.fromPackage} -> ${mapping.toPackage})`,
+            ),
           },
         });
         return result;
       } catch (error) {
+        // What the restore had done before it failed (issue 14): the checkers' outcomes and the mappings.
+        const done = await db.restore.findUnique({ where: { id: row.id }, select: { configChecks: true, pathMappings: true } });
+        const checks = JSON.parse(done?.configChecks ?? "[]") as { outcome: string; command: string }[];
+        const mappings = JSON.parse(done?.pathMappings ?? "[]") as { from: string; to: string }[];
         await recordEvent({
           actor: input.actor,
           action: "archive.restore",
@@ -304,6 +344,8 @@ export async function startRestore(
             container: input.containerName,
             engine: engine.name,
             error: error instanceof Error ? error.message : String(error),
+            configChecks: checks.map((item) => `${item.outcome}: ${item.command}`),
+            pathMappings: mappings.map((mapping) => `${mapping.from} -> ${mapping.to}`),
           },
         });
         throw error;

@@ -24,6 +24,43 @@ export const plannedRuleSchema = z.object({
 });
 
 /** A restore plan; for viewers, secret values kept in the archive are masked in the Dockerfile. */
+/** A versioned path mapped to the new package's (issue 14): every kept entry under `from` is restored under `to`. */
+export const pathMappingSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  fromPackage: z.string(),
+  toPackage: z.string(),
+  fromVersion: z.string(),
+  toVersion: z.string(),
+  evidence: z.string(),
+  entries: z.number(),
+});
+
+/** A kept text file whose references to mapped paths were rewritten (at the path it is restored at), with the lines changed. */
+export const contentRewriteSchema = z.object({
+  path: z.string(),
+  lines: z.array(z.object({ line: z.number(), before: z.string(), after: z.string() })),
+});
+
+/** A configuration checker the restore runs on the built image before the service starts (issue 14). */
+export const configCheckSchema = z.object({
+  service: z.string(),
+  package: z.string(),
+  program: z.string(),
+  command: z.string(),
+  proves: z.string(),
+});
+
+/** How a configuration checker ended: passed, failed (the restore stops at config-check) or missing (its program is not installed). */
+export const configCheckResultSchema = z.object({
+  service: z.string(),
+  package: z.string(),
+  command: z.string(),
+  outcome: z.enum(["passed", "failed", "missing"]),
+  exitCode: z.number(),
+  output: z.string(),
+});
+
 export const restorePlanViewSchema = z.object({
   archiveId: z.string(),
   engineId: z.string(),
@@ -88,6 +125,13 @@ export const restorePlanViewSchema = z.object({
     proposed: z.array(z.object({ service: z.string(), package: z.string(), command: z.string(), proves: z.string() })),
     command: z.string(),
   }),
+  /** Configuration checkers run on the built image, after the restore script and before the service starts. */
+  configChecks: z.array(configCheckSchema),
+  /**
+   * Versioned paths that follow their package (php7.4 -> php8.4) and the kept texts rewritten to match; null while
+   * the new packages are not known (they are read once the restore has built its packages stage).
+   */
+  pathMappings: z.object({ mappings: z.array(pathMappingSchema), rewrites: z.array(contentRewriteSchema) }).nullable(),
   /**
    * What will not come back: what the detection saw but the archive does not hold, grouped by why, with counts,
    * bytes and up to 20 example paths (a folder ends with "/"). `recorded` is false for archives made before
@@ -110,7 +154,7 @@ export const restorePlanViewSchema = z.object({
   }),
 });
 
-export const restoreStepSchema = z.enum(["plan", "build", "run", "verify", "check", "done"]);
+export const restoreStepSchema = z.enum(["plan", "build", "config-check", "run", "verify", "check", "done"]);
 
 export const restoreVerificationSchema = z.object({
   filesChecked: z.number(),
@@ -148,6 +192,11 @@ export const restoreViewSchema = z.object({
   appliedRules: z.array(z.string()),
   verification: restoreVerificationSchema.nullable(),
   check: z.object({ command: z.string(), exitCode: z.number(), output: z.string(), ok: z.boolean() }).nullable(),
+  /** The configuration checkers run before the service started, with their outcome. */
+  configChecks: z.array(configCheckResultSchema),
+  /** The versioned paths the restore mapped (issue 14) and the kept texts rewritten to follow them. */
+  pathMappings: z.array(pathMappingSchema),
+  rewrites: z.array(contentRewriteSchema),
   /** the build log so far (the last ~200 KB) */
   log: z.string().optional(),
   createdBy: z.string(),

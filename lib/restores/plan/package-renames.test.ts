@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PACKAGE_NAME_PATTERN } from "@/lib/restores/plan/migration-rule-schema";
-import { findPackageRename, PACKAGE_RENAMES } from "@/lib/restores/plan/package-renames";
+import { findPackageRename, findVersionedSuccessor, PACKAGE_RENAMES } from "@/lib/restores/plan/package-renames";
 
 describe("PACKAGE_RENAMES", () => {
   it("lists each old name once, with valid names and a source", () => {
@@ -22,5 +22,35 @@ describe("PACKAGE_RENAMES", () => {
     expect(findPackageRename("mysql-server")?.to).toEqual(["default-mysql-server"]);
     expect(findPackageRename("netcat")?.to).toEqual(["netcat-openbsd"]);
     expect(findPackageRename("samba")).toBeNull();
+  });
+});
+
+describe("findVersionedSuccessor", () => {
+  const trixie = new Set([
+    "php8.4-common",
+    "php8.4-cli",
+    "libapache2-mod-php8.4",
+    "libapache2-mod-php",
+    "php-common",
+    "libpython3.13-minimal",
+  ]);
+  it("finds the same family with another version", () => {
+    expect(findVersionedSuccessor("php7.4-common", trixie)).toEqual({
+      from: "php7.4-common",
+      to: "php8.4-common",
+      fromVersion: "7.4",
+      toVersion: "8.4",
+    });
+    expect(findVersionedSuccessor("libapache2-mod-php7.4", trixie)?.to).toBe("libapache2-mod-php8.4");
+    expect(findVersionedSuccessor("libpython3.9-minimal", trixie)?.to).toBe("libpython3.13-minimal");
+    expect(findVersionedSuccessor("postgresql-13", new Set(["postgresql-15", "postgresql-17", "postgresql-common"]))?.to).toBe(
+      "postgresql-17",
+    );
+  });
+  it("finds nothing for an unversioned name, a name the new base keeps, or a family that is gone", () => {
+    expect(findVersionedSuccessor("php-common", trixie)).toBeNull();
+    expect(findVersionedSuccessor("php8.4-common", trixie)).toBeNull();
+    expect(findVersionedSuccessor("php7.4-json", trixie)).toBeNull();
+    expect(findVersionedSuccessor("libssl1.1", new Set(["libssl3t64"]))).toBeNull();
   });
 });

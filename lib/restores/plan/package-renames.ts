@@ -127,3 +127,54 @@ const BY_NAME = new Map(PACKAGE_RENAMES.map((rename) => [rename.from, rename]));
 export function findPackageRename(name: string): PackageRename | null {
   return BY_NAME.get(name) ?? null;
 }
+
+/** A package of a versioned family (php7.4-common, postgresql-13, libpython3.9-minimal) and its successor on the new base. */
+export type VersionedSuccessor = {
+  from: string;
+  to: string;
+  /** The version inside the names: "7.4" -> "8.4". */
+  fromVersion: string;
+  toVersion: string;
+};
+
+// A version inside a package name: digits with dots, not part of a longer number.
+const NAME_VERSION = /(?<![\d.])\d+(?:\.\d+)*(?![\d.]*\d)/g;
+
+const versionParts = (version: string) => version.split(".").map(Number);
+function compareNameVersions(a: string, b: string): number {
+  const left = versionParts(a);
+  const right = versionParts(b);
+  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+    const difference = (left[index] ?? -1) - (right[index] ?? -1);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * The successor of a versioned package among the new base's packages: the same name with another version
+ * in the same place (php7.4-common -> php8.4-common, libapache2-mod-php7.4 -> libapache2-mod-php8.4,
+ * python3.9-minimal -> python3.13-minimal), the newest when several are installed. Null when the name
+ * carries no version, when the new base has the package under its own name, or when no sibling is there.
+ * Generic: no family is listed; a version is any run of digits and dots in the name.
+ */
+export function findVersionedSuccessor(name: string, newPackages: ReadonlySet<string>): VersionedSuccessor | null {
+  if (newPackages.has(name)) return null;
+  let best: VersionedSuccessor | null = null;
+  for (const match of name.matchAll(NAME_VERSION)) {
+    const prefix = name.slice(0, match.index);
+    const suffix = name.slice(match.index + match[0].length);
+    // The family needs a name of its own around the number ("php", "-common"), not just a digit run.
+    if (!/[a-z]/.test(prefix + suffix)) continue;
+    for (const candidate of newPackages) {
+      if (candidate.length <= prefix.length + suffix.length || !candidate.startsWith(prefix) || !candidate.endsWith(suffix)) continue;
+      const version = candidate.slice(prefix.length, candidate.length - suffix.length);
+      if (!/^\d+(?:\.\d+)*$/.test(version) || version === match[0]) continue;
+      // The same shape of version: 7.4 -> 8.4 and 3.9 -> 3.13, not 2 -> 2.4.
+      if (version.split(".").length !== match[0].split(".").length) continue;
+      if (!best || compareNameVersions(version, best.toVersion) > 0)
+        best = { from: name, to: candidate, fromVersion: match[0], toVersion: version };
+    }
+  }
+  return best;
+}

@@ -54,6 +54,9 @@ import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@
 import { checkIdentity } from "@/lib/restores/plan/check-identity";
 import { DEBCONF_SELECTIONS_FILE, planDebconf, type PlannedDebconfAnswer } from "@/lib/restores/plan/plan-debconf";
 import { describeLeftOut, type LeftOutView } from "@/lib/restores/plan/describe-left-out";
+import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
+import { mapVersionedPaths, type ContentRewrite, type PathMapping } from "@/lib/restores/plan/map-versioned-paths";
+import { proposeConfigChecks, type ConfigCheck } from "@/lib/restores/plan/propose-config-checks";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -75,6 +78,10 @@ export type RestorePlanInput = {
   migrationRules: MigrationRule[];
   /** The static programs of lib/restores/scripts/ (read-restore-scripts.ts). */
   scripts: RestoreScripts;
+  /** What the packages stage holds (read after it is built): with it, versioned paths follow their package (issue 14). */
+  stage?: PackageStageFacts;
+  /** Kept text files by archived path that may refer to a versioned path (the caller reads them from the store). */
+  keptTexts?: Record<string, string>;
 };
 
 export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -96,12 +103,20 @@ export type RestorePlan = {
   debconf: PlannedDebconfAnswer[];
   /** Checks that ask the restored services themselves (from the packages), and all of them as one command line. */
   serviceChecks: { proposed: ServiceCheck[]; command: string };
+  /** Configuration checkers the restore runs on the built image before the service starts (issue 14). */
+  configChecks: ConfigCheck[];
   /** Which of /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow the archive holds (the caller writes them to accounts/). */
   accountFiles: string[];
   /** File and folder entries the caller writes under payload/ (not account files, symlinks or specials). */
   payloadEntries: ManifestEntry[];
   /** What the archive does not hold, grouped by why (said before the build). */
   leftOut: LeftOutView;
+  /** Versioned paths mapped to the new packages' (null without the packages stage's facts), and the texts that follow them. */
+  pathMappings: { mappings: PathMapping[]; rewrites: ContentRewrite[] } | null;
+  /** The manifest as restored: entries at their mapped paths (the archived manifest when nothing is mapped). */
+  restoredManifest: Manifest;
+  /** Texts that replace archived files under payload/ (references to mapped paths rewritten); owner and mode stay the archived ones. */
+  payloadContent: { path: string; content: string }[];
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -166,8 +181,12 @@ function askedPackages(manifest: Manifest): Set<string> {
 }
 
 export function planRestore(input: RestorePlanInput): RestorePlan {
-  const { manifest, target, archivedAccounts } = input;
+  const { target, archivedAccounts } = input;
   const warnings: RestoreWarning[] = [];
+  // Versioned paths first: everything after works on the entries at the paths they are restored at.
+  const versioned = input.stage ? mapVersionedPaths({ manifest: input.manifest, stage: input.stage, texts: input.keptTexts }) : null;
+  const manifest = versioned?.manifest ?? input.manifest;
+  if (versioned) warnings.push(...versioned.warnings);
 
   const selection = selectRestoreEntries(manifest);
   warnings.push(...selection.warnings);
@@ -275,8 +294,13 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     secretsKept: identity.secretsKept,
     debconf: debconf.preseeded,
     serviceChecks: { proposed: serviceChecks, command: combineServiceChecks(serviceChecks) },
+    // The packages stage knows every installed package (dovecot-core under dovecot-imapd); without it, the plan's.
+    configChecks: proposeConfigChecks([...packages.install, ...packages.alreadyInBase, ...Object.keys(input.stage?.packages ?? {})]),
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
     leftOut: describeLeftOut(manifest),
+    pathMappings: versioned ? { mappings: versioned.mappings, rewrites: versioned.rewrites } : null,
+    restoredManifest: manifest,
+    payloadContent: versioned?.payloadContent ?? [],
   };
 }
