@@ -18,6 +18,9 @@ describe("line patterns (rewrite rules)", () => {
     expect(rewrite("*a*a*", "\\1|\\2|\\3", "xaayaz")).toBe("x||yaz");
     expect(rewrite("a\\*b", "ok \\\\", "a*b")).toBe("ok \\");
     expect(rewrite("a\\*b", "ok", "axb")).toBeNull();
+    expect(rewrite("mail_location = maildir:*", "mail_driver = maildir\\nmail_path = \\1", "mail_location = maildir:~/M")).toBe(
+      "mail_driver = maildir\nmail_path = ~/M",
+    );
     expect(rewrite("*", "", "")).toBeNull(); // a pattern of only * is refused
   });
 

@@ -9,7 +9,8 @@
 // (a segment placed further right can only leave less room to the segments after it) and costs at
 // most (line length x pattern length) byte comparisons: no backtracking beyond one segment.
 // The replacement is text where \1 ... \9 stand for what the first to ninth wildcard (* or ?)
-// matched and \\ for a backslash; each * matches as little as it can (leftmost), which the
+// matched, \n for a line break (one line may become several: mail_location -> mail_driver and
+// mail_path) and \\ for a backslash; each * matches as little as it can (leftmost), which the
 // replacement shows. Lines are compared as bytes (UTF-8 as written), like mawk under LC_ALL=C.
 
 export const MAX_LINE_PATTERN_LENGTH = 500;
@@ -81,7 +82,12 @@ export function checkReplacement(replacement: string, wildcards: number): string
       i++;
       continue;
     }
-    if (!/^[1-9]$/.test(next)) return `The "\\" at position ${i + 1} must be followed by a digit 1-9 or \\ (write \\\\ for a backslash).`;
+    if (next === "n") {
+      i++;
+      continue;
+    }
+    if (!/^[1-9]$/.test(next))
+      return `The "\\" at position ${i + 1} must be followed by a digit 1-9, n (a line break) or \\ (write \\\\ for a backslash).`;
     if (Number(next) > wildcards) return `\\${next} refers to wildcard ${next}, but the pattern has ${wildcards}.`;
     i++;
   }
@@ -146,6 +152,9 @@ export function compileRewrite(pattern: string, replacement: string): (line: str
       const next = template[i + 1];
       if (char === "\\" && next === "\\") {
         out += "\\";
+        i++;
+      } else if (char === "\\" && next === "n") {
+        out += "\n";
         i++;
       } else if (char === "\\" && next !== undefined && next >= "1" && next <= "9") {
         const span = spans[Number(next) - 1];

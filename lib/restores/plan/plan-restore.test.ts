@@ -170,6 +170,8 @@ describe("planRestore", () => {
       ["kura/merge-groups.awk", "644"],
       ["kura/merge-users.awk", "644"],
       ["kura/rename-key.awk", "644"],
+      ["kura/rewrite.awk", "644"],
+      ["kura/set-key.awk", "644"],
       ["kura/restore-plan.sh", "644"],
       ["kura/entries.nul", "644"],
       ["kura/metadata.sh", "644"],

@@ -1,6 +1,6 @@
 # Kura restore: the rewrite migration rule. Every line that matches the glob KURA_MATCH as a whole
-# becomes KURA_REPLACE, in which \1 ... \9 stand for what the first to ninth wildcard matched and
-# \\ for a backslash. The glob: * any run of bytes, ? one byte, \* \? \\ literal (line-pattern.ts
+# becomes KURA_REPLACE, in which \1 ... \9 stand for what the first to ninth wildcard matched, \n
+# for a line break and \\ for a backslash. The glob: * any run of bytes, ? one byte, \* \? \\ literal (line-pattern.ts
 # says the same in TypeScript and why it is linear: no backtracking beyond one segment; run with
 # LC_ALL=C so that a byte is a character). Writes the file to KURA_OUT and prints the number of
 # lines changed. A pattern that does not parse changes nothing (the plan refuses it before).
@@ -61,6 +61,7 @@ function expand(line,    result, i, c, d) {
     c = substr(template, i, 1)
     d = substr(template, i + 1, 1)
     if (c == "\\" && d == "\\") { result = result "\\"; i++ }
+    else if (c == "\\" && d == "n") { result = result "\n"; i++ }
     else if (c == "\\" && d ~ /^[1-9]$/) { if ((d + 0) in wlen) result = result substr(line, wstart[d + 0] + 1, wlen[d + 0]); i++ }
     else result = result c
   }
