@@ -54,6 +54,9 @@ import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@
 import { checkIdentity } from "@/lib/restores/plan/check-identity";
 import { DEBCONF_SELECTIONS_FILE, planDebconf, type PlannedDebconfAnswer } from "@/lib/restores/plan/plan-debconf";
 import { describeLeftOut, type LeftOutView } from "@/lib/restores/plan/describe-left-out";
+import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
+import { mineDistributionRules, toRuleMatches, type DistributionRule } from "@/lib/restores/plan/mine-distribution-rules";
+import { newsBetweenVersions, type PackageNews } from "@/lib/restores/plan/news-between-versions";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -75,6 +78,8 @@ export type RestorePlanInput = {
   migrationRules: MigrationRule[];
   /** The static programs of lib/restores/scripts/ (read-restore-scripts.ts). */
   scripts: RestoreScripts;
+  /** What the built packages stage holds (issue 14): absent until it is built. */
+  stage?: PackageStageFacts;
 };
 
 export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -102,6 +107,14 @@ export type RestorePlan = {
   payloadEntries: ManifestEntry[];
   /** What the archive does not hold, grouped by why (said before the build). */
   leftOut: LeftOutView;
+  /**
+   * The conffile moves and removals the new packages' maintainer scripts and conffiles record, for the archived
+   * paths, each with its source and whether the jump covers it ([] without stage facts). Those that apply are
+   * also in migrationRules (first, ids "dist-..."), so the restore script runs them.
+   */
+  distributionRules: DistributionRule[];
+  /** NEWS.Debian entries between the archived and the new version, per package ([] without stage facts). */
+  news: PackageNews[];
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -192,11 +205,28 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   const archivedPackages: Record<string, string> = {};
   for (const pkg of manifest.packages) if (!has(archivedPackages, pkg.name)) archivedPackages[pkg.name] = pkg.version;
-  const matches = matchMigrationRules({
-    rules: input.migrationRules,
-    archivedPackages,
-    newVersions: newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
-  });
+  // With the packages stage's facts, the new versions are known, and the distribution's own rules run first.
+  const stageVersions: Record<string, string> = {};
+  for (const [name, pkg] of Object.entries(input.stage?.packages ?? {})) stageVersions[name] = pkg.version;
+  const distributionRules = input.stage
+    ? mineDistributionRules({
+        stage: input.stage,
+        archivedPackages,
+        archivedPaths: new Set(manifest.entries.map((entry) => entry.path)),
+      })
+    : [];
+  const matches = [
+    ...toRuleMatches(distributionRules),
+    ...matchMigrationRules({
+      rules: input.migrationRules,
+      archivedPackages,
+      // The stage holds every package the new image will have: what it lacks is absent.
+      newVersions: input.stage
+        ? stageVersions
+        : newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
+    }),
+  ];
+  const news = input.stage ? newsBetweenVersions({ stage: input.stage, archivedPackages }) : [];
 
   const debconf = planDebconf({
     manifest,
@@ -278,5 +308,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
     leftOut: describeLeftOut(manifest),
+    distributionRules,
+    news,
   };
 }
