@@ -96,8 +96,8 @@ export function MigrationRuleFields({
       {draft.kind === "rewrite" ? (
         <p className="text-xs text-slate-600">
           A line pattern matches a whole line: <code>*</code> any text, <code>?</code> one character, <code>{"\\*"}</code>{" "}
-          <code>{"\\?"}</code> <code>{"\\\\"}</code> literally. In the replacement, <code>{"\\1"}</code>…<code>{"\\9"}</code> are what the wildcards
-          matched.
+          <code>{"\\?"}</code> <code>{"\\\\"}</code> literally. In the replacement, <code>{"\\1"}</code>…<code>{"\\9"}</code> are what the
+          wildcards matched.
         </p>
       ) : null}
       {draft.kind === "set" ? (

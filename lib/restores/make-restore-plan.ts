@@ -162,6 +162,8 @@ export async function makeRestorePlan(
     debconf: plan.debconf,
     serviceChecks: plan.serviceChecks,
     leftOut: plan.leftOut,
+    distributionRules: plan.distributionRules,
+    news: plan.news,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
 }

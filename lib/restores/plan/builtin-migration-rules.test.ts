@@ -45,7 +45,8 @@ const EDIT: Record<string, (text: string) => string> = {
 describe("the Dovecot 2.3 -> 2.4 rules on Debian's real files", () => {
   it.each(["pristine", "edited"] as const)("turn Debian 11's %s configuration into the doveconf-checked 2.4 one", (variant) => {
     for (const [name, file] of DOVECOT_FILES) {
-      const archived = variant === "edited" && EDIT[name] ? EDIT[name](read("bullseye", "dovecot", name)) : read("bullseye", "dovecot", name);
+      const archived =
+        variant === "edited" && EDIT[name] ? EDIT[name](read("bullseye", "dovecot", name)) : read("bullseye", "dovecot", name);
       expect(applyRulesToConfig(actionsOf("dovecot-core"), file, archived).text, name).toBe(read("dovecot-2.4-translated", variant, name));
     }
   });
@@ -57,7 +58,9 @@ describe("the Dovecot 2.3 -> 2.4 rules on Debian's real files", () => {
     expect(read("dovecot-2.4-translated", "edited", "10-auth.conf")).toMatch(/^auth_allow_cleartext = yes$/m);
     expect(read("dovecot-2.4-translated", "edited", "dovecot.conf").split("\n")[0]).toBe("dovecot_config_version = 2.4.0");
     expect(read("dovecot-2.4-translated", "edited", "dovecot.conf")).toMatch(/^dovecot_storage_version = 2\.4\.0$/m);
-    expect(read("dovecot-2.4-translated", "pristine", "10-ssl.conf")).toMatch(/^ssl_server_cert_file = \/etc\/dovecot\/private\/dovecot.pem$/m);
+    expect(read("dovecot-2.4-translated", "pristine", "10-ssl.conf")).toMatch(
+      /^ssl_server_cert_file = \/etc\/dovecot\/private\/dovecot.pem$/m,
+    );
   });
 
   it("change nothing in what is already 2.4: Debian 13's defaults and their own output (so they may run before and after a merge)", () => {

@@ -29,19 +29,19 @@ const MYSQL_KEY_BUFFER_NOTE =
   'key_buffer instead of key_buffer_size is deprecated". Debian\'s MySQL 5.5 my.cnf (wheezy, jessie) set "key_buffer = 16M".';
 
 const REDIS_BIND_NOTE =
-  "Redis 6.2 added optional bind addresses: a \"-\" before an address lets the server start when that address is not " +
+  'Redis 6.2 added optional bind addresses: a "-" before an address lets the server start when that address is not ' +
   "available (redis.conf of 6.2 and later: \"bind 127.0.0.1 -::1\", as Debian's 5:7 and 5:8 redis.conf ship it). Debian 11's " +
-  "redis.conf (5:6.0.16) has \"bind 127.0.0.1 ::1\", with which Redis 8 (Debian 13) aborts at start where IPv6 is off " +
-  "(\"Could not create server TCP listening socket ::1:6379\", issue 14). Checked: the rewritten Debian 11 redis.conf starts " +
+  'redis.conf (5:6.0.16) has "bind 127.0.0.1 ::1", with which Redis 8 (Debian 13) aborts at start where IPv6 is off ' +
+  '("Could not create server TCP listening socket ::1:6379", issue 14). Checked: the rewritten Debian 11 redis.conf starts ' +
   "redis-server 5:8.0.2-3 of trixie.";
 
 const DOVECOT_UPGRADE = "https://doc.dovecot.org/2.4.0/installation/upgrade/2.3-to-2.4.html";
 const DOVECOT_NEWS =
-  "Debian's dovecot-core NEWS.Debian (1:2.4.1+dfsg1-1): \"Dovecot 2.4 ... introduces an incompatible configuration language\"; " +
+  'Debian\'s dovecot-core NEWS.Debian (1:2.4.1+dfsg1-1): "Dovecot 2.4 ... introduces an incompatible configuration language"; ' +
   `upstream's upgrade guide ${DOVECOT_UPGRADE}.`;
 const DOVECOT_VERSION_NOTE =
   `${DOVECOT_NEWS} "The first setting in dovecot.conf MUST now be dovecot_config_version", and dovecot_storage_version is ` +
-  "required too (doveconf 2.4.1: \"dovecot_storage_version setting must be set\"). Debian 13's dovecot.conf sets both to 2.4.0.";
+  'required too (doveconf 2.4.1: "dovecot_storage_version setting must be set"). Debian 13\'s dovecot.conf sets both to 2.4.0.';
 const DOVECOT_MAIL_NOTE =
   `${DOVECOT_NEWS} mail_location is split into mail_driver, mail_path and, for mbox, mail_inbox_path; the one-letter %u is ` +
   "%{user} and ~/ is written %{home}/ (Debian 13's 10-mail.conf: mail_driver = mbox, mail_path = %{home}/mail, " +
@@ -60,13 +60,27 @@ const DOVECOT_RULES: MigrationRule[] = [
   builtIn({
     ...DOVECOT,
     id: "builtin-dovecot-config-version",
-    action: { kind: "set", file: "/etc/dovecot/dovecot.conf", key: "dovecot_config_version", value: "2.4.0", separator: " = ", where: "start" },
+    action: {
+      kind: "set",
+      file: "/etc/dovecot/dovecot.conf",
+      key: "dovecot_config_version",
+      value: "2.4.0",
+      separator: " = ",
+      where: "start",
+    },
     note: DOVECOT_VERSION_NOTE,
   }),
   builtIn({
     ...DOVECOT,
     id: "builtin-dovecot-storage-version",
-    action: { kind: "set", file: "/etc/dovecot/dovecot.conf", key: "dovecot_storage_version", value: "2.4.0", separator: " = ", where: "end" },
+    action: {
+      kind: "set",
+      file: "/etc/dovecot/dovecot.conf",
+      key: "dovecot_storage_version",
+      value: "2.4.0",
+      separator: " = ",
+      where: "end",
+    },
     note: DOVECOT_VERSION_NOTE,
   }),
   builtIn({

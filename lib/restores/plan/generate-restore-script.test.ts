@@ -136,7 +136,8 @@ const CONFIG_TEXT: Record<string, string> = {
   "/etc/ssh/sshd_config": "Port 22\nChallengeResponseAuthentication no\n",
   "/etc/redis/redis.conf": "# bind 127.0.0.1 ::1\nbind 127.0.0.1 ::1\nport 6379\n",
   "/etc/dovecot/dovecot.conf": "## Dovecot configuration file\ndict {\n}\n!include conf.d/*.conf\n",
-  "/etc/dovecot/conf.d/10-mail.conf": "#   mail_location = maildir:~/Maildir\nmail_location = maildir:~/Maildir\nmail_privileged_group = mail\n",
+  "/etc/dovecot/conf.d/10-mail.conf":
+    "#   mail_location = maildir:~/Maildir\nmail_location = maildir:~/Maildir\nmail_privileged_group = mail\n",
   "/etc/dovecot/conf.d/10-auth.conf": "disable_plaintext_auth = no\nauth_mechanisms = plain\n",
 };
 
@@ -203,8 +204,7 @@ function runScenario(plan: RestorePlan, options: { shell: string[]; env?: Record
   for (const entry of plan.payloadEntries) {
     const target = path.join(stage, entry.path);
     if (entry.type === "dir") mkdirSync(target, { recursive: true });
-    else
-      write(target, CONFIG_TEXT[entry.path] ?? `content of ${entry.path}\n`);
+    else write(target, CONFIG_TEXT[entry.path] ?? `content of ${entry.path}\n`);
   }
   for (const account of plan.accountFiles)
     write(path.join(kura, "accounts", path.basename(account)), ARCHIVED[path.basename(account) as keyof typeof ARCHIVED] ?? "");
@@ -378,7 +378,9 @@ describe.skipIf(!isRoot).each(ENVIRONMENTS)("restore.sh run with $name", (enviro
     );
     expect(readFileSync(at("etc/dovecot/conf.d/10-auth.conf"), "utf8")).toBe("auth_allow_cleartext = yes\nauth_mechanisms = plain\n");
     expect(run.report).toContain("migration rule builtin-redis-bind-optional-ipv6: rewrote 1 line(s) of /etc/redis/redis.conf");
-    expect(run.report).toContain("migration rule builtin-dovecot-config-version: added dovecot_config_version to /etc/dovecot/dovecot.conf");
+    expect(run.report).toContain(
+      "migration rule builtin-dovecot-config-version: added dovecot_config_version to /etc/dovecot/dovecot.conf",
+    );
     expect(run.report).toContain("migration rule builtin-dovecot-ssl-cert: /etc/dovecot/conf.d/10-ssl.conf is not there, nothing to do");
   });
 

@@ -117,7 +117,9 @@ describe("matchMigrationRules", () => {
       "builtin-mysql-myisam-recover": "applies",
       "builtin-mysql-key-buffer": "applies",
       "builtin-redis-bind-optional-ipv6": "not-applicable",
-      ...Object.fromEntries(BUILTIN_MIGRATION_RULES.filter((rule) => rule.package === "dovecot-core").map((rule) => [rule.id, "not-applicable"])),
+      ...Object.fromEntries(
+        BUILTIN_MIGRATION_RULES.filter((rule) => rule.package === "dovecot-core").map((rule) => [rule.id, "not-applicable"]),
+      ),
     });
   });
 });

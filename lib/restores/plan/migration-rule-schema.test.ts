@@ -66,7 +66,9 @@ describe("migrationRuleSchema", () => {
 
 describe("migrationRuleSchema: rewrite and set", () => {
   it("accepts a rewrite with a line glob and a replacement that uses its wildcards", () => {
-    expect(problems({ action: { kind: "rewrite", file: "/etc/redis/redis.conf", match: "bind * ::1", replace: "bind \\1 -::1" } })).toEqual([]);
+    expect(problems({ action: { kind: "rewrite", file: "/etc/redis/redis.conf", match: "bind * ::1", replace: "bind \\1 -::1" } })).toEqual(
+      [],
+    );
   });
 
   it("refuses a rewrite pattern that is empty, only *, malformed, or a replacement naming a missing wildcard", () => {
@@ -83,7 +85,9 @@ describe("migrationRuleSchema: rewrite and set", () => {
 
   it("accepts a set with a key, a value, a separator and where to add it", () => {
     const set = (patch: Record<string, unknown>) =>
-      problems({ action: { kind: "set", file: "/etc/redis/redis.conf", key: "maxmemory", value: "64mb", separator: " ", where: "end", ...patch } });
+      problems({
+        action: { kind: "set", file: "/etc/redis/redis.conf", key: "maxmemory", value: "64mb", separator: " ", where: "end", ...patch },
+      });
     expect(set({})).toEqual([]);
     expect(set({ separator: " = ", where: "start" })).toEqual([]);
     expect(set({ separator: "" })).toEqual([expect.stringMatching(/^action.separator: /)]);

@@ -63,7 +63,9 @@ describe("readMaintscriptCalls on real scripts", () => {
       script: "preinst",
       text: "dpkg-maintscript-helper mv_conffile /etc/default/bind9 /etc/default/named 1:9.12.0~",
     });
-    expect(calls).toContainEqual(expect.objectContaining({ operation: "rm_conffile", paths: ["/etc/bind/db.local"], priorVersion: "1:9.20.5-1~" }));
+    expect(calls).toContainEqual(
+      expect.objectContaining({ operation: "rm_conffile", paths: ["/etc/bind/db.local"], priorVersion: "1:9.20.5-1~" }),
+    );
     expect(calls.length).toBeGreaterThanOrEqual(10);
   });
 
@@ -85,7 +87,7 @@ describe("readMaintscriptCalls on real scripts", () => {
     const script = [
       "if dpkg-maintscript-helper supports symlink_to_dir 2>/dev/null; then",
       "  dpkg-maintscript-helper symlink_to_dir \\",
-      "    /usr/share/doc/foo ../bar 1.2-3~ foo -- \"$@\"",
+      '    /usr/share/doc/foo ../bar 1.2-3~ foo -- "$@"',
       "fi",
       'dpkg-maintscript-helper dir_to_symlink /etc/foo/conf.d "../foo.d" "" -- "$@"',
       'dpkg-maintscript-helper mv_conffile "$OLD" /etc/x 1.0 -- "$@"',

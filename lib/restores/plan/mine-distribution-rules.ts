@@ -240,7 +240,12 @@ export function mineDistributionRules({ stage, archivedPackages, archivedPaths }
   return rules;
 }
 
-function judge(call: DistributionCall, name: string, version: string, archivedPackages: Readonly<Record<string, string>>): DistributionRule {
+function judge(
+  call: DistributionCall,
+  name: string,
+  version: string,
+  archivedPackages: Readonly<Record<string, string>>,
+): DistributionRule {
   const archivedVersion = Object.prototype.hasOwnProperty.call(archivedPackages, name) ? (archivedPackages[name] ?? null) : null;
   const source = `from ${name} ${version} ${call.script}: ${call.text}`;
   const result = (status: DistributionRule["status"], reason: string, action: MigrationAction | null = null): DistributionRule => ({
@@ -261,7 +266,10 @@ function judge(call: DistributionCall, name: string, version: string, archivedPa
     if (!isValidDebianVersion(call.priorVersion) || !isValidDebianVersion(archivedVersion))
       return result("not-applicable", `The version ${call.priorVersion} or ${archivedVersion} is not a Debian version.`);
     if (compareDebianVersions(archivedVersion, call.priorVersion) > 0)
-      return result("not-applicable", `The archived ${name} ${archivedVersion} is newer than ${call.priorVersion}: that upgrade already happened.`);
+      return result(
+        "not-applicable",
+        `The archived ${name} ${archivedVersion} is newer than ${call.priorVersion}: that upgrade already happened.`,
+      );
   }
   const covered =
     call.priorVersion === null
@@ -289,6 +297,8 @@ export function toRuleMatches(rules: readonly DistributionRule[]): RuleMatch[] {
       builtIn: true,
       enabled: true,
     };
-    return [{ rule: migrationRule, status: "applies" as const, reason: rule.reason, fromVersion: rule.archivedVersion, toVersion: rule.version }];
+    return [
+      { rule: migrationRule, status: "applies" as const, reason: rule.reason, fromVersion: rule.archivedVersion, toVersion: rule.version },
+    ];
   });
 }

@@ -7,7 +7,8 @@ import { entriesBetween, newsBetweenVersions, parseNewsDebian } from "@/lib/rest
 // Real NEWS.Debian files of Debian 13 (trixie) packages: openssh-server 1:10.0p1-7+deb13u4 and dovecot-core
 // 1:2.4.1+dfsg1-6+deb13u7 (installed in an image FROM debian:trixie), postfix 3.10.13-0+deb13u1 and bind9
 // 1:9.20.30-1~deb13u1 (from their .deb, apt-get download).
-const read = (name: string) => readFileSync(path.join(process.cwd(), "lib", "restores", "plan", "fixtures", "trixie-packages", name), "utf8");
+const read = (name: string) =>
+  readFileSync(path.join(process.cwd(), "lib", "restores", "plan", "fixtures", "trixie-packages", name), "utf8");
 
 describe("parseNewsDebian on real files", () => {
   it("reads openssh's entries, newest first, with text, author and date", () => {
@@ -86,7 +87,9 @@ describe("newsBetweenVersions", () => {
   });
 
   it("skips a hostile or empty NEWS quietly", () => {
-    const hostile = { packages: { x: pkg("x", "2", "x (not a version!) unstable; urgency=low\n\n  hi\n\n -- a <b>  c\n" + "(".repeat(100_000)) } };
+    const hostile = {
+      packages: { x: pkg("x", "2", "x (not a version!) unstable; urgency=low\n\n  hi\n\n -- a <b>  c\n" + "(".repeat(100_000)) },
+    };
     expect(newsBetweenVersions({ stage: hostile, archivedPackages: { x: "1" } })).toEqual([]);
   });
 });
