@@ -141,7 +141,19 @@ const CONFIG_TEXT: Record<string, string> = {
   "/etc/dovecot/conf.d/10-auth.conf": "disable_plaintext_auth = no\nauth_mechanisms = plain\n",
 };
 
-function scenarioInput(rules: MigrationRule[] = BUILTIN_MIGRATION_RULES): RestorePlanInput {
+/** A rule that would edit through an archived symbolic link (/srv/app/link -> data): it must not. */
+const THROUGH_LINK: MigrationRule = {
+  id: "through-link",
+  package: "openssh-server",
+  fromVersions: "*",
+  toVersions: "*",
+  action: { kind: "rewrite", file: "/srv/app/link", match: "content*", replace: "pwned" },
+  note: "",
+  builtIn: false,
+  enabled: true,
+};
+
+function scenarioInput(rules: MigrationRule[] = [...BUILTIN_MIGRATION_RULES, THROUGH_LINK]): RestorePlanInput {
   return {
     manifest: makeManifest({
       packages: [
@@ -382,6 +394,8 @@ describe.skipIf(!isRoot).each(ENVIRONMENTS)("restore.sh run with $name", (enviro
       "migration rule builtin-dovecot-config-version: added dovecot_config_version to /etc/dovecot/dovecot.conf",
     );
     expect(run.report).toContain("migration rule builtin-dovecot-ssl-cert: /etc/dovecot/conf.d/10-ssl.conf is not there, nothing to do");
+    expect(readFileSync(at("srv/app/data"), "utf8")).toBe("content of /srv/app/data\n");
+    expect(run.report).toContain("WARNING migration rule through-link skipped: /srv/app/link is not a regular file");
   });
 
   it("uses perl when it can and says so when it cannot", () => {

@@ -67,21 +67,21 @@ function ruleFunction(match: RuleMatch, index: number): string[] {
       break;
     case "rename-key":
       lines.push(
-        `  if [ ! -f "$R"${q(action.file)} ]; then warn ${q(`migration rule ${id} skipped: ${action.file} is not a regular file`)}; return 0; fi`,
+        `  if [ -L "$R"${q(action.file)} ] || [ ! -f "$R"${q(action.file)} ]; then warn ${q(`migration rule ${id} skipped: ${action.file} is not a regular file`)}; return 0; fi`,
         `  kura_rename_key ${q(action.file)} ${q(action.from)} ${q(action.to)}`,
         `  say ${words(`migration rule ${id}: renamed ${action.from} to ${action.to} on `, { variable: "kura_changed" }, ` line(s) of ${action.file}`)}`,
       );
       break;
     case "rewrite":
       lines.push(
-        `  if [ ! -f "$R"${q(action.file)} ]; then warn ${q(`migration rule ${id} skipped: ${action.file} is not a regular file`)}; return 0; fi`,
+        `  if [ -L "$R"${q(action.file)} ] || [ ! -f "$R"${q(action.file)} ]; then warn ${q(`migration rule ${id} skipped: ${action.file} is not a regular file`)}; return 0; fi`,
         `  kura_rewrite ${q(action.file)} ${q(action.match)} ${q(action.replace)}`,
         `  say ${words(`migration rule ${id}: rewrote `, { variable: "kura_changed" }, ` line(s) of ${action.file}`)}`,
       );
       break;
     case "set":
       lines.push(
-        `  if [ ! -f "$R"${q(action.file)} ]; then warn ${q(`migration rule ${id} skipped: ${action.file} is not a regular file`)}; return 0; fi`,
+        `  if [ -L "$R"${q(action.file)} ] || [ ! -f "$R"${q(action.file)} ]; then warn ${q(`migration rule ${id} skipped: ${action.file} is not a regular file`)}; return 0; fi`,
         `  kura_set ${q(action.file)} ${q(action.key)} ${q(action.value)} ${q(action.separator)} ${q(action.where)}`,
         `  if [ "$kura_added" = 1 ]; then say ${q(`migration rule ${id}: added ${action.key} to ${action.file}`)}; ` +
           `else say ${words(`migration rule ${id}: set ${action.key} on `, { variable: "kura_changed" }, ` line(s) of ${action.file}`)}; fi`,
