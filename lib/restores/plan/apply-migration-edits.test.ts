@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { applyRulesToConfig, applyTextEdit, type TextEdit } from "@/lib/restores/plan/apply-migration-edits";
+import { applyRulesToConfig, applyTextEdit, plannedActions, type TextEdit } from "@/lib/restores/plan/apply-migration-edits";
 import { migrationActionSchema } from "@/lib/restores/plan/migration-rule-schema";
 
 const REDIS = "# bind 192.168.1.100 10.0.0.1\nbind 127.0.0.1 ::1\nprotected-mode yes\nport 6379\n";
@@ -111,6 +111,24 @@ describe("applyTextEdit (TypeScript)", () => {
       "port 6379\n",
     );
     expect(result).toEqual({ text: "tcp-port 1\n", changed: 2, added: false });
+  });
+
+  it("takes the actions of the rules the restore script runs, in order", () => {
+    const rule = (id: string, status: "applies" | "checked-at-build" | "not-applicable") => ({
+      rule: { id, package: "p", fromVersions: "*", toVersions: "*", action: { kind: "delete" as const, path: `/${id}` }, note: "" },
+      status,
+      reason: "",
+      fromVersion: null,
+      toVersion: null,
+    });
+    const matches = [rule("a", "applies"), rule("b", "not-applicable"), rule("c", "checked-at-build")].map((match) => ({
+      ...match,
+      rule: { ...match.rule, builtIn: false, enabled: true },
+    }));
+    expect(plannedActions(matches)).toEqual([
+      { kind: "delete", path: "/a" },
+      { kind: "delete", path: "/c" },
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@
 // changes onto the new default (see applyRulesToConfig below). Pure.
 
 import type { MigrationAction } from "@/lib/restores/plan/migration-rule-schema";
+import type { RuleMatch } from "@/lib/restores/plan/match-migration-rules";
 import { compileRewrite } from "@/lib/restores/plan/line-pattern";
 
 export type TextEdit = Extract<MigrationAction, { kind: "rename-key" | "rewrite" | "set" }>;
@@ -99,4 +100,12 @@ export function applyRulesToConfig(actions: readonly MigrationAction[], path: st
     result = { text: next.text, changed: result.changed + next.changed, added: result.added || next.added };
   }
   return result;
+}
+
+/**
+ * The actions of the rules the restore script will run (applies, or checked at build), in its order: what
+ * the configuration merge passes to applyRulesToConfig for the pristine and the edited text of a file.
+ */
+export function plannedActions(matches: readonly RuleMatch[]): MigrationAction[] {
+  return matches.filter((match) => match.status !== "not-applicable").map((match) => match.rule.action);
 }
