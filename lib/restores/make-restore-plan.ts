@@ -162,8 +162,8 @@ export async function makeRestorePlan(
     debconf: plan.debconf,
     serviceChecks: plan.serviceChecks,
     leftOut: plan.leftOut,
-    distributionRules: plan.distributionRules,
-    news: plan.news,
+    // Absent until the packages stage's facts are read (the page says so).
+    ...(plan.distributionRules && plan.news ? { distributionRules: plan.distributionRules, news: plan.news } : {}),
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
 }

@@ -109,12 +109,12 @@ export type RestorePlan = {
   leftOut: LeftOutView;
   /**
    * The conffile moves and removals the new packages' maintainer scripts and conffiles record, for the archived
-   * paths, each with its source and whether the jump covers it ([] without stage facts). Those that apply are
-   * also in migrationRules (first, ids "dist-..."), so the restore script runs them.
+   * paths, each with its source and whether the jump covers it. Those that apply are
+   * also in migrationRules (first, ids "dist-..."), so the restore script runs them. Null without stage facts.
    */
-  distributionRules: DistributionRule[];
-  /** NEWS.Debian entries between the archived and the new version, per package ([] without stage facts). */
-  news: PackageNews[];
+  distributionRules: DistributionRule[] | null;
+  /** NEWS.Debian entries between the archived and the new version, per package. Null without stage facts. */
+  news: PackageNews[] | null;
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -226,7 +226,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
         : newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
     }),
   ];
-  const news = input.stage ? newsBetweenVersions({ stage: input.stage, archivedPackages }) : [];
+  const news = input.stage ? newsBetweenVersions({ stage: input.stage, archivedPackages }) : null;
 
   const debconf = planDebconf({
     manifest,
@@ -308,7 +308,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
     leftOut: describeLeftOut(manifest),
-    distributionRules,
+    distributionRules: input.stage ? distributionRules : null,
     news,
   };
 }
