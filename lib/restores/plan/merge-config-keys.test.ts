@@ -7,7 +7,8 @@ import { mergeConfigKeys } from "@/lib/restores/plan/merge-config-keys";
 
 // Real Debian files (see builtin-migration-rules.test.ts). The merged Dovecot files below, put in trixie's
 // /etc/dovecot, were accepted by `doveconf -n` of Dovecot 2.4.1 (exit 0; mail_driver = maildir,
-// mail_path = %{home}/Maildir, auth_allow_cleartext = yes), while the line merge (diff3) of the same texts conflicts.
+// mail_path = %{home}/Maildir, auth_allow_cleartext = yes), and with them Dovecot 2.4 ran: `doveadm auth test` passed
+// for a local user and `doveadm fetch` read the message in ~/Maildir/new; the line merge (diff3) of the same texts conflicts.
 const read = (...parts: string[]) => readFileSync(path.join(process.cwd(), "lib", "restores", "plan", "fixtures", ...parts), "utf8");
 const dovecot = BUILTIN_MIGRATION_RULES.filter((rule) => rule.package === "dovecot-core").map((rule) => rule.action);
 
