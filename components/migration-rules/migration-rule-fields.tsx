@@ -28,7 +28,7 @@ export function MigrationRuleFields({
   onChange: (draft: RuleDraft) => void;
   errors: Partial<Record<DraftField, string>>;
 }) {
-  function text(field: Exclude<DraftField, "kind" | "enabled">, label: string, placeholder: string, className = "") {
+  function text(field: Exclude<DraftField, "kind" | "enabled" | "where">, label: string, placeholder: string, className = "") {
     return (
       <Labelled label={label} error={errors[field]} className={className}>
         <input
@@ -37,7 +37,7 @@ export function MigrationRuleFields({
           className={`${input} ${field === "note" ? "" : "font-mono"} ${errors[field] ? "border-red-400" : ""}`}
           placeholder={placeholder}
           value={draft[field]}
-          required={field !== "note"}
+          required={field !== "note" && field !== "replace" && field !== "value"}
           onChange={(event) => onChange({ ...draft, [field]: event.target.value })}
         />
       </Labelled>
@@ -77,10 +77,45 @@ export function MigrationRuleFields({
             {text("from", "Key from", "old key")}
             {text("to", "Key to", "new key")}
           </>
+        ) : draft.kind === "rewrite" ? (
+          <>
+            {text("file", "In file", "/etc/redis/redis.conf")}
+            {text("match", "Lines matching", "bind * ::1")}
+            {text("replace", "Become", "bind \\1 -::1")}
+          </>
+        ) : draft.kind === "set" ? (
+          <>
+            {text("file", "In file", "/etc/redis/redis.conf")}
+            {text("key", "Key", "maxmemory")}
+            {text("value", "Value", "64mb")}
+          </>
         ) : (
           text("path", "Path to delete", "/var/cache/samba")
         )}
       </div>
+      {draft.kind === "rewrite" ? (
+        <p className="text-xs text-slate-600">
+          A line pattern matches a whole line: <code>*</code> any text, <code>?</code> one character, <code>{"\\*"}</code>{" "}
+          <code>{"\\?"}</code> <code>{"\\\\"}</code> literally. In the replacement, <code>{"\\1"}</code>…<code>{"\\9"}</code> are what the
+          wildcards matched.
+        </p>
+      ) : null}
+      {draft.kind === "set" ? (
+        <div className="grid gap-3 md:grid-cols-[14rem_14rem]">
+          {text("separator", "Separator when added", " = ")}
+          <Labelled label="If no line sets it, add it" error={errors.where}>
+            <select
+              aria-label="If no line sets it, add it"
+              className={input}
+              value={draft.where}
+              onChange={(event) => onChange({ ...draft, where: event.target.value === "start" ? "start" : "end" })}
+            >
+              <option value="end">at the end</option>
+              <option value="start">as the first line</option>
+            </select>
+          </Labelled>
+        </div>
+      ) : null}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={draft.enabled} onChange={(event) => onChange({ ...draft, enabled: event.target.checked })} />
         <span>Enabled</span>

@@ -10,6 +10,12 @@ describe("describeAction", () => {
       "rename key old_key → new_key in /etc/app.conf",
     );
     expect(describeAction({ kind: "delete", path: "/var/cache/app" })).toBe("delete /var/cache/app");
+    expect(describeAction({ kind: "rewrite", file: "/etc/redis/redis.conf", match: "bind * ::1", replace: "bind \\1 -::1" })).toBe(
+      "rewrite lines bind * ::1 → bind \\1 -::1 in /etc/redis/redis.conf",
+    );
+    expect(describeAction({ kind: "set", file: "/etc/dovecot/dovecot.conf", key: "a", value: "1", separator: " = ", where: "start" })).toBe(
+      "set a = 1 in /etc/dovecot/dovecot.conf (added first if missing)",
+    );
   });
 });
 
@@ -46,6 +52,45 @@ describe("draft and rule", () => {
     };
     expect(toRuleInput(draft).action).toEqual({ kind: "delete", path: "/var/cache/app" });
     expect(toRuleInput(draft).package).toBe("app");
+  });
+});
+
+describe("draft and rule: rewrite and set", () => {
+  it("round-trips both, keeping the blanks of patterns, values and separators as typed", () => {
+    const rewrite = {
+      id: "r2",
+      package: "redis-server",
+      fromVersions: "< 6.2",
+      toVersions: ">= 6.2",
+      action: { kind: "rewrite" as const, file: "/etc/redis/redis.conf", match: "bind * ::1", replace: "bind \\1 -::1 " },
+      note: "",
+      builtIn: false,
+      enabled: true,
+    };
+    expect(toRuleInput(toDraft(rewrite)).action).toEqual(rewrite.action);
+    const set = {
+      ...rewrite,
+      action: { kind: "set" as const, file: " /etc/x ", key: " maxmemory ", value: "64mb", separator: " ", where: "start" as const },
+    };
+    expect(toRuleInput(toDraft(set)).action).toEqual({
+      kind: "set",
+      file: "/etc/x",
+      key: "maxmemory",
+      value: "64mb",
+      separator: " ",
+      where: "start",
+    });
+  });
+
+  it('starts a new set rule with " = " and adding at the end', () => {
+    expect(toRuleInput({ ...toDraft(), kind: "set", file: "/etc/x", key: "k", value: "v" }).action).toEqual({
+      kind: "set",
+      file: "/etc/x",
+      key: "k",
+      value: "v",
+      separator: " = ",
+      where: "end",
+    });
   });
 });
 

@@ -14,6 +14,10 @@ export function describeAction(action: { kind: string; [key: string]: string }):
       return `rename key ${field("from")} → ${field("to")} in ${field("file")}`;
     case "delete":
       return `delete ${field("path")}`;
+    case "rewrite":
+      return `rewrite lines ${field("match")} → ${field("replace")} in ${field("file")}`;
+    case "set":
+      return `set ${field("key")}${action.separator ?? " = "}${field("value")} in ${field("file")}${action.where === "start" ? " (added first if missing)" : ""}`;
     default:
       return action.kind;
   }
@@ -23,6 +27,8 @@ export const ACTION_KINDS: { kind: MigrationAction["kind"]; label: string }[] = 
   { kind: "move", label: "move a file or folder" },
   { kind: "rename-key", label: "rename a key in a config file" },
   { kind: "delete", label: "delete a path" },
+  { kind: "rewrite", label: "rewrite matching lines in a file" },
+  { kind: "set", label: "set a key in a config file" },
 ];
 
 /** The form's fields, flat, so switching the action kind keeps what was typed. */
@@ -35,6 +41,12 @@ export type RuleDraft = {
   to: string;
   file: string;
   path: string;
+  match: string;
+  replace: string;
+  key: string;
+  value: string;
+  separator: string;
+  where: "start" | "end";
   note: string;
   enabled: boolean;
 };
@@ -51,6 +63,12 @@ export function toDraft(rule?: MigrationRule): RuleDraft {
     to: "",
     file: "",
     path: "",
+    match: "",
+    replace: "",
+    key: "",
+    value: "",
+    separator: " = ",
+    where: "end",
     note: "",
     enabled: true,
   };
@@ -78,13 +96,31 @@ export function withEnabled(rule: MigrationRule, enabled: boolean): MigrationRul
   };
 }
 
+/** The action the draft's kind asks for. A line pattern, replacement, value and separator are kept as typed (blanks matter). */
+function toAction(draft: RuleDraft): MigrationAction {
+  switch (draft.kind) {
+    case "move":
+      return { kind: "move", from: draft.from.trim(), to: draft.to.trim() };
+    case "rename-key":
+      return { kind: "rename-key", file: draft.file.trim(), from: draft.from.trim(), to: draft.to.trim() };
+    case "delete":
+      return { kind: "delete", path: draft.path.trim() };
+    case "rewrite":
+      return { kind: "rewrite", file: draft.file.trim(), match: draft.match, replace: draft.replace };
+    case "set":
+      return {
+        kind: "set",
+        file: draft.file.trim(),
+        key: draft.key.trim(),
+        value: draft.value,
+        separator: draft.separator,
+        where: draft.where,
+      };
+  }
+}
+
 export function toRuleInput(draft: RuleDraft): MigrationRuleInput {
-  const action: MigrationAction =
-    draft.kind === "move"
-      ? { kind: "move", from: draft.from.trim(), to: draft.to.trim() }
-      : draft.kind === "rename-key"
-        ? { kind: "rename-key", file: draft.file.trim(), from: draft.from.trim(), to: draft.to.trim() }
-        : { kind: "delete", path: draft.path.trim() };
+  const action = toAction(draft);
   return {
     package: draft.package.trim(),
     fromVersions: draft.fromVersions.trim(),
@@ -95,7 +131,24 @@ export function toRuleInput(draft: RuleDraft): MigrationRuleInput {
   };
 }
 
-const FIELDS = new Set<string>(["package", "fromVersions", "toVersions", "kind", "from", "to", "file", "path", "note", "enabled"]);
+const FIELDS = new Set<string>([
+  "package",
+  "fromVersions",
+  "toVersions",
+  "kind",
+  "from",
+  "to",
+  "file",
+  "path",
+  "match",
+  "replace",
+  "key",
+  "value",
+  "separator",
+  "where",
+  "note",
+  "enabled",
+]);
 
 /** The form field an API path names: "action.to" is the "to" field, "action" the kind. */
 function toField(path: string): DraftField | null {

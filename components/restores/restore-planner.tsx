@@ -19,6 +19,7 @@ import { PlanDebconf } from "./plan-debconf";
 import { PlanLeftOut } from "./plan-left-out";
 import { PlanLoading } from "./plan-loading";
 import { PlanMigrationRules } from "./plan-migration-rules";
+import { PlanDistribution } from "./plan-distribution";
 import { PlanPackages } from "./plan-packages";
 import { PlanSecrets } from "./plan-secrets";
 import { PlanServiceChecks } from "./plan-service-checks";
@@ -217,6 +218,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             <PlanPackages packages={planData.packages} checked={planData.packagesChecked} />
             <PlanMigrationRules rules={planData.migrationRules} />
           </div>
+          <PlanDistribution rules={planData.distributionRules} news={planData.news} />
           <PlanDebconf answers={planData.debconf} />
           <PlanPathMappings pathMappings={planData.pathMappings} />
           <DockerfilePanel

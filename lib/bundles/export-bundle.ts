@@ -11,6 +11,8 @@ import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
 function describeAction(action: { kind: string; [key: string]: string }): string {
   if (action.kind === "move") return `move ${action.from} to ${action.to}`;
   if (action.kind === "rename-key") return `rename ${action.from} to ${action.to} in ${action.file}`;
+  if (action.kind === "rewrite") return `rewrite lines matching ${action.match} to ${action.replace} in ${action.file}`;
+  if (action.kind === "set") return `set ${action.key}${action.separator}${action.value} in ${action.file}`;
   return `delete ${action.path}`;
 }
 

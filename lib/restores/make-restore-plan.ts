@@ -181,6 +181,8 @@ export async function makeRestorePlan(
     leftOut: plan.leftOut,
     pathMappings: plan.pathMappings,
     configChecks: plan.configChecks,
+    // Absent until the packages stage's facts are read (the page says so).
+    ...(plan.distributionRules && plan.news ? { distributionRules: plan.distributionRules, news: plan.news } : {}),
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
 }

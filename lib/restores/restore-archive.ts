@@ -188,7 +188,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       .filter((match) => match.status === "applies" && match.rule.action.kind === "move")
       .map((match) => match.rule.action as Move);
     const deleted = new Set(applied.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
-    const editedFiles = new Set(applied.flatMap((match) => (match.rule.action.kind === "rename-key" ? [match.rule.action.file] : [])));
+    const editedFiles = new Set(applied.flatMap((match) => ("file" in match.rule.action ? [match.rule.action.file] : [])));
     // Texts rewritten to follow mapped paths differ from the archived file on purpose.
     for (const file of prepared.plan.payloadContent) editedFiles.add(file.path);
     const verification: RestoreVerification = await verifyRestoredFiles({

@@ -10,7 +10,8 @@ import { startRestore } from "./restore-archive";
 
 // A migration rule keyed on a package's old and new versions: the archive (Debian 12, base-files
 // 12.x) has a data file at the old path and a config key with the old name; restored onto trixie
-// (base-files 13.x) the file is at the new path and the key renamed. The verification follows the move.
+// (base-files 13.x) the file is at the new path, the key renamed, a line rewritten and a key set. The
+// verification follows the move.
 
 const source = uniqueName("kura-it-migrate");
 const restored = uniqueName("kura-it-migrated");
@@ -58,7 +59,29 @@ describe("migration rules in a restore", () => {
       },
       "tester",
     );
-    ruleIds.push(move.id, rename.id, notApplicable.id);
+    const rewrite = await createMigrationRule(
+      {
+        package: "base-files",
+        fromVersions: "< 13",
+        toVersions: ">= 13",
+        action: { kind: "rewrite", file: "/etc/kuraapp.conf", match: "Other *", replace: "Other = \\1\\n# rewritten" },
+        note: "test rule",
+        enabled: true,
+      },
+      "tester",
+    );
+    const set = await createMigrationRule(
+      {
+        package: "base-files",
+        fromVersions: "< 13",
+        toVersions: ">= 13",
+        action: { kind: "set", file: "/etc/kuraapp.conf", key: "Port", value: "8080", separator: " ", where: "end" },
+        note: "test rule",
+        enabled: true,
+      },
+      "tester",
+    );
+    ruleIds.push(move.id, rename.id, notApplicable.id, rewrite.id, set.id);
     const started = await startArchive({ engineId: "local", containerRef: source, name: "migration it", actor: "tester" });
     archiveId = started.archiveId;
     expect((await waitForJob(started.jobId, 300_000)).error).toBeNull();
@@ -96,11 +119,12 @@ describe("migration rules in a restore", () => {
     const job = await waitForJob(jobId, 600_000);
     const restore = await getRestore(restoreId);
     expect(job.error, restore.log).toBeNull();
-    expect(restore.appliedRules).toEqual(expect.arrayContaining([ruleIds[0], ruleIds[1]]));
+    expect(restore.appliedRules).toEqual(expect.arrayContaining([ruleIds[0], ruleIds[1], ruleIds[3], ruleIds[4]]));
     expect(restore.appliedRules).not.toContain(ruleIds[2]);
     expect(exec(restored, ["cat", "/var/lib/kuraapp/private/passdb.tdb"])).toBe("accounts db v1");
     expect(exec(restored, ["sh", "-c", "test -e /var/lib/kuraapp/passdb.tdb && echo present || echo gone"])).toBe("gone");
-    expect(exec(restored, ["cat", "/etc/kuraapp.conf"])).toBe("# settings\n  NewKey yes\nOther 1");
+    // rename-key, then rewrite and set, run by restore.sh with trixie's own dash and mawk.
+    expect(exec(restored, ["cat", "/etc/kuraapp.conf"])).toBe("# settings\n  NewKey yes\nOther = 1\n# rewritten\nPort 8080");
     expect(restore.verification?.mismatches).toEqual([]);
     const row = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
     expect(row.log).toMatch(/migration/i);

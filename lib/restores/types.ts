@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type {
+  distributionRuleSchema,
+  packageNewsSchema,
   plannedRuleSchema,
   planWarningSchema,
   restorePlanViewSchema,
@@ -14,6 +16,8 @@ import type { startRestoreBody } from "@/lib/api/schemas";
 
 export type PlanWarning = z.infer<typeof planWarningSchema>;
 export type PlannedRule = z.infer<typeof plannedRuleSchema>;
+export type PlannedDistributionRule = z.infer<typeof distributionRuleSchema>;
+export type PlannedPackageNews = z.infer<typeof packageNewsSchema>;
 /** POST /api/archives/{id}/restore-plan */
 export type RestorePlanView = z.infer<typeof restorePlanViewSchema>;
 export type RestoreStep = z.infer<typeof restoreStepSchema>;

@@ -17,7 +17,7 @@ export const createMigrationRule = defineEntry({
   method: "POST",
   path: "/api/migration-rules",
   access: "admin",
-  summary: "Add a migration rule (package, version ranges, action: move | rename-key | delete)",
+  summary: "Add a migration rule (package, version ranges, action: move | rename-key | delete | rewrite | set)",
   body: migrationRuleBody,
   status: 201,
   response: migrationRuleSchema,

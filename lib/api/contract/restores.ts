@@ -23,6 +23,35 @@ export const plannedRuleSchema = z.object({
   toVersion: z.string().nullable(),
 });
 
+/** A conffile move or removal a new package records (dpkg-maintscript-helper, remove-on-upgrade), and whether it applies. */
+export const distributionRuleSchema = z.object({
+  package: z.string(),
+  version: z.string(),
+  archivedVersion: z.string().nullable(),
+  operation: z.enum(["mv_conffile", "rm_conffile", "symlink_to_dir", "dir_to_symlink", "remove-on-upgrade"]),
+  paths: z.array(z.string()),
+  priorVersion: z.string().nullable(),
+  script: z.enum(["preinst", "postinst", "postrm", "prerm", "conffiles"]),
+  text: z.string(),
+  status: z.enum(["applies", "not-applicable"]),
+  reason: z.string(),
+  action: z.object({ kind: z.string() }).catchall(z.string()).nullable(),
+  /** "from bind9 1:9.20.30-1~deb13u1 postinst: dpkg-maintscript-helper rm_conffile /etc/bind/db.local 1:9.20.5-1~" */
+  source: z.string(),
+});
+
+/** NEWS.Debian entries of one package between the archived and the new version. */
+export const packageNewsSchema = z.object({
+  package: z.string(),
+  /** Other packages of the stage that ship the same NEWS.Debian. */
+  alsoIn: z.array(z.string()),
+  fromVersion: z.string(),
+  toVersion: z.string(),
+  entries: z.array(
+    z.object({ source: z.string(), version: z.string(), distribution: z.string(), text: z.string(), author: z.string(), date: z.string() }),
+  ),
+});
+
 /** A restore plan; for viewers, secret values kept in the archive are masked in the Dockerfile. */
 /** A versioned path mapped to the new package's (issue 14): every kept entry under `from` is restored under `to`. */
 export const pathMappingSchema = z.object({
@@ -152,6 +181,13 @@ export const restorePlanViewSchema = z.object({
       }),
     ),
   }),
+  /**
+   * Read from the new packages once their stage is built (absent or empty before): the conffile moves and removals
+   * their maintainer scripts record for the archived paths (those that apply are in migrationRules too, ids
+   * "dist-..."), and what NEWS.Debian told admins between the archived and the new versions.
+   */
+  distributionRules: z.array(distributionRuleSchema).optional(),
+  news: z.array(packageNewsSchema).optional(),
 });
 
 export const restoreStepSchema = z.enum(["plan", "build", "config-check", "run", "verify", "check", "done"]);

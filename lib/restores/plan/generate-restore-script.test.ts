@@ -126,14 +126,41 @@ const SCENARIO_ENTRIES: ManifestEntry[] = [
   makeEntry("/tmp/x", "file"),
   makeEntry("/var/lib/samba/passdb.tdb", "file", { mode: 0o600 }),
   makeEntry("/etc/ssh/sshd_config", "file", { mode: 0o600 }),
+  makeEntry("/etc/redis/redis.conf", "file", { mode: 0o640 }),
+  makeEntry("/etc/dovecot/dovecot.conf", "file"),
+  makeEntry("/etc/dovecot/conf.d/10-mail.conf", "file"),
+  makeEntry("/etc/dovecot/conf.d/10-auth.conf", "file"),
 ];
+/** Archived text of the configuration files the built-in rules edit (others hold "content of PATH"). */
+const CONFIG_TEXT: Record<string, string> = {
+  "/etc/ssh/sshd_config": "Port 22\nChallengeResponseAuthentication no\n",
+  "/etc/redis/redis.conf": "# bind 127.0.0.1 ::1\nbind 127.0.0.1 ::1\nport 6379\n",
+  "/etc/dovecot/dovecot.conf": "## Dovecot configuration file\ndict {\n}\n!include conf.d/*.conf\n",
+  "/etc/dovecot/conf.d/10-mail.conf":
+    "#   mail_location = maildir:~/Maildir\nmail_location = maildir:~/Maildir\nmail_privileged_group = mail\n",
+  "/etc/dovecot/conf.d/10-auth.conf": "disable_plaintext_auth = no\nauth_mechanisms = plain\n",
+};
 
-function scenarioInput(rules: MigrationRule[] = BUILTIN_MIGRATION_RULES): RestorePlanInput {
+/** A rule that would edit through an archived symbolic link (/srv/app/link -> data): it must not. */
+const THROUGH_LINK: MigrationRule = {
+  id: "through-link",
+  package: "openssh-server",
+  fromVersions: "*",
+  toVersions: "*",
+  action: { kind: "rewrite", file: "/srv/app/link", match: "content*", replace: "pwned" },
+  note: "",
+  builtIn: false,
+  enabled: true,
+};
+
+function scenarioInput(rules: MigrationRule[] = [...BUILTIN_MIGRATION_RULES, THROUGH_LINK]): RestorePlanInput {
   return {
     manifest: makeManifest({
       packages: [
         { name: "samba", version: "2:3.6.6-6+deb7u16", architecture: "amd64", manual: true },
         { name: "openssh-server", version: "1:8.4p1-5+deb11u3", architecture: "amd64", manual: true },
+        { name: "redis-server", version: "5:6.0.16-1+deb11u2", architecture: "amd64", manual: true },
+        { name: "dovecot-core", version: "1:2.3.13+dfsg1-2+deb11u1", architecture: "amd64", manual: false },
       ],
       entries: SCENARIO_ENTRIES,
       deleted: ["/etc/to-delete", "/etc/a b", "/etc/gone-dir", "/proc/x", "/etc/passwd", "/srv/app"],
@@ -142,7 +169,7 @@ function scenarioInput(rules: MigrationRule[] = BUILTIN_MIGRATION_RULES): Restor
     target: {
       baseImage: "debian:trixie",
       baseOs: { id: "debian", versionId: "13", versionCodename: "trixie" },
-      baseInstalledPackages: { "openssh-server": "1:10.0p1-7" },
+      baseInstalledPackages: { "openssh-server": "1:10.0p1-7", "redis-server": "5:8.0.2-3", "dovecot-core": "1:2.4.1+dfsg1-6" },
       baseHasDpkg: true,
       baseAccounts: { passwd: BASE_PASSWD, group: BASE_GROUP },
       availablePackages: null,
@@ -189,8 +216,7 @@ function runScenario(plan: RestorePlan, options: { shell: string[]; env?: Record
   for (const entry of plan.payloadEntries) {
     const target = path.join(stage, entry.path);
     if (entry.type === "dir") mkdirSync(target, { recursive: true });
-    else
-      write(target, entry.path === "/etc/ssh/sshd_config" ? "Port 22\nChallengeResponseAuthentication no\n" : `content of ${entry.path}\n`);
+    else write(target, CONFIG_TEXT[entry.path] ?? `content of ${entry.path}\n`);
   }
   for (const account of plan.accountFiles)
     write(path.join(kura, "accounts", path.basename(account)), ARCHIVED[path.basename(account) as keyof typeof ARCHIVED] ?? "");
@@ -351,6 +377,25 @@ describe.skipIf(!isRoot).each(ENVIRONMENTS)("restore.sh run with $name", (enviro
       expect(run.result.stdout + run.result.stderr).toMatch(/migration rule builtin-samba-passdb skipped/);
     }
     expect(run.report).toContain("migration rule builtin-samba-secrets: /var/lib/samba/secrets.tdb is not there, nothing to do");
+  });
+
+  it("applies rewrite and set rules with the base's awk: Redis's optional ::1, Dovecot 2.4's settings, modes kept", () => {
+    expect(readFileSync(at("etc/redis/redis.conf"), "utf8")).toBe("# bind 127.0.0.1 ::1\nbind 127.0.0.1 -::1\nport 6379\n");
+    expect(mode("etc/redis/redis.conf")).toBe(0o640);
+    expect(readFileSync(at("etc/dovecot/dovecot.conf"), "utf8")).toBe(
+      "dovecot_config_version = 2.4.0\n## Dovecot configuration file\ndict_server {\n}\n!include conf.d/*.conf\ndovecot_storage_version = 2.4.0\n",
+    );
+    expect(readFileSync(at("etc/dovecot/conf.d/10-mail.conf"), "utf8")).toBe(
+      "#   mail_driver = maildir\n#   mail_path = %{home}/Maildir\nmail_driver = maildir\nmail_path = %{home}/Maildir\nmail_privileged_group = mail\n",
+    );
+    expect(readFileSync(at("etc/dovecot/conf.d/10-auth.conf"), "utf8")).toBe("auth_allow_cleartext = yes\nauth_mechanisms = plain\n");
+    expect(run.report).toContain("migration rule builtin-redis-bind-optional-ipv6: rewrote 1 line(s) of /etc/redis/redis.conf");
+    expect(run.report).toContain(
+      "migration rule builtin-dovecot-config-version: added dovecot_config_version to /etc/dovecot/dovecot.conf",
+    );
+    expect(run.report).toContain("migration rule builtin-dovecot-ssl-cert: /etc/dovecot/conf.d/10-ssl.conf is not there, nothing to do");
+    expect(readFileSync(at("srv/app/data"), "utf8")).toBe("content of /srv/app/data\n");
+    expect(run.report).toContain("WARNING migration rule through-link skipped: /srv/app/link is not a regular file");
   });
 
   it("uses perl when it can and says so when it cannot", () => {

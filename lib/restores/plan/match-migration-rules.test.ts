@@ -72,9 +72,23 @@ describe("matchMigrationRules", () => {
   it("selects the built-in rules for a bullseye -> trixie restore", () => {
     const result = statusOf(
       BUILTIN_MIGRATION_RULES,
-      { "openssh-server": "1:8.4p1-5+deb11u3", samba: "2:4.13.13+dfsg-1~deb11u6", apache2: "2.4.62-1~deb11u1" },
-      { "openssh-server": "1:10.0p1-7", samba: "2:4.22.4+dfsg-1~deb13u1", apache2: "2.4.65-2" },
+      {
+        "openssh-server": "1:8.4p1-5+deb11u3",
+        samba: "2:4.13.13+dfsg-1~deb11u6",
+        apache2: "2.4.62-1~deb11u1",
+        "dovecot-core": "1:2.3.13+dfsg1-2+deb11u1",
+        "redis-server": "5:6.0.16-1+deb11u2",
+      },
+      {
+        "openssh-server": "1:10.0p1-7",
+        samba: "2:4.22.4+dfsg-1~deb13u1",
+        apache2: "2.4.65-2",
+        "dovecot-core": "1:2.4.1+dfsg1-6+deb13u7",
+        "redis-server": "5:8.0.2-3+deb13u3",
+      },
     );
+    const dovecot = BUILTIN_MIGRATION_RULES.filter((rule) => rule.package === "dovecot-core").map((rule) => [rule.id, "applies"]);
+    expect(dovecot.length).toBeGreaterThan(5);
     expect(Object.fromEntries(result.map(([id, status]) => [id, status]))).toEqual({
       "builtin-samba-passdb": "not-applicable",
       "builtin-samba-secrets": "not-applicable",
@@ -83,6 +97,8 @@ describe("matchMigrationRules", () => {
       "builtin-apache2-conf-d": "not-applicable",
       "builtin-mysql-myisam-recover": "not-applicable",
       "builtin-mysql-key-buffer": "not-applicable",
+      "builtin-redis-bind-optional-ipv6": "applies",
+      ...Object.fromEntries(dovecot),
     });
   });
 
@@ -100,6 +116,10 @@ describe("matchMigrationRules", () => {
       "builtin-apache2-conf-d": "applies",
       "builtin-mysql-myisam-recover": "applies",
       "builtin-mysql-key-buffer": "applies",
+      "builtin-redis-bind-optional-ipv6": "not-applicable",
+      ...Object.fromEntries(
+        BUILTIN_MIGRATION_RULES.filter((rule) => rule.package === "dovecot-core").map((rule) => [rule.id, "not-applicable"]),
+      ),
     });
   });
 });

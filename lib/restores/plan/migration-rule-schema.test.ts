@@ -63,3 +63,37 @@ describe("migrationRuleSchema", () => {
     expect(problems({ action: { kind: "chmod", path: "/x" } })[0]).toMatch(/^action/);
   });
 });
+
+describe("migrationRuleSchema: rewrite and set", () => {
+  it("accepts a rewrite with a line glob and a replacement that uses its wildcards", () => {
+    expect(problems({ action: { kind: "rewrite", file: "/etc/redis/redis.conf", match: "bind * ::1", replace: "bind \\1 -::1" } })).toEqual(
+      [],
+    );
+  });
+
+  it("refuses a rewrite pattern that is empty, only *, malformed, or a replacement naming a missing wildcard", () => {
+    const rewrite = (match: string, replace = "x") => problems({ action: { kind: "rewrite", file: "/etc/x", match, replace } });
+    expect(rewrite("")).toEqual([expect.stringMatching(/^action.match: .*empty/)]);
+    expect(rewrite("***")).toEqual([expect.stringMatching(/^action.match: .*every line/)]);
+    expect(rewrite("a\\x")).toEqual([expect.stringMatching(/^action.match: .*must be followed/)]);
+    expect(rewrite("a*", "\\2")).toEqual([expect.stringMatching(/^action.replace: .*has 1/)]);
+    expect(rewrite("a*", "two\nlines")).toEqual([expect.stringMatching(/^action.replace: .*one line/)]);
+    expect(problems({ action: { kind: "rewrite", file: "/etc/passwd", match: "a", replace: "b" } })).toEqual([
+      expect.stringMatching(/^action.file: .*merged by the restore script/),
+    ]);
+  });
+
+  it("accepts a set with a key, a value, a separator and where to add it", () => {
+    const set = (patch: Record<string, unknown>) =>
+      problems({
+        action: { kind: "set", file: "/etc/redis/redis.conf", key: "maxmemory", value: "64mb", separator: " ", where: "end", ...patch },
+      });
+    expect(set({})).toEqual([]);
+    expect(set({ separator: " = ", where: "start" })).toEqual([]);
+    expect(set({ separator: "" })).toEqual([expect.stringMatching(/^action.separator: /)]);
+    expect(set({ separator: " x " })).toEqual([expect.stringMatching(/^action.separator: /)]);
+    expect(set({ where: "middle" })).toEqual([expect.stringMatching(/^action.where: /)]);
+    expect(set({ key: "a b" })).toEqual([expect.stringMatching(/^action.key: /)]);
+    expect(set({ value: "a\nb" })).toEqual([expect.stringMatching(/^action.value: .*one line/)]);
+  });
+});

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { DEBIAN_PACKAGE_NAME } from "@/lib/archives/manifest";
 import { checkAbsolutePath, isAccountFile, isProtectedPath, isUnder } from "@/lib/restores/plan/restore-paths";
 import { validateVersionRange } from "@/lib/restores/plan/version-range";
+import { checkLinePattern, checkReplacement, countWildcards } from "@/lib/restores/plan/line-pattern";
 
 export const MAX_RULE_NOTE_LENGTH = 1000;
 export const KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -32,6 +33,21 @@ const versionRange = z.string().superRefine((text, ctx) => {
   if (message) ctx.addIssue({ code: "custom", message });
 });
 
+const MAX_VALUE_LENGTH = 1000;
+/** What stands between a key and its value: blanks, or blanks around one "=" (":" for YAML-like files). */
+const SEPARATOR_PATTERN = /^(?:[ \t]{1,4}|[ \t]{0,4}[=:][ \t]{0,4})$/;
+
+const linePattern = z.string().superRefine((text, ctx) => {
+  const message = checkLinePattern(text);
+  if (message) ctx.addIssue({ code: "custom", message });
+});
+
+const oneLine = (what: string) =>
+  z
+    .string()
+    .max(MAX_VALUE_LENGTH, `${what} may be at most ${MAX_VALUE_LENGTH} characters.`)
+    .refine((text) => !/[\n\r\0]/.test(text), `${what} is one line: no line breaks or NUL.`);
+
 export const migrationActionSchema = z.discriminatedUnion("kind", [
   z
     .object({ kind: z.literal("move"), from: rulePath, to: rulePath })
@@ -42,6 +58,25 @@ export const migrationActionSchema = z.discriminatedUnion("kind", [
     path: ["to"],
   }),
   z.object({ kind: z.literal("delete"), path: rulePath }),
+  // Every line that matches `match` (a glob over the whole line, line-pattern.ts) becomes `replace`.
+  z
+    .object({ kind: z.literal("rewrite"), file: rulePath, match: linePattern, replace: oneLine("A replacement") })
+    .superRefine((action, ctx) => {
+      // Each problem once: a malformed pattern or a multi-line replacement is reported by its own field.
+      if (checkLinePattern(action.match) !== null || /[\n\r\0]/.test(action.replace)) return;
+      const message = checkReplacement(action.replace, countWildcards(action.match));
+      if (message) ctx.addIssue({ code: "custom", message, path: ["replace"] });
+    }),
+  // The key holds the value: every line setting it gets the value (keeping its own separator), and a
+  // line "key<separator>value" is added at the start or the end of the file when none sets it.
+  z.object({
+    kind: z.literal("set"),
+    file: rulePath,
+    key,
+    value: oneLine("A value"),
+    separator: z.string().regex(SEPARATOR_PATTERN, 'A separator is blanks, or "=" or ":" with blanks around it (" = ", " ", "=").'),
+    where: z.enum(["start", "end"]),
+  }),
 ]);
 
 export const migrationRuleSchema = z.object({

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { PackageStageFacts, StagePackage } from "@/lib/restores/package-stage/types";
 import { manifestSchema } from "@/lib/archives/manifest";
 import { BUILTIN_MIGRATION_RULES } from "@/lib/restores/plan/builtin-migration-rules";
 import { planRestore, type RestorePlanInput } from "@/lib/restores/plan/plan-restore";
@@ -170,6 +173,8 @@ describe("planRestore", () => {
       ["kura/merge-groups.awk", "644"],
       ["kura/merge-users.awk", "644"],
       ["kura/rename-key.awk", "644"],
+      ["kura/rewrite.awk", "644"],
+      ["kura/set-key.awk", "644"],
       ["kura/restore-plan.sh", "644"],
       ["kura/entries.nul", "644"],
       ["kura/metadata.sh", "644"],
@@ -242,5 +247,65 @@ describe("planRestore", () => {
     expect(busybox.packages.install).toEqual([]);
     expect(busybox.warnings.map((warning) => warning.kind)).toContain("no-package-manager");
     expect(busybox.migrationRules.find((match) => match.rule.id === "builtin-openssh-kbdinteractive")?.status).toBe("not-applicable");
+  });
+});
+
+describe("planRestore with the packages stage's facts (issue 14)", () => {
+  const fixture = (name: string) =>
+    readFileSync(path.join(process.cwd(), "lib", "restores", "plan", "fixtures", "trixie-packages", name), "utf8");
+  const stagePackage = (name: string, version: string, extra: Partial<StagePackage> = {}): StagePackage => ({
+    name,
+    version,
+    conffiles: [],
+    files: [],
+    maintscripts: {},
+    news: null,
+    ...extra,
+  });
+  const stage: PackageStageFacts = {
+    imageId: "sha256:0000",
+    files: {},
+    packages: {
+      "openssh-server": stagePackage("openssh-server", "1:10.0p1-7+deb13u4", {
+        maintscripts: { postinst: fixture("openssh-server.postinst"), preinst: fixture("openssh-server.preinst") },
+        news: fixture("openssh-server.NEWS.Debian"),
+      }),
+      samba: stagePackage("samba", "2:4.22.4+dfsg-1~deb13u1", {
+        maintscripts: { postinst: 'dpkg-maintscript-helper rm_conffile /etc/samba/smb.conf 2:4.20~ -- "$@"\n' },
+      }),
+    },
+  };
+  const plan = planRestore(input({ stage }));
+
+  it("applies the distribution's rules first in the restore script and lists each with its source", () => {
+    expect(plan.distributionRules).toEqual([
+      expect.objectContaining({
+        package: "samba",
+        operation: "rm_conffile",
+        status: "applies",
+        source: "from samba 2:4.22.4+dfsg-1~deb13u1 postinst: dpkg-maintscript-helper rm_conffile /etc/samba/smb.conf 2:4.20~",
+      }),
+    ]);
+    expect(plan.migrationRules[0]).toMatchObject({
+      status: "applies",
+      rule: { action: { kind: "move", from: "/etc/samba/smb.conf", to: "/etc/samba/smb.conf.dpkg-bak" } },
+    });
+    expect(plan.restoreScript).toContain("kura_move '/etc/samba/smb.conf' '/etc/samba/smb.conf.dpkg-bak'");
+    expect(plan.restoreScript.indexOf("dist-samba")).toBeLessThan(plan.restoreScript.indexOf("builtin-openssh-kbdinteractive"));
+  });
+
+  it("shows what Debian told admins between the versions, and takes the new versions from the stage", () => {
+    expect(plan.news?.map((item) => item.package)).toEqual(["openssh-server"]);
+    expect(plan.news?.[0]?.entries.map((entry) => entry.version)).toContain("1:8.7p1-1");
+    expect(plan.migrationRules.find((match) => match.rule.id === "builtin-openssh-kbdinteractive")).toMatchObject({
+      status: "applies",
+      toVersion: "1:10.0p1-7+deb13u4",
+    });
+  });
+
+  it("says nothing of the kind without the facts", () => {
+    const before = planRestore(input());
+    expect([before.distributionRules, before.news]).toEqual([null, null]);
+    expect(before.migrationRules.some((match) => match.rule.id.startsWith("dist-"))).toBe(false);
   });
 });

@@ -57,6 +57,8 @@ import { describeLeftOut, type LeftOutView } from "@/lib/restores/plan/describe-
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
 import { mapVersionedPaths, type ContentRewrite, type PathMapping } from "@/lib/restores/plan/map-versioned-paths";
 import { proposeConfigChecks, type ConfigCheck } from "@/lib/restores/plan/propose-config-checks";
+import { mineDistributionRules, toRuleMatches, type DistributionRule } from "@/lib/restores/plan/mine-distribution-rules";
+import { newsBetweenVersions, type PackageNews } from "@/lib/restores/plan/news-between-versions";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -117,6 +119,14 @@ export type RestorePlan = {
   restoredManifest: Manifest;
   /** Texts that replace archived files under payload/ (references to mapped paths rewritten); owner and mode stay the archived ones. */
   payloadContent: { path: string; content: string }[];
+  /**
+   * The conffile moves and removals the new packages' maintainer scripts and conffiles record, for the archived
+   * paths, each with its source and whether the jump covers it. Those that apply are
+   * also in migrationRules (first, ids "dist-..."), so the restore script runs them. Null without stage facts.
+   */
+  distributionRules: DistributionRule[] | null;
+  /** NEWS.Debian entries between the archived and the new version, per package. Null without stage facts. */
+  news: PackageNews[] | null;
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -211,11 +221,28 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   const archivedPackages: Record<string, string> = {};
   for (const pkg of manifest.packages) if (!has(archivedPackages, pkg.name)) archivedPackages[pkg.name] = pkg.version;
-  const matches = matchMigrationRules({
-    rules: input.migrationRules,
-    archivedPackages,
-    newVersions: newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
-  });
+  // With the packages stage's facts, the new versions are known, and the distribution's own rules run first.
+  const stageVersions: Record<string, string> = {};
+  for (const [name, pkg] of Object.entries(input.stage?.packages ?? {})) stageVersions[name] = pkg.version;
+  const distributionRules = input.stage
+    ? mineDistributionRules({
+        stage: input.stage,
+        archivedPackages,
+        archivedPaths: new Set(manifest.entries.map((entry) => entry.path)),
+      })
+    : [];
+  const matches = [
+    ...toRuleMatches(distributionRules),
+    ...matchMigrationRules({
+      rules: input.migrationRules,
+      archivedPackages,
+      // The stage holds every package the new image will have: what it lacks is absent.
+      newVersions: input.stage
+        ? stageVersions
+        : newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
+    }),
+  ];
+  const news = input.stage ? newsBetweenVersions({ stage: input.stage, archivedPackages }) : null;
 
   const debconf = planDebconf({
     manifest,
@@ -302,5 +329,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     pathMappings: versioned ? { mappings: versioned.mappings, rewrites: versioned.rewrites } : null,
     restoredManifest: manifest,
     payloadContent: versioned?.payloadContent ?? [],
+    distributionRules: input.stage ? distributionRules : null,
+    news,
   };
 }

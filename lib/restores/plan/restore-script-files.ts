@@ -8,6 +8,8 @@ export const RESTORE_SCRIPT_FILES = [
   "merge-groups.awk",
   "merge-users.awk",
   "rename-key.awk",
+  "rewrite.awk",
+  "set-key.awk",
 ] as const;
 export type RestoreScriptFile = (typeof RESTORE_SCRIPT_FILES)[number];
 /** File name -> its text. */

@@ -212,6 +212,23 @@ kura_rename_key() {
   if [ "$kura_changed" -gt 0 ]; then cat "$TMPD/rename-key.out" > "$R$1"; fi
   rm -f -- "$TMPD/rename-key.out"
 }
+# kura_rewrite FILE MATCH REPLACE: every whole line matching the glob MATCH becomes REPLACE
+# (rewrite.awk; bytes, so LC_ALL=C). Sets kura_changed.
+kura_rewrite() {
+  kura_changed=$(LC_ALL=C KURA_MATCH="$2" KURA_REPLACE="$3" KURA_OUT="$TMPD/rewrite.out" awk -f "$K/rewrite.awk" "$R$1")
+  if [ "$kura_changed" -gt 0 ]; then cat "$TMPD/rewrite.out" > "$R$1"; fi
+  rm -f -- "$TMPD/rewrite.out"
+}
+# kura_set FILE KEY VALUE SEPARATOR start|end: KEY holds VALUE (set-key.awk reads FILE twice). Sets
+# kura_changed (lines changed) and kura_added (1 when the line was added).
+kura_set() {
+  kura_counts=$(LC_ALL=C KURA_KEY="$2" KURA_VALUE="$3" KURA_SEP="$4" KURA_WHERE="$5" KURA_OUT="$TMPD/set.out" \
+    awk -f "$K/set-key.awk" "$R$1" "$R$1")
+  kura_changed=${kura_counts% *}
+  kura_added=${kura_counts#* }
+  if [ "$kura_changed" -gt 0 ] || [ "$kura_added" = 1 ]; then cat "$TMPD/set.out" > "$R$1"; fi
+  rm -f -- "$TMPD/set.out"
+}
 
 # 1. Accounts: add the archived users and groups the new base lacks (merge-*.awk), keep the rest.
 kura_merge_log() {

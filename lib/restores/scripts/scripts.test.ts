@@ -34,6 +34,8 @@ function samplePlan() {
       packages: [
         { name: "samba", version: "2:3.6.6-6+deb7u16", architecture: "amd64", manual: true },
         { name: "openssh-server", version: "1:8.4p1-5+deb11u3", architecture: "amd64", manual: true },
+        { name: "redis-server", version: "5:6.0.16-1+deb11u2", architecture: "amd64", manual: true },
+        { name: "dovecot-core", version: "1:2.3.13+dfsg1-2+deb11u1", architecture: "amd64", manual: true },
       ],
       entries: [
         makeEntry("/etc/passwd", "file"),
@@ -42,6 +44,8 @@ function samplePlan() {
         makeEntry("/srv/app/link", "symlink", { linkTarget: "it's $(x)" }),
         makeEntry("/var/lib/samba/passdb.tdb", "file"),
         makeEntry("/etc/ssh/sshd_config", "file"),
+        makeEntry("/etc/redis/redis.conf", "file"),
+        makeEntry("/etc/dovecot/dovecot.conf", "file"),
       ],
       deleted: ["/etc/old `x`"],
     }),
@@ -49,7 +53,7 @@ function samplePlan() {
     target: {
       baseImage: "debian:trixie",
       baseOs: { id: "debian", versionId: "13", versionCodename: "trixie" },
-      baseInstalledPackages: { "openssh-server": "1:10.0p1-7" },
+      baseInstalledPackages: { "openssh-server": "1:10.0p1-7", "redis-server": "5:8.0.2-3" },
       baseHasDpkg: true,
       baseAccounts: null,
       availablePackages: null,
