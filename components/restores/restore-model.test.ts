@@ -73,6 +73,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "running", step: "verify", check: null })).toEqual([
       "plan:done",
       "build:done",
+      "merge:done",
       "run:done",
       "verify:running",
       "check:pending",
@@ -82,6 +83,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "failed", step: "build", check: null })).toEqual([
       "plan:done",
       "build:failed",
+      "merge:pending",
       "run:pending",
       "verify:pending",
       "check:pending",

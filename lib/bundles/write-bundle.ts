@@ -39,6 +39,11 @@ export type BundleContent = {
   payloadEntries: ManifestEntry[];
   /** Account files to ship under accounts/, e.g. ["/etc/passwd", "/etc/shadow"]; their entries are in manifest.entries. */
   accountFiles: string[];
+  /**
+   * Texts that go under payload/ instead of the archived content of those paths (a restore's merged configuration,
+   * issue 14); the archived blob still travels as blobs/<sha256> when all content is packed.
+   */
+  payloadContent?: { path: string; content: string }[];
 };
 
 export type WriteBundleOptions = {
@@ -195,6 +200,7 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
     .filter((entry) => entry.type === "dir" || (entry.type === "file" && entry.sha256 !== null))
     .sort((a, b) => compare(a.path, b.path));
   const packed = new Map<string, ManifestEntry>();
+  const replaced = new Map((content.payloadContent ?? []).map((item) => [item.path, item.content]));
   for (const entry of payload) {
     if (entry.path === "/") continue; // payload/ itself
     if (!entry.path.startsWith("/") || !isRelativeName(entry.path.slice(1)))
@@ -210,7 +216,9 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
     packed.set(entry.path, entry);
     const name = payloadName(entry.path);
     const mtime = toMtime(entry.mtime) ?? fallbackMtime;
+    const text = entry.type === "file" ? replaced.get(entry.path) : undefined;
     if (entry.type === "dir") add({ kind: "dir", name, mtime });
+    else if (text !== undefined) add({ kind: "bytes", name, data: Buffer.from(text), mode: safeMode(entry.mode), mtime });
     else if (entry.sha256)
       add({
         kind: "blob",
@@ -224,7 +232,13 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
   }
   if (allContent) {
     const carried = new Set(plan.flatMap((item) => (item.kind === "blob" ? [item.sha256] : [])));
-    const extra = manifest.entries
+    // The pristine versions of conffiles (issue 14) travel the same way, each as a blob of its own size.
+    const pristine = manifest.entries.flatMap((entry) =>
+      entry.type === "file" && entry.pristineSha256 && entry.pristineSize !== undefined
+        ? [{ ...entry, sha256: entry.pristineSha256, size: entry.pristineSize, path: `${entry.path} (pristine version)` }]
+        : [],
+    );
+    const extra = [...manifest.entries, ...pristine]
       .filter((entry) => entry.type === "file" && entry.sha256 !== null && !carried.has(entry.sha256))
       .sort((a, b) => compare(a.sha256!, b.sha256!));
     for (const entry of extra) {

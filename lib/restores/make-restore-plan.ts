@@ -12,8 +12,15 @@ import { planRestore, type RestorePlan } from "@/lib/restores/plan/plan-restore"
 import { isAccountFile } from "@/lib/restores/plan/restore-paths";
 import { checkAvailablePackages, inspectBaseImage, type BaseImageFacts } from "./inspect-base-image";
 import { listMigrationRules } from "./migration-rule-store";
+import { listMergeResolutions } from "./merge-resolution-store";
 import { readRestoreScripts } from "./read-restore-scripts";
 import type { RestorePlanView } from "./types";
+import { findLabelledImage } from "@/lib/docker/find-labelled-image";
+import { PACKAGES_STAGE } from "@/lib/restores/plan/generate-dockerfile";
+import { MERGE_MAX_BYTES, wantedStageFiles, type ArchivedConfigText, type MergeResolution } from "@/lib/restores/plan/plan-config-merges";
+import { PACKAGES_STAGE_LABEL, packagesStageKey } from "@/lib/restores/package-stage/packages-stage-key";
+import { asText, readPackageStage } from "@/lib/restores/package-stage/read-package-stage";
+import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
 
 // The restore plan for an archive and a base image: gathers the facts (the manifest, the archived
 // account files, the base image's OS, packages and accounts, what its repositories offer, the
@@ -27,7 +34,23 @@ export type PreparedPlan = {
   engine: Engine;
   base: BaseImageFacts | null;
   archivedAccounts: { passwd?: string; group?: string; shadow?: string; gshadow?: string };
+  /** The label value of this plan's packages stage (the restore builds it with it; a preview finds it by it). */
+  packagesStageKey: string | null;
+  /** The packages stage's facts the plan used (null: not known yet). */
+  stage: PackageStageFacts | null;
 };
+
+/** The archived and pristine texts of the manifest's conffiles that have a pristine version (each at most 1 MiB). */
+async function readConfigTexts(manifest: Manifest): Promise<Record<string, ArchivedConfigText>> {
+  const texts: Record<string, ArchivedConfigText> = {};
+  const read = async (sha256: string, size: number | undefined) =>
+    size !== undefined && size <= MERGE_MAX_BYTES ? asText(await readBlob(sha256)) : null;
+  for (const entry of manifest.entries) {
+    if (entry.type !== "file" || !entry.conffile || !entry.sha256 || !entry.pristineSha256 || entry.path in texts) continue;
+    texts[entry.path] = { edited: await read(entry.sha256, entry.size), pristine: await read(entry.pristineSha256, entry.pristineSize) };
+  }
+  return texts;
+}
 
 async function readBlob(sha256: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -78,7 +101,17 @@ async function engineFor(requested: string | undefined, archiveEngineId: string)
  */
 export async function makeRestorePlan(
   archiveId: string,
-  input: { engineId?: string; baseImage?: string; checkRepositories?: boolean; originalImage?: boolean },
+  input: {
+    engineId?: string;
+    baseImage?: string;
+    checkRepositories?: boolean;
+    originalImage?: boolean;
+    /** The packages stage's facts (a restore reads them once the stage is built): configuration is merged with them. */
+    stage?: PackageStageFacts;
+    /** Look for this plan's packages stage on the engine (built by an earlier restore) and read its facts (the preview). */
+    lookupStage?: boolean;
+    mergeResolutions?: MergeResolution[];
+  },
 ): Promise<PreparedPlan> {
   const { summary, manifest, manifestJson, archivedAccounts } = await loadArchiveForRestore(archiveId);
   const engine = await engineFor(input.engineId, summary.engine.id);
@@ -114,7 +147,8 @@ export async function makeRestorePlan(
       probeProblem = error.message;
     }
   }
-  const plan = planRestore({
+  const configTexts = await readConfigTexts(manifest);
+  const planInput = {
     manifest,
     archivedAccounts,
     target: {
@@ -129,7 +163,26 @@ export async function makeRestorePlan(
     },
     migrationRules,
     scripts: await readRestoreScripts(),
+    configTexts,
+    // People's resolutions of merge conflicts, saved for this archive (each applies to its new default only).
+    mergeResolutions: input.mergeResolutions ?? (await listMergeResolutions(archiveId)),
+  };
+  let plan = planRestore({ ...planInput, stage: input.stage });
+  const stageKey = packagesStageKey({
+    dockerfile: plan.dockerfile,
+    stage: PACKAGES_STAGE,
+    baseImageId: base?.imageId ?? null,
+    contextFiles: plan.contextFiles,
   });
+  let stage = input.stage ?? null;
+  if (!stage && input.lookupStage && stageKey) {
+    // A restore of this archive onto this base built the same packages stage before: its facts are known now.
+    const stageImage = await findLabelledImage(engine, PACKAGES_STAGE_LABEL, stageKey).catch(() => null);
+    if (stageImage) {
+      stage = await readPackageStage(engine, stageImage, wantedStageFiles(manifest.entries));
+      plan = planRestore({ ...planInput, stage });
+    }
+  }
   const warnings = [...plan.warnings];
   const baseWarning = warnBaseNotArchived(manifest, baseImage);
   if (baseWarning) warnings.push(baseWarning);
@@ -162,8 +215,9 @@ export async function makeRestorePlan(
     debconf: plan.debconf,
     serviceChecks: plan.serviceChecks,
     leftOut: plan.leftOut,
+    merges: plan.merges?.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason })) ?? null,
   };
-  return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
+  return { view, plan, manifest, manifestJson, engine, base, archivedAccounts, packagesStageKey: stageKey, stage };
 }
 
 /** Images of the archive's distribution first (newest first per the planner's order), then the rest. */

@@ -17,6 +17,10 @@ import { PACKAGES_STAGE } from "@/lib/restores/plan/generate-dockerfile";
 import type { RestoreStep, RestoreVerification, StartRestoreInput } from "@/lib/restores/types";
 import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
+import { PACKAGES_STAGE_LABEL } from "@/lib/restores/package-stage/packages-stage-key";
+import { readPackageStage } from "@/lib/restores/package-stage/read-package-stage";
+import { wantedStageFiles } from "@/lib/restores/plan/plan-config-merges";
+import type { ConfigMerge } from "@/lib/restores/plan/plan-config-merges";
 
 // Restore: plan for the base image, build the image from the archive (the same build context as
 // an exported bundle), create and start the container, read every archived file back and compare
@@ -39,6 +43,11 @@ function slug(value: string): string {
 /** Whether the Dockerfile has the stage Kura builds on the build network ("FROM ... AS kura-packages"). */
 function hasPackagesStage(dockerfile: string): boolean {
   return new RegExp(`^\\s*FROM\\s+\\S+\\s+AS\\s+${PACKAGES_STAGE}\\s*$`, "im").test(dockerfile);
+}
+
+/** What the restore result and the audit say of each configuration merge. */
+function summarizeMerges(merges: ConfigMerge[]) {
+  return merges.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason }));
 }
 
 class StepFailure extends Error {
@@ -73,11 +82,13 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
   let containerId: string | null = null;
   let imageId: string | null = null;
   let packagesImageId: string | null = null;
+  let merges: ConfigMerge[] = [];
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
   try {
     await enter("plan", `Planning the restore onto ${input.baseImage}`);
-    const prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage });
-    const { plan, manifest, engine } = prepared;
+    let prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage });
+    const { manifest, engine } = prepared;
+    const { plan } = prepared;
     const dockerfile = input.dockerfile ?? plan.dockerfile;
     const edited = input.dockerfile !== undefined && input.dockerfile !== plan.dockerfile;
     const diff = edited ? createTwoFilesPatch("Dockerfile (generated)", "Dockerfile (edited)", plan.dockerfile, dockerfile) : "";
@@ -103,9 +114,10 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
           manifest,
           dockerfile,
           readme: "",
-          contextFiles: plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
-          payloadEntries: plan.payloadEntries,
-          accountFiles: plan.accountFiles,
+          contextFiles: prepared.plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
+          payloadEntries: prepared.plan.payloadEntries,
+          accountFiles: prepared.plan.accountFiles,
+          payloadContent: prepared.plan.payloadContent,
         },
         store,
         { gzip: false, signal },
@@ -117,7 +129,12 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
           tag: options.target ? `${restore.imageTag}-${options.target}` : restore.imageTag,
           ...options,
           buildArgs: input.buildArgs,
-          labels: { "kura.archive": archiveId, "kura.restore": restoreId },
+          labels: {
+            "kura.archive": archiveId,
+            "kura.restore": restoreId,
+            // The packages stage carries its key, so a later plan preview of the same archive and base finds it (issue 14).
+            ...(options.target === PACKAGES_STAGE && prepared.packagesStageKey ? { [PACKAGES_STAGE_LABEL]: prepared.packagesStageKey } : {}),
+          },
           signal,
           onLog: appendLog,
           onStep: (done, total) => progress({ done, total, unit: "steps", message: `Building: step ${done} of ${total}` }),
@@ -133,12 +150,31 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     if (packagesStage) {
       appendLog(`== The ${PACKAGES_STAGE} stage, on the build network (${env.KURA_BUILD_NETWORK ?? "the engine's default"})`);
       packagesImageId = (await build({ target: PACKAGES_STAGE, networkMode: env.KURA_BUILD_NETWORK, noCache: input.noCache })).imageId;
+      if (manifest.packageManager === "dpkg") {
+        // The new packages are installed: read what they ship, and plan again with it (configuration merges, issue 14).
+        await enter("merge", "Reading the new packages and merging the archived configuration");
+        const stage = await readPackageStage(engine, packagesImageId, wantedStageFiles(manifest.entries), { signal });
+        for (const warning of stage.warnings ?? []) appendLog(`warning: ${warning}`);
+        prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage, stage });
+        merges = prepared.plan.merges ?? [];
+        for (const merge of merges) appendLog(`merge ${merge.status}: ${merge.path}: ${merge.reason}`);
+        await db.restore.update({ where: { id: restoreId }, data: { merges: JSON.stringify(summarizeMerges(merges)) } });
+        const conflicts = merges.filter((merge) => merge.status === "conflict");
+        if (conflicts.length)
+          throw new StepFailure(
+            "merge",
+            `${conflicts.length} configuration file(s) need a person: the admin's changes and the new packages' defaults change the same lines in ${conflicts
+              .map((merge) => merge.path)
+              .join(", ")}. Resolve them on the restore page (Configuration merges), then restore again.`,
+          );
+        await enter("build", `Building the rest of ${restore.imageTag}`);
+      }
       appendLog("== The rest of the image, without network");
     } else {
       appendLog(`== The Dockerfile has no ${PACKAGES_STAGE} stage, so all of it is built without network`);
     }
     ({ imageId } = await build({ networkMode: "none", noCache: packagesStage ? false : input.noCache }));
-    if (packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
+    // The packages stage image is kept (its layers are the restored image's own): a plan preview reads the new packages from it.
     await db.restore.update({ where: { id: restoreId }, data: { imageId } });
     appendLog(`built image ${imageId}`);
 
@@ -160,6 +196,8 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       .map((match) => match.rule.action as Move);
     const deleted = new Set(applied.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
     const editedFiles = new Set(applied.flatMap((match) => (match.rule.action.kind === "rename-key" ? [match.rule.action.file] : [])));
+    // Merged configuration differs from the archived file on purpose.
+    for (const file of prepared.plan.payloadContent) editedFiles.add(file.path);
     const verification: RestoreVerification = await verifyRestoredFiles({
       engine,
       containerId,
@@ -201,7 +239,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     step = "done";
     await flush();
     await db.restore.update({ where: { id: restoreId }, data: { state: "succeeded", step: "done", finishedAt: new Date(), log } });
-    return { restoreId, imageId, containerId, verification, check };
+    return { restoreId, imageId, containerId, verification, check, merges: summarizeMerges(merges) };
   } catch (error) {
     if (flushTimer) clearTimeout(flushTimer);
     const cancelled = signal.aborted;
@@ -289,6 +327,7 @@ export async function startRestore(
             engine: engine.name,
             filesOk: result.verification.filesOk,
             check: result.check?.exitCode ?? null,
+            merges: result.merges.filter((merge) => merge.status !== "new-file").map((merge) => `${merge.status}: ${merge.path}`),
           },
         });
         return result;

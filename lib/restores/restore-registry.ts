@@ -26,6 +26,7 @@ function toView(row: Row, full: boolean): RestoreView {
     appliedRules: JSON.parse(row.appliedRules) as string[],
     verification: row.verification ? (JSON.parse(row.verification) as RestoreView["verification"]) : null,
     check: row.checkResult ? (JSON.parse(row.checkResult) as RestoreView["check"]) : null,
+    merges: JSON.parse(row.merges) as NonNullable<RestoreView["merges"]>,
     ...(full ? { log: row.log, dockerfile: row.dockerfile } : {}),
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),

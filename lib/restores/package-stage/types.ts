@@ -32,4 +32,6 @@ export type PackageStageFacts = {
    * or it is not text or larger than 1 MiB.
    */
   files: Record<string, string | null>;
+  /** What could not be read (a file over a limit, not text): said, the rest of the facts stand. Absent: none. */
+  warnings?: string[];
 };

@@ -54,6 +54,8 @@ import { combineServiceChecks, proposeServiceChecks, type ServiceCheck } from "@
 import { checkIdentity } from "@/lib/restores/plan/check-identity";
 import { DEBCONF_SELECTIONS_FILE, planDebconf, type PlannedDebconfAnswer } from "@/lib/restores/plan/plan-debconf";
 import { describeLeftOut, type LeftOutView } from "@/lib/restores/plan/describe-left-out";
+import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
+import { planConfigMerges, type ArchivedConfigText, type ConfigMerge, type MergeResolution } from "@/lib/restores/plan/plan-config-merges";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -75,6 +77,12 @@ export type RestorePlanInput = {
   migrationRules: MigrationRule[];
   /** The static programs of lib/restores/scripts/ (read-restore-scripts.ts). */
   scripts: RestoreScripts;
+  /** What the packages stage holds (read after it is built): with it, archived conffiles are merged (issue 14). */
+  stage?: PackageStageFacts;
+  /** The archived and pristine texts of the conffiles, by path (the caller reads them from the store). */
+  configTexts?: Record<string, ArchivedConfigText>;
+  /** People's resolutions of merge conflicts. */
+  mergeResolutions?: MergeResolution[];
 };
 
 export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -102,6 +110,10 @@ export type RestorePlan = {
   payloadEntries: ManifestEntry[];
   /** What the archive does not hold, grouped by why (said before the build). */
   leftOut: LeftOutView;
+  /** The configuration merge of each archived conffile (null without the packages stage's facts). */
+  merges: ConfigMerge[] | null;
+  /** Texts that replace archived files under payload/ (merged, new defaults, resolutions); owner and mode stay the archived ones. */
+  payloadContent: { path: string; content: string }[];
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -259,6 +271,10 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   if (debconf.selections !== null) contextFiles.push({ path: DEBCONF_SELECTIONS_FILE, content: debconf.selections, mode: 0o644 });
 
   const serviceChecks = proposeServiceChecks([...packages.install, ...packages.alreadyInBase]);
+  const merges = input.stage
+    ? planConfigMerges({ entries: selection.payloadEntries, texts: input.configTexts ?? {}, stage: input.stage, resolutions: input.mergeResolutions })
+    : null;
+  const payloadContent = (merges ?? []).flatMap((merge) => (merge.result === null ? [] : [{ path: merge.path, content: merge.result }]));
   return {
     dockerfile: generated.dockerfile,
     restoreScript,
@@ -278,5 +294,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     accountFiles: selection.accountFiles,
     payloadEntries: selection.payloadEntries,
     leftOut: describeLeftOut(manifest),
+    merges,
+    payloadContent,
   };
 }
