@@ -1,13 +1,10 @@
-import type { z } from "zod";
-import type { mergeConflictsSchema } from "@/lib/api/contract/restores";
+import type { MergeConflicts } from "./types";
 import { makeRestorePlan } from "./make-restore-plan";
 import { listMergeResolutions } from "./merge-resolution-store";
 
 // The conflicts of a restore plan's configuration merge (issue 14), with the three versions and the
 // saved resolution of each: what the restore page shows side by side. Known once a restore of the
 // archive onto that base built its packages stage (the plan finds that image on the engine).
-
-export type MergeConflicts = z.infer<typeof mergeConflictsSchema>;
 
 export async function listMergeConflicts(archiveId: string, input: { engineId?: string; baseImage?: string }): Promise<MergeConflicts> {
   const { plan } = await makeRestorePlan(archiveId, { ...input, lookupStage: true });

@@ -252,7 +252,9 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       const engine = await getEngine(input.engineId).catch(() => null);
       if (engine && containerId) await removeContainer(engine, containerId).catch(() => undefined);
       if (engine && (imageId || cancelled)) await removeImage(engine, imageId ?? restore.imageTag).catch(() => undefined);
-      if (engine && packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
+      // After a merge conflict the packages stage is kept (labelled with its key): the restore page reads the three
+      // versions from it, and the restore after the resolution builds on it.
+      if (engine && packagesImageId && failedStep !== "merge") await removeImage(engine, packagesImageId).catch(() => undefined);
     }
     await db.restore.update({
       where: { id: restoreId },
