@@ -72,7 +72,9 @@ export function PlanConfigMerges({
       ) : (
         <p className="text-slate-500">No archived file is a package&apos;s configuration.</p>
       )}
-      {newFiles ? <p className="mt-2 text-xs text-slate-500">{newFiles} other configuration file(s) no package ships come back as archived.</p> : null}
+      {newFiles ? (
+        <p className="mt-2 text-xs text-slate-500">{newFiles} other configuration file(s) no package ships come back as archived.</p>
+      ) : null}
       {conflicts.error ? <Banner tone="red">Cannot load the conflicts: {conflicts.error.message}</Banner> : null}
       {(conflicts.data?.conflicts ?? []).map((conflict) => (
         <ConflictEditor key={`${conflict.path}:${conflict.newDefaultSha256}`} archiveId={archiveId} conflict={conflict} />
@@ -136,7 +138,11 @@ function ConflictEditor({ archiveId, conflict }: { archiveId: string; conflict: 
         ) : (
           <span className="font-medium text-slate-700">{needsRole("operator", "Resolving a conflict")}</span>
         )}
-        {hasMarkers ? <span className="text-amber-700">Remove the conflict markers (&lt;&lt;&lt;&lt;&lt;&lt;&lt; … &gt;&gt;&gt;&gt;&gt;&gt;&gt;) first.</span> : null}
+        {hasMarkers ? (
+          <span className="text-amber-700">
+            Remove the conflict markers (&lt;&lt;&lt;&lt;&lt;&lt;&lt; … &gt;&gt;&gt;&gt;&gt;&gt;&gt;) first.
+          </span>
+        ) : null}
         {conflict.resolution ? (
           <span className="text-slate-500">
             Saved by {conflict.resolution.savedBy} at {conflict.resolution.savedAt.slice(0, 16).replace("T", " ")}

@@ -57,7 +57,9 @@ describe("pristine versions of edited conffiles", () => {
     expect(await readBlob(entry!.pristineSha256!)).toBe(imageVersion);
     expect(await readBlob(entry!.sha256!)).toContain("rotate 12");
     // A file no package ships carries none of it.
-    expect(manifest.entries.filter((candidate) => candidate.pristineSha256 !== undefined).every((candidate) => candidate.conffile)).toBe(true);
+    expect(manifest.entries.filter((candidate) => candidate.pristineSha256 !== undefined).every((candidate) => candidate.conffile)).toBe(
+      true,
+    );
   }, 600_000);
 
   it("keeps the version of the layer below an image layer's edit (RUN sed on nginx.conf after the install)", async () => {

@@ -31,7 +31,12 @@ export async function withImageContainer<T>(
 }
 
 /** One path of a (created) container as a regular file, never following a symlink. */
-export async function readRegularFile(engine: EngineConnection, containerId: string, filePath: string, maxBytes: number): Promise<ImageFile> {
+export async function readRegularFile(
+  engine: EngineConnection,
+  containerId: string,
+  filePath: string,
+  maxBytes: number,
+): Promise<ImageFile> {
   const stream = await openArchive(engine, containerId, filePath);
   if (!stream) return { content: null, why: "absent" };
   const entry = await readFirstEntry(stream, maxBytes);
@@ -61,7 +66,12 @@ export async function readImageFiles(
  * topmost of them that has it. A whiteout (the path deleted by a layer) or anything else that is not a regular
  * file ends the search. Opaque folders are not looked at (a layer that replaced a whole folder is rare under /etc).
  */
-export async function readFileBelowLayer(layerDirs: readonly string[], above: number, filePath: string, maxBytes: number): Promise<ImageFile> {
+export async function readFileBelowLayer(
+  layerDirs: readonly string[],
+  above: number,
+  filePath: string,
+  maxBytes: number,
+): Promise<ImageFile> {
   if (!filePath.startsWith("/") || filePath.split("/").some((part) => part === "..")) return { content: null, why: "absent" };
   for (let index = Math.min(above, layerDirs.length) - 1; index >= 0; index--) {
     const dir = layerDirs[index]!;

@@ -1,7 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { fetchJson } from "./fetch-json";
-import { queryKeys } from "./keys";
 
 export type MergeResolutionInput = { path: string; newDefaultSha256: string; text: string };
 

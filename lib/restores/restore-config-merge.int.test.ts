@@ -82,7 +82,12 @@ describe("three-way configuration merge in a restore onto debian:trixie", () => 
     const { conflicts } = await listMergeConflicts(archiveId, { engineId: "local", baseImage: TRIXIE });
     const conflict = conflicts[0]!;
     const resolved = conflict.newDefault.replace('\nEXTRA_OPTS=""\n', '\nEXTRA_OPTS="-L 5"\n');
-    await saveMergeResolution(archiveId, { path: conflict.path, newDefaultSha256: conflict.newDefaultSha256, text: resolved, actor: "tester" });
+    await saveMergeResolution(archiveId, {
+      path: conflict.path,
+      newDefaultSha256: conflict.newDefaultSha256,
+      text: resolved,
+      actor: "tester",
+    });
 
     const { jobId, restoreId } = await startRestore(archiveId, {
       engineId: "local",

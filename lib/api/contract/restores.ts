@@ -248,7 +248,9 @@ export const mergeConflictSchema = z.object({
   edited: z.string(),
   newDefault: z.string(),
   newDefaultSha256: z.string(),
-  hunks: z.array(z.object({ line: z.number(), pristine: z.array(z.string()), edited: z.array(z.string()), newDefault: z.array(z.string()) })),
+  hunks: z.array(
+    z.object({ line: z.number(), pristine: z.array(z.string()), edited: z.array(z.string()), newDefault: z.array(z.string()) }),
+  ),
   /** The merge with conflict markers (admin's edit, old default, new default): the start of a resolution. */
   withMarkers: z.string(),
   resolution: z.object({ text: z.string(), savedBy: z.string(), savedAt: isoTime }).nullable(),

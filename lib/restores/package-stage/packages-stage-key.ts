@@ -28,6 +28,7 @@ export function packagesStageKey(input: {
   const hash = createHash("sha256").update(`${input.baseImageId ?? ""}\n${lines.join("\n")}\n`);
   // Context files the stage copies in (debconf answers): their content decides the stage too.
   for (const file of [...input.contextFiles].sort((a, b) => (a.path < b.path ? -1 : 1)))
-    if (lines.some((line) => /^\s*COPY\s/i.test(line) && line.includes(file.path))) hash.update(file.path).update("\0").update(file.content);
+    if (lines.some((line) => /^\s*COPY\s/i.test(line) && line.includes(file.path)))
+      hash.update(file.path).update("\0").update(file.content);
   return hash.digest("hex").slice(0, 32);
 }

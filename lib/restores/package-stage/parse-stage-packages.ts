@@ -24,7 +24,11 @@ function statusConffiles(text: string): Map<string, StageConffile[]> {
     } else if (!line.startsWith(" ") && !line.startsWith("\t")) {
       const colon = line.indexOf(":");
       const field = colon > 0 ? line.slice(0, colon).toLowerCase() : "";
-      if (field === "package") current = line.slice(colon + 1).trim().replace(/:.*$/, "");
+      if (field === "package")
+        current = line
+          .slice(colon + 1)
+          .trim()
+          .replace(/:.*$/, "");
       inConffiles = field === "conffiles";
     } else if (inConffiles && current) {
       const words = line.trim().split(/\s+/);

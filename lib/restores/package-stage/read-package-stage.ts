@@ -71,7 +71,8 @@ export async function readPackageStage(
       },
       { keep: (file) => INFO_KEPT.test(file), keepMaxBytes: STAGE_LIMITS.infoFile },
     );
-    if (infoBytes > STAGE_LIMITS.infoTotal) warnings.push(`/var/lib/dpkg/info holds over ${STAGE_LIMITS.infoTotal} bytes: the rest was not read.`);
+    if (infoBytes > STAGE_LIMITS.infoTotal)
+      warnings.push(`/var/lib/dpkg/info holds over ${STAGE_LIMITS.infoTotal} bytes: the rest was not read.`);
     const statusText = status.content.toString("utf8");
     const withoutNews = parseStagePackages(statusText, info, new Map());
     const news = new Map<string, string>();

@@ -69,9 +69,9 @@ describe("planConfigMerges", () => {
     expect(merge!.result).toBeNull();
     const conflict = merge!.conflict!;
     expect(conflict.newDefaultSha256).toBe(sha256Text(newDefs));
-    expect(conflict.hunks.some((hunk) => hunk.edited.includes("ENCRYPT_METHOD SHA256") && hunk.newDefault.includes("ENCRYPT_METHOD YESCRYPT"))).toBe(
-      true,
-    );
+    expect(
+      conflict.hunks.some((hunk) => hunk.edited.includes("ENCRYPT_METHOD SHA256") && hunk.newDefault.includes("ENCRYPT_METHOD YESCRYPT")),
+    ).toBe(true);
     expect(conflict.withMarkers).toContain("<<<<<<< admin's edit (archived)\n");
     expect(conflict.withMarkers).toContain(">>>>>>> new default");
     expect([conflict.pristine, conflict.edited, conflict.newDefault]).toEqual([oldDefs, edited, newDefs]);
@@ -129,7 +129,11 @@ describe("planConfigMerges", () => {
     })[0]!;
     expect(noPristine).toMatchObject({ status: "kept-as-is", result: null });
     expect(noPristine.reason).toContain("the image's layers below the edit do not hold it");
-    const older = planConfigMerges({ entries: [entry({ pristineSha256: undefined })], texts, stage: stage({ "/etc/login.defs": newDefs }) })[0]!;
+    const older = planConfigMerges({
+      entries: [entry({ pristineSha256: undefined })],
+      texts,
+      stage: stage({ "/etc/login.defs": newDefs }),
+    })[0]!;
     expect(older.reason).toContain("before Kura kept pristine versions");
     const gone = planConfigMerges({ entries: [entry()], texts, stage: stage({}, []) })[0]!;
     expect(gone).toMatchObject({ status: "kept-as-is", newPackage: null });

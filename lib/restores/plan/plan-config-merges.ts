@@ -62,7 +62,12 @@ export const MERGE_MAX_BYTES = 1024 * 1024;
 
 export const sha256Text = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-const MARK = { edited: "<<<<<<< admin's edit (archived)", pristine: "||||||| old default", split: "=======", newDefault: ">>>>>>> new default" };
+const MARK = {
+  edited: "<<<<<<< admin's edit (archived)",
+  pristine: "||||||| old default",
+  split: "=======",
+  newDefault: ">>>>>>> new default",
+};
 
 /** Lines of a text, keeping whether it ends with a newline (the last element is "" then). */
 const lines = (text: string) => text.split("\n");
@@ -117,7 +122,9 @@ export function mergeThreeWay(
 
 export function planConfigMerges(input: PlanConfigMergesInput): ConfigMerge[] {
   const { stage } = input;
-  const resolutions = new Map((input.resolutions ?? []).map((resolution) => [`${resolution.path}\0${resolution.newDefaultSha256}`, resolution]));
+  const resolutions = new Map(
+    (input.resolutions ?? []).map((resolution) => [`${resolution.path}\0${resolution.newDefaultSha256}`, resolution]),
+  );
   const merges: ConfigMerge[] = [];
   for (const entry of candidates(input.entries)) {
     const base = { path: entry.path, package: entry.package ?? null, result: null, conflict: null };
@@ -140,18 +147,32 @@ export function planConfigMerges(input: PlanConfigMergesInput): ConfigMerge[] {
     const newDefault = stage.files[entry.path] ?? null;
     const keep = (reason: string): ConfigMerge => ({ ...base, newPackage, status: "kept-as-is", reason });
     if (!newPackage) {
-      merges.push(keep(`no new package ships it as configuration (${entry.package ?? "its package"} does not, or is not installed): restored as archived`));
+      merges.push(
+        keep(
+          `no new package ships it as configuration (${entry.package ?? "its package"} does not, or is not installed): restored as archived`,
+        ),
+      );
       continue;
     }
     if (entry.pristineSha256 === null || entry.pristineSha256 === undefined) {
-      const why = entry.pristineSha256 === undefined ? "the archive was made before Kura kept pristine versions" : (entry.pristineWhy ?? "none was found");
+      const why =
+        entry.pristineSha256 === undefined
+          ? "the archive was made before Kura kept pristine versions"
+          : (entry.pristineWhy ?? "none was found");
       merges.push(keep(`no pristine version of it was found (${why}): restored as archived`));
       continue;
     }
     const texts = input.texts[entry.path];
     const tooLarge = (text: string | null) => text !== null && Buffer.byteLength(text) > MERGE_MAX_BYTES;
-    if (!texts || texts.edited === null || texts.pristine === null || newDefault === null || [texts.edited, texts.pristine, newDefault].some(tooLarge)) {
-      const which = !texts || texts.edited === null ? "the archived file" : texts.pristine === null ? "the pristine version" : "the new default";
+    if (
+      !texts ||
+      texts.edited === null ||
+      texts.pristine === null ||
+      newDefault === null ||
+      [texts.edited, texts.pristine, newDefault].some(tooLarge)
+    ) {
+      const which =
+        !texts || texts.edited === null ? "the archived file" : texts.pristine === null ? "the pristine version" : "the new default";
       merges.push(keep(`${which} is not text, or over 1 MiB: only text files are merged; restored as archived`));
       continue;
     }

@@ -272,7 +272,12 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   const serviceChecks = proposeServiceChecks([...packages.install, ...packages.alreadyInBase]);
   const merges = input.stage
-    ? planConfigMerges({ entries: selection.payloadEntries, texts: input.configTexts ?? {}, stage: input.stage, resolutions: input.mergeResolutions })
+    ? planConfigMerges({
+        entries: selection.payloadEntries,
+        texts: input.configTexts ?? {},
+        stage: input.stage,
+        resolutions: input.mergeResolutions,
+      })
     : null;
   const payloadContent = (merges ?? []).flatMap((merge) => (merge.result === null ? [] : [{ path: merge.path, content: merge.result }]));
   return {
