@@ -114,7 +114,12 @@ function ConflictEditor({ archiveId, conflict }: { archiveId: string; conflict: 
           </div>
         ))}
       </div>
-      <label className="mt-3 block text-xs font-medium text-slate-600">
+      {conflict.masked ? (
+        <p className="mt-3 text-xs text-slate-600" data-testid="merge-conflict-masked">
+          The archived texts (the admin&apos;s edit, the merged text) are archived file content: operators and admins see them.
+        </p>
+      ) : null}
+      <label className={`mt-3 text-xs font-medium text-slate-600 ${conflict.masked ? "hidden" : "block"}`}>
         Merged text (what the restore puts at {conflict.path})
         <textarea
           aria-label={`Merged text of ${conflict.path}`}

@@ -254,6 +254,8 @@ export const mergeConflictSchema = z.object({
   /** The merge with conflict markers (admin's edit, old default, new default): the start of a resolution. */
   withMarkers: z.string(),
   resolution: z.object({ text: z.string(), savedBy: z.string(), savedAt: isoTime }).nullable(),
+  /** For viewers: the archived texts (edited, withMarkers, the hunks' edited lines, the resolution's text) are left out. */
+  masked: z.boolean().optional(),
 });
 
 export const mergeConflictsSchema = z.object({
@@ -268,7 +270,7 @@ export const listMergeConflicts = defineEntry({
   access: "viewer",
   summary:
     "The configuration merge conflicts of a restore plan (for a base image), each with the three versions and any saved resolution " +
-    "(reads only: viewers may look)",
+    "(reads only: viewers may look, without the archived texts)",
   params: archiveParams,
   body: restorePlanBody,
   status: 200,
