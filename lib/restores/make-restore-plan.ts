@@ -178,10 +178,9 @@ export async function makeRestorePlan(
   if (!stage && input.lookupStage && stageKey) {
     // A restore of this archive onto this base built the same packages stage before: its facts are known now.
     const stageImage = await findLabelledImage(engine, PACKAGES_STAGE_LABEL, stageKey).catch(() => null);
-    if (stageImage) {
-      stage = await readPackageStage(engine, stageImage, wantedStageFiles(manifest.entries));
-      plan = planRestore({ ...planInput, stage });
-    }
+    // Removed meanwhile, or unreadable: the preview goes on without the facts (the restore reads them itself).
+    stage = stageImage ? await readPackageStage(engine, stageImage, wantedStageFiles(manifest.entries)).catch(() => null) : null;
+    if (stage) plan = planRestore({ ...planInput, stage });
   }
   const warnings = [...plan.warnings];
   const baseWarning = warnBaseNotArchived(manifest, baseImage);

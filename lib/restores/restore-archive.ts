@@ -133,7 +133,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
             "kura.archive": archiveId,
             "kura.restore": restoreId,
             // The packages stage carries its key, so a later plan preview of the same archive and base finds it (issue 14).
-            ...(options.target === PACKAGES_STAGE && prepared.packagesStageKey
+            ...(options.target === PACKAGES_STAGE && prepared.packagesStageKey && !edited
               ? { [PACKAGES_STAGE_LABEL]: prepared.packagesStageKey }
               : {}),
           },
