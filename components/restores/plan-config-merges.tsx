@@ -21,6 +21,8 @@ const statuses: Record<Merge["status"], { label: string; tone: Tone }> = {
   "new-file": { label: "new file", tone: "gray" },
 };
 
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
 /** Conflicts a person has not resolved yet: the restore refuses to start while there are any. */
 export function unresolvedConflicts(merges: RestorePlanView["merges"]): string[] {
   return (merges ?? []).filter((merge) => merge.status === "conflict").map((merge) => merge.path);
@@ -55,12 +57,12 @@ export function PlanConfigMerges({
   const shown = merges.filter((merge) => merge.status !== "new-file");
   const newFiles = merges.length - shown.length;
   return (
-    <Section title={`Configuration merges (${unresolvedConflicts(merges).length} conflicts)`} testId="restore-plan-merges">
+    <Section title={`Configuration merges (${plural(unresolvedConflicts(merges).length, "conflict")})`} testId="restore-plan-merges">
       {shown.length ? (
         <DataTable columns={[{ label: "File" }, { label: "Package" }, { label: "Status" }]} cellPadding="px-3 py-1.5">
           {shown.map((merge) => (
             <tr key={merge.path} data-testid="plan-merge" data-path={merge.path} data-status={merge.status} className="align-top text-xs">
-              <td className="px-3 py-1.5 font-mono break-all">{merge.path}</td>
+              <td className="min-w-48 px-3 py-1.5 font-mono break-all">{merge.path}</td>
               <td className="px-3 py-1.5 font-mono">{merge.package ?? "—"}</td>
               <td className="min-w-40 px-3 py-1.5">
                 <Badge tone={statuses[merge.status].tone}>{statuses[merge.status].label}</Badge>
@@ -100,6 +102,28 @@ function ConflictEditor({ archiveId, conflict }: { archiveId: string; conflict: 
         <Badge tone={conflict.status === "resolved" ? "violet" : "red"}>{conflict.status === "resolved" ? "resolved" : "conflict"}</Badge>
         <span className="text-slate-500">{conflict.reason}</span>
       </div>
+      {conflict.hunks.length ? (
+        <div className="mb-3 space-y-2" data-testid="merge-hunks">
+          {conflict.hunks.map((hunk) => (
+            <div key={hunk.line} className="grid gap-2 text-[11px] lg:grid-cols-3">
+              {(
+                [
+                  ["Old default", hunk.pristine],
+                  ["Admin's edit", conflict.masked ? null : hunk.edited],
+                  [`New default, line ${hunk.line}`, hunk.newDefault],
+                ] as const
+              ).map(([label, lines]) => (
+                <div key={label} className="min-w-0">
+                  <div className="text-slate-500">{label}</div>
+                  <pre className="overflow-auto rounded bg-amber-50 p-1.5 font-mono leading-4 whitespace-pre">
+                    {lines === null ? "(hidden)" : lines.length ? lines.join("\n") : "(no lines)"}
+                  </pre>
+                </div>
+              ))}
+            </div>
+          ))}
+        </div>
+      ) : null}
       <div className="grid gap-2 lg:grid-cols-3">
         {versions.map(([label, content]) => (
           <div key={label} className="min-w-0">
