@@ -336,6 +336,11 @@ export async function startRestore(
         });
         return result;
       } catch (error) {
+        // The merges made before the failure, conflicts (what needs a person) among them.
+        const failed = await db.restore.findUnique({ where: { id: row.id }, select: { merges: true } }).catch(() => null);
+        const merges = (JSON.parse(failed?.merges ?? "[]") as ReturnType<typeof summarizeMerges>)
+          .filter((merge) => merge.status !== "new-file")
+          .map((merge) => `${merge.status}: ${merge.path}`);
         await recordEvent({
           actor: input.actor,
           action: "archive.restore",
@@ -347,6 +352,7 @@ export async function startRestore(
             container: input.containerName,
             engine: engine.name,
             error: error instanceof Error ? error.message : String(error),
+            ...(merges.length ? { merges } : {}),
           },
         });
         throw error;

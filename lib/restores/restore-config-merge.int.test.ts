@@ -56,6 +56,9 @@ describe("three-way configuration merge in a restore onto debian:trixie", () => 
     const statuses = Object.fromEntries((restore.merges ?? []).map((merge) => [merge.path, merge.status]));
     expect(statuses).toMatchObject({ "/etc/crontab": "merged", "/etc/default/cron": "conflict" });
     expect(() => docker(["image", "inspect", restore.imageTag])).toThrow();
+    // The audit says what needs a person.
+    const event = await db.auditEvent.findFirst({ where: { action: "archive.restore", result: "failed" }, orderBy: { at: "desc" } });
+    expect(JSON.parse(event!.detail)).toMatchObject({ restoreId, merges: expect.arrayContaining(["conflict: /etc/default/cron"]) });
     expect(docker(["ps", "-aq", "--filter", `name=^${restoredName}$`])).toBe("");
   }, 900_000);
 
