@@ -52,6 +52,7 @@ describe("readPackageStage", () => {
     expect(facts.packages.libpopt0!.news).toBeNull(); // ships none
 
     expect(facts.files["/etc/logrotate.conf"]).toBe(conf);
+    expect(facts.fileSha256).toEqual({ "/etc/logrotate.conf": createHash("sha256").update(conf).digest("hex") });
     expect(facts.files["/etc/cron.d"]).toBeNull(); // a folder
     expect(facts.files["/etc/localtime"]).toBeNull(); // a symlink is never followed
     expect(facts.files["/etc/no-such-file"]).toBeNull();

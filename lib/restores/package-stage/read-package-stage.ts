@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { readRegularFile, withImageContainer } from "@/lib/docker/read-image-files";
@@ -50,7 +51,7 @@ export async function readPackageStage(
     const status = await readRegularFile(engine, containerId, "/var/lib/dpkg/status", STAGE_LIMITS.dpkgStatus);
     if (!status.content) {
       if (status.why !== "absent") warnings.push(`/var/lib/dpkg/status was not read (${status.why}): no package facts.`);
-      return { imageId, packages: {}, files: await readWanted(), warnings };
+      return { imageId, packages: {}, ...(await readWanted()), warnings };
     }
     options.signal?.throwIfAborted();
     const info: InfoFiles = new Map();
@@ -97,17 +98,20 @@ export async function readPackageStage(
       }
     }
     const packages = parseStagePackages(statusText, info, news);
-    return { imageId, packages, files: await readWanted(), warnings };
+    return { imageId, packages, ...(await readWanted()), warnings };
 
-    async function readWanted(): Promise<Record<string, string | null>> {
+    async function readWanted(): Promise<Pick<PackageStageFacts, "files" | "fileSha256">> {
       const files: Record<string, string | null> = {};
+      const fileSha256: Record<string, string> = {};
       for (const file of new Set(wantedFiles)) {
         options.signal?.throwIfAborted();
         if (!file.startsWith("/") || file.includes("\0")) continue;
         const read = await readRegularFile(engine, containerId, file, STAGE_LIMITS.wantedFile);
-        files[file] = read.content ? asText(read.content) : null;
+        const text = read.content ? asText(read.content) : null;
+        files[file] = text;
+        if (text !== null && read.content) fileSha256[file] = createHash("sha256").update(read.content).digest("hex");
       }
-      return files;
+      return { files, fileSha256 };
     }
   });
 }

@@ -1,9 +1,12 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ManifestEntry } from "@/lib/archives/manifest";
 import type { PackageStageFacts, StagePackage } from "@/lib/restores/package-stage/types";
-import { mergeThreeWay, planConfigMerges, sha256Text, wantedStageFiles } from "./plan-config-merges";
+import { mergeThreeWay, planConfigMerges, wantedStageFiles } from "./plan-config-merges";
+
+const sha256Text = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 // Real file versions, copied out of debian:bullseye and debian:trixie (docker run --rm --network none IMAGE cat FILE):
 // /etc/login.defs (login 1:4.8.1 -> shadow's login.defs 1:4.17) and /etc/bash.bashrc.
@@ -41,7 +44,13 @@ const pkg = (name: string, conffiles: string[]): StagePackage => ({
 });
 
 const stage = (files: Record<string, string | null>, packages: StagePackage[] = [pkg("login.defs", ["/etc/login.defs"])]) =>
-  ({ imageId: "sha256:stage", packages: Object.fromEntries(packages.map((p) => [p.name, p])), files }) satisfies PackageStageFacts;
+  ({
+    imageId: "sha256:stage",
+    packages: Object.fromEntries(packages.map((p) => [p.name, p])),
+    files,
+    // As read-package-stage.ts computes them.
+    fileSha256: Object.fromEntries(Object.entries(files).flatMap(([file, text]) => (text === null ? [] : [[file, sha256Text(text)]]))),
+  }) satisfies PackageStageFacts;
 
 describe("planConfigMerges", () => {
   it("applies the admin's edit (PASS_MAX_DAYS 90) onto trixie's login.defs: the rest is the new default", () => {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { diff3Merge } from "node-diff3";
 import type { ManifestEntry } from "@/lib/archives/manifest";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
@@ -59,8 +58,6 @@ export type PlanConfigMergesInput = {
 
 /** The most a merged file may be (larger files are kept as they are). */
 export const MERGE_MAX_BYTES = 1024 * 1024;
-
-export const sha256Text = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 const MARK = {
   edited: "<<<<<<< admin's edit (archived)",
@@ -177,7 +174,8 @@ export function planConfigMerges(input: PlanConfigMergesInput): ConfigMerge[] {
       continue;
     }
     const { edited, pristine } = texts;
-    const newDefaultSha256 = sha256Text(newDefault);
+    // Read with the facts (this module stays pure); without it no saved resolution can match.
+    const newDefaultSha256 = stage.fileSha256?.[entry.path] ?? "";
     const merged = (result: string, reason: string, status: ConfigMergeStatus = "merged"): ConfigMerge => ({
       ...base,
       newPackage,
