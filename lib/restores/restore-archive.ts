@@ -18,6 +18,7 @@ import type { RestoreStep, RestoreVerification, StartRestoreInput } from "@/lib/
 import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
 import { PACKAGES_STAGE_LABEL } from "@/lib/restores/package-stage/packages-stage-key";
+import { listLabelledImages } from "@/lib/docker/find-labelled-image";
 import { readPackageStage } from "@/lib/restores/package-stage/read-package-stage";
 import { wantedStageFiles } from "@/lib/restores/plan/plan-config-merges";
 import type { ConfigMerge } from "@/lib/restores/plan/plan-config-merges";
@@ -156,6 +157,13 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
         // The new packages are installed: read what they ship, and plan again with it (configuration merges, issue 14).
         await enter("merge", "Reading the new packages and merging the archived configuration");
         const stage = await readPackageStage(engine, packagesImageId, wantedStageFiles(manifest.entries), { signal });
+        // One packages stage image is kept per key (the newest, this one): those of earlier restores go, unless still running.
+        if (prepared.packagesStageKey && !edited) {
+          const running = new Set((await db.restore.findMany({ where: { state: "running" }, select: { id: true } })).map((row) => row.id));
+          for (const older of await listLabelledImages(engine, PACKAGES_STAGE_LABEL, prepared.packagesStageKey).catch(() => []))
+            if (older.id !== packagesImageId && !running.has(older.labels["kura.restore"] ?? ""))
+              await removeImage(engine, older.id).catch(() => undefined);
+        }
         for (const warning of stage.warnings ?? []) appendLog(`warning: ${warning}`);
         prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage, stage });
         merges = prepared.plan.merges ?? [];

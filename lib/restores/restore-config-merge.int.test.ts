@@ -113,6 +113,9 @@ describe("three-way configuration merge in a restore onto debian:trixie", () => 
     expect(crontab).toContain("{ cd / && run-parts --report /etc/cron.daily; }");
     expect(crontab).toContain("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     expect(exec(restoredName, ["cat", "/etc/default/cron"])).toBe(resolved.trimEnd());
+    // One packages stage image is kept for this archive and base (the preview reads it), not one per restore.
+    const { packagesStageKey } = await makeRestorePlan(archiveId, { engineId: "local", baseImage: TRIXIE });
+    expect(docker(["images", "-q", "--filter", `label=kura.packages-stage=${packagesStageKey}`]).split("\n")).toHaveLength(1);
     // The archived owner and mode.
     expect(exec(restoredName, ["stat", "-c", "%a %U", "/etc/default/cron"])).toBe("640 root");
 
