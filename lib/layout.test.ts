@@ -22,6 +22,7 @@ const PURE_FILES = [
   "lib/containers/parse-os-release.ts",
   "lib/engines/parse-endpoint.ts",
   "lib/restores/package-stage/types.ts",
+  "lib/restores/package-stage/parse-stage-packages.ts",
 ];
 const FORBIDDEN_PACKAGES = ["dockerode", "better-sqlite3", "@prisma/", "prisma", "tar-stream", "ssh2"];
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));

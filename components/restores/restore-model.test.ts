@@ -77,6 +77,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "running", step: "verify", check: null })).toEqual([
       "plan:done",
       "build:done",
+      "merge:done",
       "config-check:done",
       "run:done",
       "verify:running",
@@ -87,6 +88,7 @@ describe("stepStatuses", () => {
     expect(statuses({ state: "failed", step: "build", check: null })).toEqual([
       "plan:done",
       "build:failed",
+      "merge:pending",
       "config-check:pending",
       "run:pending",
       "verify:pending",
@@ -100,11 +102,12 @@ describe("stepStatuses", () => {
     );
   });
   it("names a configuration that does not parse, and skips the step when no checker ran", () => {
-    expect(statuses({ state: "failed", step: "config-check", check: null, configChecks: [] }).slice(1, 4)).toEqual([
+    expect(statuses({ state: "failed", step: "config-check", check: null, configChecks: [] }).slice(1, 5)).toEqual([
       "build:done",
+      "merge:done",
       "config-check:failed",
       "run:pending",
     ]);
-    expect(statuses({ state: "succeeded", step: "done", check: null, configChecks: [] })[2]).toBe("config-check:skipped");
+    expect(statuses({ state: "succeeded", step: "done", check: null, configChecks: [] })[3]).toBe("config-check:skipped");
   });
 });

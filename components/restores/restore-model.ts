@@ -61,6 +61,7 @@ export type StepStatus = "done" | "running" | "failed" | "cancelled" | "pending"
 export const RESTORE_STEPS: { step: Exclude<RestoreStep, "done">; label: string }[] = [
   { step: "plan", label: "Plan" },
   { step: "build", label: "Build the image" },
+  { step: "merge", label: "Merge the configuration" },
   { step: "config-check", label: "Check the configuration" },
   { step: "run", label: "Start the container" },
   { step: "verify", label: "Verify files and accounts" },

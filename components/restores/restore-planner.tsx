@@ -15,6 +15,7 @@ import { useRestorePlan } from "@/lib/queries/use-restore-plan";
 import { useStartRestore } from "@/lib/queries/use-start-restore";
 import { CodeView } from "./code-view";
 import { DockerfilePanel } from "./dockerfile-panel";
+import { PlanConfigMerges, unresolvedConflicts } from "./plan-config-merges";
 import { PlanDebconf } from "./plan-debconf";
 import { PlanLeftOut } from "./plan-left-out";
 import { PlanLoading } from "./plan-loading";
@@ -92,6 +93,8 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
   const otherBases = [...new Set((images.data ?? []).flatMap((image) => image.tags))].filter((tag) => !suggestedBases.includes(tag)).sort();
   const dockerfile = draft?.text ?? planData?.dockerfile ?? "";
   const nameProblem = containerNameProblem(options.containerName);
+  // A restore cannot start while a configuration merge conflict waits for a person (the build would stop at it).
+  const conflicts = unresolvedConflicts(planData?.merges ?? null);
   const engineChoices = engines.data?.map(({ id, name, reachable }) => ({ id, name, reachable })) ?? [
     { id: archive.engine.id, name: archive.engine.name, reachable: true },
   ];
@@ -219,6 +222,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             <PlanMigrationRules rules={planData.migrationRules} />
           </div>
           <PlanDistribution rules={planData.distributionRules} news={planData.news} />
+          <PlanConfigMerges archiveId={archive.id} engineId={engineId} baseImage={planData.baseImage} merges={planData.merges ?? null} />
           <PlanDebconf answers={planData.debconf} />
           <PlanPathMappings pathMappings={planData.pathMappings} />
           <DockerfilePanel
@@ -265,7 +269,10 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
             <RestoreOptions value={options} onChange={changeOptions} buildArgNames={planData.buildArgs} />
             <div className="mt-4 flex items-center gap-3">
               {canRestore ? (
-                <Button onClick={start} disabled={Boolean(nameProblem) || startRestore.isPending || restoreRunning || plan.isFetching}>
+                <Button
+                  onClick={start}
+                  disabled={Boolean(nameProblem) || startRestore.isPending || restoreRunning || plan.isFetching || conflicts.length > 0}
+                >
                   {startRestore.isPending ? "Starting…" : "Restore"}
                 </Button>
               ) : (
@@ -280,6 +287,14 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
                 container is not touched.
               </span>
             </div>
+            {conflicts.length ? (
+              <div className="mt-3">
+                <Banner tone="amber" testId="restore-blocked-by-conflicts">
+                  The restore waits for {conflicts.length} configuration merge conflict(s) to be resolved ({conflicts.join(", ")}): resolve
+                  them under Configuration merges above.
+                </Banner>
+              </div>
+            ) : null}
             {startRestore.error ? (
               <div className="mt-3">
                 <Banner tone="red">{startRestore.error.message}</Banner>

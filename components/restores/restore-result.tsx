@@ -133,6 +133,23 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
             )}
           </Section>
         </div>
+        {restore.merges?.some((merge) => merge.status !== "new-file") ? (
+          <Section title="Configuration merges" testId="restore-merges">
+            <ul className="space-y-0.5 text-xs">
+              {restore.merges
+                .filter((merge) => merge.status !== "new-file")
+                .map((merge) => (
+                  <li key={merge.path} data-testid="restore-merge" data-status={merge.status}>
+                    <code className="font-mono">{merge.path}</code>{" "}
+                    <Badge tone={merge.status === "conflict" ? "red" : merge.status === "kept-as-is" ? "gray" : "green"}>
+                      {merge.status}
+                    </Badge>{" "}
+                    <span className="text-slate-500">{merge.reason}</span>
+                  </li>
+                ))}
+            </ul>
+          </Section>
+        ) : null}
         {restore.dockerfileEdited ? (
           <Section title="Dockerfile changes" testId="restore-dockerfile-changes">
             <p className="mb-2 text-xs text-slate-500">

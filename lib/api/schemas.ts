@@ -189,6 +189,17 @@ export const migrationRuleParams = z.object({
 
 export const restorePlanBody = z.object({ engineId: engineIdParam.optional(), baseImage: imageRef.optional() });
 
+/** A person's resolution of a configuration merge conflict (issue 14). */
+export const mergeResolutionBody = z.object({
+  path: z
+    .string()
+    .startsWith("/", "The path is absolute.")
+    .max(4096)
+    .refine((value) => !value.includes("\0"), "The path holds a NUL byte."),
+  newDefaultSha256: z.string().regex(/^[0-9a-f]{64}$/, "newDefaultSha256 is a SHA-256 in hex."),
+  text: z.string().max(1024 * 1024, "A resolution may be at most 1 MiB."),
+});
+
 export const startRestoreBody = z.object({
   engineId: engineIdParam,
   baseImage: imageRef,

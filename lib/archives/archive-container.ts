@@ -14,6 +14,7 @@ import { pingEngine } from "@/lib/docker/ping-engine";
 import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-container-file";
 import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
 import { readImageEntries } from "@/lib/archives/read-image-entries";
+import { readPristineConffiles, type PristineCandidate } from "@/lib/archives/read-pristine-conffiles";
 import { layerHostPath, readLayerFiles } from "@/lib/docker/read-layer-files";
 import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
 import { streamArchive } from "@/lib/docker/stream-archive";
@@ -341,6 +342,36 @@ async function runArchive(
       source: entry.source,
       category: entry.category,
     });
+  }
+
+  // Conffiles the admin changed: the package's pristine version beside the edited one, for the restore's three-way merge.
+  const conffileEntries = [...wanted].flatMap(([key, entry]) => {
+    const archived = entries.get(key);
+    if (!entry.conffile || !archived || archived.type !== "file" || (entry.source !== "layer" && entry.source !== "image")) return [];
+    return [{ key, entry, archived }];
+  });
+  if (conffileEntries.length) {
+    progress({ message: `Reading the pristine versions of ${conffileEntries.length} configuration files` });
+    const candidates: PristineCandidate[] = conffileEntries.map(({ entry }) => ({
+      path: entry.path,
+      source: entry.source as PristineCandidate["source"],
+      layerIndex: entry.imageLayer?.index,
+    }));
+    const pristine = await readPristineConffiles(engine, container.imageId, candidates, { layerAccess: input.layerAccess ?? "auto" });
+    for (const { key, entry, archived } of conffileEntries) {
+      archived.package = entry.conffile!.package;
+      archived.conffile = entry.conffile!.kind;
+      const read = pristine.get(key);
+      if (!read?.content) {
+        archived.pristineSha256 = null;
+        archived.pristineWhy = read ? read.why : "not read";
+        continue;
+      }
+      const put = await store.putDeferred(read.content, { signal });
+      archived.pristineSha256 = put.sha256;
+      archived.pristineSize = put.size;
+      keep(put);
+    }
   }
 
   await writes.drain();

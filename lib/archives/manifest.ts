@@ -32,6 +32,21 @@ const entrySchema = z.object({
   /** "layer": the container's writable layer; "image": one of its image's layers above the base (added later). */
   source: z.enum(["layer", "image", "volume", "bind"]),
   category: z.string(),
+  /**
+   * For a file a package ships as configuration (issue 14; absent in older manifests and for other files): the owning
+   * package, how it is registered ("dpkg" conffile or "ucf"), and the package's pristine version as the image held it
+   * below the edit (a blob like any content; null when none was found, `pristineWhy` says why). A restore merges the
+   * admin's changes (pristine -> this file) onto the new package's default.
+   */
+  package: z.string().max(200).optional(),
+  conffile: z.enum(["dpkg", "ucf"]).optional(),
+  pristineSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
+  pristineSize: z.number().int().min(0).optional(),
+  pristineWhy: z.string().max(500).optional(),
 });
 
 /** What Kura could not read from the container, said rather than skipped (see lib/docker/read-warning.ts). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "@/lib/archives/manifest";
 import { MASK } from "@/lib/containers/mask-env";
-import type { RestorePlanView, RestoreView } from "@/lib/restores/types";
-import { maskManifestFor, maskPlanFor, maskRestoreFor } from "./mask-for-role";
+import type { MergeConflicts, RestorePlanView, RestoreView } from "@/lib/restores/types";
+import { maskManifestFor, maskMergeConflictsFor, maskPlanFor, maskRestoreFor } from "./mask-for-role";
 
 const env: Manifest["config"]["env"] = [
   { name: "DB_PASSWORD", value: "hunter2", redacted: false },
@@ -58,5 +58,36 @@ describe("what a viewer sees of kept secrets", () => {
     expect(JSON.stringify(maskPlanFor("operator", plan))).toContain("hunter2");
     const restore = { dockerfile, dockerfileDiff: "", rewrites } as unknown as RestoreView;
     expect(JSON.stringify(maskRestoreFor("viewer", restore))).not.toContain("hunter2");
+  });
+});
+
+describe("what a viewer sees of a configuration merge conflict", () => {
+  const conflicts: MergeConflicts = {
+    known: true,
+    conflicts: [
+      {
+        path: "/etc/redis/redis.conf",
+        package: "redis-server",
+        newPackage: "redis-server",
+        status: "resolved",
+        reason: "a person resolved it",
+        pristine: "# requirepass foobared\n",
+        edited: "requirepass hunter2\n",
+        newDefault: "# requirepass foobared\n# new\n",
+        newDefaultSha256: "0".repeat(64),
+        hunks: [{ line: 1, pristine: ["# requirepass foobared"], edited: ["requirepass hunter2"], newDefault: ["# new"] }],
+        withMarkers: "<<<<<<< admin's edit (archived)\nrequirepass hunter2\n",
+        resolution: { text: "requirepass hunter2\n# new\n", savedBy: "op", savedAt: "2026-12-03T10:00:00.000Z" },
+      },
+    ],
+  };
+  it("leaves the archived texts out for viewers, keeps the packages' defaults, and shows operators everything", () => {
+    const shown = JSON.stringify(maskMergeConflictsFor("viewer", conflicts));
+    expect(shown).not.toContain("hunter2");
+    expect(maskMergeConflictsFor("viewer", conflicts).conflicts[0]).toMatchObject({
+      masked: true,
+      newDefault: "# requirepass foobared\n# new\n",
+    });
+    expect(maskMergeConflictsFor("operator", conflicts)).toEqual(conflicts);
   });
 });

@@ -4,7 +4,7 @@ import type { Manifest } from "@/lib/archives/manifest";
 import { maskDockerfileEnv } from "@/lib/containers/mask-dockerfile-env";
 import { MASK, maskEnv } from "@/lib/containers/mask-env";
 import { isSecretQuestion } from "@/lib/restores/plan/plan-debconf";
-import type { RestorePlanView, RestoreView } from "@/lib/restores/types";
+import type { MergeConflicts, RestorePlanView, RestoreView } from "@/lib/restores/types";
 import { allows, type Role } from "./roles";
 
 // What a viewer may not read: secret values an archive kept (keepSecrets) in its manifest, and the
@@ -53,5 +53,25 @@ export function maskRestoreFor(role: Role, restore: RestoreView): RestoreView {
     ...(restore.dockerfile === undefined ? {} : { dockerfile: maskDockerfileEnv(restore.dockerfile) }),
     ...(restore.log === undefined ? {} : { log: maskDockerfileEnv(restore.log) }),
     ...(restore.rewrites === undefined ? {} : { rewrites: maskRewrites(restore.rewrites) }),
+  };
+}
+
+/**
+ * A merge conflict's archived texts (the admin's edit, the merge with markers, the edited lines of each hunk, a saved
+ * resolution) are archived file content, which viewers do not read (they cannot download a bundle either); the
+ * packages' own texts (old and new default) stay.
+ */
+export function maskMergeConflictsFor(role: Role, conflicts: MergeConflicts): MergeConflicts {
+  if (seesSecrets(role)) return conflicts;
+  return {
+    ...conflicts,
+    conflicts: conflicts.conflicts.map((conflict) => ({
+      ...conflict,
+      edited: "",
+      withMarkers: "",
+      hunks: conflict.hunks.map((hunk) => ({ ...hunk, edited: [] })),
+      resolution: conflict.resolution ? { ...conflict.resolution, text: "" } : null,
+      masked: true,
+    })),
   };
 }

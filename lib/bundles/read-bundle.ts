@@ -405,6 +405,24 @@ function matchManifest(manifest: Manifest, contents: Map<string, Content>): void
       claimed.add(name);
     }
   }
+  // The pristine versions of conffiles (issue 14): as blobs/<sha256>, or the same content under another name.
+  const carried = new Set([...contents.values()].map((content) => `${content.sha256}:${content.size}`));
+  for (const entry of manifest.entries) {
+    if (entry.type !== "file" || !entry.pristineSha256) continue;
+    const name = `blobs/${entry.pristineSha256}`;
+    const content = contents.get(name);
+    if (content && (content.sha256 !== entry.pristineSha256 || content.size !== entry.pristineSize))
+      throw rejected(
+        "hash_mismatch",
+        `${show(name)} does not match the pristine version of ${show(entry.path)} the manifest records. The bundle was altered or damaged; export it again.`,
+      );
+    if (content) claimed.add(name);
+    else if (!carried.has(`${entry.pristineSha256}:${entry.pristineSize}`))
+      throw rejected(
+        "content_missing",
+        `The pristine version of ${show(entry.path)} (${name}) is in the manifest but missing from the bundle.`,
+      );
+  }
   for (const name of contents.keys())
     if (!claimed.has(name))
       throw rejected(

@@ -333,3 +333,58 @@ describe("writeBundle", () => {
     expect(seen).toBeLessThan(big.length);
   });
 });
+
+describe("configuration merges and pristine versions (issue 14)", () => {
+  const edited = "worker_processes 4;\n";
+  const pristine = "worker_processes auto;\n";
+
+  async function withPristine(store: BlobStore) {
+    for (const text of [edited, pristine]) await store.put(Readable.from([Buffer.from(text)]));
+    const conf = fileEntry("/etc/nginx/nginx.conf", edited, {
+      mode: 0o640,
+      package: "nginx-common",
+      conffile: "dpkg",
+      pristineSha256: sha(pristine),
+      pristineSize: Buffer.byteLength(pristine),
+    });
+    const manifest = makeManifest([entry("/etc", { type: "dir" }), entry("/etc/nginx", { type: "dir" }), conf]);
+    const content: BundleContent = {
+      manifestJson: Buffer.from(JSON.stringify(manifest, null, 1)),
+      manifest,
+      dockerfile: "FROM debian:12\n",
+      readme: "",
+      contextFiles: [],
+      payloadEntries: manifest.entries,
+      accountFiles: [],
+    };
+    return { manifest, content };
+  }
+
+  it("carries each pristine version as blobs/<sha256>, and an import stores it", async () => {
+    const { content } = await withPristine(storeA);
+    const bundle = await readAll(writeBundle(content, storeA));
+    const names = (await listTar(gunzipSync(bundle))).map((item) => item.name);
+    expect(names).toContain(`blobs/${sha(pristine)}`);
+    await readBundle(Readable.from([bundle]), storeB);
+    expect((await readAll(storeB.open(sha(pristine)))).toString()).toBe(pristine);
+  });
+
+  it("refuses a bundle whose manifest names a pristine version it does not carry", async () => {
+    const { content } = await withPristine(storeA);
+    const bundle = await readAll(writeBundle(content, storeA, { allContent: false }));
+    await expect(readBundle(Readable.from([bundle]), storeB)).rejects.toThrow(/pristine version of .*nginx\.conf.* missing/);
+  });
+
+  it("puts merged text under payload/ instead of the archived content, with the archived mode's x bits only", async () => {
+    const { content } = await withPristine(storeA);
+    const merged = "worker_processes 4;\nevents {}\n";
+    const listed = await listTar(
+      gunzipSync(await readAll(writeBundle({ ...content, payloadContent: [{ path: "/etc/nginx/nginx.conf", content: merged }] }, storeA))),
+    );
+    const file = listed.find((item) => item.name === "payload/etc/nginx/nginx.conf")!;
+    expect(file.content.toString()).toBe(merged);
+    expect(file.mode).toBe(0o644);
+    // The archived content still travels (the import needs it).
+    expect(listed.some((item) => item.name === `blobs/${sha(edited)}`)).toBe(true);
+  });
+});

@@ -232,7 +232,13 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
   }
   if (allContent) {
     const carried = new Set(plan.flatMap((item) => (item.kind === "blob" ? [item.sha256] : [])));
-    const extra = manifest.entries
+    // The pristine versions of conffiles (issue 14) travel the same way, each as a blob of its own size.
+    const pristine = manifest.entries.flatMap((entry) =>
+      entry.type === "file" && entry.pristineSha256 && entry.pristineSize !== undefined
+        ? [{ ...entry, sha256: entry.pristineSha256, size: entry.pristineSize, path: `${entry.path} (pristine version)` }]
+        : [],
+    );
+    const extra = [...manifest.entries, ...pristine]
       .filter((entry) => entry.type === "file" && entry.sha256 !== null && !carried.has(entry.sha256))
       .sort((a, b) => compare(a.sha256!, b.sha256!));
     for (const entry of extra) {

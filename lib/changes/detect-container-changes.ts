@@ -90,6 +90,8 @@ type PackageDb = {
   conffiles: Map<string, string>;
   packages: InstalledPackage[];
   packageBase?: PackageBase;
+  /** Conffiles registered with ucf rather than dpkg (their pristine version is kept at archive time like dpkg's). */
+  ucf?: Set<string>;
 };
 
 // Merged /usr: dpkg may record /bin/true while the diff reports /usr/bin/true.
@@ -332,6 +334,7 @@ async function addUcfFiles(context: ReadContext, db: PackageDb): Promise<void> {
     if (!match || !context.changedPaths.has(match[2]!) || db.owners.has(match[2]!) || db.algorithm !== "md5") continue;
     db.owners.set(match[2]!, packages.get(match[2]!) ?? "unknown (ucf)");
     db.conffiles.set(match[2]!, match[1]!);
+    (db.ucf ??= new Set()).add(match[2]!);
   }
 }
 
@@ -350,8 +353,14 @@ function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["
   };
 }
 
-/** `imageLayer`: for source "image", the layer whose version of the path the container sees, and its step. */
-type DecidedEntry = ChangeEntry & { defaultSelected: boolean; imageLayer?: ImageLayerRef };
+/** A file a package ships as configuration (a dpkg conffile, or registered with ucf), and its package. */
+export type ConffileOf = { package: string; kind: "dpkg" | "ucf" };
+
+/**
+ * `imageLayer`: for source "image", the layer whose version of the path the container sees, and its step.
+ * `conffile`: set on regular files a package ships as configuration (the archive keeps their pristine version).
+ */
+type DecidedEntry = ChangeEntry & { defaultSelected: boolean; imageLayer?: ImageLayerRef; conffile?: ConffileOf };
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
@@ -602,6 +611,11 @@ export async function detectContainerChanges(
     // Assigned rather than spread: a spread copy of 100,000 entries costs hundreds of ms here.
     const result = withOverrides as DecidedEntry[];
     for (let index = 0; index < result.length; index++) result[index]!.defaultSelected = withDefaults[index]!.selected;
+    if (packageDb?.conffiles.size)
+      for (const entry of result) {
+        const owner = entry.type === "file" && packageDb.conffiles.has(entry.path) ? packageDb.owners.get(entry.path) : undefined;
+        if (owner) entry.conffile = { package: owner, kind: packageDb.ucf?.has(entry.path) ? "ucf" : "dpkg" };
+      }
     return result;
   };
 

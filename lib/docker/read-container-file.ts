@@ -27,13 +27,13 @@ export class ContainerFileTooLarge extends AppError {
   }
 }
 
-type TarFile = { type: string; linkname: string | null; content: Buffer | null } | { tooLarge: number };
+export type TarFile = { type: string; linkname: string | null; content: Buffer | null } | { tooLarge: number };
 
 /**
  * Read the first entry of a tar stream: a file's content (when its header says at most maxBytes; else the stream is
  * stopped at the header and only the size is returned), or a link's target.
  */
-function readFirstEntry(stream: Readable, maxBytes: number): Promise<TarFile | null> {
+export function readFirstEntry(stream: Readable, maxBytes: number): Promise<TarFile | null> {
   return new Promise((resolve, reject) => {
     const extract = tar.extract();
     let settled = false;

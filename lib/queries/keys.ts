@@ -26,6 +26,7 @@ export const queryKeys = {
     ["rule-preview", id, engineId, containerRef, rulesKey] as const,
   restorePlan: (archiveId: string, engineId: string, baseImage: string) => ["restore-plan", archiveId, engineId, baseImage] as const,
   allRestorePlans: () => ["restore-plan"] as const,
+  mergeConflicts: (archiveId: string, engineId: string, baseImage: string) => ["merge-conflicts", archiveId, engineId, baseImage] as const,
   restore: (id: string) => ["restores", id] as const,
   archiveRestores: (archiveId: string) => ["archives", archiveId, "restores"] as const,
   engineImages: (engineId: string) => ["engines", engineId, "images"] as const,

@@ -12,11 +12,17 @@ import { planRestore, type RestorePlan } from "@/lib/restores/plan/plan-restore"
 import { isAccountFile } from "@/lib/restores/plan/restore-paths";
 import { checkAvailablePackages, inspectBaseImage, type BaseImageFacts } from "./inspect-base-image";
 import { listMigrationRules } from "./migration-rule-store";
+import { listMergeResolutions } from "./merge-resolution-store";
 import { readRestoreScripts } from "./read-restore-scripts";
 import { readKeptTexts } from "./read-kept-texts";
-import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
-import { versionedPathNeedles } from "@/lib/restores/plan/map-versioned-paths";
+import { mapRestoredPath, mapVersionedPaths, versionedPathNeedles } from "@/lib/restores/plan/map-versioned-paths";
 import type { RestorePlanView } from "./types";
+import { findLabelledImage } from "@/lib/docker/find-labelled-image";
+import { PACKAGES_STAGE } from "@/lib/restores/plan/generate-dockerfile";
+import { MERGE_MAX_BYTES, wantedStageFiles, type ArchivedConfigText, type MergeResolution } from "@/lib/restores/plan/plan-config-merges";
+import { PACKAGES_STAGE_LABEL, packagesStageKey } from "@/lib/restores/package-stage/packages-stage-key";
+import { asText, readPackageStage } from "@/lib/restores/package-stage/read-package-stage";
+import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
 
 // The restore plan for an archive and a base image: gathers the facts (the manifest, the archived
 // account files, the base image's OS, packages and accounts, what its repositories offer, the
@@ -30,12 +36,45 @@ export type PreparedPlan = {
   engine: Engine;
   base: BaseImageFacts | null;
   archivedAccounts: { passwd?: string; group?: string; shadow?: string; gshadow?: string };
+  /** The label value of this plan's packages stage (the restore builds it with it; a preview finds it by it). */
+  packagesStageKey: string | null;
+  /** The packages stage's facts the plan used (null: not known yet). */
+  stage: PackageStageFacts | null;
 };
+
+/** The archived and pristine texts of the manifest's conffiles that have a pristine version (each at most 1 MiB). */
+async function readConfigTexts(manifest: Manifest): Promise<Record<string, ArchivedConfigText>> {
+  const texts: Record<string, ArchivedConfigText> = {};
+  const read = async (sha256: string, size: number | undefined) =>
+    size !== undefined && size <= MERGE_MAX_BYTES ? asText(await readBlob(sha256)) : null;
+  for (const entry of manifest.entries) {
+    if (entry.type !== "file" || !entry.conffile || !entry.sha256 || !entry.pristineSha256 || entry.path in texts) continue;
+    texts[entry.path] = { edited: await read(entry.sha256, entry.size), pristine: await read(entry.pristineSha256, entry.pristineSize) };
+  }
+  return texts;
+}
 
 async function readBlob(sha256: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of store.open(sha256)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * The files whose new defaults a plan needs from the packages stage: the archived configuration files, at their own
+ * paths and where versioned paths map them (php/7.4 -> php/8.4, known once the stage's packages are).
+ */
+export function stageFilesWanted(manifest: Manifest): (packages: PackageStageFacts["packages"]) => string[] {
+  const archived = wantedStageFiles(manifest.entries);
+  return (packages) => {
+    const { mappings } = mapVersionedPaths({ manifest, stage: { packages } });
+    return [...new Set([...archived, ...archived.map((file) => mapRestoredPath(file, mappings))])];
+  };
+}
+
+/** The packages stage's facts for a plan (stageFilesWanted says which files). */
+export function readStageForPlan(engine: Engine, imageId: string, manifest: Manifest, signal?: AbortSignal): Promise<PackageStageFacts> {
+  return readPackageStage(engine, imageId, stageFilesWanted(manifest), { signal });
 }
 
 export async function loadArchiveForRestore(archiveId: string) {
@@ -86,8 +125,11 @@ export async function makeRestorePlan(
     baseImage?: string;
     checkRepositories?: boolean;
     originalImage?: boolean;
-    /** The packages stage's facts (read once the stage is built): versioned paths are mapped with them. */
+    /** The packages stage's facts (a restore reads them once the stage is built): configuration is merged and versioned paths mapped with them. */
     stage?: PackageStageFacts;
+    /** Look for this plan's packages stage on the engine (built by an earlier restore) and read its facts (the preview). */
+    lookupStage?: boolean;
+    mergeResolutions?: MergeResolution[];
   },
 ): Promise<PreparedPlan> {
   const { summary, manifest, manifestJson, archivedAccounts } = await loadArchiveForRestore(archiveId);
@@ -124,7 +166,8 @@ export async function makeRestorePlan(
       probeProblem = error.message;
     }
   }
-  const plan = planRestore({
+  const configTexts = await readConfigTexts(manifest);
+  const planInput = {
     manifest,
     archivedAccounts,
     target: {
@@ -139,14 +182,31 @@ export async function makeRestorePlan(
     },
     migrationRules,
     scripts: await readRestoreScripts(),
-    ...(input.stage
-      ? {
-          stage: input.stage,
-          // Only the texts that name a path that moves are read.
-          keptTexts: await readKeptTexts(manifest, versionedPathNeedles({ manifest, stage: input.stage })),
-        }
-      : {}),
+    configTexts,
+    // People's resolutions of merge conflicts, saved for this archive (each applies to its new default only).
+    mergeResolutions: input.mergeResolutions ?? (await listMergeResolutions(archiveId)),
+  };
+  // With the stage: only the kept texts that name a path that moves are read (versioned paths, issue 14).
+  const withStage = async (facts: PackageStageFacts) => ({
+    ...planInput,
+    stage: facts,
+    keptTexts: await readKeptTexts(manifest, versionedPathNeedles({ manifest, stage: facts })),
   });
+  let plan = planRestore(input.stage ? await withStage(input.stage) : planInput);
+  const stageKey = packagesStageKey({
+    dockerfile: plan.dockerfile,
+    stage: PACKAGES_STAGE,
+    baseImageId: base?.imageId ?? null,
+    contextFiles: plan.contextFiles,
+  });
+  let stage = input.stage ?? null;
+  if (!stage && input.lookupStage && stageKey) {
+    // A restore of this archive onto this base built the same packages stage before: its facts are known now.
+    const stageImage = await findLabelledImage(engine, PACKAGES_STAGE_LABEL, stageKey).catch(() => null);
+    // Removed meanwhile, or unreadable: the preview goes on without the facts (the restore reads them itself).
+    stage = stageImage ? await readStageForPlan(engine, stageImage, manifest).catch(() => null) : null;
+    if (stage) plan = planRestore(await withStage(stage));
+  }
   const warnings = [...plan.warnings];
   const baseWarning = warnBaseNotArchived(manifest, baseImage);
   if (baseWarning) warnings.push(baseWarning);
@@ -183,8 +243,9 @@ export async function makeRestorePlan(
     configChecks: plan.configChecks,
     // Absent until the packages stage's facts are read (the page says so).
     ...(plan.distributionRules && plan.news ? { distributionRules: plan.distributionRules, news: plan.news } : {}),
+    merges: plan.merges?.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason })) ?? null,
   };
-  return { view, plan, manifest, manifestJson, engine, base, archivedAccounts };
+  return { view, plan, manifest, manifestJson, engine, base, archivedAccounts, packagesStageKey: stageKey, stage };
 }
 
 /** Images of the archive's distribution first (newest first per the planner's order), then the rest. */

@@ -12,12 +12,15 @@ import { removeContainer, removeImage, runContainer } from "@/lib/docker/run-con
 import { getEngine } from "@/lib/engines/engine-registry";
 import { env } from "@/lib/env";
 import { getArchiveSummary } from "@/lib/archives/archive-registry";
-import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
+import { makeRestorePlan, readStageForPlan } from "@/lib/restores/make-restore-plan";
 import { PACKAGES_STAGE } from "@/lib/restores/plan/generate-dockerfile";
 import type { RestoreStep, RestoreVerification, StartRestoreInput } from "@/lib/restores/types";
 import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
 import { runConfigChecks, type ConfigCheckResult } from "./run-config-checks";
+import { PACKAGES_STAGE_LABEL } from "@/lib/restores/package-stage/packages-stage-key";
+import { listLabelledImages } from "@/lib/docker/find-labelled-image";
+import type { ConfigMerge } from "@/lib/restores/plan/plan-config-merges";
 
 // Restore: plan for the base image, build the image from the archive (the same build context as
 // an exported bundle), create and start the container, read every archived file back and compare
@@ -40,6 +43,11 @@ function slug(value: string): string {
 /** Whether the Dockerfile has the stage Kura builds on the build network ("FROM ... AS kura-packages"). */
 function hasPackagesStage(dockerfile: string): boolean {
   return new RegExp(`^\\s*FROM\\s+\\S+\\s+AS\\s+${PACKAGES_STAGE}\\s*$`, "im").test(dockerfile);
+}
+
+/** What the restore result and the audit say of each configuration merge. */
+function summarizeMerges(merges: ConfigMerge[]) {
+  return merges.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason }));
 }
 
 class StepFailure extends Error {
@@ -75,11 +83,13 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
   let imageId: string | null = null;
   let packagesImageId: string | null = null;
   let configChecks: ConfigCheckResult[] = [];
+  let merges: ConfigMerge[] = [];
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
   try {
     await enter("plan", `Planning the restore onto ${input.baseImage}`);
-    const prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage });
-    const { plan, manifest, engine } = prepared;
+    let prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage });
+    const { manifest, engine } = prepared;
+    const { plan } = prepared;
     const dockerfile = input.dockerfile ?? plan.dockerfile;
     const edited = input.dockerfile !== undefined && input.dockerfile !== plan.dockerfile;
     const diff = edited ? createTwoFilesPatch("Dockerfile (generated)", "Dockerfile (edited)", plan.dockerfile, dockerfile) : "";
@@ -105,9 +115,9 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
           manifest,
           dockerfile,
           readme: "",
-          contextFiles: plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
-          payloadEntries: plan.payloadEntries,
-          accountFiles: plan.accountFiles,
+          contextFiles: prepared.plan.contextFiles.filter((file) => file.path !== "Dockerfile"),
+          payloadEntries: prepared.plan.payloadEntries,
+          accountFiles: prepared.plan.accountFiles,
           payloadContent: prepared.plan.payloadContent,
         },
         store,
@@ -120,7 +130,14 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
           tag: options.target ? `${restore.imageTag}-${options.target}` : restore.imageTag,
           ...options,
           buildArgs: input.buildArgs,
-          labels: { "kura.archive": archiveId, "kura.restore": restoreId },
+          labels: {
+            "kura.archive": archiveId,
+            "kura.restore": restoreId,
+            // The packages stage carries its key, so a later plan preview of the same archive and base finds it (issue 14).
+            ...(options.target === PACKAGES_STAGE && prepared.packagesStageKey && !edited
+              ? { [PACKAGES_STAGE_LABEL]: prepared.packagesStageKey }
+              : {}),
+          },
           signal,
           onLog: appendLog,
           onStep: (done, total) => progress({ done, total, unit: "steps", message: `Building: step ${done} of ${total}` }),
@@ -136,12 +153,42 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     if (packagesStage) {
       appendLog(`== The ${PACKAGES_STAGE} stage, on the build network (${env.KURA_BUILD_NETWORK ?? "the engine's default"})`);
       packagesImageId = (await build({ target: PACKAGES_STAGE, networkMode: env.KURA_BUILD_NETWORK, noCache: input.noCache })).imageId;
+      if (manifest.packageManager === "dpkg") {
+        // The new packages are installed: read what they ship, and plan again with it (configuration merges, issue 14).
+        await enter("merge", "Reading the new packages and merging the archived configuration");
+        const stage = await readStageForPlan(engine, packagesImageId, manifest, signal);
+        // One packages stage image is kept per key (the newest, this one): those of earlier restores go, unless still running.
+        if (prepared.packagesStageKey && !edited) {
+          const running = new Set((await db.restore.findMany({ where: { state: "running" }, select: { id: true } })).map((row) => row.id));
+          for (const older of await listLabelledImages(engine, PACKAGES_STAGE_LABEL, prepared.packagesStageKey).catch(() => []))
+            if (older.id !== packagesImageId && !running.has(older.labels["kura.restore"] ?? ""))
+              await removeImage(engine, older.id).catch(() => undefined);
+        }
+        for (const warning of stage.warnings ?? []) appendLog(`warning: ${warning}`);
+        prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage, stage });
+        merges = prepared.plan.merges ?? [];
+        const appliedRules = prepared.plan.migrationRules
+          .filter((match) => match.status !== "not-applicable")
+          .map((match) => match.rule.id);
+        await db.restore.update({ where: { id: restoreId }, data: { appliedRules: JSON.stringify(appliedRules) } });
+        for (const merge of merges) appendLog(`merge ${merge.status}: ${merge.path}: ${merge.reason}`);
+        await db.restore.update({ where: { id: restoreId }, data: { merges: JSON.stringify(summarizeMerges(merges)) } });
+        const conflicts = merges.filter((merge) => merge.status === "conflict");
+        if (conflicts.length)
+          throw new StepFailure(
+            "merge",
+            `${conflicts.length} configuration file(s) need a person: the admin's changes and the new packages' defaults change the same lines in ${conflicts
+              .map((merge) => merge.path)
+              .join(", ")}. Resolve them on the restore page (Configuration merges), then restore again.`,
+          );
+        await enter("build", `Building the rest of ${restore.imageTag}`);
+      }
       appendLog("== The rest of the image, without network");
     } else {
       appendLog(`== The Dockerfile has no ${PACKAGES_STAGE} stage, so all of it is built without network`);
     }
     ({ imageId } = await build({ networkMode: "none", noCache: packagesStage ? false : input.noCache }));
-    if (packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
+    // The packages stage image is kept (its layers are the restored image's own): a plan preview reads the new packages from it.
     await db.restore.update({ where: { id: restoreId }, data: { imageId } });
     appendLog(`built image ${imageId}`);
     const mapped = prepared.plan.pathMappings ?? { mappings: [], rewrites: [] };
@@ -184,12 +231,14 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     appendLog(`container ${running.name} is ${running.state}`);
 
     await enter("verify", `Verifying ${manifest.entries.length.toLocaleString("en")} archived entries in the container`);
-    const moves: Move[] = applied
+    // The rules of the plan the image was built from (after the packages stage, the distribution's own rules too).
+    const appliedNow = prepared.plan.migrationRules.filter((match) => match.status !== "not-applicable");
+    const moves: Move[] = appliedNow
       .filter((match) => match.status === "applies" && match.rule.action.kind === "move")
       .map((match) => match.rule.action as Move);
-    const deleted = new Set(applied.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
-    const editedFiles = new Set(applied.flatMap((match) => ("file" in match.rule.action ? [match.rule.action.file] : [])));
-    // Texts rewritten to follow mapped paths differ from the archived file on purpose.
+    const deleted = new Set(appliedNow.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
+    const editedFiles = new Set(appliedNow.flatMap((match) => ("file" in match.rule.action ? [match.rule.action.file] : [])));
+    // Texts rewritten to follow mapped paths, and merged configuration, differ from the archived file on purpose.
     for (const file of prepared.plan.payloadContent) editedFiles.add(file.path);
     const verification: RestoreVerification = await verifyRestoredFiles({
       engine,
@@ -233,7 +282,16 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     step = "done";
     await flush();
     await db.restore.update({ where: { id: restoreId }, data: { state: "succeeded", step: "done", finishedAt: new Date(), log } });
-    return { restoreId, imageId, containerId, verification, check, configChecks, pathMappings: mapped.mappings };
+    return {
+      restoreId,
+      imageId,
+      containerId,
+      verification,
+      check,
+      configChecks,
+      pathMappings: mapped.mappings,
+      merges: summarizeMerges(merges),
+    };
   } catch (error) {
     if (flushTimer) clearTimeout(flushTimer);
     const cancelled = signal.aborted;
@@ -246,7 +304,9 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       const engine = await getEngine(input.engineId).catch(() => null);
       if (engine && containerId) await removeContainer(engine, containerId).catch(() => undefined);
       if (engine && (imageId || cancelled)) await removeImage(engine, imageId ?? restore.imageTag).catch(() => undefined);
-      if (engine && packagesImageId) await removeImage(engine, packagesImageId).catch(() => undefined);
+      // After a merge conflict the packages stage is kept (labelled with its key): the restore page reads the three
+      // versions from it, and the restore after the resolution builds on it.
+      if (engine && packagesImageId && failedStep !== "merge") await removeImage(engine, packagesImageId).catch(() => undefined);
     }
     await db.restore.update({
       where: { id: restoreId },
@@ -325,14 +385,21 @@ export async function startRestore(
             pathMappings: result.pathMappings.map(
               (mapping) => `${mapping.from} -> ${mapping.to} (${mapping.fromPackage} -> ${mapping.toPackage})`,
             ),
+            merges: result.merges.filter((merge) => merge.status !== "new-file").map((merge) => `${merge.status}: ${merge.path}`),
           },
         });
         return result;
       } catch (error) {
-        // What the restore had done before it failed (issue 14): the checkers' outcomes and the mappings.
-        const done = await db.restore.findUnique({ where: { id: row.id }, select: { configChecks: true, pathMappings: true } });
+        // What the restore had done before it failed (issue 14): the checkers' outcomes, the mappings, the merges
+        // (conflicts, what needs a person, among them).
+        const done = await db.restore
+          .findUnique({ where: { id: row.id }, select: { configChecks: true, pathMappings: true, merges: true } })
+          .catch(() => null);
         const checks = JSON.parse(done?.configChecks ?? "[]") as { outcome: string; command: string }[];
         const mappings = JSON.parse(done?.pathMappings ?? "[]") as { from: string; to: string }[];
+        const merges = (JSON.parse(done?.merges ?? "[]") as ReturnType<typeof summarizeMerges>)
+          .filter((merge) => merge.status !== "new-file")
+          .map((merge) => `${merge.status}: ${merge.path}`);
         await recordEvent({
           actor: input.actor,
           action: "archive.restore",
@@ -346,6 +413,7 @@ export async function startRestore(
             error: error instanceof Error ? error.message : String(error),
             configChecks: checks.map((item) => `${item.outcome}: ${item.command}`),
             pathMappings: mappings.map((mapping) => `${mapping.from} -> ${mapping.to}`),
+            ...(merges.length ? { merges } : {}),
           },
         });
         throw error;

@@ -29,6 +29,7 @@ function toView(row: Row, full: boolean): RestoreView {
     configChecks: JSON.parse(row.configChecks) as RestoreView["configChecks"],
     pathMappings: JSON.parse(row.pathMappings) as RestoreView["pathMappings"],
     rewrites: JSON.parse(row.contentRewrites) as RestoreView["rewrites"],
+    merges: JSON.parse(row.merges) as NonNullable<RestoreView["merges"]>,
     ...(full ? { log: row.log, dockerfile: row.dockerfile } : {}),
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type {
   distributionRuleSchema,
   packageNewsSchema,
+  mergeConflictsSchema,
   plannedRuleSchema,
   planWarningSchema,
   restorePlanViewSchema,
@@ -27,3 +28,6 @@ export type FileMismatch = RestoreVerification["mismatches"][number];
 export type RestoreView = z.infer<typeof restoreViewSchema>;
 /** POST /api/archives/{id}/restores body, as a client sends it */
 export type StartRestoreInput = z.input<typeof startRestoreBody>;
+/** POST /api/archives/{id}/merge-conflicts (issue 14) */
+export type MergeConflicts = z.infer<typeof mergeConflictsSchema>;
+export type MergeConflict = MergeConflicts["conflicts"][number];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { archiveParams, restoreParams, restorePlanBody, startRestoreBody } from "@/lib/api/schemas";
+import { archiveParams, mergeResolutionBody, restoreParams, restorePlanBody, startRestoreBody } from "@/lib/api/schemas";
 import { LEFT_OUT_REASONS, packageBaseSchema } from "@/lib/archives/manifest";
 import { isoTime } from "./common";
 import { defineEntry } from "./entry";
@@ -50,6 +50,16 @@ export const packageNewsSchema = z.object({
   entries: z.array(
     z.object({ source: z.string(), version: z.string(), distribution: z.string(), text: z.string(), author: z.string(), date: z.string() }),
   ),
+});
+
+export const CONFIG_MERGE_STATUSES = ["merged", "unchanged-by-admin", "resolved", "conflict", "kept-as-is", "new-file"] as const;
+
+/** One archived configuration file's merge (issue 14): path, archived owner, status and why. */
+export const configMergeSummarySchema = z.object({
+  path: z.string(),
+  package: z.string().nullable(),
+  status: z.enum(CONFIG_MERGE_STATUSES),
+  reason: z.string(),
 });
 
 /** A restore plan; for viewers, secret values kept in the archive are masked in the Dockerfile. */
@@ -188,9 +198,18 @@ export const restorePlanViewSchema = z.object({
    */
   distributionRules: z.array(distributionRuleSchema).optional(),
   news: z.array(packageNewsSchema).optional(),
+  /**
+   * The three-way merge of each archived configuration file (issue 14): the admin's changes (the package's pristine
+   * version -> the archived file) onto the new package's default. `merged`: applied cleanly; `unchanged-by-admin`:
+   * the new default is used; `resolved`: a conflict a person resolved; `conflict`: the admin and the new version
+   * changed the same lines (the restore refuses until it is resolved); `kept-as-is`: restored as archived (`reason`
+   * says why: no pristine version, not shipped any more, not text); `new-file`: no package's configuration. Null
+   * while the new packages' facts are not known: they are read once a restore has built the packages stage.
+   */
+  merges: z.array(configMergeSummarySchema).nullable().optional(),
 });
 
-export const restoreStepSchema = z.enum(["plan", "build", "config-check", "run", "verify", "check", "done"]);
+export const restoreStepSchema = z.enum(["plan", "build", "merge", "config-check", "run", "verify", "check", "done"]);
 
 export const restoreVerificationSchema = z.object({
   filesChecked: z.number(),
@@ -233,6 +252,8 @@ export const restoreViewSchema = z.object({
   /** The versioned paths the restore mapped (issue 14) and the kept texts rewritten to follow them. */
   pathMappings: z.array(pathMappingSchema),
   rewrites: z.array(contentRewriteSchema),
+  /** The configuration merges the restore made (issue 14): one per archived configuration file; [] before the merge step. */
+  merges: z.array(configMergeSummarySchema).optional(),
   /** the build log so far (the last ~200 KB) */
   log: z.string().optional(),
   createdBy: z.string(),
@@ -297,4 +318,61 @@ export const getRestore = defineEntry({
   status: 200,
   response: restoreViewSchema,
   errors: { 404: "unknown restore" },
+});
+
+/** A conflict of a restore plan's configuration merge, with the three versions (issue 14). */
+export const mergeConflictSchema = z.object({
+  path: z.string(),
+  package: z.string().nullable(),
+  newPackage: z.string().nullable(),
+  /** "conflict" until a resolution for this new default is saved, then "resolved". */
+  status: z.enum(["conflict", "resolved"]),
+  reason: z.string(),
+  /** The package's pristine old version, the admin's archived edit, and the new package's default. */
+  pristine: z.string(),
+  edited: z.string(),
+  newDefault: z.string(),
+  newDefaultSha256: z.string(),
+  hunks: z.array(
+    z.object({ line: z.number(), pristine: z.array(z.string()), edited: z.array(z.string()), newDefault: z.array(z.string()) }),
+  ),
+  /** The merge with conflict markers (admin's edit, old default, new default): the start of a resolution. */
+  withMarkers: z.string(),
+  resolution: z.object({ text: z.string(), savedBy: z.string(), savedAt: isoTime }).nullable(),
+  /** For viewers: the archived texts (edited, withMarkers, the hunks' edited lines, the resolution's text) are left out. */
+  masked: z.boolean().optional(),
+});
+
+export const mergeConflictsSchema = z.object({
+  /** false while the new packages' facts are unknown (no restore of this archive onto this base built its packages stage yet). */
+  known: z.boolean(),
+  conflicts: z.array(mergeConflictSchema),
+});
+
+export const listMergeConflicts = defineEntry({
+  method: "POST",
+  path: "/api/archives/{id}/merge-conflicts",
+  access: "viewer",
+  summary:
+    "The configuration merge conflicts of a restore plan (for a base image), each with the three versions and any saved resolution " +
+    "(reads only: viewers may look, without the archived texts)",
+  params: archiveParams,
+  body: restorePlanBody,
+  status: 200,
+  response: mergeConflictsSchema,
+  errors: { 404: "unknown archive, engine or image", 409: "not complete", 502: "engine unreachable" },
+});
+
+export const saveMergeResolution = defineEntry({
+  method: "PUT",
+  path: "/api/archives/{id}/merge-resolutions",
+  access: "operator",
+  summary:
+    "Save a person's resolution of a configuration merge conflict: the text the restore uses for that path, as long as the new " +
+    "default has that SHA-256",
+  params: archiveParams,
+  body: mergeResolutionBody,
+  status: 200,
+  response: z.object({ path: z.string(), newDefaultSha256: z.string(), savedBy: z.string(), savedAt: isoTime }),
+  errors: { 404: "unknown archive" },
 });

@@ -32,4 +32,8 @@ export type PackageStageFacts = {
    * or it is not text or larger than 1 MiB.
    */
   files: Record<string, string | null>;
+  /** SHA-256 (hex) of each text in `files` (a person's merge resolution is kept for one new default). Absent: not computed. */
+  fileSha256?: Record<string, string>;
+  /** What could not be read (a file over a limit, not text): said, the rest of the facts stand. Absent: none. */
+  warnings?: string[];
 };

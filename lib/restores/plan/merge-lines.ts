@@ -86,10 +86,10 @@ function apply(base: readonly string[], edits: readonly Edit[], from: number, to
 }
 
 export const CONFLICT_MARKERS = {
-  ours: "<<<<<<< the admin's version",
-  base: "||||||| the old default",
+  ours: "<<<<<<< admin's edit (archived)",
+  base: "||||||| old default",
   theirs: "=======",
-  end: ">>>>>>> the new default",
+  end: ">>>>>>> new default",
 };
 
 export function mergeLines(base: readonly string[], ours: readonly string[], theirs: readonly string[]): LineMerge {

@@ -55,10 +55,18 @@ import { checkIdentity } from "@/lib/restores/plan/check-identity";
 import { DEBCONF_SELECTIONS_FILE, planDebconf, type PlannedDebconfAnswer } from "@/lib/restores/plan/plan-debconf";
 import { describeLeftOut, type LeftOutView } from "@/lib/restores/plan/describe-left-out";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
-import { mapVersionedPaths, type ContentRewrite, type PathMapping } from "@/lib/restores/plan/map-versioned-paths";
+import {
+  mapRestoredPath,
+  mapVersionedPaths,
+  rewriteReferences,
+  type ContentRewrite,
+  type PathMapping,
+} from "@/lib/restores/plan/map-versioned-paths";
+import { plannedActions } from "@/lib/restores/plan/apply-migration-edits";
 import { proposeConfigChecks, type ConfigCheck } from "@/lib/restores/plan/propose-config-checks";
 import { mineDistributionRules, toRuleMatches, type DistributionRule } from "@/lib/restores/plan/mine-distribution-rules";
 import { newsBetweenVersions, type PackageNews } from "@/lib/restores/plan/news-between-versions";
+import { planConfigMerges, type ArchivedConfigText, type ConfigMerge, type MergeResolution } from "@/lib/restores/plan/plan-config-merges";
 
 export type RestoreTarget = {
   /** e.g. "debian:trixie" */
@@ -84,6 +92,10 @@ export type RestorePlanInput = {
   stage?: PackageStageFacts;
   /** Kept text files by archived path that may refer to a versioned path (the caller reads them from the store). */
   keptTexts?: Record<string, string>;
+  /** The archived and pristine texts of the conffiles, by path (the caller reads them from the store). */
+  configTexts?: Record<string, ArchivedConfigText>;
+  /** People's resolutions of merge conflicts. */
+  mergeResolutions?: MergeResolution[];
 };
 
 export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -117,7 +129,7 @@ export type RestorePlan = {
   pathMappings: { mappings: PathMapping[]; rewrites: ContentRewrite[] } | null;
   /** The manifest as restored: entries at their mapped paths (the archived manifest when nothing is mapped). */
   restoredManifest: Manifest;
-  /** Texts that replace archived files under payload/ (references to mapped paths rewritten); owner and mode stay the archived ones. */
+  /** Texts that replace archived files under payload/ (references to mapped paths rewritten, merged configuration); owner and mode stay the archived ones. */
   payloadContent: { path: string; content: string }[];
   /**
    * The conffile moves and removals the new packages' maintainer scripts and conffiles record, for the archived
@@ -127,6 +139,8 @@ export type RestorePlan = {
   distributionRules: DistributionRule[] | null;
   /** NEWS.Debian entries between the archived and the new version, per package. Null without stage facts. */
   news: PackageNews[] | null;
+  /** The configuration merge of each archived conffile (null without the packages stage's facts). */
+  merges: ConfigMerge[] | null;
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -305,6 +319,26 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   if (debconf.selections !== null) contextFiles.push({ path: DEBCONF_SELECTIONS_FILE, content: debconf.selections, mode: 0o644 });
 
   const serviceChecks = proposeServiceChecks([...packages.install, ...packages.alreadyInBase]);
+  // The configuration merges (issue 14), on the entries at their restored paths: the archived texts follow their
+  // mapping, and the rules the restore script runs translate both sides first.
+  const mappings = versioned?.mappings ?? [];
+  const texts: Record<string, ArchivedConfigText> = {};
+  for (const [path, text] of Object.entries(input.configTexts ?? {})) texts[mapRestoredPath(path, mappings)] = text;
+  const merges = input.stage
+    ? planConfigMerges({
+        entries: selection.payloadEntries,
+        texts,
+        stage: input.stage,
+        resolutions: input.mergeResolutions,
+        rules: plannedActions(matches),
+      })
+    : null;
+  // Texts that replace archived files: those rewritten to follow mapped paths, and merged ones (which follow them too).
+  const payloadContent = new Map((versioned?.payloadContent ?? []).map((file) => [file.path, file.content]));
+  for (const merge of merges ?? []) {
+    if (merge.result === null) continue;
+    payloadContent.set(merge.path, (mappings.length ? rewriteReferences(merge.result, mappings)?.content : null) ?? merge.result);
+  }
   return {
     dockerfile: generated.dockerfile,
     restoreScript,
@@ -328,8 +362,9 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     leftOut: describeLeftOut(manifest),
     pathMappings: versioned ? { mappings: versioned.mappings, rewrites: versioned.rewrites } : null,
     restoredManifest: manifest,
-    payloadContent: versioned?.payloadContent ?? [],
+    payloadContent: [...payloadContent].map(([path, content]) => ({ path, content })),
     distributionRules: input.stage ? distributionRules : null,
     news,
+    merges,
   };
 }

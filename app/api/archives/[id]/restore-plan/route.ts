@@ -8,6 +8,6 @@ import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
 export const dynamic = "force-dynamic";
 
 export const POST = route(planRestore, async ({ params, body, caller }) => {
-  const { view } = await makeRestorePlan(params.id, body);
+  const { view } = await makeRestorePlan(params.id, { ...body, lookupStage: true });
   return maskPlanFor(caller.user.role, view);
 });
