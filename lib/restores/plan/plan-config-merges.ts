@@ -67,8 +67,6 @@ export type PlanConfigMergesInput = {
 /** The most a merged file may be (larger files are kept as they are). */
 export const MERGE_MAX_BYTES = 1024 * 1024;
 
-
-
 /** The new package that ships `file` as a dpkg conffile (not obsolete), or null. */
 function stageOwner(stage: PackageStageFacts, file: string): string | null {
   for (const pkg of Object.values(stage.packages))
