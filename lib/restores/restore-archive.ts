@@ -291,6 +291,8 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       configChecks,
       pathMappings: mapped.mappings,
       merges: summarizeMerges(merges),
+      // The migration rules applied: built-in, the distribution's (dist-...) and people's.
+      rules: appliedNow.map((match) => match.rule.id),
     };
   } catch (error) {
     if (flushTimer) clearTimeout(flushTimer);
@@ -386,6 +388,7 @@ export async function startRestore(
               (mapping) => `${mapping.from} -> ${mapping.to} (${mapping.fromPackage} -> ${mapping.toPackage})`,
             ),
             merges: result.merges.filter((merge) => merge.status !== "new-file").map((merge) => `${merge.status}: ${merge.path}`),
+            rules: result.rules,
           },
         });
         return result;
@@ -393,7 +396,7 @@ export async function startRestore(
         // What the restore had done before it failed (issue 14): the checkers' outcomes, the mappings, the merges
         // (conflicts, what needs a person, among them).
         const done = await db.restore
-          .findUnique({ where: { id: row.id }, select: { configChecks: true, pathMappings: true, merges: true } })
+          .findUnique({ where: { id: row.id }, select: { configChecks: true, pathMappings: true, merges: true, appliedRules: true } })
           .catch(() => null);
         const checks = JSON.parse(done?.configChecks ?? "[]") as { outcome: string; command: string }[];
         const mappings = JSON.parse(done?.pathMappings ?? "[]") as { from: string; to: string }[];
@@ -414,6 +417,7 @@ export async function startRestore(
             configChecks: checks.map((item) => `${item.outcome}: ${item.command}`),
             pathMappings: mappings.map((mapping) => `${mapping.from} -> ${mapping.to}`),
             ...(merges.length ? { merges } : {}),
+            rules: JSON.parse(done?.appliedRules ?? "[]") as string[],
           },
         });
         throw error;

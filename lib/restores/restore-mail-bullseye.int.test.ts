@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerHost, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { archiveService, restoreOntoTrixie, runScript, tryScript } from "@/e2e/fixtures/release-jump";
 import { ensureMailImage, MAIL_MAILNAME, MAIL_TAG } from "@/e2e/harness/bullseye-images.mjs";
+import { db } from "@/lib/db";
 
 // Issue 14: a Debian 11 mail server (Dovecot 2.3 IMAP + Postfix 3.5), set up by its admin in the running container:
 // a local user with a password, Postfix delivering to ~/Maildir/, 10-mail.conf edited (mail_location =
@@ -78,5 +79,22 @@ describe("a Debian 11 Dovecot + Postfix mail server restored onto Debian 13 (iss
     expect(error, restore.log).toBeNull();
     expect(restore.state).toBe("succeeded");
     expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
+    // Every absorbed difference is reported: the merges, the rules applied, the checker run.
+    expect(restore.merges).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: "/etc/dovecot/conf.d/10-mail.conf", status: "merged" }),
+        expect.objectContaining({ path: "/etc/dovecot/conf.d/10-auth.conf", status: "merged" }),
+      ]),
+    );
+    expect(restore.appliedRules).toEqual(
+      expect.arrayContaining(["builtin-dovecot-config-version", "builtin-dovecot-disable-plaintext-auth-no"]),
+    );
+    expect(restore.configChecks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ command: expect.stringMatching(/^doveconf/), outcome: "passed" })]),
+    );
+    const event = await db.auditEvent.findFirst({ where: { action: "archive.restore", detail: { contains: restore.id } } });
+    const detail = JSON.parse(event?.detail ?? "{}") as { merges?: string[]; rules?: string[] };
+    expect(detail.merges).toEqual(expect.arrayContaining(["merged: /etc/dovecot/conf.d/10-mail.conf"]));
+    expect(detail.rules).toEqual(expect.arrayContaining(["builtin-dovecot-config-version"]));
   }, 900_000);
 });
