@@ -62,7 +62,6 @@ export const configMergeSummarySchema = z.object({
   reason: z.string(),
 });
 
-/** A restore plan; for viewers, secret values kept in the archive are masked in the Dockerfile. */
 /** A versioned path mapped to the new package's (issue 14): every kept entry under `from` is restored under `to`. */
 export const pathMappingSchema = z.object({
   from: z.string(),
@@ -100,6 +99,7 @@ export const configCheckResultSchema = z.object({
   output: z.string(),
 });
 
+/** A restore plan; for viewers, secret values kept in the archive are masked in the Dockerfile. */
 export const restorePlanViewSchema = z.object({
   archiveId: z.string(),
   engineId: z.string(),
