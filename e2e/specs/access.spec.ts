@@ -92,9 +92,11 @@ test("a viewer gets 403 on every route that changes something; an operator on ad
   const ownAccount = changing
     .filter((operation) => operation.access === "viewer")
     .map((operation) => `${operation.method} ${operation.path}`);
-  // A viewer changes only their own session, password and tokens; the other POSTs open to them only read (a plan, a rule preview).
+  // A viewer changes only their own session, password and tokens; the other POSTs open to them only read (a plan, its
+  // merge conflicts, a rule preview).
   expect(ownAccount.sort()).toEqual([
     "DELETE /api/tokens/{id}",
+    "POST /api/archives/{id}/merge-conflicts",
     "POST /api/archives/{id}/restore-plan",
     "POST /api/auth/sign-out",
     "POST /api/rule-sets/{id}/preview",
