@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { env } from "@/lib/env";
 import type { InspectedContainer } from "./inspect-container";
 import { ConfinedOpenError, openConfined } from "./open-confined.mjs";
+import { walkLayerFolders } from "./walk-layer-folders.mjs";
 import { formatBytes, warningFromRefusal, type ReadWarning } from "./read-warning";
 import type { EngineConnection } from "./types";
 import type { ArchiveHeader, HashAlgorithm, WalkOptions } from "./walk-archive";
@@ -102,8 +103,9 @@ export type LayerWalk = { headers: Map<string, ArchiveHeader>; warnings: ReadWar
  */
 export async function walkLayerDirectory(layerDir: string, options: Pick<WalkOptions, "headBytes"> = {}): Promise<LayerWalk> {
   const headBytes = options.headBytes ?? 0;
-  // First breadth-first until a few folders wait (a big layer has them near the top), then those shared by the workers.
-  const first = await runWalker({ layerDir, headBytes, roots: [""], frontier: FRONTIER });
+  // First here, breadth-first, up to MAIN_THREAD_ENTRIES (most layers end there: no worker to start, which cost more
+  // than the listing); what is left is shared by the workers, listing at once on the two cores.
+  const first = walkLayerFolders({ layerDir, headBytes, roots: [""], frontier: 1, maxEntries: MAIN_THREAD_ENTRIES });
   const shares: string[][] = Array.from({ length: WALKERS }, () => []);
   first.unlisted.forEach((folder, index) => shares[index % WALKERS]!.push(folder));
   const rest = first.unlisted.length
@@ -122,9 +124,9 @@ export async function walkLayerDirectory(layerDir: string, options: Pick<WalkOpt
   return { headers, warnings };
 }
 
-/** Walkers at once after the first breadth-first pass, and how many folders that pass leaves for them. */
+/** Walkers at once after the first pass, and how many entries that pass lists on the caller's thread at most. */
 const WALKERS = 2;
-const FRONTIER = 16;
+const MAIN_THREAD_ENTRIES = 5_000;
 
 function runWalker(workerData: { layerDir: string; headBytes: number; roots: string[]; frontier: number }): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
