@@ -397,8 +397,9 @@ function addedRoots(diff: DiffEntry[]): { roots: string[]; singles: DiffEntry[] 
  */
 function packageFolderOwner(owners: ReadonlyMap<string, string>, file: string): string | null {
   for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) {
+    // "/usr/share" has two slashes: a package's own folder has three at least.
+    if (file.indexOf("/", file.indexOf("/", 1) + 1) === -1 || file.indexOf("/", file.indexOf("/", 1) + 1) >= slash) return null;
     const folder = file.slice(0, slash);
-    if (folder.split("/").length < 4) return null;
     const owner = owners.get(folder);
     if (owner) return owner;
   }
@@ -583,7 +584,7 @@ export async function detectContainerChanges(
           entry,
           facts,
           scriptFolders.has(entry.path),
-          scriptFileCandidates.has(entry.path) && packageDb ? packageFolderOwner(packageDb.owners, entry.path) : null,
+          !owner && packageDb && scriptFileCandidates.has(entry.path) ? packageFolderOwner(packageDb.owners, entry.path) : null,
         );
         if (imageClassification) return imageClassification;
       }
