@@ -106,3 +106,69 @@ export function ensureSshdImage(dockerHost) {
     suite: "bullseye",
   });
 }
+
+// Issue 15's data-conversion scenarios (Debian 11 -> 13): each service's packages as apt installs them, started by
+// the container's command with the distribution's own init script (version-agnostic, as an admin would write it).
+// The data (roles, rows, accounts, a virtual environment) is made by the tests in the running container.
+//   kura-test/postgres:bullseye  postgresql (13): cluster 13/main made by the package's postinst.
+//   kura-test/mariadb:bullseye   mariadb-server (10.5) + mariadb-client.
+//   kura-test/slapd:bullseye     slapd (OpenLDAP 2.4, mdb backend) + ldap-utils, suffix dc=example,dc=org preseeded.
+//   kura-test/pyapp:bullseye     python3 (3.9) + python3-venv + python3-pip: a venv under /opt/app is made by the test.
+export const POSTGRES_TAG = "kura-test/postgres:bullseye";
+export const MARIADB_TAG = "kura-test/mariadb:bullseye";
+export const SLAPD_TAG = "kura-test/slapd:bullseye";
+export const SLAPD_ADMIN_PASSWORD = "kura-ldap-admin";
+export const PYAPP_TAG = "kura-test/pyapp:bullseye";
+
+/** bullseyePackagesDockerfile with a command that starts `service` with its init script, then stays up. */
+function bullseyeServiceDockerfile(packages, service, preseed = []) {
+  return bullseyePackagesDockerfile(packages, preseed).replace(
+    'CMD ["sleep", "infinity"]',
+    `CMD ${JSON.stringify(["sh", "-c", `service ${service} start && exec sleep infinity`])}`,
+  );
+}
+
+/** Builds kura-test/postgres:bullseye when the tag is missing (about a minute). */
+export function ensurePostgresImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: POSTGRES_TAG,
+    dockerfile: bullseyeServiceDockerfile(["postgresql"], "postgresql"),
+    what: "apt-get install postgresql (13), about a minute",
+    suite: "bullseye",
+  });
+}
+
+/** Builds kura-test/mariadb:bullseye when the tag is missing (about a minute). */
+export function ensureMariadbImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: MARIADB_TAG,
+    dockerfile: bullseyeServiceDockerfile(["mariadb-server", "mariadb-client"], "mariadb"),
+    what: "apt-get install mariadb-server (10.5), about a minute",
+    suite: "bullseye",
+  });
+}
+
+/** Builds kura-test/slapd:bullseye when the tag is missing (about a minute). */
+export function ensureSlapdImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: SLAPD_TAG,
+    dockerfile: bullseyeServiceDockerfile(["slapd", "ldap-utils"], "slapd", [
+      "slapd slapd/domain string example.org",
+      "slapd shared/organization string Example",
+      `slapd slapd/password1 password ${SLAPD_ADMIN_PASSWORD}`,
+      `slapd slapd/password2 password ${SLAPD_ADMIN_PASSWORD}`,
+    ]),
+    what: "apt-get install slapd ldap-utils with a preseeded suffix, about a minute",
+    suite: "bullseye",
+  });
+}
+
+/** Builds kura-test/pyapp:bullseye when the tag is missing (about a minute). */
+export function ensurePyappImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: PYAPP_TAG,
+    dockerfile: bullseyePackagesDockerfile(["python3", "python3-venv", "python3-pip"]),
+    what: "apt-get install python3 (3.9) python3-venv python3-pip, about a minute",
+    suite: "bullseye",
+  });
+}

@@ -15,7 +15,17 @@ import {
   startPrivateEngine,
   stopEngine,
 } from "./engine.mjs";
-import { ensureApachePhpImage, ensureMailImage, ensurePostfixImage, ensureRedisImage, ensureSshdImage } from "./bullseye-images.mjs";
+import {
+  ensureApachePhpImage,
+  ensureMailImage,
+  ensureMariadbImage,
+  ensurePostfixImage,
+  ensurePostgresImage,
+  ensurePyappImage,
+  ensureRedisImage,
+  ensureSlapdImage,
+  ensureSshdImage,
+} from "./bullseye-images.mjs";
 import { ensureRpmImage } from "./rpm-image.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
 import { ensureNginxAppImage } from "./nginx-app-image.mjs";
@@ -52,6 +62,11 @@ export async function prepare({ artifacts }) {
   ensureApachePhpImage(primary.socketPath);
   ensureMailImage(primary.socketPath);
   ensureRedisImage(primary.socketPath);
+  // Issue 15's Debian 11 -> 13 data conversions: PostgreSQL 13, MariaDB 10.5, OpenLDAP, a Python 3.9 virtual environment.
+  ensurePostgresImage(primary.socketPath);
+  ensureMariadbImage(primary.socketPath);
+  ensureSlapdImage(primary.socketPath);
+  ensurePyappImage(primary.socketPath);
   // Issue 13's custom image (nginx + python3 built FROM debian:bookworm by a Dockerfile).
   ensureNginxAppImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);

@@ -5,7 +5,7 @@ import { getArchiveSummary, readManifest } from "@/lib/archives/archive-registry
 import { db } from "@/lib/db";
 import { listImages } from "@/lib/docker/list-images";
 import { getEngine, LOCAL_ENGINE_ID, type Engine } from "@/lib/engines/engine-registry";
-import { defaultBaseImage } from "@/lib/restores/plan/choose-base-image";
+import { defaultBaseImage, findReleaseImage } from "@/lib/restores/plan/choose-base-image";
 import { nonDistributionBase, warnBaseNotArchived } from "@/lib/restores/plan/warn-base-not-archived";
 import { findPackageRename } from "@/lib/restores/plan/package-renames";
 import { planRestore, type RestorePlan } from "@/lib/restores/plan/plan-restore";
@@ -185,6 +185,8 @@ export async function makeRestorePlan(
     configTexts,
     // People's resolutions of merge conflicts, saved for this archive (each applies to its new default only).
     mergeResolutions: input.mergeResolutions ?? (await listMergeResolutions(archiveId)),
+    // For conversions that need the old versions' programs (issue 15): never a tag the engine does not have.
+    oldReleaseImage: findReleaseImage(manifest.os, tags),
   };
   // With the stage: only the kept texts that name a path that moves are read (versioned paths, issue 14).
   const withStage = async (facts: PackageStageFacts) => ({

@@ -40,9 +40,9 @@ function slug(value: string): string {
   );
 }
 
-/** Whether the Dockerfile has the stage Kura builds on the build network ("FROM ... AS kura-packages"). */
-function hasPackagesStage(dockerfile: string): boolean {
-  return new RegExp(`^\\s*FROM\\s+\\S+\\s+AS\\s+${PACKAGES_STAGE}\\s*$`, "im").test(dockerfile);
+/** Whether the Dockerfile has the stage `name` ("FROM ... AS kura-packages"). */
+function hasStage(dockerfile: string, name: string): boolean {
+  return new RegExp(`^\\s*FROM\\s+\\S+\\s+AS\\s+${name}\\s*$`, "im").test(dockerfile);
 }
 
 /** What the restore result and the audit say of each configuration merge. */
@@ -149,7 +149,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     // Only the packages stage may use the build network; everything after it (the archived files,
     // the restore script) is built without one, whatever the restore's own network is. The second
     // build takes the packages stage from the first one's layer cache.
-    const packagesStage = hasPackagesStage(dockerfile);
+    const packagesStage = hasStage(dockerfile, PACKAGES_STAGE);
     if (packagesStage) {
       appendLog(`== The ${PACKAGES_STAGE} stage, on the build network (${env.KURA_BUILD_NETWORK ?? "the engine's default"})`);
       packagesImageId = (await build({ target: PACKAGES_STAGE, networkMode: env.KURA_BUILD_NETWORK, noCache: input.noCache })).imageId;
@@ -182,6 +182,11 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
               .join(", ")}. Resolve them on the restore page (Configuration merges), then restore again.`,
           );
         await enter("build", `Building the rest of ${restore.imageTag}`);
+      }
+      // Stages of data conversions that install an old release's programs (issue 15) also need the build network.
+      for (const stage of prepared.plan.conversionStages.filter((item) => item.network && hasStage(dockerfile, item.name))) {
+        appendLog(`== The ${stage.name} stage, on the build network`);
+        await build({ target: stage.name, networkMode: env.KURA_BUILD_NETWORK, noCache: input.noCache });
       }
       appendLog("== The rest of the image, without network");
     } else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultBaseImage, parseImageReference, releaseRank } from "@/lib/restores/plan/choose-base-image";
+import { defaultBaseImage, findReleaseImage, parseImageReference, releaseRank } from "@/lib/restores/plan/choose-base-image";
 
 const bullseye = { id: "debian", versionId: "11", versionCodename: "bullseye" };
 
@@ -49,5 +49,19 @@ describe("parseImageReference and releaseRank", () => {
     expect(releaseRank("debian", "13.1-slim")).toBe(13);
     expect(releaseRank("debian", "stable")).toBeNull();
     expect(releaseRank("ubuntu", "24.10")).toBeGreaterThan(releaseRank("ubuntu", "noble") ?? 99);
+  });
+});
+
+describe("findReleaseImage", () => {
+  it("finds a local image of exactly the archived release, plain tags first", () => {
+    expect(findReleaseImage(bullseye, ["debian:trixie", "debian:bullseye-slim", "debian:bullseye", "debian:bookworm"])).toBe(
+      "debian:bullseye",
+    );
+    expect(findReleaseImage(bullseye, ["debian:11-slim", "debian:trixie"])).toBe("debian:11-slim");
+  });
+  it("is null when the engine has none, or the release is unknown", () => {
+    expect(findReleaseImage(bullseye, ["debian:trixie", "ubuntu:bullseye"])).toBeNull();
+    expect(findReleaseImage({ ...bullseye, versionCodename: null, versionId: null }, ["debian:bullseye"])).toBeNull();
+    expect(findReleaseImage(null, ["debian:bullseye"])).toBeNull();
   });
 });

@@ -84,3 +84,19 @@ export function defaultBaseImage(manifestOs: ManifestOs | null, localImages: str
   }
   return OFFICIAL.has(distribution) ? `${distribution}:latest` : null;
 }
+
+/**
+ * A local image of exactly the archived release (debian:bullseye, debian:11 for Debian 11), plain tags first: the
+ * old release's programs and repository, for conversions that need the old versions (issue 15). Null when none.
+ */
+export function findReleaseImage(manifestOs: ManifestOs | null, localImages: string[]): string | null {
+  if (!manifestOs) return null;
+  const rank = osRank(manifestOs);
+  if (rank === null) return null;
+  const matches = localImages
+    .map((image) => ({ image, reference: parseImageReference(image) }))
+    .filter(({ reference }) => reference?.repository === manifestOs.id && releaseRank(manifestOs.id, reference.tag) === rank)
+    .map(({ image, reference }) => ({ image, plain: !reference!.tag.includes("-") }))
+    .sort((a, b) => Number(b.plain) - Number(a.plain) || (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
+  return matches[0]?.image ?? null;
+}

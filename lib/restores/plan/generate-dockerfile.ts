@@ -12,6 +12,7 @@
 import type { Manifest } from "@/lib/archives/manifest";
 import { printable } from "@/lib/restores/plan/quote-shell";
 import type { RestoreWarning } from "@/lib/restores/plan/types";
+import type { ConversionStage } from "@/lib/restores/plan/conversions/types";
 
 export type GenerateDockerfileOptions = {
   baseImage: string;
@@ -24,6 +25,8 @@ export type GenerateDockerfileOptions = {
   hasDeletions: boolean;
   /** The build context's debconf selections file (plan-debconf.ts), preseeded before the install; absent: none. */
   debconfSelections?: string;
+  /** Data conversions (issue 15): stages placed before the image's, and lines run after the restored files are copied. */
+  conversions?: { stages: readonly ConversionStage[]; finalLines: readonly string[] };
 };
 
 /** The stage Kura builds on the build network; every other step is built without network. */
@@ -84,12 +87,15 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
   lines.push("", `FROM ${PACKAGES_STAGE} AS ${RESTORE_STAGE}`, "COPY kura/ /kura/");
   if (options.hasPayload) lines.push("COPY payload/ /kura/stage/");
   if (options.hasAccountFiles) lines.push("COPY accounts/ /kura/accounts/");
-  lines.push('RUN ["/bin/sh", "/kura/restore.sh"]', "", `FROM ${PACKAGES_STAGE}`, "COPY kura/ /kura/");
+  lines.push('RUN ["/bin/sh", "/kura/restore.sh"]');
+  for (const stage of options.conversions?.stages ?? []) lines.push("", ...stage.lines);
+  lines.push("", `FROM ${PACKAGES_STAGE}`, "COPY kura/ /kura/");
   if (options.hasDeletions) lines.push('RUN ["/bin/sh", "/kura/restore.sh", "delete"]');
   lines.push(
     `COPY --from=${RESTORE_STAGE} /kura/restore-report.txt /kura/restore-report.txt`,
     `COPY --from=${RESTORE_STAGE} /kura/stage/ /`,
   );
+  if (options.conversions?.finalLines.length) lines.push(...options.conversions.finalLines);
 
   for (const variable of config.env) {
     if (!ENV_NAME.test(variable.name)) {

@@ -66,6 +66,8 @@ import { plannedActions } from "@/lib/restores/plan/apply-migration-edits";
 import { proposeConfigChecks, type ConfigCheck } from "@/lib/restores/plan/propose-config-checks";
 import { mineDistributionRules, toRuleMatches, type DistributionRule } from "@/lib/restores/plan/mine-distribution-rules";
 import { newsBetweenVersions, type PackageNews } from "@/lib/restores/plan/news-between-versions";
+import { planConversions } from "@/lib/restores/plan/conversions/plan-conversions";
+import type { ConversionStage, PlannedConversion } from "@/lib/restores/plan/conversions/types";
 import { planConfigMerges, type ArchivedConfigText, type ConfigMerge, type MergeResolution } from "@/lib/restores/plan/plan-config-merges";
 
 export type RestoreTarget = {
@@ -96,6 +98,8 @@ export type RestorePlanInput = {
   configTexts?: Record<string, ArchivedConfigText>;
   /** People's resolutions of merge conflicts. */
   mergeResolutions?: MergeResolution[];
+  /** An image on the engine of the archived release, for conversions that need the old programs (null: none). */
+  oldReleaseImage?: string | null;
 };
 
 export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -141,6 +145,9 @@ export type RestorePlan = {
   news: PackageNews[] | null;
   /** The configuration merge of each archived conffile (null without the packages stage's facts). */
   merges: ConfigMerge[] | null;
+  /** The data conversions the build runs (issue 15), and the stages they add (those on the network are built first). */
+  conversions: PlannedConversion[];
+  conversionStages: ConversionStage[];
 };
 
 const has = (record: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(record, key);
@@ -265,14 +272,31 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   });
   warnings.push(...debconf.warnings);
 
+  // The data conversions (issue 15): what the new versions cannot read as archived is converted in the build.
+  const newPackages: Record<string, string | null> = input.stage
+    ? stageVersions
+    : newVersionsOf(new Set([...manifest.packages.map((pkg) => pkg.name), ...packages.install]), target, askedPackages(manifest));
+  const conversions = planConversions({
+    manifest,
+    payloadEntries: selection.payloadEntries,
+    archivedPackages,
+    newPackages,
+    stage: input.stage ?? null,
+    baseImage: target.baseImage,
+    oldReleaseImage: input.oldReleaseImage ?? null,
+  });
+  warnings.push(...conversions.warnings);
+  const install = [...new Set([...packages.install, ...conversions.install])].sort();
+
   const generated = generateDockerfile({
     baseImage: target.baseImage,
     manifest,
-    install: packages.install,
+    install,
     hasPayload: selection.payloadEntries.length > 0,
     hasAccountFiles: selection.accountFiles.length > 0,
     hasDeletions: selection.deletions.length > 0,
     ...(debconf.selections === null ? {} : { debconfSelections: DEBCONF_SELECTIONS_FILE }),
+    conversions,
   });
   warnings.push(...generated.warnings);
 
@@ -317,6 +341,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     { path: "kura/dir-times.sh", content: encoded.dirTimesSh, mode: 0o644 },
   ];
   if (debconf.selections !== null) contextFiles.push({ path: DEBCONF_SELECTIONS_FILE, content: debconf.selections, mode: 0o644 });
+  contextFiles.push(...conversions.contextFiles);
 
   const serviceChecks = proposeServiceChecks([...packages.install, ...packages.alreadyInBase]);
   // The configuration merges (issue 14), on the entries at their restored paths: the archived texts follow their
@@ -344,7 +369,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     restoreScript,
     contextFiles,
     packages: {
-      install: packages.install,
+      install,
       alreadyInBase: packages.alreadyInBase,
       missing: packages.missing,
       decisions: packages.decisions,
@@ -366,5 +391,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     distributionRules: input.stage ? distributionRules : null,
     news,
     merges,
+    conversions: conversions.conversions,
+    conversionStages: conversions.stages,
   };
 }

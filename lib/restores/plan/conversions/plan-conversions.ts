@@ -1,0 +1,22 @@
+// Every data conversion the restore runs (issue 15), from the planners registered here, one per kind of data.
+// Pure.
+
+import { emptyConversionPlan, type ConversionInput, type ConversionPlan, type ConversionPlanner } from "./types";
+
+/** The planners, in the order their steps run in the image's stage. */
+export const CONVERSION_PLANNERS: readonly ConversionPlanner[] = [];
+
+export function planConversions(input: ConversionInput, planners: readonly ConversionPlanner[] = CONVERSION_PLANNERS): ConversionPlan {
+  const plan = emptyConversionPlan();
+  for (const planner of planners) {
+    const part = planner(input);
+    if (!part) continue;
+    plan.conversions.push(...part.conversions);
+    plan.stages.push(...part.stages);
+    plan.finalLines.push(...part.finalLines);
+    plan.contextFiles.push(...part.contextFiles);
+    plan.install.push(...part.install.filter((name) => !plan.install.includes(name)));
+    plan.warnings.push(...part.warnings);
+  }
+  return plan;
+}
