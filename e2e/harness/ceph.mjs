@@ -109,7 +109,7 @@ export async function ensureCeph(socketPath) {
     docker(socketPath, ["exec", CEPH_CONTAINER, "/bootstrap.sh"], { quiet: true });
   } catch (error) {
     stopCeph({ socketPath, started: true });
-    throw new Error(`the Ceph cluster did not start: ${error.message}`);
+    throw new Error(`the Ceph cluster did not start: ${error.message}`, { cause: error });
   }
   for (let i = 0; i < 60 && !(await rgwAnswers()); i++) await sleep(500);
   if (!(await rgwAnswers())) throw new Error(`radosgw does not answer at ${CEPH_ENDPOINT}`);

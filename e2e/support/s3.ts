@@ -52,7 +52,10 @@ export function radosgwAdmin(argv: string[], settings = cephSettings()): string 
 export function createCephUser(uid: string, settings = cephSettings()): { accessKeyId: string; secretAccessKey: string } {
   const accessKeyId = `KURA${randomBytes(8).toString("hex").toUpperCase()}`;
   const secretAccessKey = randomBytes(20).toString("base64url");
-  radosgwAdmin(["user", "create", "--uid", uid, "--display-name", uid, "--access-key", accessKeyId, "--secret-key", secretAccessKey], settings);
+  radosgwAdmin(
+    ["user", "create", "--uid", uid, "--display-name", uid, "--access-key", accessKeyId, "--secret-key", secretAccessKey],
+    settings,
+  );
   return { accessKeyId, secretAccessKey };
 }
 

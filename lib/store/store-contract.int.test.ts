@@ -10,6 +10,7 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,13 +105,15 @@ function filesystemBackend(): Backend {
 function s3Backend(): Backend {
   const bucket = uniqueBucket("kura-contract");
   let spool = "";
-  const prefixes = new Map<BlobStore, string>();
-  const client = () => testS3Client();
-  const keysUnder = async (prefix: string, bucketName = bucket) => {
-    const listed = await client().send(new ListObjectsV2Command({ Bucket: bucketName, Prefix: prefix }));
-    return (listed.Contents ?? []).map((item) => item.Key!.slice(prefix.length)).sort();
+  // Where each store keeps its keys, and a client that may read them (the quota store's bucket is its own user's).
+  const places = new Map<BlobStore, { bucket: string; prefix: string; client: S3Client }>();
+  const place = (store: BlobStore) => places.get(store) ?? expect.fail("a store this backend did not make");
+  const keysUnder = async (store: BlobStore, under: string) => {
+    const { bucket: name, prefix, client } = place(store);
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: name, Prefix: `${prefix}${under}` }));
+    return (listed.Contents ?? []).map((item) => item.Key!.slice(`${prefix}${under}`.length)).sort();
   };
-  const blobKey = (store: BlobStore, id: string) => `${prefixes.get(store)}blobs/${id.slice(0, 2)}/${id}.gz`;
+  const blobKey = (store: BlobStore, id: string) => `${place(store).prefix}blobs/${id.slice(0, 2)}/${id}.gz`;
   return {
     name: "S3 (Ceph RGW)",
     async create() {
@@ -125,28 +128,31 @@ function s3Backend(): Backend {
         singlePutBytes: 6 * MIB,
         partBytes: 5 * MIB,
       });
-      prefixes.set(store, prefix);
+      places.set(store, { bucket, prefix, client: testS3Client() });
       return store;
     },
-    listBlobs: (store) => keysUnder(`${prefixes.get(store)}blobs/`),
+    listBlobs: (store) => keysUnder(store, "blobs/"),
     async listLeftovers(store) {
-      const prefix = prefixes.get(store)!;
-      const uploads = await client().send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+      const { bucket: name, prefix, client } = place(store);
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: name, Prefix: prefix }));
       const pending = (uploads.Uploads ?? []).map((upload) => `multipart upload of ${upload.Key}`);
-      return [...(await keysUnder(`${prefix}tmp/`)), ...pending];
+      return [...(await keysUnder(store, "tmp/")), ...pending];
     },
     async leaveKilledWrite(store) {
       // A process killed mid-upload: a multipart upload to tmp/ with a part, never completed nor aborted.
-      const key = `${prefixes.get(store)}tmp/killed-writer`;
-      const started = await client().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
-      await client().send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: started.UploadId, PartNumber: 1, Body: randomBytes(1000) }));
+      const { bucket: name, prefix, client } = place(store);
+      const key = `${prefix}tmp/killed-writer`;
+      const started = await client.send(new CreateMultipartUploadCommand({ Bucket: name, Key: key }));
+      await client.send(
+        new UploadPartCommand({ Bucket: name, Key: key, UploadId: started.UploadId, PartNumber: 1, Body: randomBytes(1000) }),
+      );
     },
     async readStored(store, id) {
-      const answer = await client().send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(store, id) }));
+      const answer = await place(store).client.send(new GetObjectCommand({ Bucket: place(store).bucket, Key: blobKey(store, id) }));
       return Buffer.from(await answer.Body!.transformToByteArray());
     },
     async writeStored(store, id, bytes) {
-      await client().send(new PutObjectCommand({ Bucket: bucket, Key: blobKey(store, id), Body: bytes }));
+      await place(store).client.send(new PutObjectCommand({ Bucket: place(store).bucket, Key: blobKey(store, id), Body: bytes }));
     },
     async createFull() {
       // A user of its own with a 1 MiB user quota, set with radosgw-admin.
@@ -154,15 +160,21 @@ function s3Backend(): Backend {
       const keys = createCephUser(uid);
       radosgwAdmin(["quota", "set", "--quota-scope=user", `--uid=${uid}`, "--max-size=1048576"]);
       radosgwAdmin(["quota", "enable", "--quota-scope=user", `--uid=${uid}`]);
+      const quotaBucket = uniqueBucket("kura-quota");
+      const config = s3ClientConfig(cephSettings(), keys);
+      const store = createS3BlobStore({
+        bucket: quotaBucket,
+        prefix: "",
+        root: spool,
+        client: config,
+        singlePutBytes: 6 * MIB,
+        partBytes: 5 * MIB,
+      });
+      places.set(store, { bucket: quotaBucket, prefix: "", client: new S3Client(config) });
+      // Something small fits (and makes the bucket), so the refusal below is the quota's, not a missing bucket's.
+      await store.put(Buffer.from("fits in the quota"));
       return {
-        store: createS3BlobStore({
-          bucket: uniqueBucket("kura-quota"),
-          prefix: "",
-          root: spool,
-          client: s3ClientConfig(cephSettings(), keys),
-          singlePutBytes: 6 * MIB,
-          partBytes: 5 * MIB,
-        }),
+        store,
         async done() {
           radosgwAdmin(["user", "rm", `--uid=${uid}`, "--purge-data"]);
         },
@@ -287,15 +299,18 @@ describe.each([filesystemBackend(), s3Backend()])("the content store on $name", 
     const full = await backend.createFull();
     if (!full) return context.skip("cannot mount a tmpfs here");
     try {
-      const content = randomBytes(4 * MIB);
-      const failure = await full.store.put(chunked(content)).catch((error: unknown) => error);
-      expect(failure).toMatchObject({ status: 507, code: expect.stringMatching(/^(disk_full|store_quota_exceeded)$/) });
-      const response = errorToResponse(failure);
-      expect(response.status).toBe(507);
-      const body = (await response.json()) as { error: { message: string } };
-      expect(body.error.message).toMatch(/full|quota/);
-      expect(body.error.message).not.toMatch(/\n\s+at /); // no stack
-      expect(await backend.listBlobs(full.store)).toEqual([]);
+      const before = await backend.listBlobs(full.store);
+      // 4 MiB: one put on S3; 9 MiB: a multipart upload refused part-way.
+      for (const length of [4 * MIB, 9 * MIB]) {
+        const failure = await full.store.put(chunked(randomBytes(length))).catch((error: unknown) => error);
+        expect(failure).toMatchObject({ status: 507, code: expect.stringMatching(/^(disk_full|store_quota_exceeded)$/) });
+        const response = errorToResponse(failure);
+        expect(response.status).toBe(507);
+        const body = (await response.json()) as { error: { message: string } };
+        expect(body.error.message).toMatch(/full|quota/);
+        expect(body.error.message).not.toMatch(/\n\s+at /); // no stack
+      }
+      expect(await backend.listBlobs(full.store)).toEqual(before);
       expect(await backend.listLeftovers(full.store)).toEqual([]);
     } finally {
       await full.done();

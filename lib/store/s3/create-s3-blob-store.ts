@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import {
@@ -242,7 +242,12 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     const copyPart = Math.max(partBytes, Math.ceil(storedBytes / 9000));
     const created = await guard(
       client.send(
-        new CreateMultipartUploadCommand({ Bucket: bucket, Key: toKey, ContentType: "application/gzip", Metadata: { "kura-size": String(size) } }),
+        new CreateMultipartUploadCommand({
+          Bucket: bucket,
+          Key: toKey,
+          ContentType: "application/gzip",
+          Metadata: { "kura-size": String(size) },
+        }),
       ),
     );
     const uploadId = created.UploadId!;
@@ -263,7 +268,13 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
         parts.push({ PartNumber: number, ETag: copied.CopyPartResult?.ETag ?? "" });
       }
       await client.send(
-        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: toKey, UploadId: uploadId, IfNoneMatch: "*", MultipartUpload: { Parts: parts } }),
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: toKey,
+          UploadId: uploadId,
+          IfNoneMatch: "*",
+          MultipartUpload: { Parts: parts },
+        }),
       );
     } catch (error) {
       await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: toKey, UploadId: uploadId })).catch(() => undefined);
@@ -346,7 +357,12 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       const upload: { key: string; uploadId: string } = multipart;
       await guard(
         client.send(
-          new CompleteMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId, MultipartUpload: { Parts: parts } }),
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: upload.key,
+            UploadId: upload.uploadId,
+            MultipartUpload: { Parts: parts },
+          }),
           aborting(signal),
         ),
       );
