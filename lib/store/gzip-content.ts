@@ -67,7 +67,8 @@ export function gzipContent(
     } finally {
       if (!done) {
         gzip.destroy();
-        await input.return(undefined).catch(() => undefined);
+        // Not awaited: the feed may be waiting on a stalled source, which the caller destroys.
+        void input.return(undefined).catch(() => undefined);
       }
     }
   }
