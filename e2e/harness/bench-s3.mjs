@@ -100,7 +100,9 @@ export async function runS3Bench(server) {
       const elapsed = await tarGzipUploadBaseline(name, key);
       const uploaded = await emptyPrefix("baseline/");
       baseline.push({ ms: elapsed, bytes: uploaded });
-      log(`  run ${run + 1}: tar | gzip -1 | SDK upload ${(elapsed / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, elapsed).toFixed(1)} MB/s)`);
+      log(
+        `  run ${run + 1}: tar | gzip -1 | SDK upload ${(elapsed / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, elapsed).toFixed(1)} MB/s)`,
+      );
     }
   } finally {
     await emptyPrefix(KURA_PREFIX).catch(() => 0);
