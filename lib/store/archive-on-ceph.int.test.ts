@@ -11,10 +11,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 const bucket = vi.hoisted(() => {
   const name = `kura-archive-it-${Date.now().toString(36)}`;
   process.env.KURA_STORE = `s3://${name}/site-a`;
-  process.env.AWS_ENDPOINT_URL_S3 = process.env.KURA_TEST_S3_ENDPOINT;
-  process.env.AWS_ACCESS_KEY_ID = process.env.KURA_TEST_S3_ACCESS_KEY;
-  process.env.AWS_SECRET_ACCESS_KEY = process.env.KURA_TEST_S3_SECRET_KEY;
-  process.env.AWS_REGION = process.env.KURA_TEST_S3_REGION ?? "us-east-1";
+  // Without the cluster's variables beforeAll fails with cephSettings()'s message (assigning undefined would write "undefined").
+  const fromCeph = {
+    AWS_ENDPOINT_URL_S3: process.env.KURA_TEST_S3_ENDPOINT,
+    AWS_ACCESS_KEY_ID: process.env.KURA_TEST_S3_ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: process.env.KURA_TEST_S3_SECRET_KEY,
+    AWS_REGION: process.env.KURA_TEST_S3_REGION ?? "us-east-1",
+  };
+  for (const [variable, value] of Object.entries(fromCeph)) if (value) process.env[variable] = value;
   return name;
 });
 
