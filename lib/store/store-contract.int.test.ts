@@ -303,7 +303,10 @@ describe.each([filesystemBackend(), s3Backend()])("the content store on $name", 
       // 4 MiB: one put on S3; 9 MiB: a multipart upload refused part-way.
       for (const length of [4 * MIB, 9 * MIB]) {
         const failure = await full.store.put(chunked(randomBytes(length))).catch((error: unknown) => error);
-        expect(failure).toMatchObject({ status: 507, code: expect.stringMatching(/^(disk_full|store_quota_exceeded)$/) });
+        expect(failure).toMatchObject({
+          status: 507,
+          code: expect.stringMatching(/^(disk_full|store_quota_exceeded|store_upload_refused)$/),
+        });
         const response = errorToResponse(failure);
         expect(response.status).toBe(507);
         const body = (await response.json()) as { error: { message: string } };

@@ -167,6 +167,28 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     return bucketReady;
   };
 
+  /**
+   * An upload cut off by the store (EPIPE, ECONNRESET) while the store still answers is not "the store is down": it
+   * closed the connection on this object, which radosgw does when it refuses the body part-way (a quota reached while
+   * the body was being sent). Said as such, so a person looks at quotas and limits rather than at the network.
+   */
+  async function explainUploadFailure(error: unknown): Promise<unknown> {
+    const mapped = mapS3Error(error, context);
+    if (!(mapped instanceof AppError) || mapped.code !== "store_unreachable" || !/\((EPIPE|ECONNRESET)\)/.test(mapped.message))
+      return mapped;
+    const answers = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(
+      () => true,
+      () => false,
+    );
+    if (!answers) return mapped;
+    return new AppError(
+      507,
+      "store_upload_refused",
+      `The object store (${location}) closed the connection while receiving an object, though it answers otherwise: it refuses ` +
+        "the object, most likely because a quota or size limit is reached. Check the bucket's and the user's quota, then run the archive again.",
+    );
+  }
+
   /** The stored object's size, or null when there is none. */
   async function headSize(key: string): Promise<number | null> {
     try {
@@ -201,7 +223,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       } catch (error) {
         if (s3Status(error) === 412) return { sha256, size, storedBytes: (await headSize(key)) ?? body.byteLength, isNew: false };
         if (s3Status(error) === 409 && attempt < 3) continue;
-        throw mapS3Error(error, context);
+        throw await explainUploadFailure(error);
       }
     }
   }
@@ -381,7 +403,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
         active.delete(upload.key);
       }
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : abortError();
-      throw mapS3Error(error, context);
+      throw await explainUploadFailure(error);
     }
   }
 
