@@ -377,6 +377,26 @@ describe("the S3 store's failures are clear errors, never a 500", () => {
     }
   });
 
+  it("copies a large content part by part when it is over CopyObject's limit (5 GiB; 1 byte here)", async () => {
+    const bucket = uniqueBucket("kura-partcopy");
+    const store = createS3BlobStore({
+      bucket,
+      prefix: "",
+      root: spool,
+      client: s3ClientConfig(),
+      singlePutBytes: 6 * MIB,
+      partBytes: 5 * MIB,
+      singleCopyBytes: 1,
+    });
+    const content = randomBytes(14 * MIB);
+    const put = await store.put(chunked(content));
+    expect(put).toMatchObject({ sha256: sha(content), isNew: true });
+    expect(sha(await readAll(store.open(put.sha256)))).toBe(sha(content));
+    expect(await store.verify(put.sha256)).toEqual({ ok: true, actual: put.sha256 });
+    const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect((listed.Contents ?? []).map((item) => item.Key)).toEqual([`blobs/${put.sha256.slice(0, 2)}/${put.sha256}.gz`]);
+  });
+
   it("creates the bucket when it is missing", async () => {
     const bucket = uniqueBucket("kura-created");
     const store = createS3BlobStore({ bucket, prefix: "a/b/", root: spool, client: s3ClientConfig() });
