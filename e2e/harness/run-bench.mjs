@@ -13,6 +13,8 @@
 //              of the same image -> e2e/bench/service.md
 //   million    detection of 1,000,000 changed files vs `docker diff` -> e2e/bench/million.md
 //   load       20 signed-in clients for 60 s browsing containers, changes and archives -> e2e/bench/load.md
+//   s3         archive throughput into Ceph RGW (KURA_STORE=s3://…) vs `tar | gzip -1` uploaded to the same bucket
+//              with the SDK -> e2e/bench/s3.md
 // e.g. `KURA_BENCH=archive npm run bench` runs only the archive part (about 6-8 minutes here).
 import { artifacts, root, servers, signIn, startServer } from "./bench-common.mjs";
 import { deleteSetAside, runArchiveBench } from "./bench-archive.mjs";
@@ -20,6 +22,7 @@ import { runDetectionBench } from "./bench-detection.mjs";
 import { runLoadBench } from "./bench-load.mjs";
 import { runMillionBench } from "./bench-million.mjs";
 import { runRestoreBench } from "./bench-restore.mjs";
+import { runS3Bench } from "./bench-s3.mjs";
 import { runServiceBench } from "./bench-service.mjs";
 import { cleanUp, prepare } from "./prepare.mjs";
 
@@ -47,6 +50,7 @@ async function main() {
       ["service", runServiceBench],
       ["million", runMillionBench],
       ["load", runLoadBench],
+      ["s3", runS3Bench],
     ]) {
       if (!runs(part)) continue;
       try {
