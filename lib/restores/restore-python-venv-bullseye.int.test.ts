@@ -47,6 +47,9 @@ printf '\\177ELF-not-really' > fastspeed/_speed.cpython-39-x86_64-linux-gnu.so
 printf 'Wheel-Version: 1.0\\nRoot-Is-Purelib: false\\nTag: cp39-cp39-manylinux2014_x86_64\\n' > fastspeed-2.0.dist-info/WHEEL
 printf 'Metadata-Version: 2.1\\nName: fastspeed\\nVersion: 2.0\\n' > fastspeed-2.0.dist-info/METADATA
 printf 'fastspeed/__init__.py,,\\nfastspeed/_speed.cpython-39-x86_64-linux-gnu.so,,\\nfastspeed-2.0.dist-info/WHEEL,,\\nfastspeed-2.0.dist-info/METADATA,,\\nfastspeed-2.0.dist-info/RECORD,,\\n' > fastspeed-2.0.dist-info/RECORD
+# The app's own account owns the venv, as the service that runs it would.
+useradd --system --home-dir /opt/app --shell /usr/sbin/nologin app
+chown -R app:app /opt/app
 `;
 
 describe("a Debian 11 Python virtual environment restored onto Debian 13 (issue 15)", () => {
@@ -73,6 +76,7 @@ describe("a Debian 11 Python virtual environment restored onto Debian 13 (issue 
     const { plan, view } = await makeRestorePlan(archiveId, { baseImage: TRIXIE });
     const conversion = plan.conversions.find((item) => item.id === "python-venv");
     expect(conversion).toMatchObject({ data: "/opt/app", package: "python3", fromVersion: "3.9.2", status: "planned" });
+    expect(conversion?.toVersion).toMatch(/^3\.13\./);
     expect(conversion?.method).toMatch(/helloapp 1\.0/);
     expect(conversion?.method).toMatch(/hellolegacy 1\.0/);
     expect(view.packages.install).toContain("python3-venv");
@@ -95,6 +99,20 @@ describe("a Debian 11 Python virtual environment restored onto Debian 13 (issue 
       /helloapp\s+1\.0\nhellolegacy\s+1\.0/,
     );
     expect.soft(tryScript(restored, "ls /opt/app/lib/python3.9/site-packages/fastspeed").output).toMatch(/_speed/);
+    // What the conversion made belongs to the venv's owner, as what it moved and rewrote still does.
+    const owners = "stat -c '%U:%G %n' /opt/app/lib/python3.13 /opt/app/lib/python3.13/site-packages/pip /opt/app/bin/pip3.13 /opt/app/pyvenv.cfg";
+    expect.soft(tryScript(restored, `${owners} /opt/app/lib/python3.13/site-packages/helloapp/cli.py /opt/app/bin/hello-legacy`).output).toBe(
+      [
+        "/opt/app/lib/python3.13",
+        "/opt/app/lib/python3.13/site-packages/pip",
+        "/opt/app/bin/pip3.13",
+        "/opt/app/pyvenv.cfg",
+        "/opt/app/lib/python3.13/site-packages/helloapp/cli.py",
+        "/opt/app/bin/hello-legacy",
+      ]
+        .map((path) => `app:app ${path}`)
+        .join("\n"),
+    );
     // The versioned path mapping (issue 14) leaves the venv's folders alone: only package-owned paths move.
     expect.soft(restore.pathMappings?.some((mapping) => mapping.from.startsWith("/opt/app")) ?? false).toBe(false);
     expect.soft(restore.log).toMatch(/kura python-venv: \/opt\/app: Python 3\.9 -> 3\.13/);

@@ -166,7 +166,12 @@ type Distribution = {
   entryPoints: Map<string, string>;
 };
 
-function readDistribution(folderPath: string, texts: Readonly<Record<string, string>>, archived: ReadonlySet<string>): Distribution | null {
+function readDistribution(
+  folderPath: string,
+  texts: Readonly<Record<string, string>>,
+  archived: ReadonlySet<string>,
+  inFolder: readonly string[],
+): Distribution | null {
   const folder = basename(folderPath);
   const match = DIST_FOLDER.exec(folder);
   if (!match) return null;
@@ -179,7 +184,7 @@ function readDistribution(folderPath: string, texts: Readonly<Record<string, str
       : (kind === "dist-info" ? recordPaths(listText) : listText.split(/\r?\n/).filter(Boolean))
           .map((relative) => resolveUnder(base, relative))
           .filter((file): file is string => file !== null && archived.has(file));
-  const files = listed === null ? null : [...new Set([...listed, ...[...archived].filter((file) => isUnder(file, folderPath))])].sort();
+  const files = listed === null ? null : [...new Set([...listed, ...inFolder])].sort();
   const compiled = (files ?? []).filter((file) => COMPILED_FILE.test(file)).map(basename);
   const wheel = kind === "dist-info" ? texts[`${folderPath}/WHEEL`] : undefined;
   const pure = files !== null && compiled.length === 0 && (wheel === undefined || wheelIsPure(wheel));
@@ -197,7 +202,9 @@ function movesOf(dist: Distribution, sitePackages: string, archivedUnder: (top: 
   const byTop = new Map<string, string[]>();
   for (const file of inside) {
     const top = file.slice(sitePackages.length + 1).split("/")[0]!;
-    byTop.set(top, [...(byTop.get(top) ?? []), file]);
+    const list = byTop.get(top);
+    if (list) list.push(file);
+    else byTop.set(top, [file]);
   }
   const owned = new Set(inside);
   const moves: string[] = [];
@@ -263,11 +270,19 @@ export function planPythonVenv(input: ConversionInput): ConversionPlan | null {
     const cfg = parseCfg(texts[venv.cfgPath]);
     const fromVersion = cfg.version ?? cfg.version_info?.split(".").slice(0, 3).join(".") ?? venv.pythonVersion;
     const { sitePackages } = venv;
-    const archivedUnder = (top: string) =>
-      [...archived].filter((file) => file === `${sitePackages}/${top}` || isUnder(file, `${sitePackages}/${top}`));
+    // The archived files and links under site-packages, by their top-level name there.
+    const byTop = new Map<string, string[]>();
+    for (const path of archived) {
+      if (!isUnder(path, sitePackages)) continue;
+      const top = path.slice(sitePackages.length + 1).split("/")[0]!;
+      const list = byTop.get(top);
+      if (list) list.push(path);
+      else byTop.set(top, [path]);
+    }
+    const archivedUnder = (top: string) => byTop.get(top) ?? [];
     const dists = entries
       .filter((entry) => entry.type === "dir" && dirname(entry.path) === sitePackages)
-      .map((entry) => readDistribution(entry.path, texts, archived))
+      .map((entry) => readDistribution(entry.path, texts, archived, archivedUnder(basename(entry.path))))
       .filter((dist): dist is Distribution => dist !== null)
       .sort((a, b) => (a.folder < b.folder ? -1 : 1));
     const tools = dists.filter((dist) => TOOLS.has(normalizeName(dist.name)));
@@ -372,7 +387,8 @@ export function planPythonVenv(input: ConversionInput): ConversionPlan | null {
         message: `In ${venv.dir}/bin, ${unrewritable.join(", ")} need the old pkg_resources and their entry point could not be read: check them after the restore.`,
       });
   }
-  plan.install.push("python3", "python3-venv");
+  // The new python3 and its ensurepip (a base without dpkg must bring its own python3: the build says so if it does not).
+  if (input.manifest.packageManager === "dpkg") plan.install.push("python3", "python3-venv");
   plan.finalLines.push(
     "# Python virtual environments (issue 15): recreated with the new python3, their pure-Python distributions carried over.",
     `RUN ["python3", "/${PYTHON_VENV_SCRIPT_FILE}", "/${PYTHON_VENV_SPEC_FILE}"]`,
