@@ -46,7 +46,8 @@ printf 'from ._speed import *\\n' > fastspeed/__init__.py
 printf '\\177ELF-not-really' > fastspeed/_speed.cpython-39-x86_64-linux-gnu.so
 printf 'Wheel-Version: 1.0\\nRoot-Is-Purelib: false\\nTag: cp39-cp39-manylinux2014_x86_64\\n' > fastspeed-2.0.dist-info/WHEEL
 printf 'Metadata-Version: 2.1\\nName: fastspeed\\nVersion: 2.0\\n' > fastspeed-2.0.dist-info/METADATA
-printf 'fastspeed/__init__.py,,\\nfastspeed/_speed.cpython-39-x86_64-linux-gnu.so,,\\nfastspeed-2.0.dist-info/WHEEL,,\\nfastspeed-2.0.dist-info/METADATA,,\\nfastspeed-2.0.dist-info/RECORD,,\\n' > fastspeed-2.0.dist-info/RECORD
+printf '%s,,\\n' fastspeed/__init__.py fastspeed/_speed.cpython-39-x86_64-linux-gnu.so fastspeed-2.0.dist-info/WHEEL \\
+  fastspeed-2.0.dist-info/METADATA fastspeed-2.0.dist-info/RECORD > fastspeed-2.0.dist-info/RECORD
 # The app's own account owns the venv, as the service that runs it would.
 useradd --system --home-dir /opt/app --shell /usr/sbin/nologin app
 chown -R app:app /opt/app
@@ -80,7 +81,9 @@ describe("a Debian 11 Python virtual environment restored onto Debian 13 (issue 
     expect(conversion?.method).toMatch(/helloapp 1\.0/);
     expect(conversion?.method).toMatch(/hellolegacy 1\.0/);
     expect(view.packages.install).toContain("python3-venv");
-    expect(view.warnings.map((warning) => warning.message).join("\n")).toMatch(/\/opt\/app .*fastspeed 2\.0 \(compiled: _speed\.cpython-39/);
+    expect(view.warnings.map((warning) => warning.message).join("\n")).toMatch(
+      /\/opt\/app .*fastspeed 2\.0 \(compiled: _speed\.cpython-39/,
+    );
   }, 120_000);
 
   it("with no hand edit: the venv's console scripts run on Python 3.13", async () => {
@@ -95,24 +98,27 @@ describe("a Debian 11 Python virtual environment restored onto Debian 13 (issue 
     // The venv is the new Python's, with a working pip of its own; the compiled distribution stayed where it was.
     expect.soft(tryScript(restored, "/opt/app/bin/python -c 'import sys; print(sys.prefix)'").output).toBe("/opt/app");
     expect.soft(tryScript(restored, "grep -E '^version' /opt/app/pyvenv.cfg").output).toMatch(/^version = 3\.13\./);
-    expect.soft(tryScript(restored, "/opt/app/bin/pip list --disable-pip-version-check 2>/dev/null | grep -i hello").output).toMatch(
-      /helloapp\s+1\.0\nhellolegacy\s+1\.0/,
-    );
+    expect
+      .soft(tryScript(restored, "/opt/app/bin/pip list --disable-pip-version-check 2>/dev/null | grep -i hello").output)
+      .toMatch(/helloapp\s+1\.0\nhellolegacy\s+1\.0/);
     expect.soft(tryScript(restored, "ls /opt/app/lib/python3.9/site-packages/fastspeed").output).toMatch(/_speed/);
     // What the conversion made belongs to the venv's owner, as what it moved and rewrote still does.
-    const owners = "stat -c '%U:%G %n' /opt/app/lib/python3.13 /opt/app/lib/python3.13/site-packages/pip /opt/app/bin/pip3.13 /opt/app/pyvenv.cfg";
-    expect.soft(tryScript(restored, `${owners} /opt/app/lib/python3.13/site-packages/helloapp/cli.py /opt/app/bin/hello-legacy`).output).toBe(
-      [
-        "/opt/app/lib/python3.13",
-        "/opt/app/lib/python3.13/site-packages/pip",
-        "/opt/app/bin/pip3.13",
-        "/opt/app/pyvenv.cfg",
-        "/opt/app/lib/python3.13/site-packages/helloapp/cli.py",
-        "/opt/app/bin/hello-legacy",
-      ]
-        .map((path) => `app:app ${path}`)
-        .join("\n"),
-    );
+    const owners =
+      "stat -c '%U:%G %n' /opt/app/lib/python3.13 /opt/app/lib/python3.13/site-packages/pip /opt/app/bin/pip3.13 /opt/app/pyvenv.cfg";
+    expect
+      .soft(tryScript(restored, `${owners} /opt/app/lib/python3.13/site-packages/helloapp/cli.py /opt/app/bin/hello-legacy`).output)
+      .toBe(
+        [
+          "/opt/app/lib/python3.13",
+          "/opt/app/lib/python3.13/site-packages/pip",
+          "/opt/app/bin/pip3.13",
+          "/opt/app/pyvenv.cfg",
+          "/opt/app/lib/python3.13/site-packages/helloapp/cli.py",
+          "/opt/app/bin/hello-legacy",
+        ]
+          .map((path) => `app:app ${path}`)
+          .join("\n"),
+      );
     // The versioned path mapping (issue 14) leaves the venv's folders alone: only package-owned paths move.
     expect.soft(restore.pathMappings?.some((mapping) => mapping.from.startsWith("/opt/app")) ?? false).toBe(false);
     expect.soft(restore.log).toMatch(/kura python-venv: \/opt\/app: Python 3\.9 -> 3\.13/);

@@ -102,8 +102,10 @@ function recordPaths(text: string): string[] {
     let value = "";
     for (let index = 1; index < line.length; index += 1) {
       if (line[index] !== '"') value += line[index];
-      else if (line[index + 1] === '"') (value += '"'), (index += 1);
-      else break;
+      else if (line[index + 1] === '"') {
+        value += '"';
+        index += 1;
+      } else break;
     }
     paths.push(value);
   }
@@ -308,7 +310,9 @@ export function planPythonVenv(input: ConversionInput): ConversionPlan | null {
         const shebang = first.startsWith(`#!${venv.dir}/bin/python`) ? first : `#!${venv.dir}/bin/python`;
         rewrites.push({ path, content: consoleScript(shebang, entryPoint[1]!, entryPoint[2]!) });
       }
-    const toolNames = [...new Set(tools.map((dist) => normalizeName(dist.name)))].filter((name) => name === "setuptools" || name === "wheel");
+    const toolNames = [...new Set(tools.map((dist) => normalizeName(dist.name)))].filter(
+      (name) => name === "setuptools" || name === "wheel",
+    );
     spec.venvs.push({
       dir: venv.dir,
       fromVersion: venv.pythonVersion,
@@ -327,10 +331,12 @@ export function planPythonVenv(input: ConversionInput): ConversionPlan | null {
     const method = [
       `recreated over itself with ${newPython} (python3 -m venv --upgrade${withPip ? ", pip from its ensurepip" : ""}) in the image build`,
       carried.length
-        ? `then ${carried.length} pure-Python distribution(s) moved from lib/python${venv.pythonVersion}/site-packages to ${toFolder} with their metadata: ${describe(carried)}`
+        ? `then ${carried.length} pure-Python distribution(s) moved from lib/python${venv.pythonVersion}/site-packages ` +
+          `to ${toFolder} with their metadata: ${describe(carried)}`
         : "no pure-Python distribution to carry",
       rewrites.length
-        ? `console script(s) ${rewrites.map((item) => basename(item.path)).join(", ")} rewritten to import their entry point (they needed the old pkg_resources)`
+        ? `console script(s) ${rewrites.map((item) => basename(item.path)).join(", ")} rewritten to import their entry point ` +
+          "(they needed the old pkg_resources)"
         : "",
       toolNames.length && withPip
         ? `${toolNames.join(", ")} not carried: installed from the new release's wheels (/usr/share/python-wheels) when it has them`
@@ -376,15 +382,18 @@ export function planPythonVenv(input: ConversionInput): ConversionPlan | null {
             : "its wheel is not pure Python";
       plan.warnings.push({
         kind: "other",
-        message: `The Python virtual environment ${venv.dir} (Python ${fromVersion}) holds ${left.length} distribution(s) Kura cannot carry to ${newPython}: ${left
-          .map((dist) => `${dist.name} ${dist.version} (${why(dist)})`)
-          .join("; ")}. They stay in ${sitePackages}; reinstall them with the new interpreter (${venv.dir}/bin/pip install …) and check the app.`,
+        message:
+          `The Python virtual environment ${venv.dir} (Python ${fromVersion}) holds ${left.length} distribution(s) ` +
+          `Kura cannot carry to ${newPython}: ${left.map((dist) => `${dist.name} ${dist.version} (${why(dist)})`).join("; ")}. ` +
+          `They stay in ${sitePackages}; reinstall them with the new interpreter (${venv.dir}/bin/pip install …) and check the app.`,
       });
     }
     if (unrewritable.length)
       plan.warnings.push({
         kind: "other",
-        message: `In ${venv.dir}/bin, ${unrewritable.join(", ")} need the old pkg_resources and their entry point could not be read: check them after the restore.`,
+        message:
+          `In ${venv.dir}/bin, ${unrewritable.join(", ")} need the old pkg_resources and their entry point could not be read: ` +
+          "check them after the restore.",
       });
   }
   // The new python3 and its ensurepip (a base without dpkg must bring its own python3: the build says so if it does not).

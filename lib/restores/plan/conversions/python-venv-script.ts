@@ -1,8 +1,8 @@
-// The program that converts Python virtual environments in the image build (plan-python-venv.ts writes its input,
-// kura/convert/python-venvs.json). Run by the new base's python3, as root, without network. Every path it touches
-// comes from the plan (relative ones are checked to stay inside their folder); owners and modes are kept.
+// The program that converts Python virtual environments in the image build (plan-python-venv.ts writes its
+// input, kura/convert/python-venvs.json). Run by the new base's python3, as root, without network. Every path it
+// touches comes from the plan (relative ones are checked to stay inside their folder); owners and modes are kept.
 
-export const PYTHON_VENV_SCRIPT = String.raw`# Kura: converts Python virtual environments to this image's python3 (issue 15). Input: the plan's JSON.
+export const PYTHON_VENV_SCRIPT = String.raw`# Kura: converts Python virtual environments to this image's python3 (issue 15).
 import errno
 import json
 import os
