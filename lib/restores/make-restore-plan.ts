@@ -59,6 +59,7 @@ async function readConfigTexts(manifest: Manifest): Promise<Record<string, Archi
 async function readArchivedTexts(manifest: Manifest, wanted: readonly string[]): Promise<Record<string, string>> {
   const paths = new Set(wanted);
   const texts: Record<string, string> = {};
+  if (paths.size === 0) return texts;
   for (const entry of manifest.entries) {
     if (entry.type !== "file" || !entry.sha256 || !paths.has(entry.path) || entry.size > PYTHON_VENV_TEXT_MAX_BYTES) continue;
     const text = asText(await readBlob(entry.sha256));
