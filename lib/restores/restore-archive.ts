@@ -243,6 +243,11 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       .map((match) => match.rule.action as Move);
     const deleted = new Set(appliedNow.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
     const editedFiles = new Set(appliedNow.flatMap((match) => ("file" in match.rule.action ? [match.rule.action.file] : [])));
+    // Data conversions (issue 15) move, remove and rewrite restored files on purpose.
+    const changes = prepared.plan.conversions.flatMap((conversion) => (conversion.restoredChanges ? [conversion.restoredChanges] : []));
+    moves.push(...changes.flatMap((change) => change.moves));
+    for (const change of changes) for (const path of change.removed) deleted.add(path);
+    for (const change of changes) for (const path of change.rewritten) editedFiles.add(path);
     // Texts rewritten to follow mapped paths, and merged configuration, differ from the archived file on purpose.
     for (const file of prepared.plan.payloadContent) editedFiles.add(file.path);
     const verification: RestoreVerification = await verifyRestoredFiles({

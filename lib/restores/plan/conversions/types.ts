@@ -30,6 +30,11 @@ export type ConversionInput = {
    * versions' programs from the old release's repository; null when the engine has none.
    */
   oldReleaseImage: string | null;
+  /**
+   * Small archived text files some planners read (pyvenv.cfg, a distribution's RECORD), by archived path: read from the
+   * store by make-restore-plan.ts (pythonVenvTextsWanted). Absent: none were read.
+   */
+  archivedTexts?: Readonly<Record<string, string>>;
 };
 
 export type ConversionStatus = "planned" | "not-covered";
@@ -50,6 +55,11 @@ export type PlannedConversion = {
   /** Where the step comes from: "built-in: ..." or "rule NAME". */
   source: string;
   status: ConversionStatus;
+  /**
+   * What the conversion changes in the restored files, so the restore's verification expects it (absent: nothing):
+   * archived paths moved (a folder: every entry under it), archived paths it removes, archived files it rewrites.
+   */
+  restoredChanges?: { moves: { from: string; to: string }[]; removed: string[]; rewritten: string[] };
 };
 
 /** A Dockerfile stage the conversion adds between the restore stage and the image. */
