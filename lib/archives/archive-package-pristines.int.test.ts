@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker, exec, removeContainer, runContainer, TRIXIE, uniqueName } from "@/e2e/fixtures/containers";
-import { CRON_DEBS_TAG, ensureCronDebsImage } from "@/e2e/harness/bullseye-images.mjs";
+import { CRON_DEBS_TAG, ensureCronDebsImage, ensureSshdImage, SSHD_TAG } from "@/e2e/harness/bullseye-images.mjs";
+import { inspectImage } from "@/lib/docker/inspect-image";
+import { getEngine } from "@/lib/engines/engine-registry";
+import { fetchPackagePristines } from "./fetch-package-pristines";
 import { getRestore } from "@/lib/restores/restore-registry";
 import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
 import { startRestore } from "@/lib/restores/restore-archive";
@@ -142,4 +145,32 @@ describe("pristine versions fetched from the old package (the package installed 
     expect(offEntry).toMatchObject({ pristineSha256: null });
     expect(offEntry!.pristineWhy).toContain("fetching it from its package was turned off for this archive");
   }, 900_000);
+
+  it("finds a ucf file's pristine version under the path the package ships it, by the md5 ucf recorded", async () => {
+    ensureSshdImage(process.env.DOCKER_HOST!);
+    const probe = uniqueName("kura-it-ucf-probe");
+    runContainer({ name: probe, image: SSHD_TAG });
+    try {
+      const hashfile = exec(probe, ["cat", "/var/lib/ucf/hashfile"]);
+      const digest = /^([0-9a-f]{32})\s+\/etc\/ssh\/sshd_config$/m.exec(hashfile)![1]!;
+      const version = exec(probe, ["dpkg-query", "-W", "-f=${Version}", "openssh-server"]);
+      const shipped = exec(probe, ["cat", "/usr/share/openssh/sshd_config"]);
+      const engine = await getEngine("local");
+      const image = await inspectImage(engine, SSHD_TAG);
+      const want = { path: "/etc/ssh/sshd_config", package: "openssh-server", version, kind: "ucf" as const, md5: digest };
+      const { read, problem } = await fetchPackagePristines(engine, image!.id, [want], {
+        networkMode: process.env.KURA_BUILD_NETWORK,
+        signal: new AbortController().signal,
+      });
+      expect(problem).toBeNull();
+      const pristine = read.get("/etc/ssh/sshd_config")!;
+      expect(pristine.why).toBe(
+        `from openssh-server ${version}'s package (as /usr/share/openssh/sshd_config), fetched from the release's repository`,
+      );
+      expect(md5(pristine.content!)).toBe(digest);
+      expect(pristine.content!.toString("utf8").trimEnd()).toBe(shipped.trimEnd());
+    } finally {
+      removeContainer(probe);
+    }
+  }, 600_000);
 });
