@@ -39,6 +39,7 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
   const [name, setName] = useState("");
   const [note, setNote] = useState("");
   const [keepSecrets, setKeepSecrets] = useState(false);
+  const [fetchPristines, setFetchPristines] = useState(true);
   const started = startArchive.data;
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="archive-selection">
@@ -46,7 +47,9 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
         className="flex flex-wrap items-end gap-3"
         onSubmit={(event) => {
           event.preventDefault();
-          void beforeArchive().then(() => startArchive.mutate({ name: name || undefined, note: note || undefined, keepSecrets }));
+          void beforeArchive().then(() =>
+            startArchive.mutate({ name: name || undefined, note: note || undefined, keepSecrets, fetchPristines }),
+          );
         }}
       >
         <label>
@@ -75,6 +78,21 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
         >
           <input type="checkbox" checked={keepSecrets} onChange={(event) => setKeepSecrets(event.target.checked)} />
           <span className="text-slate-600">Keep secret env values</span>
+        </label>
+        <label
+          className="flex items-center gap-2 py-1.5"
+          title={
+            "Edited configuration files whose package was installed in the container itself: their package's original version is " +
+            "fetched from the release's repository (over the build network), so a restore can merge the edits onto the new defaults."
+          }
+        >
+          <input
+            type="checkbox"
+            aria-label="Fetch original configuration from the repository"
+            checked={fetchPristines}
+            onChange={(event) => setFetchPristines(event.target.checked)}
+          />
+          <span className="text-slate-600">Fetch original configuration from the repository</span>
         </label>
         <Button type="submit" disabled={startArchive.isPending || selectedEntries === 0}>
           Archive {selectedEntries.toLocaleString("en")} selected entries ({formatBytes(selectedBytes)})

@@ -17,6 +17,7 @@ import {
 } from "./engine.mjs";
 import {
   ensureApachePhpImage,
+  ensureCronDebsImage,
   ensureMailImage,
   ensureMariadbImage,
   ensurePostfixImage,
@@ -63,6 +64,8 @@ export async function prepare({ artifacts }) {
   ensureApachePhpImage(primary.socketPath);
   ensureMailImage(primary.socketPath);
   ensureRedisImage(primary.socketPath);
+  // Issue 14's pristine versions from the old package: cron's .deb files, installed by the test container itself.
+  ensureCronDebsImage(primary.socketPath);
   // Issue 15's Debian 11 -> 13 data conversions: PostgreSQL 13, MariaDB 10.5, OpenLDAP, a Python 3.9 virtual environment.
   ensurePostgresImage(primary.socketPath);
   ensureMariadbImage(primary.socketPath);

@@ -157,6 +157,11 @@ export const archiveBody = z.object({
   note: z.string().max(2000).optional(),
   /** Keep secret-looking environment values in the manifest instead of leaving them out. */
   keepSecrets: z.boolean().optional(),
+  /**
+   * Fetch the pristine versions of edited conffiles the image does not hold from the old packages, in the release's
+   * repository, over the build network (issue 14; default true). Off: no fetch, those files are not merged at restore.
+   */
+  fetchPristines: z.boolean().optional(),
 });
 export const archiveParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "An archive id is letters and digits.") });
 

@@ -15,6 +15,8 @@ import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-cont
 import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
 import { readImageEntries } from "@/lib/archives/read-image-entries";
 import { readPristineConffiles, type PristineCandidate } from "@/lib/archives/read-pristine-conffiles";
+import { addPackagePristines } from "@/lib/archives/add-package-pristines";
+import { env } from "@/lib/env";
 import { layerHostPath, readLayerFiles } from "@/lib/docker/read-layer-files";
 import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
 import { streamArchive } from "@/lib/docker/stream-archive";
@@ -41,6 +43,10 @@ export type StartArchiveInput = {
   actor: string;
   /** How to read the writable layer: straight from its folder when the engine is on this machine (auto), or always through the engine's archive API (tests compare the two). */
   layerAccess?: "auto" | "archive-api";
+  /** Fetch the pristine versions the image does not hold from the old packages (issue 14); default on. */
+  fetchPristines?: boolean;
+  /** The network of that fetch's build; KURA_BUILD_NETWORK by default (tests pass "none"). */
+  pristineNetwork?: string;
 };
 
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
@@ -358,6 +364,21 @@ async function runArchive(
       layerIndex: entry.imageLayer?.index,
     }));
     const pristine = await readPristineConffiles(engine, container.imageId, candidates, { layerAccess: input.layerAccess ?? "auto" });
+    const notFetched = await addPackagePristines(
+      engine,
+      container.imageId,
+      conffileEntries.map(({ key, entry }) => ({ key, path: entry.path, conffile: entry.conffile! })),
+      pristine,
+      {
+        enabled: input.fetchPristines ?? true,
+        packageManager: detected.packageManager,
+        packages: detected.packages,
+        networkMode: input.pristineNetwork ?? env.KURA_BUILD_NETWORK,
+        signal,
+        progress: (message) => progress({ message }),
+      },
+    );
+    if (notFetched) warnings.push(notFetched);
     for (const { key, entry, archived } of conffileEntries) {
       archived.package = entry.conffile!.package;
       archived.conffile = entry.conffile!.kind;
@@ -370,6 +391,7 @@ async function runArchive(
       const put = await store.putDeferred(read.content, { signal });
       archived.pristineSha256 = put.sha256;
       archived.pristineSize = put.size;
+      if (read.why) archived.pristineWhy = read.why;
       keep(put);
     }
   }

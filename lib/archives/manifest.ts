@@ -35,8 +35,9 @@ const entrySchema = z.object({
   /**
    * For a file a package ships as configuration (issue 14; absent in older manifests and for other files): the owning
    * package, how it is registered ("dpkg" conffile or "ucf"), and the package's pristine version as the image held it
-   * below the edit (a blob like any content; null when none was found, `pristineWhy` says why). A restore merges the
-   * admin's changes (pristine -> this file) onto the new package's default.
+   * below the edit, else as the old package shipped it (fetched at archive time; a blob like any content; null when
+   * none was found). `pristineWhy` says where it came from, or why none was found. A restore merges the admin's
+   * changes (pristine -> this file) onto the new package's default.
    */
   package: z.string().max(200).optional(),
   conffile: z.enum(["dpkg", "ucf"]).optional(),
@@ -58,6 +59,7 @@ export const readWarningSchema = z.object({
     "changed-during-read",
     "package-database-refused",
     "image-layers-not-read",
+    "pristine-not-fetched",
   ]),
   path: z.string().nullable(),
   message: z.string(),

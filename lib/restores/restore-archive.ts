@@ -47,7 +47,13 @@ function hasStage(dockerfile: string, name: string): boolean {
 
 /** What the restore result and the audit say of each configuration merge. */
 function summarizeMerges(merges: ConfigMerge[]) {
-  return merges.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason }));
+  return merges.map((merge) => ({
+    path: merge.path,
+    package: merge.package,
+    status: merge.status,
+    reason: merge.reason,
+    pristineOrigin: merge.pristineOrigin,
+  }));
 }
 
 class StepFailure extends Error {
