@@ -157,6 +157,13 @@ export const archiveBody = z.object({
   note: z.string().max(2000).optional(),
   /** Keep secret-looking environment values in the manifest instead of leaving them out. */
   keepSecrets: z.boolean().optional(),
+  /**
+   * How a running container is held while its raw files are copied (issue 15): "live" (default: it keeps running),
+   * "pause" (docker pause, unpaused after) or "stop" (docker stop, started again after).
+   */
+  quiesce: z.enum(["live", "pause", "stop"]).optional(),
+  /** Run the capture recipes that match the container's packages (a database dump) before the copy; default true. */
+  captures: z.boolean().optional(),
 });
 export const archiveParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "An archive id is letters and digits.") });
 
