@@ -27,7 +27,11 @@ const schema = z.object({
   /** How long to wait for an engine before calling it unreachable. */
   KURA_ENGINE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
   /** The most one capture recipe's output (a database dump) may hold; more is cut off and said (issue 15). Default 8 GiB. */
-  KURA_CAPTURE_MAX_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024 * 1024),
+  KURA_CAPTURE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof schema>;
