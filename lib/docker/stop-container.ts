@@ -3,7 +3,7 @@ import { toAppError } from "./docker-error";
 import type { EngineConnection } from "./types";
 
 /** docker stop: SIGTERM (the image's stop signal), then SIGKILL after `timeoutSeconds`; a stopped container is fine. */
-export async function stopContainer(engine: EngineConnection, containerId: string, timeoutSeconds = 30): Promise<void> {
+export async function stopContainer(engine: EngineConnection, containerId: string, timeoutSeconds = 10): Promise<void> {
   try {
     await dockerFor(engine).getContainer(containerId).stop({ t: timeoutSeconds });
   } catch (error) {
