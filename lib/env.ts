@@ -48,6 +48,12 @@ const schema = z.object({
   AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/, message: "AWS_ENDPOINT_URL must be an http(s) URL" }).optional(),
   AWS_REGION: z.string().min(1).optional(),
   AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  /** The most one capture recipe's output (a database dump) may hold; more is cut off and said (issue 15). Default 8 GiB. */
+  KURA_CAPTURE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -7,6 +7,8 @@ import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
 import { useStartArchive } from "@/lib/queries/use-start-archive";
+import { useCapturePlan } from "@/lib/queries/use-capture-plan";
+import { ArchiveCaptureChoice, type QuiesceChoice } from "./archive-capture-choice";
 import type { ArchiveJobResult } from "@/lib/queries/api-types";
 
 type ArchiveSelectionProps = {
@@ -40,6 +42,10 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
   const [note, setNote] = useState("");
   const [keepSecrets, setKeepSecrets] = useState(false);
   const [fetchPristines, setFetchPristines] = useState(true);
+  const plan = useCapturePlan(engineId, containerRef);
+  const [quiesceChoice, setQuiesce] = useState<QuiesceChoice | null>(null);
+  const quiesce = quiesceChoice ?? plan.data?.defaultQuiesce ?? "live";
+  const [captures, setCaptures] = useState(true);
   const started = startArchive.data;
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="archive-selection">
@@ -48,7 +54,7 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
         onSubmit={(event) => {
           event.preventDefault();
           void beforeArchive().then(() =>
-            startArchive.mutate({ name: name || undefined, note: note || undefined, keepSecrets, fetchPristines }),
+            startArchive.mutate({ name: name || undefined, note: note || undefined, keepSecrets, fetchPristines, quiesce, captures }),
           );
         }}
       >
@@ -94,6 +100,14 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
           />
           <span className="text-slate-600">Fetch original configuration from the repository</span>
         </label>
+        <ArchiveCaptureChoice
+          plan={plan.data}
+          loading={plan.isLoading}
+          quiesce={quiesce}
+          onQuiesceChange={setQuiesce}
+          captures={captures}
+          onCapturesChange={setCaptures}
+        />
         <Button type="submit" disabled={startArchive.isPending || selectedEntries === 0}>
           Archive {selectedEntries.toLocaleString("en")} selected entries ({formatBytes(selectedBytes)})
         </Button>
@@ -107,6 +121,11 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
               <Banner tone="blue" testId="archive-done">
                 Archived {result.files.toLocaleString("en")} files ({formatBytes(result.bytes)}); {formatBytes(result.storedBytes)} new in
                 the store.{" "}
+                {result.captures?.length ? (
+                  <span data-testid="archive-done-captures">
+                    Captured: {result.captures.map((capture) => `${capture.service} (${capture.name ?? capture.recipe})`).join(", ")}.{" "}
+                  </span>
+                ) : null}
                 {result.warnings.length ? (
                   <strong data-testid="archive-done-warnings">
                     {result.warnings.length === 1 ? "One thing" : `${result.warnings.length} things`} could not be read as it was: the

@@ -2,6 +2,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { AppError, conflict } from "@/lib/api/app-error";
 import { finishManifest, redactEnv, type ManifestEntry } from "@/lib/archives/manifest";
+import { holdForCopy, runCaptures, type CaptureChoice } from "@/lib/archives/capture-and-hold";
+import type { ContainerHold } from "@/lib/archives/hold-container";
 import { summarizeLeftOut } from "@/lib/archives/summarize-left-out";
 import { store } from "@/lib/store/store";
 import { recordEvent } from "@/lib/audit/record-event";
@@ -47,7 +49,7 @@ export type StartArchiveInput = {
   fetchPristines?: boolean;
   /** The network of that fetch's build; KURA_BUILD_NETWORK by default (tests pass "none"). */
   pristineNetwork?: string;
-};
+} & CaptureChoice;
 
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
 
@@ -153,7 +155,7 @@ async function runArchive(
   context: JobContext,
   archiveId: string,
   input: StartArchiveInput,
-  meta: { createdAt: Date; inspected: InspectedContainer },
+  meta: { createdAt: Date; inspected: InspectedContainer; holder: { hold: ContainerHold | null } },
 ) {
   const { signal, progress } = context;
   const engine = await getEngine(input.engineId);
@@ -161,9 +163,15 @@ async function runArchive(
   const { inspected } = meta;
   const container = inspected.inspection;
   progress({ message: "Detecting changes", unit: "bytes" });
-  const detected = await detectContainerChanges(engine.id, container.id, { inspected });
+  const firstDetection = await detectContainerChanges(engine.id, container.id, { inspected });
+  // Issue 15: capture recipes run while the service runs (their dumps are the consistent copy); one that rewrote the
+  // raw files (redis SAVE) may have made new ones, so they are detected again; then the container is held for the copy.
+  const captureWarnings: ReadWarning[] = [];
+  const capture = await runCaptures(engine, container, firstDetection.packages, input, context, captureWarnings);
+  const detected = capture.rawFilesChanged ? await detectContainerChanges(engine.id, container.id, { inspected }) : firstDetection;
   // What could not be read, from detection and from here: in the job's result.
-  const warnings: ReadWarning[] = [...detected.warnings];
+  const warnings: ReadWarning[] = [...detected.warnings, ...captureWarnings];
+  const hold = await holdForCopy(engine, container, input, context, warnings, (held) => void (meta.holder.hold = held));
   // A socket, FIFO or device node is never archived, even ticked: the service recreates it, and a build
   // context cannot carry one (summarizeLeftOut counts it as runtime).
   const selected = detected.entries.filter((entry) => entry.selected && (entry.type !== "other" || entry.kind === "deleted"));
@@ -350,6 +358,8 @@ async function runArchive(
     });
   }
 
+  const quiesce = await hold.release();
+
   // Conffiles the admin changed: the package's pristine version beside the edited one, for the restore's three-way merge.
   const conffileEntries = [...wanted].flatMap(([key, entry]) => {
     const archived = entries.get(key);
@@ -440,9 +450,12 @@ async function runArchive(
       archivedFiles: new Set([...entries.values()].filter((entry) => entry.type === "file" && entry.sha256).map((entry) => entry.path)),
       warnings,
     }),
+    captures: capture.captures,
+    quiesce,
   });
   const stored = await store.put(Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]), { signal });
   if (stored.isNew) storedBytes += stored.storedBytes;
+  storedBytes += capture.storedBytes;
   signal.throwIfAborted();
   await db.archive.update({
     where: { id: archiveId },
@@ -464,6 +477,8 @@ async function runArchive(
     storedBytes,
     layerRead: layerDir ? "folder" : "archive-api",
     warnings,
+    captures: manifest.captures ?? [],
+    quiesce,
   };
 }
 
@@ -499,8 +514,9 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
     target,
     actor: input.actor,
     work: async (context) => {
+      const holder: { hold: ContainerHold | null } = { hold: null };
       try {
-        const result = await runArchive(context, archive.id, input, { createdAt, inspected });
+        const result = await runArchive(context, archive.id, input, { createdAt, inspected, holder });
         await recordEvent({
           actor: input.actor,
           action: "archive.create",
@@ -512,10 +528,14 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
             files: result.files,
             bytes: result.bytes,
             storedBytes: result.storedBytes,
+            quiesce: result.quiesce,
+            captures: result.captures.map((item) => ({ recipe: item.recipe, serverVersion: item.serverVersion, size: item.size })),
           },
         });
         return result;
       } catch (caught) {
+        // The container runs again whatever happened (unpaused, started): release is idempotent and never throws.
+        await holder.hold?.release();
         // A full disk can surface as a bare ENOSPC (from a stream the store did not own); say it like the store does.
         const code = (caught as NodeJS.ErrnoException | null)?.code;
         const error =
