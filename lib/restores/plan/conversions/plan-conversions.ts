@@ -5,9 +5,7 @@ import { planPythonVenv } from "./plan-python-venv";
 import { emptyConversionPlan, type ConversionInput, type ConversionPlan, type ConversionPlanner } from "./types";
 
 /** The planners, in the order their steps run in the image's stage. */
-export const CONVERSION_PLANNERS: readonly ConversionPlanner[] = [
-  planPythonVenv,
-];
+export const CONVERSION_PLANNERS: readonly ConversionPlanner[] = [planPythonVenv];
 
 export function planConversions(input: ConversionInput, planners: readonly ConversionPlanner[] = CONVERSION_PLANNERS): ConversionPlan {
   const plan = emptyConversionPlan();
