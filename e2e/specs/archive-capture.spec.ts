@@ -52,3 +52,34 @@ test("the archive form shows the quiesce choice and the PostgreSQL recipe; the a
   await expect(captures.getByTestId("archive-quiesce")).toContainText("paused during the copy, and runs again");
   expect(runScript(name, "pg_isready")).toContain("accepting connections");
 });
+
+test("capture recipes over the API: listed, added as data, checked, deleted; a bad quiesce mode is a 422", async ({ request }) => {
+  const listed = (await (await request.get("/api/capture-recipes")).json()) as { id: string; builtIn: boolean }[];
+  expect(listed.filter((recipe) => recipe.builtIn).map((recipe) => recipe.id)).toEqual([
+    "postgresql-dumpall",
+    "mariadb-dump",
+    "slapcat",
+    "redis-save",
+  ]);
+  const id = `e2e-${Date.now().toString(36)}`;
+  const bad = await request.post("/api/capture-recipes", { data: { id, service: "X", packages: "(", argv: ["x"], format: "sql" } });
+  expect(bad.status()).toBe(422);
+  expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/not a regular expression/);
+  const created = await request.post("/api/capture-recipes", {
+    data: { id, service: "E2E", packages: "^e2e-never$", argv: ["true"], format: "none" },
+  });
+  expect(created.status()).toBe(201);
+  expect(await created.json()).toMatchObject({ id, user: "root", builtIn: false, timeoutSeconds: 600 });
+  expect(
+    (
+      await request.post("/api/capture-recipes", { data: { id, service: "E2E", packages: "^x$", argv: ["true"], format: "none" } })
+    ).status(),
+  ).toBe(409);
+  expect((await request.delete("/api/capture-recipes/postgresql-dumpall")).status()).toBe(409);
+  expect((await request.delete(`/api/capture-recipes/${id}`)).status()).toBe(204);
+  expect((await request.delete(`/api/capture-recipes/${id}`)).status()).toBe(404);
+  const refused = await request.post(`/api/engines/local/containers/${name}/archives`, { data: { quiesce: "freeze" } });
+  expect(refused.status()).toBe(422);
+  const plan = (await (await request.get(`/api/engines/local/containers/${name}/capture-plan`)).json()) as { recipes: { id: string }[] };
+  expect(plan.recipes.map((recipe) => recipe.id)).toEqual(["postgresql-dumpall"]);
+});
