@@ -73,9 +73,10 @@ async function withRecipe<T>(recipe: CaptureRecipeInput, work: () => Promise<T>)
   }
 }
 
+afterAll(() => names.forEach((name) => removeContainer(name)));
+
 describe("quiesce modes and consistent capture (real PostgreSQL 13)", () => {
   beforeAll(() => ensurePostgresImage(dockerHost()), 900_000);
-  afterAll(() => names.forEach((name) => removeContainer(name)));
 
   it("rows written continuously during the archive: the dump loads into a fresh server with count(items) == counter.n", async () => {
     const pg = startPostgres("kura-it-consistent");
