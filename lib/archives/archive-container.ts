@@ -171,7 +171,7 @@ async function runArchive(
   const detected = capture.rawFilesChanged ? await detectContainerChanges(engine.id, container.id, { inspected }) : firstDetection;
   // What could not be read, from detection and from here: in the job's result.
   const warnings: ReadWarning[] = [...detected.warnings, ...captureWarnings];
-  const hold = await holdForCopy(engine, container, input, context, warnings, (held) => void (meta.holder.hold = held));
+  const hold = await holdForCopy(engine, container, input, context, warnings, (held) => void (meta.holder.hold = held), archiveId);
   // A socket, FIFO or device node is never archived, even ticked: the service recreates it, and a build
   // context cannot carry one (summarizeLeftOut counts it as runtime).
   const selected = detected.entries.filter((entry) => entry.selected && (entry.type !== "other" || entry.kind === "deleted"));

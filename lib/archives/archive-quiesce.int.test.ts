@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { store } from "@/lib/store/store";
 import { cancelJob, waitForJob } from "../jobs/job-runner";
+import { recoverAfterRestart } from "../jobs/recover-after-restart";
 import { startArchive } from "./archive-container";
 
 // Issue 15: how a running container is held while its raw files are copied (live, pause, stop), that it always runs
@@ -72,9 +73,10 @@ async function withRecipe<T>(recipe: CaptureRecipeInput, work: () => Promise<T>)
   }
 }
 
+afterAll(() => names.forEach((name) => removeContainer(name)));
+
 describe("quiesce modes and consistent capture (real PostgreSQL 13)", () => {
   beforeAll(() => ensurePostgresImage(dockerHost()), 900_000);
-  afterAll(() => names.forEach((name) => removeContainer(name)));
 
   it("rows written continuously during the archive: the dump loads into a fresh server with count(items) == counter.n", async () => {
     const pg = startPostgres("kura-it-consistent");
@@ -166,6 +168,31 @@ describe("quiesce modes and consistent capture (real PostgreSQL 13)", () => {
     expect(job.state).toBe("cancelled");
     expect(stateOf(pg)).toBe("running");
     expect((await getArchiveSummary(run.archiveId)).state).toBe("cancelled");
+  });
+});
+
+describe("a restart of Kura while an archive holds a container", () => {
+  it("unpauses the container an interrupted archive had paused, and the archive is failed, not complete", async () => {
+    const pg = startPostgres("kura-it-pause-restart");
+    const id = docker(["inspect", "-f", "{{.Id}}", pg]);
+    // As the archive leaves things when Kura dies during its copy: the row says it holds the container, which is paused.
+    const orphan = await db.archive.create({
+      data: {
+        name: "held when Kura stopped",
+        engineId: "local",
+        engineName: "local",
+        containerId: id,
+        containerName: pg,
+        image: POSTGRES_TAG,
+        createdBy: "tester",
+        holding: "pause",
+      },
+    });
+    docker(["pause", pg]);
+    expect(await stateOfAsync(pg)).toBe("paused");
+    await recoverAfterRestart();
+    expect(await stateOfAsync(pg)).toBe("running");
+    expect(await db.archive.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({ state: "failed", holding: null });
   });
 });
 

@@ -5,6 +5,7 @@ import { matchCaptureRecipes, type RecipePackage } from "@/lib/captures/match-ca
 import { runCaptureRecipes } from "@/lib/captures/run-capture-recipes";
 import type { ReadWarning } from "@/lib/docker/read-warning";
 import type { EngineConnection } from "@/lib/docker/types";
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { JobContext } from "@/lib/jobs/job-runner";
 
@@ -62,13 +63,19 @@ export async function holdForCopy(
   context: JobContext,
   warnings: ReadWarning[],
   register: (hold: ContainerHold) => void,
+  archiveId?: string,
 ): Promise<ContainerHold> {
   const say = (message: string) => context.progress({ message });
+  // The archive row says the container is held, so a restart of Kura in the middle releases it (recover-after-restart).
+  const onHeld = async (holding: "pause" | "stop" | null) => {
+    if (archiveId) await db.archive.update({ where: { id: archiveId }, data: { holding } });
+  };
   const hold = await holdContainer(engine, container.id, {
     mode: choice.quiesce ?? "live",
     running: container.state === "running",
     onStep: say,
     warnings,
+    onHeld,
   });
   register(hold);
   return hold;

@@ -19,6 +19,8 @@ export type HoldOptions = {
   onStep: (message: string) => void;
   warnings: ReadWarning[];
   stopTimeoutSeconds?: number;
+  /** Called once the container is held (before the copy) and once it is released: the archive row remembers it. */
+  onHeld?: (holding: "pause" | "stop" | null) => Promise<void>;
 };
 
 export async function holdContainer(engine: EngineConnection, containerId: string, options: HoldOptions): Promise<ContainerHold> {
@@ -33,6 +35,7 @@ export async function holdContainer(engine: EngineConnection, containerId: strin
       options.onStep(mode === "pause" ? "Unpausing the container" : "Starting the container again");
       try {
         await (mode === "pause" ? unpauseContainer(engine, containerId) : startContainer(engine, containerId));
+        await options.onHeld?.(null).catch(() => undefined);
         options.onStep(
           mode === "pause"
             ? "The container was paused for the copy and runs again"
@@ -50,10 +53,22 @@ export async function holdContainer(engine: EngineConnection, containerId: strin
   };
   options.onStep(mode === "pause" ? "Pausing the container for the copy" : "Stopping the container for the copy");
   try {
+    await options.onHeld?.(mode);
     await (mode === "pause" ? pauseContainer(engine, containerId) : stopContainer(engine, containerId, options.stopTimeoutSeconds));
   } catch (error) {
     await release();
     throw new AppError(409, "quiesce_failed", `Kura could not ${mode} the container for the copy: ${(error as Error).message}`);
   }
   return { release };
+}
+
+/** After a restart of Kura in the middle of an archive: unpause or start the container it held; false when that failed. */
+export async function releaseAfterRestart(engine: EngineConnection, containerId: string, holding: string): Promise<boolean> {
+  try {
+    if (holding === "pause") await unpauseContainer(engine, containerId);
+    else if (holding === "stop") await startContainer(engine, containerId);
+    return true;
+  } catch {
+    return false;
+  }
 }

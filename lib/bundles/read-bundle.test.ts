@@ -367,6 +367,48 @@ describe("readBundle refuses", () => {
   });
 });
 
+describe("readBundle and captures (issue 15)", () => {
+  const DUMP = "CREATE ROLE app;\n";
+  const capture = {
+    recipe: "postgresql-dumpall",
+    service: "PostgreSQL",
+    package: "postgresql-13",
+    packageVersion: "13.16-0+deb11u1",
+    serverVersion: "PostgreSQL 13.16",
+    argv: ["pg_dumpall"],
+    user: "postgres",
+    format: "sql" as const,
+    name: "postgresql-dumpall.sql",
+    sha256: sha(DUMP),
+    size: DUMP.length,
+    startedAt: "2024-05-01T10:00:00.000Z",
+    finishedAt: "2024-05-01T10:00:01.000Z",
+  };
+  const withCapture: Manifest = { ...baseManifest, captures: [capture], quiesce: { mode: "pause", restarted: true } };
+
+  it("stores a capture carried at captures/<name>", async () => {
+    const items = [...validItems(withCapture), folder("captures/"), file("captures/postgresql-dumpall.sql", DUMP)];
+    const imported = await readBundle(Readable.from([await packTar(items)]), store);
+    expect(imported.manifest.captures).toEqual([capture]);
+    expect(await store.has(sha(DUMP))).toBe(true);
+  });
+
+  it("refuses an altered capture, a missing one, an unlisted one and a path under captures/", async () => {
+    const altered = [...validItems(withCapture), folder("captures/"), file("captures/postgresql-dumpall.sql", "DROP ROLE app;\n")];
+    await expectRefused(await packTar(altered), 422, /captures\/postgresql-dumpall\.sql.*does not match the manifest/);
+    await expectRefused(await packTar(validItems(withCapture)), 422, /PostgreSQL capture .*captures\/postgresql-dumpall\.sql.*missing/);
+    const unlisted = [...validItems(), folder("captures/"), file("captures/extra.sql", DUMP)];
+    await expectRefused(await packTar(unlisted), 422, /captures\/extra\.sql.*not in the manifest/);
+    const nested = [...validItems(withCapture), folder("captures/"), file("captures/sub/x.sql", DUMP)];
+    await expectRefused(await packTar(nested), 422, /not a capture file/);
+  });
+
+  it("refuses a manifest whose capture name is a path", async () => {
+    const evil = { ...baseManifest, captures: [{ ...capture, name: "../../etc/passwd" }] };
+    await expectRefused(await packTar(validItems(evil)), 422, /not a valid Kura manifest: captures/);
+  });
+});
+
 describe("readBundle cleans up", () => {
   it("removes its temporary file when aborted", async () => {
     const bundle = await packTar(validItems());

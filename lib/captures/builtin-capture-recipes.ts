@@ -21,7 +21,7 @@ const BUILT_IN = [
   {
     id: "mariadb-dump",
     service: "MariaDB/MySQL",
-    packages: "^(?:mariadb-server(?:-\\d+(?:\\.\\d+)*)?|mysql-server(?:-\\d+(?:\\.\\d+)*)?|default-mysql-server)$",
+    packages: "^(?:mariadb-server|mysql-server)(?:-[0-9][0-9.]*)?$|^default-mysql-server$",
     user: "root",
     argv: ["sh", "-c", FIRST_OF, "dump", "mariadb-dump mysqldump", "--all-databases", "--routines", "--events", "--single-transaction"],
     versionArgv: ["sh", "-c", FIRST_OF, "version", "mariadb mysql", "-NBe", "SELECT VERSION()"],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkRecipePattern } from "./check-recipe-pattern";
 
 // Capture recipes (issue 15): how a running service makes a consistent copy of its own data (a dump), as data, never
 // code. A recipe is keyed on packages (a pattern over the archived package names) and says what to run inside the
@@ -28,11 +29,8 @@ const packagePattern = z
   .min(1)
   .max(200)
   .superRefine((text, context) => {
-    try {
-      new RegExp(text);
-    } catch (error) {
-      context.addIssue({ code: "custom", message: `The package pattern is not a regular expression: ${(error as Error).message}` });
-    }
+    const problem = checkRecipePattern(text);
+    if (problem) context.addIssue({ code: "custom", message: `The package pattern is refused: ${problem}.` });
   });
 
 /** An environment variable whose value is read, at run time, from a "key value" line of a file in the container. */
@@ -75,13 +73,8 @@ export const captureRecipeInputSchema = z
   .superRefine((recipe, context) => {
     if (recipe.eachArgv && !recipe.argv.some((arg) => arg.includes("{item}")))
       context.addIssue({ code: "custom", path: ["argv"], message: "A recipe run per item names {item} in its argv." });
-    if (recipe.expectOutput !== null) {
-      try {
-        new RegExp(recipe.expectOutput);
-      } catch (error) {
-        context.addIssue({ code: "custom", path: ["expectOutput"], message: `Not a regular expression: ${(error as Error).message}` });
-      }
-    }
+    const problem = recipe.expectOutput === null ? null : checkRecipePattern(recipe.expectOutput);
+    if (problem) context.addIssue({ code: "custom", path: ["expectOutput"], message: `The expected answer is refused: ${problem}.` });
   });
 
 export const captureRecipeSchema = captureRecipeInputSchema.and(z.object({ builtIn: z.boolean(), enabled: z.boolean() }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { captureSchema } from "@/lib/archives/manifest";
 import { BUILTIN_CAPTURE_RECIPES } from "./builtin-capture-recipes";
 import { captureRecipeInputSchema, captureRecipeSchema } from "./capture-recipe-schema";
+import { checkRecipePattern } from "./check-recipe-pattern";
 import { captureFileName, matchCaptureRecipes, readConfigValue, recipeMatches } from "./match-capture-recipes";
 
 const recipe = (id: string) => BUILTIN_CAPTURE_RECIPES.find((candidate) => candidate.id === id)!;
@@ -42,6 +43,26 @@ describe("capture recipe schema", () => {
     expect(bad({ timeoutSeconds: 0 })).toBe(false);
     expect(bad({ expectOutput: "[" })).toBe(false);
     expect(bad({ user: "1000" })).toBe(true);
+  });
+});
+
+describe("recipe patterns (matched against what a container says)", () => {
+  it("refuses shapes that can backtrack exponentially, and back-references", () => {
+    for (const pattern of ["(a+)+$", "^(a|aa)*$", "((ab)*)+", "(x+){2,}", "(a)\\1", "(?<n>a)\\k<n>", "("])
+      expect(checkRecipePattern(pattern), pattern).not.toBeNull();
+    for (const pattern of [
+      "^postgresql-\\d+$",
+      "^(?:mariadb-server|mysql-server)(?:-[0-9][0-9.]*)?$",
+      "^redis-server$",
+      "^OK\\s*$",
+      "[(]+",
+      "\\(a+\\)+",
+    ])
+      expect(checkRecipePattern(pattern), pattern).toBeNull();
+    expect(
+      captureRecipeInputSchema.safeParse({ id: "x1", service: "S", packages: "(a+)+$", argv: ["s"], format: "sql" }).error?.issues[0]
+        ?.message,
+    ).toMatch(/exponential/);
   });
 });
 
