@@ -246,6 +246,7 @@ export async function makeRestorePlan(
     // Absent until the packages stage's facts are read (the page says so).
     ...(plan.distributionRules && plan.news ? { distributionRules: plan.distributionRules, news: plan.news } : {}),
     merges: plan.merges?.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason })) ?? null,
+    conversions: plan.conversions,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts, packagesStageKey: stageKey, stage };
 }

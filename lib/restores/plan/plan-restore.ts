@@ -42,7 +42,7 @@ import { findAccountCollisions, userWillExist } from "@/lib/restores/plan/find-a
 import { generateDockerfile } from "@/lib/restores/plan/generate-dockerfile";
 import { generateRestoreScript } from "@/lib/restores/plan/generate-restore-script";
 import { matchMigrationRules, type RuleStatus } from "@/lib/restores/plan/match-migration-rules";
-import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
+import { isFileRule, type MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { findPackageRename } from "@/lib/restores/plan/package-renames";
 import { planPackages } from "@/lib/restores/plan/plan-packages";
 import { printable } from "@/lib/restores/plan/quote-shell";
@@ -255,12 +255,13 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   const matches = [
     ...toRuleMatches(distributionRules),
     ...matchMigrationRules({
-      rules: input.migrationRules,
+      // Upgrade rules run in the image, as data conversions (below), never in the restore script.
+      rules: input.migrationRules.filter(isFileRule),
       archivedPackages,
       // The stage holds every package the new image will have: what it lacks is absent.
       newVersions: input.stage
         ? stageVersions
-        : newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
+        : newVersionsOf(new Set(input.migrationRules.filter(isFileRule).map((rule) => rule.package)), target, askedPackages(manifest)),
     }),
   ];
   const news = input.stage ? newsBetweenVersions({ stage: input.stage, archivedPackages }) : null;
@@ -284,6 +285,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     stage: input.stage ?? null,
     baseImage: target.baseImage,
     oldReleaseImage: input.oldReleaseImage ?? null,
+    rules: input.migrationRules,
   });
   warnings.push(...conversions.warnings);
   const install = [...new Set([...packages.install, ...conversions.install])].sort();

@@ -8,6 +8,7 @@
 import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
 import type { RestoreWarning } from "@/lib/restores/plan/types";
+import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 
 /** A file the planner adds to the build context (under kura/convert/ by convention). */
 export type ConversionContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -30,6 +31,11 @@ export type ConversionInput = {
    * versions' programs from the old release's repository; null when the engine has none.
    */
   oldReleaseImage: string | null;
+  /**
+   * The migration rules as the admin left them (built-in ones with their switch): the planners follow the "upgrade"
+   * ones (a built-in conversion switched off is not run, an admin's runs its lines). Absent: the built-in ones only.
+   */
+  rules?: readonly MigrationRule[];
 };
 
 export type ConversionStatus = "planned" | "not-covered";
@@ -50,6 +56,8 @@ export type PlannedConversion = {
   /** Where the step comes from: "built-in: ..." or "rule NAME". */
   source: string;
   status: ConversionStatus;
+  /** Archived paths the conversion replaces (the old cluster): gone from the image on purpose, not checked by the verification. */
+  replaces?: string[];
 };
 
 /** A Dockerfile stage the conversion adds between the restore stage and the image. */
@@ -71,6 +79,8 @@ export type ConversionPlan = {
   /** Packages the packages stage installs in addition (e.g. python3-venv). */
   install: string[];
   warnings: RestoreWarning[];
+  /** Steps (paths in the image) run once when the container first starts, before its command (kura/first-start.sh). */
+  firstStart?: string[];
 };
 
 /** One kind of data: returns null when the archive holds none of it. */

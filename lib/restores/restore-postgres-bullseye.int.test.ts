@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker, dockerHost, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { archiveService, restoreOntoTrixie, runScript, tryScript } from "@/e2e/fixtures/release-jump";
+import { ensurePostgresImage, POSTGRES_TAG } from "@/e2e/harness/bullseye-images.mjs";
+
+// Issue 15: a Debian 11 PostgreSQL 13 set up by its admin: a role `app` with a password, its database appdb with rows,
+// pg_hba.conf letting app in from 127.0.0.1 with its password (md5) and nothing else from there, and
+// `max_connections = 77` in postgresql.conf. Archived with the container stopped (the raw data directory), restored
+// onto Debian 13 (PostgreSQL 17) with no hand edit: the old server, installed from the old release's repository in an
+// extra stage, dumps the archived cluster; the dump is loaded into cluster 17/main, which takes the admin's settings.
+// Before: cluster 13/main was "down,binaries_missing", 17/main empty: the role and the rows were gone.
+
+const source = uniqueName("kura-it-postgres");
+const restored = uniqueName("kura-it-postgres-restored");
+const PASSWORD = "app-secret-77";
+let archiveId = "";
+
+const asPostgres = (sql: string) => `su postgres -c "psql -X -q -t -A -c \\"${sql}\\""`;
+const SETUP = `
+${asPostgres(`CREATE ROLE app LOGIN PASSWORD '${PASSWORD}'`)}
+su postgres -c "createdb -O app appdb"
+PGPASSWORD='${PASSWORD}' psql -X -q -h 127.0.0.1 -U app appdb -c "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL)"
+PGPASSWORD='${PASSWORD}' psql -X -q -h 127.0.0.1 -U app appdb -c "INSERT INTO items (name) SELECT 'item ' || n FROM generate_series(1, 42) n"
+sed -i 's/^max_connections = 100.*/max_connections = 77/' /etc/postgresql/13/main/postgresql.conf
+grep -q '^max_connections = 77' /etc/postgresql/13/main/postgresql.conf
+# Only app, only to appdb, from 127.0.0.1 with its password; everything else from there is rejected.
+sed -i 's|^host *all *all *127.0.0.1/32.*|host appdb app 127.0.0.1/32 md5\\nhost all all 127.0.0.1/32 reject|' /etc/postgresql/13/main/pg_hba.conf
+grep -q '^host appdb app 127.0.0.1/32 md5' /etc/postgresql/13/main/pg_hba.conf
+service postgresql restart
+`;
+
+/** Starts the service with its init script, as the container's command does, and waits for it. */
+const START = [
+  "service postgresql start >/dev/null 2>&1 || true",
+  "for i in $(seq 1 50); do pg_isready -q -h 127.0.0.1 && exit 0; sleep 0.2; done",
+  "pg_lsclusters >&2",
+  "exit 1",
+].join("\n");
+const COUNT = `PGPASSWORD='${PASSWORD}' psql -X -t -A -h 127.0.0.1 -U app appdb -c 'SELECT count(*) FROM items'`;
+const MAX_CONNECTIONS = `PGPASSWORD='${PASSWORD}' psql -X -t -A -h 127.0.0.1 -U app appdb -c 'SHOW max_connections'`;
+const CHECK = `set -e\n(${START})\n${COUNT}\n${MAX_CONNECTIONS}`;
+
+describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issue 15)", () => {
+  beforeAll(async () => {
+    ensurePostgresImage(dockerHost());
+    runContainer({ name: source, image: POSTGRES_TAG, command: ["sh", "-c", "service postgresql start && exec sleep infinity"] });
+    runScript(source, START);
+    runScript(source, SETUP);
+    runScript(source, START);
+    // The scenario works on the original.
+    expect(runScript(source, COUNT)).toBe("42");
+    expect(runScript(source, MAX_CONNECTIONS)).toBe("77");
+    expect(tryScript(source, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
+    // Archived stopped: the server shut down cleanly, then the container.
+    runScript(source, "service postgresql stop");
+    docker(["stop", "-t", "20", source]);
+    archiveId = await archiveService(source, "postgres it");
+  }, 600_000);
+
+  afterAll(() => {
+    removeContainer(restored);
+    removeContainer(source);
+  });
+
+  it("archived stopped: 17/main holds app's rows with its password, and max_connections is 77", async () => {
+    const { error, restore } = await restoreOntoTrixie(archiveId, restored, CHECK);
+    expect(exec(restored, ["sh", "-c", ". /etc/os-release && echo $VERSION_CODENAME"])).toBe("trixie");
+    const started = tryScript(restored, START);
+    expect.soft(started.exitCode, started.output).toBe(0);
+    expect.soft(tryScript(restored, "pg_lsclusters -h").output).toMatch(/^17 +main +5432 +online/);
+    expect.soft(tryScript(restored, COUNT).output).toBe("42");
+    expect.soft(tryScript(restored, MAX_CONNECTIONS).output).toBe("77");
+    // The admin's pg_hba.conf came with it: a wrong password is refused.
+    expect.soft(tryScript(restored, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
+    expect(error, restore.log).toBeNull();
+    expect(restore.state).toBe("succeeded");
+    expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
+  }, 1_200_000);
+});
