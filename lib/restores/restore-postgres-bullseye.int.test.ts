@@ -29,8 +29,9 @@ grep -q '^host appdb app 127.0.0.1/32 md5' /etc/postgresql/13/main/pg_hba.conf
 service postgresql restart
 `;
 
-/** Starts the service with its init script, as the container's command does, and waits for it. */
+/** Waits for the server the container's command starts; starts it with its init script when it does not come up. */
 const START = [
+  "for i in $(seq 1 50); do pg_isready -q -h 127.0.0.1 && exit 0; sleep 0.2; done",
   "service postgresql start >/dev/null 2>&1 || true",
   "for i in $(seq 1 50); do pg_isready -q -h 127.0.0.1 && exit 0; sleep 0.2; done",
   "pg_lsclusters >&2",

@@ -38,7 +38,7 @@ export const plannedConversionSchema = z.object({
   method: z.string(),
   source: z.string(),
   status: z.enum(["planned", "not-covered"]),
-  /** Archived paths the conversion replaces (gone from the image on purpose; the archive keeps them). */
+  /** Archived paths the conversion replaces or rewrites (gone or changed in the image on purpose; the archive keeps them). */
   replaces: z.array(z.string()).optional(),
 });
 

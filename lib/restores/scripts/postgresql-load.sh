@@ -92,7 +92,7 @@ if [ "$status" != 0 ] || [ "$errors" != 0 ]; then
   exit 1
 fi
 # The archived cluster goes (the archive keeps it): the init script would try to start it, and its server is not here.
+# Their empty parent folders stay (archived entries of their own; pg_lsclusters finds no cluster in them).
 rm -rf "/var/lib/postgresql/$old/$cluster" "$oldconf"
-rmdir "/var/lib/postgresql/$old" "/etc/postgresql/$old" 2>/dev/null || true
 rm -f "$dump"
 say "cluster $old/$cluster is now cluster $new/$cluster"

@@ -2,12 +2,18 @@
 // Pure.
 
 import { planMariadbUpgrade } from "./plan-mariadb-upgrade";
+import { planOpenldap } from "./plan-openldap";
 import { planPostgresqlMajor } from "./plan-postgresql-major";
 import { planUpgradeRules } from "./plan-upgrade-rules";
 import { emptyConversionPlan, type ConversionInput, type ConversionPlan, type ConversionPlanner } from "./types";
 
 /** The planners, in the order their steps run in the image's stage. */
-export const CONVERSION_PLANNERS: readonly ConversionPlanner[] = [planPostgresqlMajor, planMariadbUpgrade, planUpgradeRules];
+export const CONVERSION_PLANNERS: readonly ConversionPlanner[] = [
+  planPostgresqlMajor,
+  planMariadbUpgrade,
+  planOpenldap,
+  planUpgradeRules,
+];
 
 export function planConversions(input: ConversionInput, planners: readonly ConversionPlanner[] = CONVERSION_PLANNERS): ConversionPlan {
   const plan = emptyConversionPlan();

@@ -60,6 +60,8 @@ export function planMariadbUpgrade(input: ConversionInput): ConversionPlan | nul
     fromVersion: archived.version,
     toVersion: next?.version ?? null,
     source: `built-in: ${MARIADB_RULE.id} (mariadb-upgrade, as Debian's debian-start runs it)`,
+    // The upgrade rewrites the system tables and the InnoDB files: they differ from the archive on purpose.
+    replaces: [DATA],
   };
   const verdict = builtInVerdict(input.rules, MARIADB_RULE, archived.version, next?.version ?? null);
   if (!next || !verdict.ok) {

@@ -45,13 +45,19 @@ function serverMajors(packages: Readonly<Record<string, string | null>>): string
     .sort((a, b) => Number(b) - Number(a));
 }
 
-/** The new server's major and version: its postgresql-NN package, else the metapackage's version ("17+278"). */
-function newServer(packages: Readonly<Record<string, string | null>>): { major: string; version: string | null } | null {
-  const major = serverMajors(packages)[0];
-  if (major) return { major, version: packages[`postgresql-${major}`] ?? null };
+/**
+ * The new server: its postgresql-NN package with a known version, else the metapackage's version ("17+278"); a major
+ * of null when a server will be installed but its version is known only once it is (a plan before the packages stage).
+ * Null: no PostgreSQL server in the new image.
+ */
+function newServer(packages: Readonly<Record<string, string | null>>): { major: string | null; version: string | null } | null {
+  const known = serverMajors(packages).find((major) => packages[`postgresql-${major}`] != null);
+  if (known) return { major: known, version: packages[`postgresql-${known}`] ?? null };
   const meta = packages.postgresql;
   const fromMeta = meta ? /^(?:\d+:)?(\d+)\+/.exec(meta)?.[1] : undefined;
-  return fromMeta ? { major: fromMeta, version: meta ?? null } : null;
+  if (fromMeta) return { major: fromMeta, version: meta ?? null };
+  const coming = serverMajors(packages).length > 0 || packages.postgresql !== undefined;
+  return coming ? { major: null, version: null } : null;
 }
 
 export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | null {
@@ -63,20 +69,21 @@ export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | nu
     if (clusters.length === 0) continue;
     const fromVersion = input.archivedPackages[`postgresql-${oldMajor}`] ?? null;
     const next = newServer(input.newPackages);
-    // The same major (or none installed, e.g. a restore onto the same release): the files are read as archived.
-    if (next?.major === oldMajor || (next === null && input.newPackages[`postgresql-${oldMajor}`] !== undefined)) continue;
+    // The same major: the files are read as archived.
+    if (next?.major === oldMajor) continue;
     const capture = findCapture(input.manifest, "postgresql-dumpall");
     const verdict = builtInVerdict(input.rules, POSTGRESQL_RULE, fromVersion ?? oldMajor, next?.version ?? null);
     for (const cluster of clusters) {
       const data = `${dataRoot}/${cluster}`;
-      const toText = next ? `PostgreSQL ${next.major}` : "the new PostgreSQL";
+      const toText = next?.major ? `PostgreSQL ${next.major}` : "the new PostgreSQL";
+      const newCluster = next?.major ? `${next.major}/${cluster}` : `${cluster} of the installed server (its major is known once installed)`;
       const base: Omit<PlannedConversion, "method" | "status"> = {
         id: POSTGRESQL_RULE.id,
         what: `PostgreSQL cluster ${oldMajor}/${cluster}`,
         data,
         package: `postgresql-${oldMajor}`,
         fromVersion,
-        toVersion: next ? (next.version ?? next.major) : null,
+        toVersion: next?.version ?? next?.major ?? null,
         source: `built-in: ${POSTGRESQL_RULE.id} (Debian's pg_upgradecluster, dump method)`,
         replaces: [data, `/etc/postgresql/${oldMajor}/${cluster}`],
       };
@@ -85,7 +92,7 @@ export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | nu
         plan.warnings.push({
           kind: "other",
           message:
-            `PostgreSQL ${oldMajor} -> ${next?.major ?? "a new version"}: the cluster ${data} (its roles, databases and rows) ` +
+            `PostgreSQL ${oldMajor} -> ${next?.major ?? "a new major version"}: the cluster ${data} (its roles, databases and rows) ` +
             `is restored as archived but ${toText} cannot read it, and no step converts it: ${why}.`,
         });
       };
@@ -104,7 +111,7 @@ export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | nu
         plan.finalLines.push(`COPY captures/${capture.name} ${dump}`);
         plan.conversions.push({
           ...base,
-          method: `load the archive's pg_dumpall capture (${capture.serverVersion || capture.packageVersion}) into cluster ${next.major}/${cluster} with psql, with ${carry}`,
+          method: `load the archive's pg_dumpall capture (${capture.serverVersion || capture.packageVersion}) into cluster ${newCluster} with psql, with ${carry}`,
           status: "planned",
         });
       } else if (input.oldReleaseImage) {
@@ -136,7 +143,7 @@ export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | nu
           ...base,
           method:
             `dump the archived cluster with PostgreSQL ${oldMajor}'s own pg_dumpall (postgresql-${oldMajor} from ${input.oldReleaseImage}'s repository, ` +
-            `in a build stage), then load it into cluster ${next.major}/${cluster} with psql, with ${carry}`,
+            `in a build stage), then load it into cluster ${newCluster} with psql, with ${carry}`,
           status: "planned",
         });
       } else {

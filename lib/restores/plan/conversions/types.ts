@@ -56,7 +56,10 @@ export type PlannedConversion = {
   /** Where the step comes from: "built-in: ..." or "rule NAME". */
   source: string;
   status: ConversionStatus;
-  /** Archived paths the conversion replaces (the old cluster): gone from the image on purpose, not checked by the verification. */
+  /**
+   * Archived paths the conversion replaces or rewrites (the old cluster, an upgraded data directory): gone or changed
+   * in the image on purpose, so the verification does not compare them with the archive.
+   */
   replaces?: string[];
 };
 
