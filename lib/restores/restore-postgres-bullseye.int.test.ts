@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker, dockerHost, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { archiveService, restoreOntoTrixie, runScript, tryScript } from "@/e2e/fixtures/release-jump";
 import { ensurePostgresImage, POSTGRES_TAG } from "@/e2e/harness/bullseye-images.mjs";
+import { db } from "@/lib/db";
 
 // Issue 15: a Debian 11 PostgreSQL 13 set up by its admin: a role `app` with a password, its database appdb with rows,
 // pg_hba.conf letting app in from 127.0.0.1 with its password (md5) and nothing else from there, and
@@ -73,6 +74,23 @@ describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issu
     expect.soft(tryScript(restored, MAX_CONNECTIONS).output).toBe("77");
     // The admin's pg_hba.conf came with it: a wrong password is refused.
     expect.soft(tryScript(restored, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
+    // Only 17/main is left: the old cluster's configuration would make the init script try 13.
+    expect.soft(tryScript(restored, "ls /etc/postgresql/13 /var/lib/postgresql/13").output).toBe("/etc/postgresql/13:\n\n/var/lib/postgresql/13:");
+    // The plan said it, the build log shows it, and the restore and the audit list it; 13/main was never mapped raw onto 17.
+    expect(restore.conversions).toEqual([
+      expect.objectContaining({
+        id: "builtin-postgresql-major",
+        data: "/var/lib/postgresql/13/main",
+        fromVersion: expect.stringMatching(/^13\./),
+        toVersion: expect.stringMatching(/^17\./),
+        status: "planned",
+      }),
+    ]);
+    expect(restore.pathMappings.filter((mapping) => mapping.from.includes("postgresql"))).toEqual([]);
+    expect(restore.log).toMatch(/kura postgresql dump: wrote .*: 3 role\(s\), 1 database\(s\)/);
+    expect(restore.log).toContain("kura postgresql load: carried max_connections = 77");
+    const event = await db.auditEvent.findFirst({ where: { action: "archive.restore", detail: { contains: restore.id } } });
+    expect(JSON.parse(event?.detail ?? "{}").conversions).toEqual([expect.stringMatching(/^planned: PostgreSQL cluster 13\/main \(postgresql-13 13\..* -> 17\./)]);
     expect(error, restore.log).toBeNull();
     expect(restore.state).toBe("succeeded");
     expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
