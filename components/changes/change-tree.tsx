@@ -7,8 +7,8 @@
 // on screen are rendered. Keep `entries` referentially stable between renders in the parent.
 
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { useFilterChips } from "./use-filter-chips";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { Category, ChangeKind, ChangeSource } from "@/lib/changes/classify/types";
 import {
   allFolderPaths,
   applyToggle,
@@ -64,10 +64,8 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
   const [search, setSearch] = useState("");
   // Typing stays responsive while the filtered row list for a large tree catches up.
   const deferredSearch = useDeferredValue(search);
-  const [categories, setCategories] = useState<ReadonlySet<Category>>(() => new Set());
-  const [sources, setSources] = useState<ReadonlySet<ChangeSource>>(() => new Set());
-  const [kinds, setKinds] = useState<ReadonlySet<ChangeKind>>(() => new Set());
-  const [layerChips, setLayerChips] = useState<ReadonlySet<string>>(() => new Set());
+  const chips = useFilterChips();
+  const { categories, sources, kinds, layerChips } = chips;
   const imageLayers = useMemo(() => imageLayersOf(entries), [entries]);
   const filter = useMemo<TreeFilter>(
     () => ({ categories, sources, kinds, imageLayers: new Set([...layerChips].map(Number)), search: deferredSearch }),
@@ -127,9 +125,7 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
 
   const clearFilters = () => {
     setSearch("");
-    setCategories(new Set());
-    setSources(new Set());
-    setKinds(new Set());
+    chips.clear();
   };
 
   return (
@@ -149,15 +145,8 @@ function ChangeTreeView({ entries, overrides, onOverridesChange, saving, readOnl
           bytes: selection.totalSize,
         }}
         saving={saving}
-        categories={categories}
-        onCategories={setCategories}
-        sources={sources}
-        onSources={setSources}
-        kinds={kinds}
-        onKinds={setKinds}
+        {...chips.toolbar}
         imageLayers={imageLayers}
-        layerChips={layerChips}
-        onLayerChips={setLayerChips}
       />
 
       <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_22rem]">

@@ -7,8 +7,8 @@
 // Filters run on the server too: folders answer only the children that hold matches.
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { useFilterChips } from "./use-filter-chips";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { Category, ChangeKind, ChangeSource } from "@/lib/changes/classify/types";
 import { applyToggle, nearestOverride, type CheckState } from "@/lib/changes/tree/tree-model";
 import type { ChangeFolderNode, ChangeFolderPage, ChangesSummary } from "@/lib/queries/api-types";
 import { FOLDER_PAGE_SIZE, useChangeFolders, wantedKey } from "@/lib/queries/use-change-folders";
@@ -59,10 +59,8 @@ export function PagedChangeTree({
   const [search, setSearch] = useState("");
   const [typedSearch, setTypedSearch] = useState("");
   const deferredSearch = useDeferredValue(search);
-  const [categories, setCategories] = useState<ReadonlySet<Category>>(() => new Set());
-  const [sources, setSources] = useState<ReadonlySet<ChangeSource>>(() => new Set());
-  const [kinds, setKinds] = useState<ReadonlySet<ChangeKind>>(() => new Set());
-  const [layerChips, setLayerChips] = useState<ReadonlySet<string>>(() => new Set());
+  const chips = useFilterChips();
+  const { categories, sources, kinds, layerChips } = chips;
   const imageLayers = summary.imageLayers;
 
   // Typing waits for a pause before asking the server.
@@ -200,10 +198,7 @@ export function PagedChangeTree({
   const clearFilters = () => {
     setTypedSearch("");
     setSearch("");
-    setCategories(new Set());
-    setSources(new Set());
-    setKinds(new Set());
-    setLayerChips(new Set());
+    chips.clear();
   };
 
   const totals = summary.totals;
@@ -218,15 +213,8 @@ export function PagedChangeTree({
         matching={filtering && rootPage ? rootPage.matchingEntries : null}
         totals={totals}
         saving={saving}
-        categories={categories}
-        onCategories={setCategories}
-        sources={sources}
-        onSources={setSources}
-        kinds={kinds}
-        onKinds={setKinds}
+        {...chips.toolbar}
         imageLayers={imageLayers}
-        layerChips={layerChips}
-        onLayerChips={setLayerChips}
       />
 
       <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_22rem]">

@@ -129,6 +129,31 @@ export function CheckResult({ check }: { check: NonNullable<RestoreView["check"]
   );
 }
 
+/** One line on what the restore absorbed of the version differences (issue 14); the result page has the details. */
+function AbsorbedSummary({ restore }: { restore: RestoreView }) {
+  const merges = (restore.merges ?? []).filter((merge) => merge.status !== "new-file");
+  const parts: string[] = [];
+  if (merges.length) {
+    const byStatus = new Map<string, number>();
+    for (const merge of merges) byStatus.set(merge.status, (byStatus.get(merge.status) ?? 0) + 1);
+    parts.push(
+      `${merges.length} configuration file${merges.length === 1 ? "" : "s"} merged (${[...byStatus]
+        .map(([status, count]) => `${count} ${status}`)
+        .join(", ")})`,
+    );
+  }
+  if (restore.pathMappings.length)
+    parts.push(`${restore.pathMappings.length} versioned path${restore.pathMappings.length === 1 ? "" : "s"} mapped`);
+  if (restore.appliedRules.length)
+    parts.push(`${restore.appliedRules.length} migration rule${restore.appliedRules.length === 1 ? "" : "s"} applied`);
+  if (!parts.length) return null;
+  return (
+    <p className="text-xs text-slate-600" data-testid="restore-absorbed">
+      Version differences absorbed: {parts.join("; ")}. The result page lists each one.
+    </p>
+  );
+}
+
 /** What came of a restore: its state, which step it reached or failed at, the verification and the check. */
 export function RestoreOutcome({ restore }: { restore: RestoreView }) {
   return (
@@ -142,6 +167,7 @@ export function RestoreOutcome({ restore }: { restore: RestoreView }) {
         <Steps restore={restore} />
       </div>
       <Headline restore={restore} />
+      <AbsorbedSummary restore={restore} />
       <ConfigCheckResults results={restore.configChecks} />
       {restore.verification ? <VerificationSummary verification={restore.verification} /> : null}
       {restore.check ? (

@@ -66,6 +66,11 @@ test("a configuration conflict is shown with its three versions, blocks the rest
   await expect(conflict.getByLabel(/^New default/)).toContainText('EXTRA_OPTS=""');
   await expect(conflict.getByTestId("merge-resolution-text")).toHaveValue(/<<<<<<< admin's edit/);
 
+  // Rules for packages this archive does not have are folded away, not listed as rows.
+  await expect(
+    page.getByTestId("restore-plan-rules").locator('[data-testid="plan-rule"][data-status="not-applicable"]').first(),
+  ).toBeHidden();
+  await expect(page.getByTestId("plan-rules-not-applicable")).toContainText("do not apply here");
   // The restore refuses, and says why.
   await expect(page.getByRole("button", { name: "Restore", exact: true })).toBeDisabled();
   await expect(page.getByTestId("restore-blocked-by-conflicts")).toContainText("/etc/default/cron");
@@ -97,5 +102,6 @@ test("a configuration conflict is shown with its three versions, blocks the rest
     )
     .not.toMatch(/^(none|running)$/);
   expect(state).toBe("succeeded");
+  await expect(page.getByTestId("restore-absorbed")).toContainText("1 configuration file merged (1 resolved)");
   expect(exec(restoredName, ["grep", "^EXTRA_OPTS", "/etc/default/cron"])).toBe('EXTRA_OPTS="-L 5"');
 });

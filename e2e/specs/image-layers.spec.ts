@@ -33,6 +33,11 @@ test("image-layer entries show their step, filter by layer, and the base is name
   await sedChip.click();
   await expect(row(page, "/etc/nginx/nginx.conf")).toBeVisible();
   await expect(row(page, NGINX_APP_FILES.app.path)).toHaveCount(0);
+  // Clearing the filters clears the layer chip too: the app's files match a search again.
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(sedChip).toHaveAttribute("aria-pressed", "false");
+  await page.getByLabel("Search paths").fill(NGINX_APP_FILES.app.path);
+  await expect(row(page, NGINX_APP_FILES.app.path)).toBeVisible();
 });
 
 test("an operator has the content of a base that is not a distribution's archived too, from the note under the tree", async ({ page }) => {

@@ -45,6 +45,16 @@ export type DetectOptions = {
   inspected?: InspectedContainer;
 };
 
+/** The detection options of a changes request's query (every changes route takes the same four). */
+export function detectOptionsFromQuery(query: {
+  ruleSet?: string;
+  since?: string;
+  sinceMarker?: string;
+  packageChecks?: string;
+}): DetectOptions {
+  return { ruleSetId: query.ruleSet, since: query.since, sinceMarker: query.sinceMarker, packageChecks: query.packageChecks !== "false" };
+}
+
 /** Something Kura could not read from the container (too large, not a regular file, a hostile database), and what it did instead. */
 export type DetectionWarning = ReadWarning;
 

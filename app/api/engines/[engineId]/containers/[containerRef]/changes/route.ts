@@ -2,20 +2,11 @@
 import { listChanges } from "@/lib/api/contract/changes";
 import { route } from "@/lib/api/route";
 import { detectContainerChangesShared } from "@/lib/changes/share-detection";
+import { detectOptionsFromQuery } from "@/lib/changes/detect-container-changes";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route(listChanges, async ({ params, query, caller }) => {
   const { engineId, containerRef } = params;
-  return detectContainerChangesShared(
-    engineId,
-    containerRef,
-    {
-      ruleSetId: query.ruleSet,
-      since: query.since,
-      sinceMarker: query.sinceMarker,
-      packageChecks: query.packageChecks !== "false",
-    },
-    caller.user.name,
-  );
+  return detectContainerChangesShared(engineId, containerRef, detectOptionsFromQuery(query), caller.user.name);
 });

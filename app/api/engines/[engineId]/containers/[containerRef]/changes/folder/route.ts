@@ -5,6 +5,7 @@ import { route } from "@/lib/api/route";
 import { loadChangeTree, matchesFor } from "@/lib/changes/tree/keep-detection";
 import { listFolder } from "@/lib/changes/tree/list-folder";
 import { isFilterActive, type TreeFilter } from "@/lib/changes/tree/tree-model";
+import { detectOptionsFromQuery } from "@/lib/changes/detect-container-changes";
 
 export const dynamic = "force-dynamic";
 
@@ -12,12 +13,7 @@ export const GET = route(listChangeFolder, async ({ params, query, caller }) => 
   const kept = await loadChangeTree({
     engineId: params.engineId,
     containerRef: params.containerRef,
-    options: {
-      ruleSetId: query.ruleSet,
-      since: query.since,
-      sinceMarker: query.sinceMarker,
-      packageChecks: query.packageChecks !== "false",
-    },
+    options: detectOptionsFromQuery(query),
     caller: caller.user.name,
   });
   const filter: TreeFilter = {

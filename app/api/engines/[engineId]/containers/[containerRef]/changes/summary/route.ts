@@ -3,6 +3,7 @@ import { summarizeChanges as summarizeChangesEntry } from "@/lib/api/contract/ch
 import { Reply, route } from "@/lib/api/route";
 import { loadChangeTree } from "@/lib/changes/tree/keep-detection";
 import { summarizeChanges } from "@/lib/changes/tree/summarize-changes";
+import { detectOptionsFromQuery } from "@/lib/changes/detect-container-changes";
 
 export const dynamic = "force-dynamic";
 
@@ -11,12 +12,7 @@ export const GET = route(summarizeChangesEntry, async ({ params, query, caller }
   const kept = await loadChangeTree({
     engineId: params.engineId,
     containerRef: params.containerRef,
-    options: {
-      ruleSetId: query.ruleSet,
-      since: query.since,
-      sinceMarker: query.sinceMarker,
-      packageChecks: query.packageChecks !== "false",
-    },
+    options: detectOptionsFromQuery(query),
     caller: caller.user.name,
     fresh: query.fresh === "true",
     // A detection small enough to come whole is read anew on each visit, as GET .../changes does.
