@@ -119,7 +119,8 @@ export function MigrationRuleFields({
         <Labelled label="Shell lines (one per line, run as root with sh -e)" error={errors.run}>
           <textarea
             aria-label="Shell lines"
-            className={`${input} h-24 font-mono`}
+            aria-invalid={Boolean(errors.run)}
+            className={`${input} h-24 font-mono ${errors.run ? "border-red-400" : ""}`}
             value={draft.run}
             placeholder={"myservice-upgrade --datadir \"$KURA_DATA\""}
             onChange={(event) => onChange({ ...draft, run: event.target.value })}

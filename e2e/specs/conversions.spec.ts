@@ -38,3 +38,27 @@ test("the plan lists the data conversions: PostgreSQL cluster 13/main into 17, a
   // And the Dockerfile does what it says: the load into the new cluster runs in the build.
   await expect(page.getByTestId("dockerfile-view")).toContainText("/kura/postgresql-load.sh");
 });
+
+test("migration rules: an admin adds an upgrade rule (shell lines run in the build); no lines is refused next to its field", async ({
+  page,
+}) => {
+  const pkg = uniqueName("e2e-upgrade");
+  await page.goto("/migration-rules");
+  const form = page.getByRole("form", { name: "New migration rule" });
+  await form.getByLabel("Package").fill(pkg);
+  await form.getByLabel("From versions").fill("< 2");
+  await form.getByLabel("To versions").fill(">= 2");
+  await form.getByLabel("Action").selectOption("upgrade");
+  await form.getByLabel("Data folder").fill("/var/lib/e2e-app");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  await expect(form.getByLabel("Shell lines")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByTestId("field-error")).toContainText("at least one line");
+
+  await form.getByLabel("Shell lines").fill('e2e-app-upgrade --datadir "$KURA_DATA"\necho upgraded');
+  await form.getByRole("button", { name: "Add rule" }).click();
+  const row = page.getByTestId("migration-rules-table").locator(`[data-testid=migration-rule-row][data-package="${pkg}"]`);
+  await expect(row).toContainText('upgrade /var/lib/e2e-app (in the build): e2e-app-upgrade --datadir "$KURA_DATA"; echo upgraded');
+  await row.getByRole("button", { name: "Delete", exact: true }).click();
+  await row.getByRole("button", { name: "Delete for good" }).click();
+  await expect(row).toHaveCount(0);
+});
