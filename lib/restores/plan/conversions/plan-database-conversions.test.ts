@@ -225,3 +225,20 @@ describe("planConversions", () => {
     expect(plan.finalLines).toHaveLength(4);
   });
 });
+
+describe("generateDockerfile with first-start steps", () => {
+  it("wraps the container's entrypoint (or command) with kura/first-start.sh, once", async () => {
+    const { generateDockerfile } = await import("@/lib/restores/plan/generate-dockerfile");
+    const manifest = makeManifest();
+    const options = { baseImage: "debian:trixie", manifest, install: [], hasPayload: false, hasAccountFiles: false, hasDeletions: false };
+    const plain = generateDockerfile({ ...options, conversions: { stages: [], finalLines: [], firstStart: ["/kura/first-start.d/01-x.sh"] } });
+    expect(plain.dockerfile).toContain('ENTRYPOINT ["/bin/sh","/kura/first-start.sh"]\nCMD ["smbd","--foreground","--no-process-group"]');
+    const withEntrypoint = generateDockerfile({
+      ...options,
+      manifest: { ...manifest, config: { ...manifest.config, entrypoint: ["/docker-entrypoint.sh"] } },
+      conversions: { stages: [], finalLines: [], firstStart: ["/kura/first-start.d/01-x.sh"] },
+    });
+    expect(withEntrypoint.dockerfile).toContain('ENTRYPOINT ["/bin/sh","/kura/first-start.sh","/docker-entrypoint.sh"]');
+    expect(generateDockerfile(options).dockerfile).not.toContain("first-start");
+  });
+});
