@@ -77,14 +77,19 @@ function handWrittenContext(dockerHost, container) {
   return dir;
 }
 
-export async function benchPostgres({ base, token, dockerHost, runs = 3, buildNetwork = "host" }) {
+export async function benchPostgres({ base, token, dockerHost, runs = 3, buildNetwork = "host", stopped = false }) {
   const source = `kura-bench-postgres-${Date.now().toString(36)}`;
   createPostgresContainer(dockerHost, source);
   const contextDir = handWrittenContext(dockerHost, source);
   const results = { kura: [], hand: [], conversions: [] };
   const images = [];
   try {
-    // Archived running: the capture recipe (when Kura has one) makes the dump; without, the raw files are archived.
+    // Archived running: the capture recipe (when Kura has one) makes the dump. Stopped (KURA_BENCH_PG_STOPPED=1): the raw
+    // files, and the old release's server dumps them in the build.
+    if (stopped) {
+      script(dockerHost, source, "service postgresql stop >/dev/null");
+      docker(dockerHost, ["stop", "-t", "5", source]);
+    }
     const started = await api(base, token, `/api/engines/local/containers/${source}/archives`, {
       method: "POST",
       body: JSON.stringify({ name: "bench postgres" }),
@@ -142,7 +147,7 @@ export async function benchPostgres({ base, token, dockerHost, runs = 3, buildNe
     rmSync(contextDir, { recursive: true, force: true });
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { runs, ...results, kuraMedian: median(results.kura), handMedian: median(results.hand), ratio: median(results.kura) / median(results.hand) };
+  return { runs, stopped, ...results, kuraMedian: median(results.kura), handMedian: median(results.hand), ratio: median(results.kura) / median(results.hand) };
 }
 
 export function formatPostgresMarkdown(result, meta) {
@@ -150,7 +155,7 @@ export function formatPostgresMarkdown(result, meta) {
   return [
     "# PostgreSQL conversion benchmark",
     "",
-    `${meta.date} on ${meta.machine}. The PostgreSQL scenario (Debian 11, PostgreSQL 13: role app with a password, database appdb with 100,000 rows, max_connections = 77 and an edited pg_hba.conf) archived running and restored onto ${BASE_IMAGE} (PostgreSQL 17); median of ${result.runs} runs, alternating which goes first; neither build uses the engine's layer cache. The hand-written Dockerfile installs postgresql, loads the same pg_dumpall output and sets the same two settings.`,
+    `${meta.date} on ${meta.machine}. The PostgreSQL scenario (Debian 11, PostgreSQL 13: role app with a password, database appdb with 100,000 rows, max_connections = 77 and an edited pg_hba.conf) archived ${result.stopped ? "stopped (no capture: the old release's server dumps the raw files in the build, which installs postgresql-13 from bullseye's repository too)" : "running"} and restored onto ${BASE_IMAGE} (PostgreSQL 17); median of ${result.runs} runs, alternating which goes first; neither build uses the engine's layer cache. The hand-written Dockerfile installs postgresql, loads the same pg_dumpall output and sets the same two settings.`,
     "",
     `Kura's conversion: ${result.conversions.join("; ") || "none"}.`,
     "",
@@ -171,6 +176,7 @@ export async function runPostgresBench() {
     dockerHost: process.env.DOCKER_HOST,
     buildNetwork: process.env.KURA_BUILD_NETWORK ?? "host",
     runs: Number(process.env.KURA_BENCH_RUNS ?? 3),
+    stopped: process.env.KURA_BENCH_PG_STOPPED === "1",
   });
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   writeFileSync(path.join(root, "e2e", "bench", "postgres.md"), formatPostgresMarkdown(result, { date: new Date().toISOString(), machine }));
