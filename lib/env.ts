@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { databaseUrl } from "./database-url";
+import { parseStoreUrl } from "./store/s3/parse-store-url";
 
 // Read and checked once; everything else imports `env` instead of touching process.env.
 const schema = z.object({
@@ -26,6 +27,33 @@ const schema = z.object({
   KURA_LAYER_READ: z.enum(["auto", "archive-api"]).default("auto"),
   /** How long to wait for an engine before calling it unreachable. */
   KURA_ENGINE_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  /**
+   * Where archived content lives: unset (or "file") for the folder <KURA_DATA_DIR>/store, or an S3 bucket
+   * `s3://bucket/prefix` (endpoint, region and credentials from the usual AWS variables and files).
+   */
+  KURA_STORE: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === "" || value.trim() === "file") return { kind: "file" as const };
+      try {
+        return { kind: "s3" as const, ...parseStoreUrl(value) };
+      } catch (error) {
+        context.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+  /** The object store's endpoint (any S3 API: Ceph RGW, MinIO, Garage...); the SDK reads these too. */
+  AWS_ENDPOINT_URL_S3: z.url({ protocol: /^https?$/, message: "AWS_ENDPOINT_URL_S3 must be an http(s) URL" }).optional(),
+  AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/, message: "AWS_ENDPOINT_URL must be an http(s) URL" }).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  /** The most one capture recipe's output (a database dump) may hold; more is cut off and said (issue 15). Default 8 GiB. */
+  KURA_CAPTURE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -20,6 +20,7 @@ import { useRouter } from "next/navigation";
 import { fullImageBytes } from "@/lib/archives/saving";
 import { saving } from "./archives-table";
 import { ReadWarnings } from "@/components/changes/read-warnings";
+import { ArchiveCaptures } from "./archive-captures";
 
 const SHOWN_ROWS = 1000;
 const BUNDLE_TITLE =
@@ -239,6 +240,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
           </Section>
         ) : null}
       </div>
+      {manifest ? <ArchiveCaptures captures={manifest.captures} quiesce={manifest.quiesce} /> : null}
       <ArchiveRestores archiveId={data.id} />
       {manifest ? (
         <>

@@ -7,6 +7,8 @@ import { Banner } from "@/components/ui/banner";
 import { Button } from "@/components/ui/button";
 import { formatBytes } from "@/components/ui/format";
 import { useStartArchive } from "@/lib/queries/use-start-archive";
+import { useCapturePlan } from "@/lib/queries/use-capture-plan";
+import { ArchiveCaptureChoice, type QuiesceChoice } from "./archive-capture-choice";
 import type { ArchiveJobResult } from "@/lib/queries/api-types";
 
 type ArchiveSelectionProps = {
@@ -39,6 +41,11 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
   const [name, setName] = useState("");
   const [note, setNote] = useState("");
   const [keepSecrets, setKeepSecrets] = useState(false);
+  const [fetchPristines, setFetchPristines] = useState(true);
+  const plan = useCapturePlan(engineId, containerRef);
+  const [quiesceChoice, setQuiesce] = useState<QuiesceChoice | null>(null);
+  const quiesce = quiesceChoice ?? plan.data?.defaultQuiesce ?? "live";
+  const [captures, setCaptures] = useState(true);
   const started = startArchive.data;
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="archive-selection">
@@ -46,7 +53,9 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
         className="flex flex-wrap items-end gap-3"
         onSubmit={(event) => {
           event.preventDefault();
-          void beforeArchive().then(() => startArchive.mutate({ name: name || undefined, note: note || undefined, keepSecrets }));
+          void beforeArchive().then(() =>
+            startArchive.mutate({ name: name || undefined, note: note || undefined, keepSecrets, fetchPristines, quiesce, captures }),
+          );
         }}
       >
         <label>
@@ -76,6 +85,29 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
           <input type="checkbox" checked={keepSecrets} onChange={(event) => setKeepSecrets(event.target.checked)} />
           <span className="text-slate-600">Keep secret env values</span>
         </label>
+        <label
+          className="flex items-center gap-2 py-1.5"
+          title={
+            "Edited configuration files whose package was installed in the container itself: their package's original version is " +
+            "fetched from the release's repository (over the build network), so a restore can merge the edits onto the new defaults."
+          }
+        >
+          <input
+            type="checkbox"
+            aria-label="Fetch original configuration from the repository"
+            checked={fetchPristines}
+            onChange={(event) => setFetchPristines(event.target.checked)}
+          />
+          <span className="text-slate-600">Fetch original configuration from the repository</span>
+        </label>
+        <ArchiveCaptureChoice
+          plan={plan.data}
+          loading={plan.isLoading}
+          quiesce={quiesce}
+          onQuiesceChange={setQuiesce}
+          captures={captures}
+          onCapturesChange={setCaptures}
+        />
         <Button type="submit" disabled={startArchive.isPending || selectedEntries === 0}>
           Archive {selectedEntries.toLocaleString("en")} selected entries ({formatBytes(selectedBytes)})
         </Button>
@@ -89,6 +121,11 @@ function ArchiveForm({ engineId, containerRef, selectedEntries, selectedBytes, b
               <Banner tone="blue" testId="archive-done">
                 Archived {result.files.toLocaleString("en")} files ({formatBytes(result.bytes)}); {formatBytes(result.storedBytes)} new in
                 the store.{" "}
+                {result.captures?.length ? (
+                  <span data-testid="archive-done-captures">
+                    Captured: {result.captures.map((capture) => `${capture.service} (${capture.name ?? capture.recipe})`).join(", ")}.{" "}
+                  </span>
+                ) : null}
                 {result.warnings.length ? (
                   <strong data-testid="archive-done-warnings">
                     {result.warnings.length === 1 ? "One thing" : `${result.warnings.length} things`} could not be read as it was: the

@@ -67,6 +67,11 @@ export function PlanConfigMerges({
               <td className="min-w-40 px-3 py-1.5">
                 <Badge tone={statuses[merge.status].tone}>{statuses[merge.status].label}</Badge>
                 <div className="mt-0.5 text-slate-500">{merge.reason}</div>
+                {merge.pristineOrigin ? (
+                  <div className="mt-0.5 text-slate-500" data-testid="plan-merge-pristine">
+                    Old default: {merge.pristineOrigin}
+                  </div>
+                ) : null}
               </td>
             </tr>
           ))}
@@ -102,6 +107,11 @@ function ConflictEditor({ archiveId, conflict }: { archiveId: string; conflict: 
         <Badge tone={conflict.status === "resolved" ? "violet" : "red"}>{conflict.status === "resolved" ? "resolved" : "conflict"}</Badge>
         <span className="text-slate-500">{conflict.reason}</span>
       </div>
+      {conflict.pristineOrigin ? (
+        <p className="mb-2 text-xs text-slate-500" data-testid="merge-conflict-pristine">
+          Old default: {conflict.pristineOrigin}
+        </p>
+      ) : null}
       {conflict.hunks.length ? (
         <div className="mb-3 space-y-2" data-testid="merge-hunks">
           {conflict.hunks.map((hunk) => (

@@ -151,6 +151,7 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
                       {merge.status}
                     </Badge>{" "}
                     <span className="text-slate-500">{merge.reason}</span>
+                    {merge.pristineOrigin ? <span className="text-slate-500"> (old default {merge.pristineOrigin})</span> : null}
                   </li>
                 ))}
             </ul>

@@ -10,9 +10,9 @@ import { createSambaContainer, removeSambaContainer, SAMBA_TAG } from "./samba-i
 import { log } from "./sh.mjs";
 
 // Archive throughput: 10,000 files, 1 GiB in all, half random bytes, half log-like text.
-const ARCHIVE_FILES = 10_000;
-const ARCHIVE_BYTES = 1024 ** 3;
-const ARCHIVE_ROOT = "/srv/bench";
+export const ARCHIVE_FILES = 10_000;
+export const ARCHIVE_BYTES = 1024 ** 3;
+export const ARCHIVE_ROOT = "/srv/bench";
 
 /** The store of the dashboard under test: removing blobs/ between runs makes every run store everything anew. */
 function storeDir() {
@@ -80,7 +80,7 @@ for my $i (1 .. $count) {
 print "$written\n";
 `;
 
-function makeThroughputContainer(name) {
+export function makeThroughputContainer(name) {
   try {
     docker(["rm", "-f", "-v", name]);
   } catch {

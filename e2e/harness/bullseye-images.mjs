@@ -87,6 +87,38 @@ export function ensureRedisImage(dockerHost) {
   });
 }
 
+// Issue 14's "pristine from the old package" scenario: cron's .deb files (and the dependencies debian:bullseye lacks)
+// downloaded to /root/debs WITHOUT installing them, and /root/local-debs/kura-demo_1.0_all.deb, a package built here
+// that no repository has (one conffile, /etc/kura-demo.conf). A test container installs them with `dpkg -i`: their
+// conffiles then exist only in its writable layer, so the image holds no pristine version of them.
+export const CRON_DEBS_TAG = "kura-test/cron-debs:bullseye";
+
+const CRON_DEBS_DOCKERFILE = [
+  "FROM debian:bullseye",
+  "RUN mkdir -p /root/debs/partial /root/local-debs/kura-demo/DEBIAN /root/local-debs/kura-demo/etc && apt-get update \\",
+  " && DEBIAN_FRONTEND=noninteractive apt-get install -y --download-only --no-install-recommends -o Dir::Cache::archives=/root/debs cron \\",
+  " && rm -rf /root/debs/partial /root/debs/lock \\",
+  " && cd /root/local-debs \\",
+  " && printf 'Package: kura-demo\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: Kura tests <kura@example.org>\\n' > kura-demo/DEBIAN/control \\",
+  " && printf 'Description: a package no repository has\\n' >> kura-demo/DEBIAN/control \\",
+  " && printf '/etc/kura-demo.conf\\n' > kura-demo/DEBIAN/conffiles \\",
+  " && printf 'greeting = hello\\ncolour = blue\\n' > kura-demo/etc/kura-demo.conf \\",
+  " && dpkg-deb --root-owner-group --build kura-demo kura-demo_1.0_all.deb && rm -rf kura-demo \\",
+  " && rm -rf /var/lib/apt/lists/*",
+  'CMD ["sleep", "infinity"]',
+  "",
+].join("\n");
+
+/** Builds kura-test/cron-debs:bullseye when the tag is missing (apt-get download of cron, about half a minute). */
+export function ensureCronDebsImage(dockerHost) {
+  return ensureImageFromDockerfile(dockerHost, {
+    tag: CRON_DEBS_TAG,
+    dockerfile: CRON_DEBS_DOCKERFILE,
+    what: "cron's .deb files downloaded to /root/debs, not installed, and a local package, about half a minute",
+    suite: "bullseye",
+  });
+}
+
 /** Builds kura-test/postfix:bullseye when the tag is missing (about a minute). */
 export function ensurePostfixImage(dockerHost) {
   return ensureImageFromDockerfile(dockerHost, {

@@ -17,6 +17,7 @@ import {
 } from "./engine.mjs";
 import {
   ensureApachePhpImage,
+  ensureCronDebsImage,
   ensureMailImage,
   ensureMariadbImage,
   ensurePostfixImage,
@@ -27,6 +28,7 @@ import {
   ensureSshdImage,
 } from "./bullseye-images.mjs";
 import { ensureRpmImage } from "./rpm-image.mjs";
+import { cephEnvironment, ensureCeph, stopCeph } from "./ceph.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
 import { ensureNginxAppImage } from "./nginx-app-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
@@ -62,6 +64,8 @@ export async function prepare({ artifacts }) {
   ensureApachePhpImage(primary.socketPath);
   ensureMailImage(primary.socketPath);
   ensureRedisImage(primary.socketPath);
+  // Issue 14's pristine versions from the old package: cron's .deb files, installed by the test container itself.
+  ensureCronDebsImage(primary.socketPath);
   // Issue 15's Debian 11 -> 13 data conversions: PostgreSQL 13, MariaDB 10.5, OpenLDAP, a Python 3.9 virtual environment.
   ensurePostgresImage(primary.socketPath);
   ensureMariadbImage(primary.socketPath);
@@ -70,6 +74,12 @@ export async function prepare({ artifacts }) {
   // Issue 13's custom image (nginx + python3 built FROM debian:bookworm by a Dockerfile).
   ensureNginxAppImage(primary.socketPath);
   copyImage(primary.socketPath, secondary.socketPath, BUSYBOX_TAG);
+  // Issue 16: a real single-node Ceph cluster (radosgw on 127.0.0.1:7480) for the object store's tests; reused when it runs.
+  // A cluster that cannot start fails only the object-store tests (they say why), not the whole run.
+  const ceph = await ensureCeph(primary.socketPath).catch((error) => {
+    log(`no Ceph cluster for the object-store tests: ${error.message}`);
+    return null;
+  });
   process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   removeTestContainers(primary.socketPath);
   removeTestContainers(secondary.socketPath);
@@ -103,13 +113,14 @@ export async function prepare({ artifacts }) {
     // The dashboards the tests start create this admin at start; a fresh password each run.
     KURA_ADMIN_NAME: "admin",
     KURA_ADMIN_PASSWORD: process.env.KURA_ADMIN_PASSWORD ?? `test-${randomBytes(18).toString("base64url")}`,
+    ...(ceph ? cephEnvironment() : {}),
   };
   Object.assign(process.env, env);
   run(["npx", "prisma", "generate"], { quiet: true });
   run(["npx", "prisma", "migrate", "deploy"], { quiet: true });
   log("building the dashboard (next build)");
   run(["npx", "next", "build"], { quiet: true });
-  return { primary, secondary, started };
+  return { primary, secondary, started, ceph };
 }
 
 /** Remove test containers and stop the daemons this run started. */
@@ -117,5 +128,7 @@ export async function cleanUp(prepared) {
   if (!prepared) return;
   removeTestContainers(prepared.primary.socketPath, { run: testRunId() });
   removeTestContainers(prepared.secondary.socketPath, { run: testRunId() });
+  // Like the engines: stopped only when this run started it.
+  stopCeph(prepared.ceph);
   for (const engine of prepared.started) await stopEngine(engine);
 }

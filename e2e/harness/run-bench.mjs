@@ -15,6 +15,8 @@
 //   postgres   Kura's restore of the PostgreSQL 13 -> 17 scenario (the data converted) vs a hand-written Dockerfile
 //              loading the same dump -> e2e/bench/postgres.md
 //   load       20 signed-in clients for 60 s browsing containers, changes and archives -> e2e/bench/load.md
+//   s3         archive throughput into Ceph RGW (KURA_STORE=s3://…) vs `tar | gzip -1` uploaded to the same bucket
+//              with the SDK -> e2e/bench/s3.md
 // e.g. `KURA_BENCH=archive npm run bench` runs only the archive part (about 6-8 minutes here).
 import { artifacts, root, servers, signIn, startServer } from "./bench-common.mjs";
 import { deleteSetAside, runArchiveBench } from "./bench-archive.mjs";
@@ -23,6 +25,7 @@ import { runLoadBench } from "./bench-load.mjs";
 import { runMillionBench } from "./bench-million.mjs";
 import { runPostgresBench } from "./bench-postgres.mjs";
 import { runRestoreBench } from "./bench-restore.mjs";
+import { runS3Bench } from "./bench-s3.mjs";
 import { runServiceBench } from "./bench-service.mjs";
 import { cleanUp, prepare } from "./prepare.mjs";
 
@@ -51,6 +54,7 @@ async function main() {
       ["million", runMillionBench],
       ["postgres", runPostgresBench],
       ["load", runLoadBench],
+      ["s3", runS3Bench],
     ]) {
       if (!runs(part)) continue;
       try {

@@ -60,7 +60,12 @@ test("a configuration conflict is shown with its three versions, blocks the rest
   await expect(merges.locator('[data-testid="plan-merge"][data-path="/etc/default/cron"]')).toHaveAttribute("data-status", "conflict", {
     timeout: 120_000,
   });
+  // Each merge says where its old default (the package's pristine version) came from: here the container's image.
+  await expect(merges.locator('[data-testid="plan-merge"][data-path="/etc/default/cron"]').getByTestId("plan-merge-pristine")).toHaveText(
+    "Old default: from the container's image",
+  );
   const conflict = merges.locator('[data-testid="merge-conflict"][data-path="/etc/default/cron"]');
+  await expect(conflict.getByTestId("merge-conflict-pristine")).toHaveText("Old default: from the container's image");
   await expect(conflict.getByLabel("Old default")).toContainText('#EXTRA_OPTS=""');
   await expect(conflict.getByLabel("Admin's edit (archived)")).toContainText('EXTRA_OPTS="-L 5"');
   await expect(conflict.getByLabel(/^New default/)).toContainText('EXTRA_OPTS=""');

@@ -3,6 +3,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-ru
 import { parseEndpoint } from "@/lib/engines/parse-endpoint";
 import { migrationRuleSchema } from "@/lib/restores/plan/migration-rule-schema";
 import { ruleListSchema } from "@/lib/rules/language/rule-schema";
+import { captureRecipeInputSchema } from "@/lib/captures/capture-recipe-schema";
 
 // Input shapes for every route; the OpenAPI document is generated from these too.
 
@@ -157,6 +158,25 @@ export const archiveBody = z.object({
   note: z.string().max(2000).optional(),
   /** Keep secret-looking environment values in the manifest instead of leaving them out. */
   keepSecrets: z.boolean().optional(),
+  /**
+   * Fetch the pristine versions of edited conffiles the image does not hold from the old packages, in the release's
+   * repository, over the build network (issue 14; default true). Off: no fetch, those files are not merged at restore.
+   */
+  fetchPristines: z.boolean().optional(),
+  /**
+   * How a running container is held while its raw files are copied (issue 15): "live" (default: it keeps running),
+   * "pause" (docker pause, unpaused after) or "stop" (docker stop, started again after).
+   */
+  quiesce: z
+    .enum(["live", "pause", "stop"])
+    .describe("How a running container is held while its raw files are copied: live (default), pause (then unpause), stop (then start)")
+    .optional(),
+  /** Run the capture recipes that match the container's packages (a database dump) before the copy; default true. */
+  captures: z.boolean().describe("Run the capture recipes its packages match (a database dump) before the copy; default true").optional(),
+});
+export const captureRecipeBody = captureRecipeInputSchema;
+export const captureRecipeParams = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, "A capture recipe id is lower-case letters, digits and -."),
 });
 export const archiveParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, "An archive id is letters and digits.") });
 

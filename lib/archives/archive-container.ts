@@ -2,6 +2,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { AppError, conflict } from "@/lib/api/app-error";
 import { finishManifest, redactEnv, type ManifestEntry } from "@/lib/archives/manifest";
+import { holdForCopy, runCaptures, type CaptureChoice } from "@/lib/archives/capture-and-hold";
+import type { ContainerHold } from "@/lib/archives/hold-container";
 import { summarizeLeftOut } from "@/lib/archives/summarize-left-out";
 import { store } from "@/lib/store/store";
 import { recordEvent } from "@/lib/audit/record-event";
@@ -15,6 +17,8 @@ import { ContainerFileTooLarge, readContainerFile } from "@/lib/docker/read-cont
 import { findLayerDirectory } from "@/lib/docker/read-layer-directly";
 import { readImageEntries } from "@/lib/archives/read-image-entries";
 import { readPristineConffiles, type PristineCandidate } from "@/lib/archives/read-pristine-conffiles";
+import { addPackagePristines } from "@/lib/archives/add-package-pristines";
+import { env } from "@/lib/env";
 import { layerHostPath, readLayerFiles } from "@/lib/docker/read-layer-files";
 import { formatBytes, type ReadWarning } from "@/lib/docker/read-warning";
 import { streamArchive } from "@/lib/docker/stream-archive";
@@ -41,7 +45,11 @@ export type StartArchiveInput = {
   actor: string;
   /** How to read the writable layer: straight from its folder when the engine is on this machine (auto), or always through the engine's archive API (tests compare the two). */
   layerAccess?: "auto" | "archive-api";
-};
+  /** Fetch the pristine versions the image does not hold from the old packages (issue 14); default on. */
+  fetchPristines?: boolean;
+  /** The network of that fetch's build; KURA_BUILD_NETWORK by default (tests pass "none"). */
+  pristineNetwork?: string;
+} & CaptureChoice;
 
 type Selected = Awaited<ReturnType<typeof detectContainerChanges>>["entries"][number];
 
@@ -147,7 +155,7 @@ async function runArchive(
   context: JobContext,
   archiveId: string,
   input: StartArchiveInput,
-  meta: { createdAt: Date; inspected: InspectedContainer },
+  meta: { createdAt: Date; inspected: InspectedContainer; holder: { hold: ContainerHold | null } },
 ) {
   const { signal, progress } = context;
   const engine = await getEngine(input.engineId);
@@ -155,9 +163,15 @@ async function runArchive(
   const { inspected } = meta;
   const container = inspected.inspection;
   progress({ message: "Detecting changes", unit: "bytes" });
-  const detected = await detectContainerChanges(engine.id, container.id, { inspected });
+  const firstDetection = await detectContainerChanges(engine.id, container.id, { inspected });
+  // Issue 15: capture recipes run while the service runs (their dumps are the consistent copy); one that rewrote the
+  // raw files (redis SAVE) may have made new ones, so they are detected again; then the container is held for the copy.
+  const captureWarnings: ReadWarning[] = [];
+  const capture = await runCaptures(engine, container, firstDetection.packages, input, context, captureWarnings);
+  const detected = capture.rawFilesChanged ? await detectContainerChanges(engine.id, container.id, { inspected }) : firstDetection;
   // What could not be read, from detection and from here: in the job's result.
-  const warnings: ReadWarning[] = [...detected.warnings];
+  const warnings: ReadWarning[] = [...detected.warnings, ...captureWarnings];
+  const hold = await holdForCopy(engine, container, input, context, warnings, (held) => void (meta.holder.hold = held));
   // A socket, FIFO or device node is never archived, even ticked: the service recreates it, and a build
   // context cannot carry one (summarizeLeftOut counts it as runtime).
   const selected = detected.entries.filter((entry) => entry.selected && (entry.type !== "other" || entry.kind === "deleted"));
@@ -344,6 +358,8 @@ async function runArchive(
     });
   }
 
+  const quiesce = await hold.release();
+
   // Conffiles the admin changed: the package's pristine version beside the edited one, for the restore's three-way merge.
   const conffileEntries = [...wanted].flatMap(([key, entry]) => {
     const archived = entries.get(key);
@@ -358,6 +374,21 @@ async function runArchive(
       layerIndex: entry.imageLayer?.index,
     }));
     const pristine = await readPristineConffiles(engine, container.imageId, candidates, { layerAccess: input.layerAccess ?? "auto" });
+    const notFetched = await addPackagePristines(
+      engine,
+      container.imageId,
+      conffileEntries.map(({ key, entry }) => ({ key, path: entry.path, conffile: entry.conffile! })),
+      pristine,
+      {
+        enabled: input.fetchPristines ?? true,
+        packageManager: detected.packageManager,
+        packages: detected.packages,
+        networkMode: input.pristineNetwork ?? env.KURA_BUILD_NETWORK,
+        signal,
+        progress: (message) => progress({ message }),
+      },
+    );
+    if (notFetched) warnings.push(notFetched);
     for (const { key, entry, archived } of conffileEntries) {
       archived.package = entry.conffile!.package;
       archived.conffile = entry.conffile!.kind;
@@ -370,6 +401,7 @@ async function runArchive(
       const put = await store.putDeferred(read.content, { signal });
       archived.pristineSha256 = put.sha256;
       archived.pristineSize = put.size;
+      if (read.why) archived.pristineWhy = read.why;
       keep(put);
     }
   }
@@ -418,9 +450,12 @@ async function runArchive(
       archivedFiles: new Set([...entries.values()].filter((entry) => entry.type === "file" && entry.sha256).map((entry) => entry.path)),
       warnings,
     }),
+    captures: capture.captures,
+    quiesce,
   });
   const stored = await store.put(Readable.from([Buffer.from(JSON.stringify(manifest, null, 1))]), { signal });
   if (stored.isNew) storedBytes += stored.storedBytes;
+  storedBytes += capture.storedBytes;
   signal.throwIfAborted();
   await db.archive.update({
     where: { id: archiveId },
@@ -442,6 +477,8 @@ async function runArchive(
     storedBytes,
     layerRead: layerDir ? "folder" : "archive-api",
     warnings,
+    captures: manifest.captures ?? [],
+    quiesce,
   };
 }
 
@@ -477,8 +514,9 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
     target,
     actor: input.actor,
     work: async (context) => {
+      const holder: { hold: ContainerHold | null } = { hold: null };
       try {
-        const result = await runArchive(context, archive.id, input, { createdAt, inspected });
+        const result = await runArchive(context, archive.id, input, { createdAt, inspected, holder });
         await recordEvent({
           actor: input.actor,
           action: "archive.create",
@@ -490,10 +528,14 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
             files: result.files,
             bytes: result.bytes,
             storedBytes: result.storedBytes,
+            quiesce: result.quiesce,
+            captures: result.captures.map((item) => ({ recipe: item.recipe, serverVersion: item.serverVersion, size: item.size })),
           },
         });
         return result;
       } catch (caught) {
+        // The container runs again whatever happened (unpaused, started): release is idempotent and never throws.
+        await holder.hold?.release();
         // A full disk can surface as a bare ENOSPC (from a stream the store did not own); say it like the store does.
         const code = (caught as NodeJS.ErrnoException | null)?.code;
         const error =

@@ -35,8 +35,9 @@ const entrySchema = z.object({
   /**
    * For a file a package ships as configuration (issue 14; absent in older manifests and for other files): the owning
    * package, how it is registered ("dpkg" conffile or "ucf"), and the package's pristine version as the image held it
-   * below the edit (a blob like any content; null when none was found, `pristineWhy` says why). A restore merges the
-   * admin's changes (pristine -> this file) onto the new package's default.
+   * below the edit, else as the old package shipped it (fetched at archive time; a blob like any content; null when
+   * none was found). `pristineWhy` says where it came from, or why none was found. A restore merges the admin's
+   * changes (pristine -> this file) onto the new package's default.
    */
   package: z.string().max(200).optional(),
   conffile: z.enum(["dpkg", "ucf"]).optional(),
@@ -58,6 +59,9 @@ export const readWarningSchema = z.object({
     "changed-during-read",
     "package-database-refused",
     "image-layers-not-read",
+    "pristine-not-fetched",
+    "capture-failed",
+    "quiesce-failed",
   ]),
   path: z.string().nullable(),
   message: z.string(),
@@ -101,6 +105,41 @@ export const leftOutGroupSchema = z.object({
 
 /** What the detection saw but the archive does not hold, grouped by why; null in manifests older than this record. */
 export const leftOutSchema = z.object({ groups: z.array(leftOutGroupSchema) });
+/**
+ * The output of a capture recipe (issue 15; /work/tools/CAPTURES-FORMAT.md): a dump the service made of itself while it
+ * ran (its consistent copy), stored as a blob and carried in bundles and build contexts at captures/<name>. Format
+ * "none": the recipe only made the raw files consistent (redis SAVE), there is no output.
+ */
+export const captureSchema = z
+  .object({
+    recipe: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+    service: z.string().max(200),
+    package: z.string().max(200),
+    packageVersion: z.string().max(200),
+    serverVersion: z.string().max(200),
+    argv: z.array(z.string().max(4096)).min(1).max(64),
+    user: z.string().max(64),
+    format: z.enum(["sql", "ldif", "none"]),
+    /** A plain file name (never a path): captures/<name> in bundles and build contexts. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
+      .nullable(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
+    size: z.number().int().min(0),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+  })
+  .refine((capture) => (capture.format === "none") === (capture.name === null) && (capture.name === null) === (capture.sha256 === null), {
+    message: 'A capture has a name and a sha256 exactly when its format is not "none".',
+  });
+
+/** How the container was held while its raw files were copied (issue 15); absent in older manifests. */
+export const quiesceSchema = z.object({ mode: z.enum(["live", "pause", "stop"]), restarted: z.boolean() });
+
 /** Why a package is installed by a restore or not (lib/changes/packages/decide-packages.ts); absent in older manifests. */
 export const packageReasonSchema = z.object({
   kind: z.enum(["installed-after-base", "in-base-image", "in-minimal-set", "dependency"]),
@@ -197,6 +236,8 @@ export const manifestSchema = z
     /** Debconf answers of the listed packages, preseeded before the restore installs them; absent in older manifests. */
     debconf: z.array(debconfAnswerSchema).default([]),
     leftOut: leftOutSchema.nullable().default(null),
+    captures: z.array(captureSchema).max(64).optional(),
+    quiesce: quiesceSchema.optional(),
   })
   .superRefine((manifest, context) => {
     const pattern = manifest.packageManager === "dpkg" ? DEBIAN_PACKAGE_NAME : OTHER_PACKAGE_NAME;
@@ -204,6 +245,9 @@ export const manifestSchema = z
       manifest.packageManager === "dpkg"
         ? "a Debian package name (lower-case letters, digits, + - and ., starting with a letter or digit)"
         : "a package name";
+    const names = (manifest.captures ?? []).map((capture) => capture.name).filter((name) => name !== null);
+    if (new Set(names).size !== names.length)
+      context.addIssue({ code: "custom", path: ["captures"], message: "Two captures have the same file name." });
     const index = manifest.packages.findIndex((pkg) => !pattern.test(pkg.name));
     const bad = manifest.packages[index];
     if (!bad) return;
@@ -219,6 +263,8 @@ export type ManifestEntry = z.infer<typeof entrySchema>;
 export type ManifestDebconfAnswer = z.infer<typeof debconfAnswerSchema>;
 export type LeftOutGroup = z.infer<typeof leftOutGroupSchema>;
 export type LeftOut = z.infer<typeof leftOutSchema>;
+export type Capture = z.infer<typeof captureSchema>;
+export type Quiesce = z.infer<typeof quiesceSchema>;
 
 /** Env as "NAME=value" -> manifest form, secret-looking values (and values with a URL password) left out unless asked to keep them. */
 export function redactEnv(env: readonly string[], keepSecrets = false): Manifest["config"]["env"] {

@@ -18,8 +18,8 @@ export type PristineCandidate = {
   layerIndex?: number;
 };
 
-/** The pristine bytes of each candidate path (by source and path), or null with why none was found. */
-export type PristineRead = { content: Buffer } | { content: null; why: string };
+/** The pristine bytes of each candidate path (by source and path) and where they came from, or null with why none was found. */
+export type PristineRead = { content: Buffer; why?: string } | { content: null; why: string };
 
 const WHY: Record<Exclude<ImageFile, { content: Buffer }>["why"], string> = {
   absent: "the image's layers below the edit do not hold it",
@@ -35,7 +35,8 @@ export async function readPristineConffiles(
 ): Promise<Map<string, PristineRead>> {
   const read = new Map<string, PristineRead>();
   const key = (candidate: PristineCandidate) => `${candidate.source}:${candidate.path}`;
-  const toRead = (file: ImageFile): PristineRead => (file.content ? { content: file.content } : { content: null, why: WHY[file.why] });
+  const toRead = (file: ImageFile, from: string): PristineRead =>
+    file.content ? { content: file.content, why: from } : { content: null, why: WHY[file.why] };
 
   const inLayer = candidates.filter((candidate) => candidate.source === "layer");
   if (inLayer.length) {
@@ -45,7 +46,8 @@ export async function readPristineConffiles(
       inLayer.map((candidate) => candidate.path),
       { maxBytes: PRISTINE_MAX_BYTES, labels: { "kura.role": "pristine-conffile-probe" } },
     );
-    for (const candidate of inLayer) read.set(key(candidate), toRead(files.get(candidate.path) ?? { content: null, why: "absent" }));
+    for (const candidate of inLayer)
+      read.set(key(candidate), toRead(files.get(candidate.path) ?? { content: null, why: "absent" }, "from the container's image"));
   }
 
   const inImage = candidates.filter((candidate) => candidate.source === "image");
@@ -57,7 +59,8 @@ export async function readPristineConffiles(
         read.set(key(candidate), { content: null, why });
         continue;
       }
-      read.set(key(candidate), toRead(await readFileBelowLayer(dirs, candidate.layerIndex, candidate.path, PRISTINE_MAX_BYTES)));
+      const below = await readFileBelowLayer(dirs, candidate.layerIndex, candidate.path, PRISTINE_MAX_BYTES);
+      read.set(key(candidate), toRead(below, "from the image's layers below the edit"));
     }
   }
   return read;

@@ -52,7 +52,7 @@ export type ReadBundleOptions = {
 
 type Format = "gzip" | "tar";
 /** Where an entry sits in the bundle layout. */
-type Place = "root" | "generated" | "manifest" | "account" | "payload-file" | "payload-dir" | "blob" | "folder";
+type Place = "root" | "generated" | "manifest" | "account" | "payload-file" | "payload-dir" | "blob" | "capture" | "folder";
 type Content = { sha256: string; size: number };
 type TarEntry = AsyncIterable<unknown> & { header: tar.Header; destroy(err?: Error | null): void };
 type Walk = {
@@ -139,7 +139,8 @@ async function checkBundle(walk: Omit<Walk, "visit" | "phase">): Promise<Checked
       if (seen.has(name)) throw rejected("duplicate_entry", `${show(entry.header.name)} appears twice in the bundle.`);
       seen.add(name);
       if (place === "manifest") manifestJson = await readManifestJson(entry, walk.limits.maxManifestBytes);
-      else if (place === "account" || place === "payload-file" || place === "blob") contents.set(name, await hashContent(entry));
+      else if (place === "account" || place === "payload-file" || place === "blob" || place === "capture")
+        contents.set(name, await hashContent(entry));
       else await drain(entry);
     },
   });
@@ -165,7 +166,7 @@ async function storeBundle(walk: Omit<Walk, "visit" | "phase">, checked: Checked
     ...walk,
     phase: "storing",
     visit: async (entry, name, place) => {
-      if (place !== "account" && place !== "payload-file" && place !== "blob") return drain(entry);
+      if (place !== "account" && place !== "payload-file" && place !== "blob" && place !== "capture") return drain(entry);
       const expected = contents.get(name);
       if (!expected)
         throw new Error(`The temporary copy of the bundle changed while it was being imported (${name} is new); import it again.`);
@@ -315,7 +316,13 @@ function placeOf(name: string, isDir: boolean, shown: string): Place {
     );
   };
   if (name === "Dockerfile" || name === "README.md") return expect(false, "generated");
-  if (name === "kura" || name === "accounts" || name === "payload" || name === "blobs") return expect(true, "folder");
+  if (name === "kura" || name === "accounts" || name === "payload" || name === "blobs" || name === "captures")
+    return expect(true, "folder");
+  // Issue 15: capture outputs (database dumps), each named by the manifest's captures.
+  if (name.startsWith("captures/")) {
+    if (/^captures\/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) return expect(false, "capture");
+    throw rejected("unexpected_entry", `${shown} is not a capture file: captures/ holds only plain file names.`);
+  }
   if (name.startsWith("blobs/")) {
     if (/^blobs\/[0-9a-f]{64}$/.test(name)) return expect(false, "blob");
     throw rejected(
@@ -330,7 +337,7 @@ function placeOf(name: string, isDir: boolean, shown: string): Place {
     return expect(false, "account");
   throw rejected(
     "unexpected_entry",
-    `${shown} is not part of a Kura bundle, which holds only Dockerfile, README.md, kura/, accounts/{${BUNDLE_ACCOUNT_NAMES.join(",")}}, payload/ and blobs/.`,
+    `${shown} is not part of a Kura bundle, which holds only Dockerfile, README.md, kura/, accounts/{${BUNDLE_ACCOUNT_NAMES.join(",")}}, captures/, payload/ and blobs/.`,
   );
 }
 
@@ -422,6 +429,20 @@ function matchManifest(manifest: Manifest, contents: Map<string, Content>): void
         "content_missing",
         `The pristine version of ${show(entry.path)} (${name}) is in the manifest but missing from the bundle.`,
       );
+  }
+  // Issue 15: each capture's output at captures/<name>, checked like any content (its SHA-256 and size).
+  for (const capture of manifest.captures ?? []) {
+    if (capture.name === null || capture.sha256 === null) continue;
+    const name = `captures/${capture.name}`;
+    const content = contents.get(name);
+    if (!content)
+      throw rejected("content_missing", `The ${capture.service} capture ${show(name)} is in the manifest but missing from the bundle.`);
+    if (content.sha256 !== capture.sha256 || content.size !== capture.size)
+      throw rejected(
+        "hash_mismatch",
+        `${show(name)} does not match the manifest (hash mismatch): its SHA-256 is ${content.sha256}, the manifest records ${capture.sha256}. The bundle was altered or damaged; export it again.`,
+      );
+    claimed.add(name);
   }
   for (const name of contents.keys())
     if (!claimed.has(name))

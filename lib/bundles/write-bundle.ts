@@ -16,6 +16,7 @@ import type { Manifest, ManifestEntry } from "../archives/manifest";
  *   Dockerfile, README.md      generated
  *   kura/...                   generated files; kura/manifest.json is the manifest exactly as stored
  *   accounts/<name>            /etc/passwd, group, shadow, gshadow when archived
+ *   captures/<name>            capture recipes' outputs (database dumps, issue 15), as the manifest's captures name them
  *   payload/<path>             archived files and folders (never links or devices: the restore script makes
  *                              symlinks and applies owners and modes from the manifest)
  *
@@ -192,6 +193,22 @@ function planBundle(content: BundleContent, allContent: boolean): PlannedEntry[]
       mode: FILE_MODE,
       mtime: toMtime(entry.mtime) ?? fallbackMtime,
       label: accountPath,
+    });
+  }
+
+  // Issue 15: each capture recipe's output (a database dump) at captures/<name>, in bundles and build contexts alike.
+  for (const capture of manifest.captures ?? []) {
+    if (capture.name === null || capture.sha256 === null) continue;
+    if (!isRelativeName(capture.name) || capture.name.includes("/"))
+      throw new Error(`The capture name ${JSON.stringify(capture.name)} is not a file name.`);
+    add({
+      kind: "blob",
+      name: `captures/${capture.name}`,
+      sha256: capture.sha256,
+      size: capture.size,
+      mode: FILE_MODE,
+      mtime: toMtime(capture.finishedAt) ?? fallbackMtime,
+      label: `the ${capture.service} capture ${capture.name}`,
     });
   }
 

@@ -363,8 +363,11 @@ function toRaw(header: ArchiveHeader, kind: RawEntry["kind"], source: RawEntry["
   };
 }
 
-/** A file a package ships as configuration (a dpkg conffile, or registered with ucf), and its package. */
-export type ConffileOf = { package: string; kind: "dpkg" | "ucf" };
+/**
+ * A file a package ships as configuration (a dpkg conffile, or registered with ucf), its package, and the digest the
+ * package database recorded for the package's own version of it (md5 for dpkg and ucf; the pristine's proof).
+ */
+export type ConffileOf = { package: string; kind: "dpkg" | "ucf"; digest?: string };
 
 /**
  * `imageLayer`: for source "image", the layer whose version of the path the container sees, and its step.
@@ -625,7 +628,12 @@ export async function detectContainerChanges(
     if (packageDb?.conffiles.size)
       for (const entry of result) {
         const owner = entry.type === "file" && packageDb.conffiles.has(entry.path) ? packageDb.owners.get(entry.path) : undefined;
-        if (owner) entry.conffile = { package: owner, kind: packageDb.ucf?.has(entry.path) ? "ucf" : "dpkg" };
+        if (owner)
+          entry.conffile = {
+            package: owner,
+            kind: packageDb.ucf?.has(entry.path) ? "ucf" : "dpkg",
+            digest: packageDb.conffiles.get(entry.path),
+          };
       }
     return result;
   };

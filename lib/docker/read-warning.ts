@@ -17,7 +17,13 @@ export type ReadWarningCode =
   /** A package database that is not what it claims, or over Kura's limits: package checks skipped. */
   | "package-database-refused"
   /** The image's own layers (above its base) could not be read: what the Dockerfile wrote is not among the changes. */
-  | "image-layers-not-read";
+  | "image-layers-not-read"
+  /** Pristine versions of conffiles that could not be fetched from their packages (issue 14): those files are not merged. */
+  | "pristine-not-fetched"
+  /** A capture recipe (issue 15) failed, timed out or printed more than the limit: its output is not archived. */
+  | "capture-failed"
+  /** Pausing or stopping the container for the copy failed, or starting it again afterwards did. */
+  | "quiesce-failed";
 
 export type ReadWarning = { code: ReadWarningCode; path: string | null; message: string };
 

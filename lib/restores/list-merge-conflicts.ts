@@ -20,6 +20,7 @@ export async function listMergeConflicts(archiveId: string, input: { engineId?: 
         newPackage: merge.newPackage,
         status: merge.status,
         reason: merge.reason,
+        pristineOrigin: merge.pristineOrigin,
         ...merge.conflict,
         resolution: resolution ? { text: resolution.text, savedBy: resolution.savedBy, savedAt: resolution.savedAt } : null,
       },

@@ -23,6 +23,7 @@ import { MERGE_MAX_BYTES, wantedStageFiles, type ArchivedConfigText, type MergeR
 import { PACKAGES_STAGE_LABEL, packagesStageKey } from "@/lib/restores/package-stage/packages-stage-key";
 import { asText, readPackageStage } from "@/lib/restores/package-stage/read-package-stage";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
+import { PYTHON_VENV_TEXT_MAX_BYTES, pythonVenvTextsWanted } from "@/lib/restores/plan/conversions/plan-python-venv";
 
 // The restore plan for an archive and a base image: gathers the facts (the manifest, the archived
 // account files, the base image's OS, packages and accounts, what its repositories offer, the
@@ -50,6 +51,19 @@ async function readConfigTexts(manifest: Manifest): Promise<Record<string, Archi
   for (const entry of manifest.entries) {
     if (entry.type !== "file" || !entry.conffile || !entry.sha256 || !entry.pristineSha256 || entry.path in texts) continue;
     texts[entry.path] = { edited: await read(entry.sha256, entry.size), pristine: await read(entry.pristineSha256, entry.pristineSize) };
+  }
+  return texts;
+}
+
+/** The small archived texts the conversion planners read (pythonVenvTextsWanted), by path: UTF-8 text only. */
+async function readArchivedTexts(manifest: Manifest, wanted: readonly string[]): Promise<Record<string, string>> {
+  const paths = new Set(wanted);
+  const texts: Record<string, string> = {};
+  if (paths.size === 0) return texts;
+  for (const entry of manifest.entries) {
+    if (entry.type !== "file" || !entry.sha256 || !paths.has(entry.path) || entry.size > PYTHON_VENV_TEXT_MAX_BYTES) continue;
+    const text = asText(await readBlob(entry.sha256));
+    if (text !== null) texts[entry.path] = text;
   }
   return texts;
 }
@@ -187,6 +201,7 @@ export async function makeRestorePlan(
     mergeResolutions: input.mergeResolutions ?? (await listMergeResolutions(archiveId)),
     // For conversions that need the old versions' programs (issue 15): never a tag the engine does not have.
     oldReleaseImage: findReleaseImage(manifest.os, tags),
+    archivedTexts: await readArchivedTexts(manifest, pythonVenvTextsWanted(manifest.entries)),
   };
   // With the stage: only the kept texts that name a path that moves are read (versioned paths, issue 14).
   const withStage = async (facts: PackageStageFacts) => ({
@@ -245,7 +260,14 @@ export async function makeRestorePlan(
     configChecks: plan.configChecks,
     // Absent until the packages stage's facts are read (the page says so).
     ...(plan.distributionRules && plan.news ? { distributionRules: plan.distributionRules, news: plan.news } : {}),
-    merges: plan.merges?.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason })) ?? null,
+    merges:
+      plan.merges?.map((merge) => ({
+        path: merge.path,
+        package: merge.package,
+        status: merge.status,
+        reason: merge.reason,
+        pristineOrigin: merge.pristineOrigin,
+      })) ?? null,
     conversions: plan.conversions,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts, packagesStageKey: stageKey, stage };

@@ -48,7 +48,13 @@ function hasStage(dockerfile: string, name: string): boolean {
 
 /** What the restore result and the audit say of each configuration merge. */
 function summarizeMerges(merges: ConfigMerge[]) {
-  return merges.map((merge) => ({ path: merge.path, package: merge.package, status: merge.status, reason: merge.reason }));
+  return merges.map((merge) => ({
+    path: merge.path,
+    package: merge.package,
+    status: merge.status,
+    reason: merge.reason,
+    pristineOrigin: merge.pristineOrigin,
+  }));
 }
 
 class StepFailure extends Error {
@@ -256,6 +262,11 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     for (const entry of prepared.plan.restoredManifest.entries)
       if (replaced.some((path) => entry.path === path || entry.path.startsWith(`${path}/`))) deleted.add(entry.path);
     const editedFiles = new Set(appliedNow.flatMap((match) => ("file" in match.rule.action ? [match.rule.action.file] : [])));
+    // Data conversions (issue 15) move, remove and rewrite restored files on purpose.
+    const changes = prepared.plan.conversions.flatMap((conversion) => (conversion.restoredChanges ? [conversion.restoredChanges] : []));
+    moves.push(...changes.flatMap((change) => change.moves));
+    for (const change of changes) for (const path of change.removed) deleted.add(path);
+    for (const change of changes) for (const path of change.rewritten) editedFiles.add(path);
     // Texts rewritten to follow mapped paths, and merged configuration, differ from the archived file on purpose.
     for (const file of prepared.plan.payloadContent) editedFiles.add(file.path);
     const verification: RestoreVerification = await verifyRestoredFiles({

@@ -27,8 +27,10 @@ import { compressionLevelFor, SAMPLE_BYTES } from "./compression-level.mjs";
  *   store.open(sha256).pipe(destination);                // the original bytes
  */
 export type BlobStore = {
-  /** The absolute root folder. */
+  /** The absolute root folder (for the object store: the local folder whose tmp/ spools bundle imports). */
   readonly root: string;
+  /** Where the blobs are, for messages: the root folder, or `s3://bucket/prefix at <endpoint>`. */
+  readonly location: string;
   /**
    * Stores `source` (a stream, or bytes already in memory) and resolves once it is durably on disk. `size` is the uncompressed length,
    * `storedBytes` the blob's size on disk (also when it was already stored), `isNew` whether this call added it.
@@ -68,8 +70,11 @@ export type BlobStore = {
    * repairs every archive naming it. False when the blob was not there.
    */
   quarantine(sha256: string): Promise<boolean>;
-  /** Removes leftovers of interrupted writes from tmp/ (skipping this store's own writes in progress); returns how many. */
-  cleanTemporary(): Promise<number>;
+  /**
+   * Removes leftovers of interrupted writes from tmp/ (skipping this store's own writes in progress); returns how many.
+   * The object store keeps those younger than `olderThanMs` (default an hour: another dashboard may be writing them).
+   */
+  cleanTemporary(options?: { olderThanMs?: number }): Promise<number>;
   /** Sum of the sizes on disk of all blobs. */
   totalStoredBytes(): Promise<number>;
   /** Deletes a blob (when no archive names it any more); returns the bytes freed, 0 when it was not stored. */
@@ -457,6 +462,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
 
   return {
     root: rootDir,
+    location: rootDir,
     put,
     putDeferred,
     putFile,

@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 export type BlobTask = { bytes: Uint8Array } | { file: string; confineTo: string | null; maxBytes: number };
 export type StoredFileStats = { mode: number; uid: number; gid: number; mtimeMs: number };
 export type BlobTaskResult =
-  | { sha256: string; size: number; storedBytes: number; isNew: boolean; stats: StoredFileStats | null }
+  | { sha256: string; size: number; storedBytes: number; isNew: boolean; stats: StoredFileStats | null; compressed?: Uint8Array }
   | { skip: "missing" | "not-a-file" | "outside" | "changed" | "too-large" };
 
 type Pending = {
@@ -39,6 +39,8 @@ export function createBlobWriterPool(options: {
   fileMode: number;
   dirMode: number;
   workers?: number;
+  /** "compressed": the workers only hash and compress, and hand the gzip bytes back (`compressed`) instead of storing. */
+  output?: "store" | "compressed";
 }): BlobWriterPool {
   // Two per core: a worker waiting for its fsync leaves the core to another.
   const size = options.workers ?? Math.max(2, Math.min(6, os.availableParallelism() * 2));
@@ -84,6 +86,7 @@ export function createBlobWriterPool(options: {
           compressionLevel: options.compressionLevel,
           fileMode: options.fileMode,
           dirMode: options.dirMode,
+          output: options.output ?? "store",
         },
       });
       worker.unref();

@@ -17,6 +17,8 @@ import { ConfinedOpenError, readConfinedSync } from "../docker/open-confined.mjs
 import { compressionLevelFor } from "./compression-level.mjs";
 
 const { blobsDir, compressionLevel, fileMode, dirMode } = workerData;
+// "compressed": only read, hash and compress, and hand the gzip bytes back (the object store uploads them itself).
+const output = workerData.output ?? "store";
 // A temporary folder of this worker's own: workers creating and removing files in one shared folder
 // spent their time spinning on its lock. It lives in the store's tmp/, which start-up empties.
 // Made at the first write, so a worker that is only starting never touches the store.
@@ -123,6 +125,13 @@ function publish(tmpPath, target) {
  */
 function storeBytes(bytes, tmpName) {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
+  if (output === "compressed") {
+    const compressed = gzipSync(bytes, {
+      level: compressionLevelFor(bytes, compressionLevel),
+      chunkSize: Math.max(64 * 1024, bytes.byteLength + (bytes.byteLength >> 8) + 1024),
+    });
+    return { sha256, size: bytes.byteLength, storedBytes: compressed.byteLength, isNew: false, shardDir: null, compressed };
+  }
   const target = path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
   const existing = storedSize(target);
   if (existing !== null) return { sha256, size: bytes.byteLength, storedBytes: existing, isNew: false, shardDir: null };
@@ -196,7 +205,8 @@ port.on("message", (/** @type {{ batch: number; tasks: Task[] }} */ { batch, tas
       if (!bytes) throw new Error("a task with neither bytes nor a file");
       const stored = storeBytes(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), task.tmpName);
       if (stored.shardDir) shards.add(stored.shardDir);
-      results.push({ sha256: stored.sha256, size: stored.size, storedBytes: stored.storedBytes, isNew: stored.isNew, stats });
+      const { sha256, size, storedBytes, isNew } = stored;
+      results.push({ sha256, size, storedBytes, isNew, stats, ...("compressed" in stored ? { compressed: stored.compressed } : {}) });
     } catch (error) {
       if (error instanceof Skip) results.push({ skip: error.reason });
       else results.push({ error: { code: codeOf(error) ?? null, message: error instanceof Error ? error.message : String(error) } });

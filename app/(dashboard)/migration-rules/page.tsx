@@ -2,6 +2,8 @@ import { MigrationRulesEditor } from "@/components/migration-rules/migration-rul
 import { PageHeader } from "@/components/ui/page-header";
 import { listMigrationRules } from "@/lib/restores/migration-rule-store";
 import { requireUser } from "@/lib/auth/require-user";
+import { CaptureRecipesPanel } from "@/components/capture-recipes/capture-recipes-panel";
+import { listCaptureRecipes } from "@/lib/captures/capture-recipe-store";
 
 export const dynamic = "force-dynamic";
 
@@ -24,6 +26,9 @@ export default async function MigrationRulesPage() {
         }
       />
       <MigrationRulesEditor initial={await listMigrationRules()} />
+      <div className="mt-8">
+        <CaptureRecipesPanel initial={await listCaptureRecipes()} />
+      </div>
     </>
   );
 }

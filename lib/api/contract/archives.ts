@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { archiveParams } from "@/lib/api/schemas";
-import { manifestSchema, readWarningSchema } from "@/lib/archives/manifest";
+import { captureSchema, manifestSchema, quiesceSchema, readWarningSchema } from "@/lib/archives/manifest";
 import { isoTime, jobStarted } from "./common";
 import { defineEntry } from "./entry";
 
@@ -44,6 +44,9 @@ export const archiveJobResultSchema = z.object({
   layerRead: z.enum(["folder", "archive-api"]),
   /** What could not be read as it was; the manifest keeps them too. */
   warnings: z.array(readWarningSchema),
+  /** Issue 15: the capture recipes' outputs, and how the container was held for the copy (absent in older jobs). */
+  captures: z.array(captureSchema).optional(),
+  quiesce: quiesceSchema.optional(),
 });
 
 export const verifyResultSchema = z.object({

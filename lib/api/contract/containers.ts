@@ -116,7 +116,9 @@ export const startArchive = defineEntry({
   method: "POST",
   path: "/api/engines/{engineId}/containers/{containerRef}/archives",
   access: "operator",
-  summary: "Archive the container's curated selection: a job; 202 {jobId, archiveId}",
+  summary:
+    "Archive the container's curated selection: a job; 202 {jobId, archiveId}. The capture recipes its packages match run first, " +
+    "inside the running container (captures: false skips them); quiesce (live | pause | stop) holds it during the copy, and it runs again after",
   params: containerParams,
   body: archiveBody,
   status: 202,

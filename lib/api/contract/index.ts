@@ -2,6 +2,7 @@ import * as archives from "./archives";
 import * as audit from "./audit";
 import * as auth from "./auth";
 import * as bundles from "./bundles";
+import * as captures from "./captures";
 import * as changes from "./changes";
 import * as containers from "./containers";
 import * as engines from "./engines";
@@ -20,7 +21,7 @@ import * as users from "./users";
 // from the domain file; the OpenAPI document and the contract test walk this list.
 
 const domains = {
-  ...{ health, engines, containers, changes, rules, archives, bundles, restores, migrationRules },
+  ...{ health, engines, containers, changes, rules, archives, bundles, restores, migrationRules, captures },
   ...{ jobs, auth, users, tokens, audit, overview, openapi },
 };
 

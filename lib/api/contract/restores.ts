@@ -79,6 +79,8 @@ export const configMergeSummarySchema = z.object({
   package: z.string().nullable(),
   status: z.enum(CONFIG_MERGE_STATUSES),
   reason: z.string(),
+  /** Where the package's pristine old version came from ("from cron 3.0pl1-137's package, fetched from the release's repository"). */
+  pristineOrigin: z.string().nullable().optional(),
 });
 
 /** A versioned path mapped to the new package's (issue 14): every kept entry under `from` is restored under `to`. */
@@ -356,6 +358,8 @@ export const mergeConflictSchema = z.object({
   reason: z.string(),
   /** The package's pristine old version, the admin's archived edit, and the new package's default. */
   pristine: z.string(),
+  /** Where that pristine version came from (the archive's record), when known. */
+  pristineOrigin: z.string().nullable().optional(),
   edited: z.string(),
   newDefault: z.string(),
   newDefaultSha256: z.string(),

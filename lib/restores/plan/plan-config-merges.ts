@@ -32,6 +32,8 @@ export type ConfigMerge = {
   status: ConfigMergeStatus;
   /** Why, as a sentence. */
   reason: string;
+  /** Where the pristine old version the merge started from came from (the archive's `pristineWhy`), or null when none. */
+  pristineOrigin: string | null;
   /** The text that goes into the image instead of the archived file (merged, new default, or a person's resolution). */
   result: string | null;
   /** For conflicts (and resolved ones): the three versions, the conflicting hunks and a merge with conflict markers. */
@@ -121,7 +123,8 @@ export function planConfigMerges(input: PlanConfigMergesInput): ConfigMerge[] {
   );
   const merges: ConfigMerge[] = [];
   for (const entry of candidates(input.entries)) {
-    const base = { path: entry.path, package: entry.package ?? null, result: null, conflict: null };
+    const pristineOrigin = entry.pristineSha256 ? (entry.pristineWhy ?? "from the container's image") : null;
+    const base = { path: entry.path, package: entry.package ?? null, result: null, conflict: null, pristineOrigin };
     const newPackage =
       stageOwner(stage, entry.path) ??
       (entry.conffile === "ucf" && entry.package && stage.packages[entry.package] && stage.files[entry.path] ? entry.package : null);

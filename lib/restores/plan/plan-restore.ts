@@ -100,6 +100,8 @@ export type RestorePlanInput = {
   mergeResolutions?: MergeResolution[];
   /** An image on the engine of the archived release, for conversions that need the old programs (null: none). */
   oldReleaseImage?: string | null;
+  /** Small archived texts the conversion planners read, by archived path (the caller reads them from the store). */
+  archivedTexts?: Record<string, string>;
 };
 
 export type ContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -286,6 +288,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     baseImage: target.baseImage,
     oldReleaseImage: input.oldReleaseImage ?? null,
     rules: input.migrationRules,
+    archivedTexts: input.archivedTexts ?? {},
   });
   warnings.push(...conversions.warnings);
   const install = [...new Set([...packages.install, ...conversions.install])].sort();

@@ -4,6 +4,7 @@
 import { planMariadbUpgrade } from "./plan-mariadb-upgrade";
 import { planOpenldap } from "./plan-openldap";
 import { planPostgresqlMajor } from "./plan-postgresql-major";
+import { planPythonVenv } from "./plan-python-venv";
 import { planUpgradeRules } from "./plan-upgrade-rules";
 import { emptyConversionPlan, type ConversionInput, type ConversionPlan, type ConversionPlanner } from "./types";
 
@@ -12,6 +13,7 @@ export const CONVERSION_PLANNERS: readonly ConversionPlanner[] = [
   planPostgresqlMajor,
   planMariadbUpgrade,
   planOpenldap,
+  planPythonVenv,
   planUpgradeRules,
 ];
 

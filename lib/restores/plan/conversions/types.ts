@@ -36,6 +36,11 @@ export type ConversionInput = {
    * ones (a built-in conversion switched off is not run, an admin's runs its lines). Absent: the built-in ones only.
    */
   rules?: readonly MigrationRule[];
+  /**
+   * Small archived text files some planners read (pyvenv.cfg, a distribution's RECORD), by archived path: read from the
+   * store by make-restore-plan.ts (pythonVenvTextsWanted). Absent: none were read.
+   */
+  archivedTexts?: Readonly<Record<string, string>>;
 };
 
 export type ConversionStatus = "planned" | "not-covered";
@@ -57,10 +62,15 @@ export type PlannedConversion = {
   source: string;
   status: ConversionStatus;
   /**
-   * Archived paths the conversion replaces or rewrites (the old cluster, an upgraded data directory): gone or changed
-   * in the image on purpose, so the verification does not compare them with the archive.
+   * Archived folders (and files) the conversion replaces or rewrites whole (the old cluster, an upgraded data
+   * directory): every entry under them is gone or changed in the image on purpose, so the verification skips them.
    */
   replaces?: string[];
+  /**
+   * What the conversion changes in the restored files, so the restore's verification expects it (absent: nothing):
+   * archived paths moved (a folder: every entry under it), archived paths it removes, archived files it rewrites.
+   */
+  restoredChanges?: { moves: { from: string; to: string }[]; removed: string[]; rewritten: string[] };
 };
 
 /** A Dockerfile stage the conversion adds between the restore stage and the image. */

@@ -1,0 +1,611 @@
+import { createHash, randomUUID } from "node:crypto";
+import { readdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  UploadPartCopyCommand,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
+import { AppError } from "@/lib/api/app-error";
+import { assertBlobId, DEFAULT_COMPRESSION_LEVEL, type BlobStore, type DeferredPut, type PutOptions, type PutResult } from "../blob-store";
+import { createBlobWriterPool, type BlobTask, type StoredFileStats } from "../blob-writer-pool";
+import { gzipContent } from "../gzip-content";
+import { mapS3Error, s3ErrorName, s3Status } from "./map-s3-error";
+import type { S3StoreLocation } from "./parse-store-url";
+
+/**
+ * The content store on an S3 object store (Ceph RGW, AWS S3, Garage, SeaweedFS, MinIO...), behind the same BlobStore
+ * interface and with the same guarantees as the filesystem store (blob-store.ts), keyed under `prefix`:
+ *
+ *   blobs/<first 2 hex>/<sha256>.gz   each distinct content once, gzip as in the filesystem store, named by the SHA-256
+ *                                     of the uncompressed bytes
+ *   tmp/<random>                      large contents being streamed (multipart uploads), copied to their name once hashed
+ *   damaged/<sha256>.gz.<time>        blobs verification found damaged, moved aside
+ *
+ * Written completely or not at all: a blob's key is only ever created by one request that carries the whole content.
+ * A content is hashed and compressed as it streams; up to `singlePutBytes` compressed it is held in memory and put
+ * once, with `If-None-Match: *`, so of concurrent writers of the same content exactly one creates it and the others
+ * get 412 (already there: not new). Larger contents stream as a multipart upload to a tmp/ key (nothing is visible
+ * under blobs/ until it completes), then are copied server-side to their name, also with `If-None-Match: *`, and the
+ * tmp/ key is deleted. An aborted or failed put aborts its multipart upload; a killed process leaves at most an
+ * unfinished upload or a tmp/ key, which cleanTemporary removes once older than `tmpMaxAgeMs` (another dashboard on
+ * the same bucket may be writing the younger ones).
+ *
+ * Bundle imports spool to a local folder (`root`/tmp), as with the filesystem store.
+ */
+export type S3BlobStoreOptions = S3StoreLocation & {
+  /** Local folder for spooled uploads (bundle imports): `<root>/tmp`. */
+  root: string;
+  /** The S3 client's settings; endpoint, region and credentials otherwise come from the AWS variables and files. */
+  client?: S3ClientConfig;
+  /** Shown in messages (which endpoint). */
+  endpointLabel?: string;
+  compressionLevel?: number;
+  /** Compressed contents up to this size are put whole (conditional PutObject); larger ones go multipart. */
+  singlePutBytes?: number;
+  /** Multipart part size (at least 5 MiB, S3's minimum). */
+  partBytes?: number;
+  /** Largest tmp/ object copied with one CopyObject (S3 allows 5 GiB); larger ones are copied part by part. */
+  singleCopyBytes?: number;
+  /** cleanTemporary leaves younger leftovers (another dashboard's writes in progress) alone. */
+  tmpMaxAgeMs?: number;
+};
+
+const MIB = 1024 * 1024;
+/** Uploads (and the compressed bytes they hold) in flight at once, for the whole store. */
+const UPLOADS_IN_FLIGHT = 24;
+/** Parts of one multipart upload in flight at once. */
+const PARTS_IN_FLIGHT = 4;
+
+/** Runs at most `limit` of the given tasks at once; `acquire` hands back the release. */
+function slots(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (): Promise<() => void> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      running -= 1;
+      waiting.shift()?.();
+    };
+  };
+}
+
+export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
+  const { bucket, prefix } = options;
+  const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
+  const singlePutBytes = options.singlePutBytes ?? 16 * MIB;
+  const partBytes = Math.max(5 * MIB, options.partBytes ?? 8 * MIB);
+  const singleCopyBytes = options.singleCopyBytes ?? 5 * 1024 * MIB;
+  const tmpMaxAgeMs = options.tmpMaxAgeMs ?? 3600_000;
+  const rootDir = path.resolve(options.root);
+  const spoolDir = path.join(rootDir, "tmp");
+  const endpointLabel = options.endpointLabel ?? endpointOf(options.client) ?? "the default S3 endpoint";
+  const location = `s3://${bucket}/${prefix} at ${endpointLabel}`;
+  const context = { location, bucket };
+  const client = new S3Client({
+    forcePathStyle: true,
+    // Other S3 stores (Ceph before Squid among them) do not take the SDK's newer default trailing checksums.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    requestHandler: { connectionTimeout: 5000, requestTimeout: 300_000 },
+    ...options.client,
+  });
+  const uploadSlot = slots(UPLOADS_IN_FLIGHT);
+  // Worker threads read, hash and compress whole small contents (and confined files) off the event loop.
+  const pool = createBlobWriterPool({
+    blobsDir: path.join(rootDir, "unused"),
+    tmpDir: spoolDir,
+    compressionLevel,
+    fileMode: 0o600,
+    dirMode: 0o700,
+    output: "compressed",
+  });
+  // tmp/ keys of puts running in this process, so cleanTemporary never deletes one from under a put.
+  const active = new Set<string>();
+
+  const blobKey = (sha256: string) => `${prefix}blobs/${sha256.slice(0, 2)}/${sha256}.gz`;
+  const tmpPrefix = `${prefix}tmp/`;
+
+  /** Awaits a request, mapping the object store's failures to AppErrors. */
+  const guard = async <T>(request: Promise<T>): Promise<T> => {
+    try {
+      return await request;
+    } catch (error) {
+      throw mapS3Error(error, context);
+    }
+  };
+  const aborting = (signal: AbortSignal | undefined) => (signal ? { abortSignal: signal } : {});
+
+  let bucketReady: Promise<void> | null = null;
+  /** Creates the bucket when it is missing (once per process; retried after a failure). */
+  const ready = () => {
+    bucketReady ??= (async () => {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+        return;
+      } catch (error) {
+        if (s3Status(error) !== 404 && s3ErrorName(error) !== "NotFound" && s3ErrorName(error) !== "NoSuchBucket")
+          throw mapS3Error(error, context);
+      }
+      try {
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+      } catch (error) {
+        if (s3ErrorName(error) === "BucketAlreadyOwnedByYou") return; // another dashboard made it meanwhile
+        const mapped = mapS3Error(error, context);
+        if (!(mapped instanceof AppError) || mapped.code === "store_unreachable") throw mapped;
+        throw new AppError(
+          502,
+          "store_bucket_missing",
+          `The bucket "${bucket}" does not exist at ${endpointLabel} and Kura could not create it (${s3ErrorName(error) ?? "refused"}). ` +
+            "Create it, or give Kura's credentials the right to (s3:CreateBucket).",
+        );
+      }
+    })().catch((error: unknown) => {
+      bucketReady = null;
+      throw error;
+    });
+    return bucketReady;
+  };
+
+  /**
+   * An upload cut off by the store (EPIPE, ECONNRESET) while the store still answers is not "the store is down": it
+   * closed the connection on this object, which radosgw does when it refuses the body part-way (a quota reached while
+   * the body was being sent). Said as such, so a person looks at quotas and limits rather than at the network.
+   */
+  async function explainUploadFailure(error: unknown): Promise<unknown> {
+    const mapped = mapS3Error(error, context);
+    if (!(mapped instanceof AppError) || mapped.code !== "store_unreachable" || !/\((EPIPE|ECONNRESET)\)/.test(mapped.message))
+      return mapped;
+    const answers = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(
+      () => true,
+      () => false,
+    );
+    if (!answers) return mapped;
+    return new AppError(
+      507,
+      "store_upload_refused",
+      `The object store (${location}) closed the connection while receiving an object, though it answers otherwise: it refuses ` +
+        "the object, most likely because a quota or size limit is reached. Check the bucket's and the user's quota, then run the archive again.",
+    );
+  }
+
+  /** The stored object's size, or null when there is none. */
+  async function headSize(key: string): Promise<number | null> {
+    try {
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      if (s3Status(error) === 404) return null;
+      throw mapS3Error(error, context);
+    }
+  }
+
+  /**
+   * Creates blobs/<sha256> from `body` unless it exists: `If-None-Match: *` makes the create atomic, so of concurrent
+   * writers exactly one gets isNew (a 409 ConditionalRequestConflict, two creates at once, is tried again).
+   */
+  async function createBlob(sha256: string, body: Uint8Array, size: number): Promise<PutResult> {
+    const key = blobKey(sha256);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentLength: body.byteLength,
+            ContentType: "application/gzip",
+            IfNoneMatch: "*",
+            Metadata: { "kura-size": String(size) },
+          }),
+        );
+        return { sha256, size, storedBytes: body.byteLength, isNew: true };
+      } catch (error) {
+        if (s3Status(error) === 412) return { sha256, size, storedBytes: (await headSize(key)) ?? body.byteLength, isNew: false };
+        if (s3Status(error) === 409 && attempt < 3) continue;
+        throw await explainUploadFailure(error);
+      }
+    }
+  }
+
+  /** Copies a finished tmp/ object to blobs/<sha256> unless that exists, then deletes the tmp/ object. */
+  async function publishTmp(tmpKey: string, sha256: string, size: number, storedBytes: number): Promise<PutResult> {
+    const key = blobKey(sha256);
+    try {
+      const existing = await headSize(key);
+      if (existing !== null) return { sha256, size, storedBytes: existing, isNew: false };
+      try {
+        if (storedBytes <= singleCopyBytes)
+          await client.send(
+            new CopyObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              CopySource: `${bucket}/${tmpKey}`,
+              IfNoneMatch: "*",
+              MetadataDirective: "REPLACE",
+              ContentType: "application/gzip",
+              Metadata: { "kura-size": String(size) },
+            }),
+          );
+        else await copyInParts(tmpKey, key, storedBytes, size);
+      } catch (error) {
+        if (s3Status(error) === 412) return { sha256, size, storedBytes: (await headSize(key)) ?? storedBytes, isNew: false };
+        throw mapS3Error(error, context);
+      }
+      return { sha256, size, storedBytes, isNew: true };
+    } finally {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: tmpKey })).catch(() => undefined);
+      active.delete(tmpKey);
+    }
+  }
+
+  /** A server-side copy of an object over 5 GiB (CopyObject's limit), part by part, completed with If-None-Match. */
+  async function copyInParts(fromKey: string, toKey: string, storedBytes: number, size: number): Promise<void> {
+    const copyPart = Math.max(partBytes, Math.ceil(storedBytes / 9000));
+    const created = await guard(
+      client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: bucket,
+          Key: toKey,
+          ContentType: "application/gzip",
+          Metadata: { "kura-size": String(size) },
+        }),
+      ),
+    );
+    const uploadId = created.UploadId!;
+    try {
+      const parts: { PartNumber: number; ETag: string }[] = [];
+      for (let start = 0, number = 1; start < storedBytes; start += copyPart, number++) {
+        const end = Math.min(storedBytes, start + copyPart) - 1;
+        const copied = await client.send(
+          new UploadPartCopyCommand({
+            Bucket: bucket,
+            Key: toKey,
+            UploadId: uploadId,
+            PartNumber: number,
+            CopySource: `${bucket}/${fromKey}`,
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
+        );
+        parts.push({ PartNumber: number, ETag: copied.CopyPartResult?.ETag ?? "" });
+      }
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: toKey,
+          UploadId: uploadId,
+          IfNoneMatch: "*",
+          MultipartUpload: { Parts: parts },
+        }),
+      );
+    } catch (error) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: toKey, UploadId: uploadId })).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Streams `source` through hash and gzip. Small: resolves with the compressed bytes held, `durable` puts them.
+   * Large: a multipart upload to a tmp/ key, complete when this resolves; `durable` copies it to its name.
+   */
+  async function write(source: Readable, putOptions: PutOptions): Promise<DeferredPut> {
+    const { signal, onBytes } = putOptions;
+    const release = await uploadSlot();
+    const onAbort = () => source.destroy(signal?.reason instanceof Error ? signal.reason : abortError());
+    let multipart: { key: string; uploadId: string } | null = null;
+    try {
+      signal?.throwIfAborted();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      await ready();
+      const content = gzipContent(source, { compressionLevel, ...(onBytes ? { onBytes } : {}) });
+      let held: Buffer[] = [];
+      let heldBytes = 0;
+      let uploadedBytes = 0;
+      let partNumber = 0;
+      const parts: { PartNumber: number; ETag: string }[] = [];
+      const partSlot = slots(PARTS_IN_FLIGHT);
+      const sending: Promise<void>[] = [];
+      let partError: unknown = null;
+      const sendPart = async (body: Buffer) => {
+        const upload = multipart!;
+        const number = ++partNumber;
+        const releasePart = await partSlot();
+        if (partError) throw partError;
+        const sent = guard(
+          client.send(
+            new UploadPartCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId, PartNumber: number, Body: body }),
+            aborting(signal),
+          ),
+        )
+          .then((answer) => void parts.push({ PartNumber: number, ETag: answer.ETag ?? "" }))
+          .catch((error: unknown) => {
+            partError ??= error;
+          })
+          .finally(releasePart);
+        sending.push(sent);
+        uploadedBytes += body.byteLength;
+      };
+      for await (const chunk of content.chunks) {
+        if (partError) throw partError;
+        held.push(chunk);
+        heldBytes += chunk.byteLength;
+        if (!multipart && heldBytes <= singlePutBytes) continue;
+        if (!multipart) {
+          const key = `${tmpPrefix}${randomUUID()}`;
+          active.add(key);
+          const created = await guard(
+            client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: "application/gzip" }), aborting(signal)),
+          );
+          multipart = { key, uploadId: created.UploadId! };
+        }
+        while (heldBytes >= partBytes) {
+          const all = Buffer.concat(held, heldBytes);
+          held = [all.subarray(partBytes)];
+          heldBytes -= partBytes;
+          await sendPart(all.subarray(0, partBytes));
+        }
+      }
+      const { sha256, size } = content.digest();
+      signal?.removeEventListener("abort", onAbort);
+      if (!multipart) {
+        const body = Buffer.concat(held, heldBytes);
+        const durable = createBlob(sha256, body, size).finally(release);
+        return { sha256, size, durable };
+      }
+      if (heldBytes > 0 || partNumber === 0) await sendPart(Buffer.concat(held, heldBytes));
+      await Promise.all(sending);
+      if (partError) throw partError;
+      parts.sort((a, b) => a.PartNumber - b.PartNumber);
+      const upload: { key: string; uploadId: string } = multipart;
+      await guard(
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: upload.key,
+            UploadId: upload.uploadId,
+            MultipartUpload: { Parts: parts },
+          }),
+          aborting(signal),
+        ),
+      );
+      multipart = null; // complete: from here the tmp/ object is publishTmp's to delete
+      const durable = publishTmp(upload.key, sha256, size, uploadedBytes).finally(release);
+      return { sha256, size, durable };
+    } catch (error) {
+      signal?.removeEventListener("abort", onAbort);
+      source.destroy();
+      release();
+      const upload: { key: string; uploadId: string } | null = multipart;
+      if (upload) {
+        await client
+          .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId }))
+          .catch(() => undefined);
+        active.delete(upload.key);
+      }
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : abortError();
+      throw await explainUploadFailure(error);
+    }
+  }
+
+  type Whole =
+    | { skip: "missing" | "not-a-file" | "outside" | "changed" | "too-large" }
+    | { sha256: string; size: number; stats: StoredFileStats | null; durable: Promise<PutResult> };
+
+  /** Whole contents (bytes, or a file read confined) are hashed and compressed by the worker threads, then put. */
+  async function putWhole(task: BlobTask, putOptions: PutOptions): Promise<Whole> {
+    putOptions.signal?.throwIfAborted();
+    const release = await uploadSlot();
+    try {
+      await ready();
+      const result = await pool.run(task, putOptions.signal);
+      if ("skip" in result) {
+        release();
+        return { skip: result.skip };
+      }
+      putOptions.onBytes?.(result.size);
+      const body = result.compressed!;
+      const durable = createBlob(result.sha256, body, result.size).finally(release);
+      durable.catch(() => undefined);
+      return { sha256: result.sha256, size: result.size, stats: result.stats, durable };
+    } catch (error) {
+      release();
+      throw mapS3Error(error, context);
+    }
+  }
+
+  async function putDeferred(source: Readable | Buffer, putOptions: PutOptions = {}): Promise<DeferredPut> {
+    if (!Buffer.isBuffer(source)) {
+      const written = await write(source, putOptions);
+      written.durable.catch(() => undefined);
+      return written;
+    }
+    const whole = await putWhole({ bytes: new Uint8Array(source) }, putOptions);
+    if ("skip" in whole) throw new Error(`the blob writer skipped bytes (${whole.skip})`);
+    return { sha256: whole.sha256, size: whole.size, durable: whole.durable };
+  }
+
+  function openBlob(sha256: string): Readable {
+    assertBlobId(sha256);
+    const out = new PassThrough();
+    client
+      .send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256) }))
+      .then((answer) => pipeline(answer.Body as Readable, createGunzip(), out))
+      .catch((error: unknown) => {
+        out.destroy(
+          s3Status(error) === 404
+            ? new AppError(404, "blob_not_found", `No stored content has the id ${sha256}.`)
+            : (mapS3Error(error, context) as Error),
+        );
+      });
+    return out;
+  }
+
+  async function verify(sha256: string) {
+    assertBlobId(sha256);
+    const hash = createHash("sha256");
+    let answer;
+    try {
+      answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256) }));
+    } catch (error) {
+      if (s3Status(error) === 404) return { ok: false, actual: null, error: `The blob object for ${sha256} is missing from the store.` };
+      throw mapS3Error(error, context); // the store does not answer: no proof that the blob is bad
+    }
+    try {
+      await pipeline(answer.Body as Readable, createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
+        for await (const chunk of chunks) hash.update(chunk);
+      });
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === "string" && code.startsWith("Z_"))
+        return {
+          ok: false,
+          actual: null,
+          error: `The stored object is damaged: its gzip stream cannot be decompressed (${error instanceof Error ? error.message : code}).`,
+        };
+      throw mapS3Error(error, context);
+    }
+    const actual = hash.digest("hex");
+    if (actual === sha256) return { ok: true, actual };
+    return { ok: false, actual, error: `The stored content hashes to ${actual} instead of ${sha256}: the object was altered.` };
+  }
+
+  /** Every key under `keyPrefix`, with its size and time. */
+  async function* listKeys(keyPrefix: string): AsyncGenerator<{ key: string; size: number; modified: Date | undefined }> {
+    let token: string | undefined;
+    do {
+      const page = await guard(
+        client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ...(token ? { ContinuationToken: token } : {}) })),
+      );
+      for (const item of page.Contents ?? []) if (item.Key) yield { key: item.Key, size: item.Size ?? 0, modified: item.LastModified };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async function cleanTemporary(cleanOptions: { olderThanMs?: number } = {}): Promise<number> {
+    const olderThan = Date.now() - (cleanOptions.olderThanMs ?? tmpMaxAgeMs);
+    let removed = 0;
+    // The local spool (bundle imports).
+    for (const name of await readdir(spoolDir).catch(() => [] as string[])) {
+      if (name.startsWith(`worker-${process.pid}-`)) continue;
+      await rm(path.join(spoolDir, name), { recursive: true, force: true });
+      removed += 1;
+    }
+    await ready();
+    for await (const item of listKeys(tmpPrefix)) {
+      if (active.has(item.key) || (item.modified && item.modified.getTime() > olderThan)) continue;
+      await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: item.key })));
+      removed += 1;
+    }
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await guard(
+        client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: bucket,
+            Prefix: prefix,
+            ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+            ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+          }),
+        ),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || active.has(upload.Key)) continue;
+        if (upload.Initiated && upload.Initiated.getTime() > olderThan) continue;
+        await guard(client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId })));
+        removed += 1;
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return removed;
+  }
+
+  return {
+    root: rootDir,
+    location,
+    async put(source, putOptions = {}) {
+      const written = await putDeferred(source, putOptions);
+      return written.durable;
+    },
+    putDeferred,
+    async putFile(file, putOptions) {
+      const whole = await putWhole({ file, confineTo: putOptions.confineTo ?? null, maxBytes: putOptions.maxBytes }, putOptions);
+      if ("skip" in whole) return { skip: whole.skip };
+      const stored = await whole.durable;
+      return { ...stored, stats: whole.stats! };
+    },
+    open: openBlob,
+    verify,
+    cleanTemporary,
+    async totalStoredBytes() {
+      await ready();
+      let total = 0;
+      for await (const item of listKeys(`${prefix}blobs/`)) if (item.key.endsWith(".gz")) total += item.size;
+      return total;
+    },
+    async remove(sha256) {
+      assertBlobId(sha256);
+      await ready();
+      const size = await headSize(blobKey(sha256));
+      if (size === null) return 0;
+      await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: blobKey(sha256) })));
+      return size;
+    },
+    async quarantine(sha256) {
+      assertBlobId(sha256);
+      await ready();
+      const key = blobKey(sha256);
+      try {
+        await client.send(
+          new CopyObjectCommand({ Bucket: bucket, Key: `${prefix}damaged/${sha256}.gz.${Date.now()}`, CopySource: `${bucket}/${key}` }),
+        );
+      } catch (error) {
+        if (s3Status(error) === 404) return false;
+        throw mapS3Error(error, context);
+      }
+      await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
+      return true;
+    },
+    async has(sha256) {
+      assertBlobId(sha256);
+      await ready();
+      return (await headSize(blobKey(sha256))) !== null;
+    },
+    async stat(sha256) {
+      assertBlobId(sha256);
+      await ready();
+      const storedBytes = await headSize(blobKey(sha256));
+      return storedBytes === null ? null : { storedBytes };
+    },
+  };
+}
+
+function endpointOf(config: S3ClientConfig | undefined): string | undefined {
+  const endpoint = config?.endpoint;
+  return typeof endpoint === "string" ? endpoint : undefined;
+}
+
+function abortError(): Error {
+  return Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
+}

@@ -1,0 +1,407 @@
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import {
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorToResponse } from "@/lib/api/errors";
+import { createBlobStore, type BlobStore } from "./blob-store";
+import { createS3BlobStore } from "./s3/create-s3-blob-store";
+import { listFiles, readAll } from "@/e2e/support/test-files";
+import { cephSettings, createCephUser, radosgwAdmin, s3ClientConfig, testS3Client, uniqueBucket } from "@/e2e/support/s3";
+
+// The store's contract, one test body run against both backends: the filesystem store and the S3 store on a real
+// Ceph cluster (radosgw, started by e2e/harness/ceph.mjs). What each backend differs in (how to look at what it
+// holds, how to damage a blob, how to fill it up) is in its Backend.
+
+const MIB = 1024 * 1024;
+const sha = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+
+/** Streams `bytes` in chunks, as a file read would. */
+function chunked(bytes: Buffer, chunkSize = 256 * 1024): Readable {
+  let offset = 0;
+  return new Readable({
+    read() {
+      if (offset >= bytes.length) return void this.push(null);
+      this.push(bytes.subarray(offset, offset + chunkSize));
+      offset += chunkSize;
+    },
+  });
+}
+
+type Backend = {
+  name: string;
+  /** A fresh, empty store. */
+  create(): Promise<BlobStore>;
+  /** The names of the blobs the store lists (complete blobs). */
+  listBlobs(store: BlobStore): Promise<string[]>;
+  /** What is left of writes in progress or interrupted (temporary files, tmp/ objects, unfinished multipart uploads). */
+  listLeftovers(store: BlobStore): Promise<string[]>;
+  /** What a killed process leaves behind mid-write. */
+  leaveKilledWrite(store: BlobStore): Promise<void>;
+  readStored(store: BlobStore, sha256: string): Promise<Buffer>;
+  writeStored(store: BlobStore, sha256: string, bytes: Buffer): Promise<void>;
+  /** A store with room for about 1 MiB (a tmpfs, a Ceph user quota), or null when this machine cannot make one. */
+  createFull(): Promise<{ store: BlobStore; done(): Promise<void> } | null>;
+  /** Whether concurrent writers of one LARGE content learn exactly one of them created it (see the README). */
+  exactLargeCreate: boolean;
+  cleanUp(): Promise<void>;
+};
+
+function filesystemBackend(): Backend {
+  let dir = "";
+  const roots = new Map<BlobStore, string>();
+  return {
+    name: "filesystem",
+    async create() {
+      dir ||= await mkdtemp(path.join(os.tmpdir(), "kura-store-contract-"));
+      const store = createBlobStore(path.join(dir, randomBytes(4).toString("hex")));
+      roots.set(store, store.root);
+      return store;
+    },
+    listBlobs: (store) => listFiles(path.join(store.root, "blobs")),
+    listLeftovers: (store) => listFiles(path.join(store.root, "tmp")),
+    async leaveKilledWrite(store) {
+      await mkdir(path.join(store.root, "tmp"), { recursive: true });
+      await writeFile(path.join(store.root, "tmp", "0b4f7c1e-killed-writer"), randomBytes(1000));
+    },
+    readStored: (store, id) => readFile(path.join(store.root, "blobs", id.slice(0, 2), `${id}.gz`)),
+    writeStored: (store, id, bytes) => writeFile(path.join(store.root, "blobs", id.slice(0, 2), `${id}.gz`), bytes),
+    async createFull() {
+      // What blob-store.test.ts does: a real full disk, a 1 MiB tmpfs (needs root with the mount capability).
+      const mountPoint = path.join(os.tmpdir(), `kura-store-full-${randomBytes(4).toString("hex")}`);
+      await mkdir(mountPoint);
+      try {
+        execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint], { stdio: "ignore" });
+      } catch {
+        await rm(mountPoint, { recursive: true, force: true });
+        return null;
+      }
+      return {
+        store: createBlobStore(path.join(mountPoint, "store")),
+        async done() {
+          execFileSync("umount", [mountPoint], { stdio: "ignore" });
+          await rm(mountPoint, { recursive: true, force: true });
+        },
+      };
+    },
+    exactLargeCreate: true,
+    async cleanUp() {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function s3Backend(): Backend {
+  const bucket = uniqueBucket("kura-contract");
+  let spool = "";
+  // Where each store keeps its keys, and a client that may read them (the quota store's bucket is its own user's).
+  const places = new Map<BlobStore, { bucket: string; prefix: string; client: S3Client }>();
+  const place = (store: BlobStore) => places.get(store) ?? expect.fail("a store this backend did not make");
+  const keysUnder = async (store: BlobStore, under: string) => {
+    const { bucket: name, prefix, client } = place(store);
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: name, Prefix: `${prefix}${under}` }));
+    return (listed.Contents ?? []).map((item) => item.Key!.slice(`${prefix}${under}`.length)).sort();
+  };
+  const blobKey = (store: BlobStore, id: string) => `${place(store).prefix}blobs/${id.slice(0, 2)}/${id}.gz`;
+  return {
+    name: "S3 (Ceph RGW)",
+    async create() {
+      spool ||= await mkdtemp(path.join(os.tmpdir(), "kura-store-contract-s3-"));
+      const prefix = `t-${randomBytes(4).toString("hex")}/`;
+      // Small thresholds, so that a 20 MiB content goes the multipart way and a 12 MiB abort is mid-upload.
+      const store = createS3BlobStore({
+        bucket,
+        prefix: prefix,
+        root: spool,
+        client: s3ClientConfig(),
+        singlePutBytes: 6 * MIB,
+        partBytes: 5 * MIB,
+      });
+      places.set(store, { bucket, prefix, client: testS3Client() });
+      return store;
+    },
+    listBlobs: (store) => keysUnder(store, "blobs/"),
+    async listLeftovers(store) {
+      const { bucket: name, prefix, client } = place(store);
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: name, Prefix: prefix }));
+      const pending = (uploads.Uploads ?? []).map((upload) => `multipart upload of ${upload.Key}`);
+      return [...(await keysUnder(store, "tmp/")), ...pending];
+    },
+    async leaveKilledWrite(store) {
+      // A process killed mid-upload: a multipart upload to tmp/ with a part, never completed nor aborted.
+      const { bucket: name, prefix, client } = place(store);
+      const key = `${prefix}tmp/killed-writer`;
+      const started = await client.send(new CreateMultipartUploadCommand({ Bucket: name, Key: key }));
+      await client.send(
+        new UploadPartCommand({ Bucket: name, Key: key, UploadId: started.UploadId, PartNumber: 1, Body: randomBytes(1000) }),
+      );
+    },
+    async readStored(store, id) {
+      const answer = await place(store).client.send(new GetObjectCommand({ Bucket: place(store).bucket, Key: blobKey(store, id) }));
+      return Buffer.from(await answer.Body!.transformToByteArray());
+    },
+    async writeStored(store, id, bytes) {
+      await place(store).client.send(new PutObjectCommand({ Bucket: place(store).bucket, Key: blobKey(store, id), Body: bytes }));
+    },
+    async createFull() {
+      // A user of its own with a 1 MiB user quota, set with radosgw-admin.
+      const uid = `kura-quota-${randomBytes(3).toString("hex")}`;
+      const keys = createCephUser(uid);
+      radosgwAdmin(["quota", "set", "--quota-scope=user", `--uid=${uid}`, "--max-size=1048576"]);
+      radosgwAdmin(["quota", "enable", "--quota-scope=user", `--uid=${uid}`]);
+      const quotaBucket = uniqueBucket("kura-quota");
+      const config = s3ClientConfig(cephSettings(), keys);
+      const store = createS3BlobStore({
+        bucket: quotaBucket,
+        prefix: "",
+        root: spool,
+        client: config,
+        singlePutBytes: 6 * MIB,
+        partBytes: 5 * MIB,
+      });
+      places.set(store, { bucket: quotaBucket, prefix: "", client: new S3Client(config) });
+      // Something small fits (and makes the bucket), so the refusal below is the quota's, not a missing bucket's.
+      await store.put(Buffer.from("fits in the quota"));
+      return {
+        store,
+        async done() {
+          radosgwAdmin(["user", "rm", `--uid=${uid}`, "--purge-data"]);
+        },
+      };
+    },
+    // Ceph 18 honours If-None-Match on PutObject only, not on CopyObject: the copy of a large content is HEAD-then-copy.
+    exactLargeCreate: false,
+    async cleanUp() {
+      if (spool) await rm(spool, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.each([filesystemBackend(), s3Backend()])("the content store on $name", (backend) => {
+  let store: BlobStore;
+  beforeAll(async () => {
+    store = await backend.create();
+  });
+  afterAll(() => backend.cleanUp());
+
+  it("puts, gets, has and deletes content, named by its SHA-256", async () => {
+    const text = Buffer.from(`customer records ${randomBytes(8).toString("hex")}\n`);
+    const put = await store.put(Readable.from([text]));
+    expect(put).toMatchObject({ sha256: sha(text), size: text.length, isNew: true });
+    expect(put.storedBytes).toBeGreaterThan(0);
+    expect(await store.has(sha(text))).toBe(true);
+    expect(await store.stat(sha(text))).toEqual({ storedBytes: put.storedBytes });
+    expect(await readAll(store.open(sha(text)))).toEqual(text);
+    // The same content again is not stored again; bytes in memory take the same name.
+    expect(await store.put(Buffer.from(text))).toMatchObject({ sha256: sha(text), isNew: false, storedBytes: put.storedBytes });
+    expect(await backend.listBlobs(store)).toContain(`${sha(text).slice(0, 2)}/${sha(text)}.gz`);
+    expect(await store.remove(sha(text))).toBe(put.storedBytes);
+    expect(await store.has(sha(text))).toBe(false);
+    expect(await store.stat(sha(text))).toBeNull();
+    expect(await store.remove(sha(text))).toBe(0);
+    await expect(readAll(store.open(sha(text)))).rejects.toMatchObject({ status: 404, code: "blob_not_found" });
+  });
+
+  it("streams 20 MiB of random bytes (multipart on S3) and gives them back exactly; putFile reads a file whole", async () => {
+    const big = randomBytes(20 * MIB);
+    let counted = 0;
+    const put = await store.put(chunked(big), { onBytes: (n) => (counted += n) });
+    expect(put).toMatchObject({ sha256: sha(big), size: big.length, isNew: true });
+    expect(counted).toBe(big.length);
+    expect(sha(await readAll(store.open(put.sha256)))).toBe(sha(big));
+    expect(await backend.listLeftovers(store)).toEqual([]);
+    const file = path.join(os.tmpdir(), `kura-contract-file-${randomBytes(4).toString("hex")}`);
+    await writeFile(file, "a file of this machine\n");
+    try {
+      expect(await store.putFile(file, { maxBytes: 1024 })).toMatchObject({ sha256: sha("a file of this machine\n"), isNew: true });
+    } finally {
+      await rm(file, { force: true });
+    }
+    expect((await readAll(store.open(sha("a file of this machine\n")))).toString()).toBe("a file of this machine\n");
+    expect(await store.totalStoredBytes()).toBeGreaterThanOrEqual(put.storedBytes);
+  });
+
+  it("a writer killed mid-stream leaves nothing listed, and cleanTemporary removes what a killed process left", async () => {
+    const before = await backend.listBlobs(store);
+    const controller = new AbortController();
+    const source = new Readable({ read() {} });
+    let pushed = 0;
+    // 12 MiB then the abort, while the source still has more to give (on S3 a multipart upload has started).
+    const timer = setInterval(() => {
+      source.push(randomBytes(MIB));
+      if (++pushed === 12) controller.abort();
+    }, 20);
+    try {
+      await expect(store.put(source, { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(await backend.listBlobs(store)).toEqual(before);
+    expect(await backend.listLeftovers(store)).toEqual([]);
+
+    await backend.leaveKilledWrite(store);
+    expect((await backend.listLeftovers(store)).length).toBe(1);
+    expect(await backend.listBlobs(store)).toEqual(before);
+    expect(await store.cleanTemporary({ olderThanMs: 0 })).toBeGreaterThanOrEqual(1);
+    expect(await backend.listLeftovers(store)).toEqual([]);
+  });
+
+  it("concurrent writers of the same content all get its name, it is stored once, and one of them created it", async () => {
+    const small = randomBytes(300 * 1024);
+    const smallPuts = await Promise.all(Array.from({ length: 6 }, (_, i) => store.put(i % 2 ? Buffer.from(small) : chunked(small))));
+    expect(new Set(smallPuts.map((put) => put.sha256))).toEqual(new Set([sha(small)]));
+    expect(smallPuts.filter((put) => put.isNew)).toHaveLength(1);
+
+    const large = randomBytes(14 * MIB);
+    const largePuts = await Promise.all(Array.from({ length: 4 }, () => store.put(chunked(large))));
+    expect(new Set(largePuts.map((put) => put.sha256))).toEqual(new Set([sha(large)]));
+    const created = largePuts.filter((put) => put.isNew).length;
+    if (backend.exactLargeCreate) expect(created).toBe(1);
+    else expect(created).toBeGreaterThanOrEqual(1);
+    const listed = await backend.listBlobs(store);
+    expect(listed.filter((name) => name.includes(sha(small)))).toHaveLength(1);
+    expect(listed.filter((name) => name.includes(sha(large)))).toHaveLength(1);
+    expect(sha(await readAll(store.open(sha(large))))).toBe(sha(large));
+    expect(await store.verify(sha(large))).toEqual({ ok: true, actual: sha(large) });
+    expect(await backend.listLeftovers(store)).toEqual([]);
+  });
+
+  it("verify re-reads and re-hashes: a flipped byte is found, quarantined, and the next put stores it afresh", async () => {
+    const content = randomBytes(200 * 1024);
+    const { sha256 } = await store.put(chunked(content));
+    expect(await store.verify(sha256)).toEqual({ ok: true, actual: sha256 });
+    const stored = await backend.readStored(store, sha256);
+    const middle = Math.floor(stored.length / 2);
+    stored[middle] = (stored[middle] ?? 0) ^ 0x01;
+    await backend.writeStored(store, sha256, stored);
+    const result = await store.verify(sha256);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/damaged|altered/);
+    expect(await store.quarantine(sha256)).toBe(true);
+    expect(await store.has(sha256)).toBe(false);
+    expect(await store.put(Buffer.from(content))).toMatchObject({ sha256, isNew: true });
+    expect(await store.verify(sha256)).toEqual({ ok: true, actual: sha256 });
+    expect(await store.verify(sha("never stored"))).toMatchObject({ ok: false, actual: null, error: expect.stringContaining("missing") });
+  });
+
+  it("a full store (disk or quota) refuses with a clear 507 and keeps no partial blob", async (context) => {
+    const full = await backend.createFull();
+    if (!full) return context.skip("cannot mount a tmpfs here");
+    try {
+      const before = await backend.listBlobs(full.store);
+      // 4 MiB: one put on S3; 9 MiB: a multipart upload refused part-way.
+      for (const length of [4 * MIB, 9 * MIB]) {
+        const failure = await full.store.put(chunked(randomBytes(length))).catch((error: unknown) => error);
+        expect(failure).toMatchObject({
+          status: 507,
+          code: expect.stringMatching(/^(disk_full|store_quota_exceeded|store_upload_refused)$/),
+        });
+        const response = errorToResponse(failure);
+        expect(response.status).toBe(507);
+        const body = (await response.json()) as { error: { message: string } };
+        expect(body.error.message).toMatch(/full|quota/);
+        expect(body.error.message).not.toMatch(/\n\s+at /); // no stack
+      }
+      expect(await backend.listBlobs(full.store)).toEqual(before);
+      expect(await backend.listLeftovers(full.store)).toEqual([]);
+    } finally {
+      await full.done();
+    }
+  });
+});
+
+describe("the S3 store's failures are clear errors, never a 500", () => {
+  const spool = path.join(os.tmpdir(), `kura-store-errors-${randomBytes(4).toString("hex")}`);
+  afterAll(() => rm(spool, { recursive: true, force: true }));
+
+  const expectMapped = async (attempt: Promise<unknown>, status: number, code: string, message: RegExp) => {
+    const failure = await attempt.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const response = errorToResponse(failure);
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message).toMatch(message);
+  };
+
+  it("an endpoint that does not answer is store_unreachable (502)", async () => {
+    // Port 9 (discard) on loopback: nothing listens there.
+    const store = createS3BlobStore({
+      bucket: "kura-nowhere",
+      prefix: "",
+      root: spool,
+      client: { ...s3ClientConfig(), endpoint: "http://127.0.0.1:9", maxAttempts: 1 },
+    });
+    await expectMapped(store.put(Buffer.from("x")), 502, "store_unreachable", /does not answer \(ECONNREFUSED\)/);
+    await expectMapped(store.has(sha("x")), 502, "store_unreachable", /127\.0\.0\.1:9/);
+  });
+
+  it("wrong credentials are store_access_denied (502)", async () => {
+    const store = createS3BlobStore({
+      bucket: uniqueBucket("kura-denied"),
+      prefix: "",
+      root: spool,
+      client: s3ClientConfig(cephSettings(), { accessKeyId: cephSettings().accessKeyId, secretAccessKey: "not-the-secret" }),
+    });
+    await expectMapped(store.put(Buffer.from("x")), 502, "store_access_denied", /refused Kura's credentials/);
+  });
+
+  it("a missing bucket that cannot be created is store_bucket_missing (502)", async () => {
+    // A user that may not create buckets (max-buckets -1), asked for a bucket that does not exist.
+    const uid = `kura-nobucket-${randomBytes(3).toString("hex")}`;
+    const keys = createCephUser(uid);
+    radosgwAdmin(["user", "modify", `--uid=${uid}`, "--max-buckets=-1"]);
+    try {
+      const store = createS3BlobStore({
+        bucket: uniqueBucket("kura-missing"),
+        prefix: "p",
+        root: spool,
+        client: s3ClientConfig(cephSettings(), keys),
+      });
+      await expectMapped(store.put(Buffer.from("x")), 502, "store_bucket_missing", /does not exist .* could not create it/);
+    } finally {
+      radosgwAdmin(["user", "rm", `--uid=${uid}`]);
+    }
+  });
+
+  it("copies a large content part by part when it is over CopyObject's limit (5 GiB; 1 byte here)", async () => {
+    const bucket = uniqueBucket("kura-partcopy");
+    const store = createS3BlobStore({
+      bucket,
+      prefix: "",
+      root: spool,
+      client: s3ClientConfig(),
+      singlePutBytes: 6 * MIB,
+      partBytes: 5 * MIB,
+      singleCopyBytes: 1,
+    });
+    const content = randomBytes(14 * MIB);
+    const put = await store.put(chunked(content));
+    expect(put).toMatchObject({ sha256: sha(content), isNew: true });
+    expect(sha(await readAll(store.open(put.sha256)))).toBe(sha(content));
+    expect(await store.verify(put.sha256)).toEqual({ ok: true, actual: put.sha256 });
+    const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect((listed.Contents ?? []).map((item) => item.Key)).toEqual([`blobs/${put.sha256.slice(0, 2)}/${put.sha256}.gz`]);
+  });
+
+  it("creates the bucket when it is missing", async () => {
+    const bucket = uniqueBucket("kura-created");
+    const store = createS3BlobStore({ bucket, prefix: "a/b/", root: spool, client: s3ClientConfig() });
+    const put = await store.put(Buffer.from("first content"));
+    const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect((listed.Contents ?? []).map((item) => item.Key)).toEqual([`a/b/blobs/${put.sha256.slice(0, 2)}/${put.sha256}.gz`]);
+  });
+});
