@@ -13,6 +13,8 @@ import { db } from "@/lib/db";
 
 const source = uniqueName("kura-it-postgres");
 const restored = uniqueName("kura-it-postgres-restored");
+const running = uniqueName("kura-it-postgres-running");
+const restoredRunning = uniqueName("kura-it-postgres-running-restored");
 const PASSWORD = "app-secret-77";
 let archiveId = "";
 
@@ -42,17 +44,21 @@ const COUNT = `PGPASSWORD='${PASSWORD}' psql -X -t -A -h 127.0.0.1 -U app appdb 
 const MAX_CONNECTIONS = `PGPASSWORD='${PASSWORD}' psql -X -t -A -h 127.0.0.1 -U app appdb -c 'SHOW max_connections'`;
 const CHECK = `set -e\n(${START})\n${COUNT}\n${MAX_CONNECTIONS}`;
 
+/** A PostgreSQL 13 container set up as its admin left it, checked with the service's own client. */
+function makeSource(name: string) {
+  runContainer({ name, image: POSTGRES_TAG, command: ["sh", "-c", "service postgresql start && exec sleep infinity"] });
+  runScript(name, START);
+  runScript(name, SETUP);
+  runScript(name, START);
+  expect(runScript(name, COUNT)).toBe("42");
+  expect(runScript(name, MAX_CONNECTIONS)).toBe("77");
+  expect(tryScript(name, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
+}
+
 describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issue 15)", () => {
   beforeAll(async () => {
     ensurePostgresImage(dockerHost());
-    runContainer({ name: source, image: POSTGRES_TAG, command: ["sh", "-c", "service postgresql start && exec sleep infinity"] });
-    runScript(source, START);
-    runScript(source, SETUP);
-    runScript(source, START);
-    // The scenario works on the original.
-    expect(runScript(source, COUNT)).toBe("42");
-    expect(runScript(source, MAX_CONNECTIONS)).toBe("77");
-    expect(tryScript(source, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
+    makeSource(source);
     // Archived stopped: the server shut down cleanly, then the container.
     runScript(source, "service postgresql stop");
     docker(["stop", "-t", "20", source]);
@@ -62,6 +68,8 @@ describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issu
   afterAll(() => {
     removeContainer(restored);
     removeContainer(source);
+    removeContainer(restoredRunning);
+    removeContainer(running);
   });
 
   it("archived stopped: 17/main holds app's rows with its password, and max_connections is 77", async () => {
@@ -91,6 +99,28 @@ describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issu
     expect(restore.log).toContain("kura postgresql load: carried max_connections = 77");
     const event = await db.auditEvent.findFirst({ where: { action: "archive.restore", detail: { contains: restore.id } } });
     expect(JSON.parse(event?.detail ?? "{}").conversions).toEqual([expect.stringMatching(/^planned: PostgreSQL cluster 13\/main \(postgresql-13 13\..* -> 17\./)]);
+    expect(error, restore.log).toBeNull();
+    expect(restore.state).toBe("succeeded");
+    expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
+  }, 1_200_000);
+
+  it("archived running: the pg_dumpall capture is loaded into 17/main, no old-release stage; rows, password and 77 hold", async () => {
+    makeSource(running);
+    const runningArchive = await archiveService(running, "postgres it running");
+    const { error, restore } = await restoreOntoTrixie(runningArchive, restoredRunning, CHECK);
+    const started = tryScript(restoredRunning, START);
+    expect.soft(started.exitCode, started.output).toBe(0);
+    expect.soft(tryScript(restoredRunning, "pg_lsclusters -h").output).toMatch(/^17 +main +5432 +online/);
+    expect.soft(tryScript(restoredRunning, COUNT).output).toBe("42");
+    expect.soft(tryScript(restoredRunning, MAX_CONNECTIONS).output).toBe("77");
+    expect.soft(tryScript(restoredRunning, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
+    expect(restore.conversions).toEqual([
+      expect.objectContaining({ id: "builtin-postgresql-major", status: "planned", method: expect.stringMatching(/pg_dumpall capture/) }),
+    ]);
+    // The capture made the old server's stage unneeded: nothing was installed from the old release.
+    expect(restore.dockerfile).not.toContain("FROM debian:bullseye");
+    expect(restore.dockerfile).toMatch(/COPY captures\/\S+ \/kura\/convert\/postgresql-13-main\.sql/);
+    expect(restore.log).toContain("kura postgresql load: cluster 13/main is now cluster 17/main");
     expect(error, restore.log).toBeNull();
     expect(restore.state).toBe("succeeded");
     expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
