@@ -221,7 +221,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   const manifest = versioned?.manifest ?? input.manifest;
   if (versioned) warnings.push(...versioned.warnings);
 
-  const selection = selectRestoreEntries(manifest);
+  let selection = selectRestoreEntries(manifest);
   warnings.push(...selection.warnings);
   const identity = checkIdentity(manifest);
   warnings.push(...identity.warnings);
@@ -291,6 +291,12 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     archivedTexts: input.archivedTexts ?? {},
   });
   warnings.push(...conversions.warnings);
+  // Raw files a conversion does not read (a cluster loaded from its capture) stay out of the build context.
+  const skipped = conversions.skipPayload ?? [];
+  if (skipped.length) {
+    const kept = (entry: ManifestEntry) => !skipped.some((folder) => entry.path === folder || entry.path.startsWith(`${folder}/`));
+    selection = { ...selection, payloadEntries: selection.payloadEntries.filter(kept), metadataEntries: selection.metadataEntries.filter(kept) };
+  }
   const install = [...new Set([...packages.install, ...conversions.install])].sort();
 
   const generated = generateDockerfile({

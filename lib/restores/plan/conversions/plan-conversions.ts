@@ -29,6 +29,7 @@ export function planConversions(input: ConversionInput, planners: readonly Conve
     plan.install.push(...part.install.filter((name) => !plan.install.includes(name)));
     plan.warnings.push(...part.warnings);
     if (part.firstStart?.length) plan.firstStart = [...(plan.firstStart ?? []), ...part.firstStart];
+    if (part.skipPayload?.length) plan.skipPayload = [...(plan.skipPayload ?? []), ...part.skipPayload];
   }
   return plan;
 }

@@ -94,6 +94,8 @@ describe("planPostgresqlMajor", () => {
       'RUN ["/bin/sh", "/kura/postgresql-load.sh", "13", "main", "/kura/convert/postgresql-13-main.sql"]',
     ]);
     expect(plan?.conversions[0]?.method).toMatch(/capture \(PostgreSQL 13\.16/);
+    // The raw cluster is not read: it stays out of the build context.
+    expect(plan?.skipPayload).toEqual(["/var/lib/postgresql/13/main"]);
   });
 
   it("before the packages are installed, finds the new major from the metapackage", () => {

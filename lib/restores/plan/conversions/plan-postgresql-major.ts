@@ -109,6 +109,8 @@ export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | nu
       // A capture is of the whole server: it serves the first cluster (the one the service ran), each other one is dumped.
       if (capture && cluster === (clusters.includes("main") ? "main" : clusters[0])) {
         plan.finalLines.push(`COPY captures/${capture.name} ${dump}`);
+        // The raw files are not read (the load script removes them): they stay out of the build.
+        plan.skipPayload = [...(plan.skipPayload ?? []), data];
         plan.conversions.push({
           ...base,
           method: `load the archive's pg_dumpall capture (${capture.serverVersion || capture.packageVersion}) into cluster ${newCluster} with psql, with ${carry}`,

@@ -94,6 +94,11 @@ export type ConversionPlan = {
   warnings: RestoreWarning[];
   /** Steps (paths in the image) run once when the container first starts, before its command (kura/first-start.sh). */
   firstStart?: string[];
+  /**
+   * Archived folders whose raw files the build does not need (the conversion loads the data from a capture and removes
+   * the folder): left out of the build context and the restore stage. The archive keeps them.
+   */
+  skipPayload?: string[];
 };
 
 /** One kind of data: returns null when the archive holds none of it. */
