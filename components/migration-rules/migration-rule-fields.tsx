@@ -28,7 +28,7 @@ export function MigrationRuleFields({
   onChange: (draft: RuleDraft) => void;
   errors: Partial<Record<DraftField, string>>;
 }) {
-  function text(field: Exclude<DraftField, "kind" | "enabled" | "where">, label: string, placeholder: string, className = "") {
+  function text(field: Exclude<DraftField, "kind" | "enabled" | "where" | "when">, label: string, placeholder: string, className = "") {
     return (
       <Labelled label={label} error={errors[field]} className={className}>
         <input
@@ -89,6 +89,21 @@ export function MigrationRuleFields({
             {text("key", "Key", "maxmemory")}
             {text("value", "Value", "64mb")}
           </>
+        ) : draft.kind === "upgrade" ? (
+          <>
+            {text("data", "Data folder", "/var/lib/myservice")}
+            <Labelled label="Runs" error={errors.when}>
+              <select
+                aria-label="Runs"
+                className={input}
+                value={draft.when}
+                onChange={(event) => onChange({ ...draft, when: event.target.value === "first-start" ? "first-start" : "build" })}
+              >
+                <option value="build">in the build, without network</option>
+                <option value="first-start">once, when the container first starts</option>
+              </select>
+            </Labelled>
+          </>
         ) : (
           text("path", "Path to delete", "/var/cache/samba")
         )}
@@ -99,6 +114,21 @@ export function MigrationRuleFields({
           <code>{"\\?"}</code> <code>{"\\\\"}</code> literally. In the replacement, <code>{"\\1"}</code>…<code>{"\\9"}</code> are what the
           wildcards matched.
         </p>
+      ) : null}
+      {draft.kind === "upgrade" ? (
+        <Labelled label="Shell lines (one per line, run as root with sh -e)" error={errors.run}>
+          <textarea
+            aria-label="Shell lines"
+            aria-invalid={Boolean(errors.run)}
+            className={`${input} h-24 font-mono ${errors.run ? "border-red-400" : ""}`}
+            value={draft.run}
+            placeholder={"myservice-upgrade --datadir \"$KURA_DATA\""}
+            onChange={(event) => onChange({ ...draft, run: event.target.value })}
+          />
+          <span className="text-xs text-slate-600">
+            They see KURA_DATA, KURA_FROM_VERSION and KURA_TO_VERSION; their output goes to the build log.
+          </span>
+        </Labelled>
       ) : null}
       {draft.kind === "set" ? (
         <div className="grid gap-3 md:grid-cols-[14rem_14rem]">

@@ -5,9 +5,14 @@ import type { MigrationAction, MigrationRule } from "@/lib/restores/plan/migrati
 import type { MigrationRuleInput } from "@/lib/restores/migration-rule-store";
 
 /** An action as a sentence fragment; takes the loose shape a plan carries as well. */
-export function describeAction(action: { kind: string; [key: string]: string }): string {
-  const field = (name: string) => action[name] ?? "?";
+export function describeAction(action: { kind: string; [key: string]: string | string[] }): string {
+  const field = (name: string) => {
+    const value = action[name];
+    return Array.isArray(value) ? value.join("; ") : (value ?? "?");
+  };
   switch (action.kind) {
+    case "upgrade":
+      return `upgrade ${field("data")} (${action.when === "first-start" ? "at first start" : "in the build"}): ${field("run")}`;
     case "move":
       return `move ${field("from")} → ${field("to")}`;
     case "rename-key":
@@ -29,6 +34,7 @@ export const ACTION_KINDS: { kind: MigrationAction["kind"]; label: string }[] = 
   { kind: "delete", label: "delete a path" },
   { kind: "rewrite", label: "rewrite matching lines in a file" },
   { kind: "set", label: "set a key in a config file" },
+  { kind: "upgrade", label: "upgrade data in the image (shell lines)" },
 ];
 
 /** The form's fields, flat, so switching the action kind keeps what was typed. */
@@ -47,6 +53,10 @@ export type RuleDraft = {
   value: string;
   separator: string;
   where: "start" | "end";
+  /** An upgrade's data folder, when it runs, and its shell lines (one per line). */
+  data: string;
+  when: "build" | "first-start";
+  run: string;
   note: string;
   enabled: boolean;
 };
@@ -69,6 +79,9 @@ export function toDraft(rule?: MigrationRule): RuleDraft {
     value: "",
     separator: " = ",
     where: "end",
+    data: "",
+    when: "build",
+    run: "",
     note: "",
     enabled: true,
   };
@@ -80,7 +93,7 @@ export function toDraft(rule?: MigrationRule): RuleDraft {
     toVersions: rule.toVersions,
     note: rule.note,
     enabled: rule.enabled,
-    ...rule.action,
+    ...(rule.action.kind === "upgrade" ? { ...rule.action, run: rule.action.run.join("\n") } : rule.action),
   };
 }
 
@@ -116,6 +129,13 @@ function toAction(draft: RuleDraft): MigrationAction {
         separator: draft.separator,
         where: draft.where,
       };
+    case "upgrade":
+      return {
+        kind: "upgrade",
+        data: draft.data.trim(),
+        when: draft.when,
+        run: draft.run.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== ""),
+      };
   }
 }
 
@@ -146,13 +166,16 @@ const FIELDS = new Set<string>([
   "value",
   "separator",
   "where",
+  "data",
+  "when",
+  "run",
   "note",
   "enabled",
 ]);
 
 /** The form field an API path names: "action.to" is the "to" field, "action" the kind. */
 function toField(path: string): DraftField | null {
-  const name = path === "action" || path === "action.kind" ? "kind" : path.replace(/^action\./, "");
+  const name = path === "action" || path === "action.kind" ? "kind" : path.replace(/^action\./, "").replace(/^run\.\d+$/, "run");
   return FIELDS.has(name) ? (name as DraftField) : null;
 }
 

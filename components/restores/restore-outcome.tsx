@@ -146,6 +146,11 @@ function AbsorbedSummary({ restore }: { restore: RestoreView }) {
     parts.push(`${restore.pathMappings.length} versioned path${restore.pathMappings.length === 1 ? "" : "s"} mapped`);
   if (restore.appliedRules.length)
     parts.push(`${restore.appliedRules.length} migration rule${restore.appliedRules.length === 1 ? "" : "s"} applied`);
+  // Issue 15: data converted in the build (a database across major versions), and what no step covered.
+  const converted = (restore.conversions ?? []).filter((item) => item.status === "planned").map((item) => item.what);
+  const atRisk = (restore.conversions ?? []).filter((item) => item.status === "not-covered").map((item) => item.what);
+  if (converted.length) parts.push(`data converted: ${converted.join(", ")}`);
+  if (atRisk.length) parts.push(`not converted (at risk): ${atRisk.join(", ")}`);
   if (!parts.length) return null;
   return (
     <p className="text-xs text-slate-600" data-testid="restore-absorbed">

@@ -30,6 +30,7 @@ import { containerNameProblem, defaultContainerName, toStartRestoreInput } from 
 import { RestoreRun } from "./restore-run";
 import { PlanConfigChecks } from "./plan-config-checks";
 import { PlanPathMappings } from "./plan-path-mappings";
+import { PlanConversions } from "./plan-conversions";
 
 const select = "w-72 rounded-md border border-slate-300 bg-white px-2 py-1.5";
 
@@ -225,6 +226,7 @@ export function RestorePlanner({ archive }: { archive: ArchiveSummary }) {
           <PlanConfigMerges archiveId={archive.id} engineId={engineId} baseImage={planData.baseImage} merges={planData.merges ?? null} />
           <PlanDebconf answers={planData.debconf} />
           <PlanPathMappings pathMappings={planData.pathMappings} />
+          <PlanConversions conversions={planData.conversions} />
           <DockerfilePanel
             generated={planData.dockerfile}
             text={dockerfile}

@@ -14,6 +14,7 @@ import { BuildLog } from "./build-log";
 import { CodeView } from "./code-view";
 import { PlanWarnings } from "./plan-warnings";
 import { PathMappingList } from "./plan-path-mappings";
+import { ConversionList } from "./plan-conversions";
 import { RestoreOutcome } from "./restore-outcome";
 import { RestoreStateBadge } from "./restore-state-badge";
 
@@ -119,6 +120,11 @@ export function RestoreResult({ restoreId, initial }: { restoreId: string; initi
           <Section title={`Versioned paths mapped (${restore.pathMappings.length})`} testId="restore-path-mappings">
             <PathMappingList mappings={restore.pathMappings} rewrites={restore.rewrites} />
           </Section>
+          {restore.conversions?.length ? (
+            <Section title={`Data conversions (${restore.conversions.length})`} testId="restore-conversions">
+              <ConversionList conversions={restore.conversions} />
+            </Section>
+          ) : null}
           <Section title={`Migration rules applied (${restore.appliedRules.length})`} testId="restore-applied-rules">
             {restore.appliedRules.length ? (
               <ul className="list-disc space-y-0.5 pl-5 text-xs">

@@ -36,7 +36,7 @@ const quiet = (fn) => {
  * One request on a connection of its own (no keep-alive): the bench blocks its event loop in
  * spawnSync for a minute at a time, and a pooled connection the server closed meanwhile fails.
  */
-function api(base, token, pathname, init = {}) {
+export function api(base, token, pathname, init = {}) {
   return new Promise((resolve, reject) => {
     const request = http.request(
       `${base}${pathname}`,
@@ -59,7 +59,7 @@ function api(base, token, pathname, init = {}) {
   });
 }
 
-async function waitJob(base, token, jobId, limitMs = 900_000) {
+export async function waitJob(base, token, jobId, limitMs = 900_000) {
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
     const job = await api(base, token, `/api/jobs/${jobId}`);

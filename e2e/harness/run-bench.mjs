@@ -12,6 +12,8 @@
 //   service    detection of a whole service image (its own layers) vs `docker export`, cold and on a second container
 //              of the same image -> e2e/bench/service.md
 //   million    detection of 1,000,000 changed files vs `docker diff` -> e2e/bench/million.md
+//   postgres   Kura's restore of the PostgreSQL 13 -> 17 scenario (the data converted) vs a hand-written Dockerfile
+//              loading the same dump -> e2e/bench/postgres.md
 //   load       20 signed-in clients for 60 s browsing containers, changes and archives -> e2e/bench/load.md
 //   s3         archive throughput into Ceph RGW (KURA_STORE=s3://…) vs `tar | gzip -1` uploaded to the same bucket
 //              with the SDK -> e2e/bench/s3.md
@@ -21,6 +23,7 @@ import { deleteSetAside, runArchiveBench } from "./bench-archive.mjs";
 import { runDetectionBench } from "./bench-detection.mjs";
 import { runLoadBench } from "./bench-load.mjs";
 import { runMillionBench } from "./bench-million.mjs";
+import { runPostgresBench } from "./bench-postgres.mjs";
 import { runRestoreBench } from "./bench-restore.mjs";
 import { runS3Bench } from "./bench-s3.mjs";
 import { runServiceBench } from "./bench-service.mjs";
@@ -49,6 +52,7 @@ async function main() {
       ["restore", runRestoreBench],
       ["service", runServiceBench],
       ["million", runMillionBench],
+      ["postgres", runPostgresBench],
       ["load", runLoadBench],
       ["s3", runS3Bench],
     ]) {

@@ -4,11 +4,13 @@ import { store } from "@/lib/store/store";
 import { writeBundle } from "@/lib/bundles/write-bundle";
 import { recordEvent } from "@/lib/audit/record-event";
 import { makeRestorePlan } from "@/lib/restores/make-restore-plan";
+import type { MigrationAction } from "@/lib/restores/plan/migration-rule-schema";
 
 // Export: one .tar.gz that rebuilds the service with plain `docker build - < bundle.tar.gz`. By
 // default its Dockerfile targets the image the service ran on; `base` asks for a newer one.
 
-function describeAction(action: { kind: string; [key: string]: string }): string {
+function describeAction(action: MigrationAction): string {
+  if (action.kind === "upgrade") return `upgrade ${action.data} (${action.when}): ${action.run.join("; ")}`;
   if (action.kind === "move") return `move ${action.from} to ${action.to}`;
   if (action.kind === "rename-key") return `rename ${action.from} to ${action.to} in ${action.file}`;
   if (action.kind === "rewrite") return `rewrite lines matching ${action.match} to ${action.replace} in ${action.file}`;

@@ -1,7 +1,9 @@
 import { type Duplex, PassThrough } from "node:stream";
 import { AppError } from "@/lib/api/app-error";
 import { dockerFor } from "./client";
-import { toAppError } from "./docker-error";
+import { toAppError, withTimeout } from "./docker-error";
+
+const REMOVE_IMAGE_TIMEOUT_MS = 30_000;
 import type { EngineConnection } from "./types";
 
 export type RunOptions = {
@@ -79,7 +81,8 @@ export async function removeContainer(engine: EngineConnection, id: string): Pro
 /** Remove an image (e.g. one a failed restore built); a missing image is fine. */
 export async function removeImage(engine: EngineConnection, ref: string): Promise<void> {
   try {
-    await dockerFor(engine).getImage(ref).remove({ force: true });
+    // Capped: the engine has been seen to delete the image and never answer the request (a restore then hung at "merge").
+    await withTimeout(dockerFor(engine).getImage(ref).remove({ force: true }), REMOVE_IMAGE_TIMEOUT_MS);
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return;
     throw toAppError(error);

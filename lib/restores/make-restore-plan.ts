@@ -268,6 +268,7 @@ export async function makeRestorePlan(
         reason: merge.reason,
         pristineOrigin: merge.pristineOrigin,
       })) ?? null,
+    conversions: plan.conversions,
   };
   return { view, plan, manifest, manifestJson, engine, base, archivedAccounts, packagesStageKey: stageKey, stage };
 }

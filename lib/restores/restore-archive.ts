@@ -14,6 +14,7 @@ import { env } from "@/lib/env";
 import { getArchiveSummary } from "@/lib/archives/archive-registry";
 import { makeRestorePlan, readStageForPlan } from "@/lib/restores/make-restore-plan";
 import { PACKAGES_STAGE } from "@/lib/restores/plan/generate-dockerfile";
+import type { PlannedConversion } from "@/lib/restores/plan/conversions/types";
 import type { RestoreStep, RestoreVerification, StartRestoreInput } from "@/lib/restores/types";
 import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
@@ -111,6 +112,12 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       },
     });
     for (const warning of prepared.view.warnings) appendLog(`warning: ${warning.message}`);
+    const noteConversions = async (conversions: PlannedConversion[]) => {
+      await db.restore.update({ where: { id: restoreId }, data: { conversions: JSON.stringify(conversions) } });
+      for (const item of conversions)
+        appendLog(`conversion ${item.status}: ${item.what} (${item.package} ${item.fromVersion ?? "?"} -> ${item.toVersion ?? "?"}): ${item.method}`);
+    };
+    await noteConversions(plan.conversions);
 
     await enter("build", `Building ${restore.imageTag} from ${input.baseImage}`);
     progress({ done: 0, total: 1, unit: "steps" });
@@ -173,6 +180,8 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
         for (const warning of stage.warnings ?? []) appendLog(`warning: ${warning}`);
         prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage, stage });
         merges = prepared.plan.merges ?? [];
+        // The new versions are known now: the conversions as the build runs them.
+        if (JSON.stringify(prepared.plan.conversions) !== JSON.stringify(plan.conversions)) await noteConversions(prepared.plan.conversions);
         const appliedRules = prepared.plan.migrationRules
           .filter((match) => match.status !== "not-applicable")
           .map((match) => match.rule.id);
@@ -248,6 +257,10 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       .filter((match) => match.status === "applies" && match.rule.action.kind === "move")
       .map((match) => match.rule.action as Move);
     const deleted = new Set(appliedNow.flatMap((match) => (match.rule.action.kind === "delete" ? [match.rule.action.path] : [])));
+    // What a data conversion replaced (an old cluster loaded into the new one) is gone from the image on purpose.
+    const replaced = prepared.plan.conversions.flatMap((item) => (item.status === "planned" ? (item.replaces ?? []) : []));
+    for (const entry of prepared.plan.restoredManifest.entries)
+      if (replaced.some((path) => entry.path === path || entry.path.startsWith(`${path}/`))) deleted.add(entry.path);
     const editedFiles = new Set(appliedNow.flatMap((match) => ("file" in match.rule.action ? [match.rule.action.file] : [])));
     // Data conversions (issue 15) move, remove and rewrite restored files on purpose.
     const changes = prepared.plan.conversions.flatMap((conversion) => (conversion.restoredChanges ? [conversion.restoredChanges] : []));
@@ -309,6 +322,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       merges: summarizeMerges(merges),
       // The migration rules applied: built-in, the distribution's (dist-...) and people's.
       rules: appliedNow.map((match) => match.rule.id),
+      conversions: prepared.plan.conversions,
     };
   } catch (error) {
     if (flushTimer) clearTimeout(flushTimer);
@@ -340,6 +354,10 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     throw new AppError(422, "restore_failed", `Restore failed at the ${failedStep} step: ${message}`);
   }
 }
+
+/** A conversion in one line, for the audit trail: "planned: PostgreSQL cluster 13/main (postgresql-13 13.16 -> 17.6)". */
+const describeConversion = (item: PlannedConversion) =>
+  `${item.status}: ${item.what} (${item.package} ${item.fromVersion ?? "?"} -> ${item.toVersion ?? "?"})`;
 
 /** Start a restore job. 409 when the container name is taken; 404 for an unknown archive, engine or base image. */
 export async function startRestore(
@@ -405,6 +423,7 @@ export async function startRestore(
             ),
             merges: result.merges.filter((merge) => merge.status !== "new-file").map((merge) => `${merge.status}: ${merge.path}`),
             rules: result.rules,
+            conversions: result.conversions.map(describeConversion),
           },
         });
         return result;
@@ -412,7 +431,10 @@ export async function startRestore(
         // What the restore had done before it failed (issue 14): the checkers' outcomes, the mappings, the merges
         // (conflicts, what needs a person, among them).
         const done = await db.restore
-          .findUnique({ where: { id: row.id }, select: { configChecks: true, pathMappings: true, merges: true, appliedRules: true } })
+          .findUnique({
+            where: { id: row.id },
+            select: { configChecks: true, pathMappings: true, merges: true, appliedRules: true, conversions: true },
+          })
           .catch(() => null);
         const checks = JSON.parse(done?.configChecks ?? "[]") as { outcome: string; command: string }[];
         const mappings = JSON.parse(done?.pathMappings ?? "[]") as { from: string; to: string }[];
@@ -434,6 +456,7 @@ export async function startRestore(
             pathMappings: mappings.map((mapping) => `${mapping.from} -> ${mapping.to}`),
             ...(merges.length ? { merges } : {}),
             rules: JSON.parse(done?.appliedRules ?? "[]") as string[],
+            conversions: (JSON.parse(done?.conversions ?? "[]") as PlannedConversion[]).map(describeConversion),
           },
         });
         throw error;

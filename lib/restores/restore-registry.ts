@@ -30,6 +30,7 @@ function toView(row: Row, full: boolean): RestoreView {
     pathMappings: JSON.parse(row.pathMappings) as RestoreView["pathMappings"],
     rewrites: JSON.parse(row.contentRewrites) as RestoreView["rewrites"],
     merges: JSON.parse(row.merges) as NonNullable<RestoreView["merges"]>,
+    conversions: JSON.parse(row.conversions) as NonNullable<RestoreView["conversions"]>,
     ...(full ? { log: row.log, dockerfile: row.dockerfile } : {}),
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),

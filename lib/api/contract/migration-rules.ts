@@ -17,7 +17,9 @@ export const createMigrationRule = defineEntry({
   method: "POST",
   path: "/api/migration-rules",
   access: "admin",
-  summary: "Add a migration rule (package, version ranges, action: move | rename-key | delete | rewrite | set)",
+  summary:
+    "Add a migration rule (package, version ranges, action: move | rename-key | delete | rewrite | set | upgrade: " +
+    "{data, when: build | first-start, run: shell lines run inside the restored image, never on the host})",
   body: migrationRuleBody,
   status: 201,
   response: migrationRuleSchema,

@@ -12,7 +12,8 @@ export const plannedRuleSchema = z.object({
     package: z.string(),
     fromVersions: z.string(),
     toVersions: z.string(),
-    action: z.object({ kind: z.string() }).catchall(z.string()),
+    /** The action's fields: strings, and an upgrade's `run` lines (issue 15). */
+    action: z.object({ kind: z.string() }).catchall(z.union([z.string(), z.array(z.string())])),
     note: z.string(),
     builtIn: z.boolean(),
     enabled: z.boolean(),
@@ -21,6 +22,24 @@ export const plannedRuleSchema = z.object({
   reason: z.string(),
   fromVersion: z.string().nullable(),
   toVersion: z.string().nullable(),
+});
+
+/**
+ * A data conversion the restore runs in the build (issue 15): what (a database cluster, a data directory), the versions
+ * on both sides, how, and from which rule. `not-covered`: a jump no step converts; the plan warns, naming the data.
+ */
+export const plannedConversionSchema = z.object({
+  id: z.string(),
+  what: z.string(),
+  data: z.string(),
+  package: z.string(),
+  fromVersion: z.string().nullable(),
+  toVersion: z.string().nullable(),
+  method: z.string(),
+  source: z.string(),
+  status: z.enum(["planned", "not-covered"]),
+  /** Archived paths the conversion replaces or rewrites (gone or changed in the image on purpose; the archive keeps them). */
+  replaces: z.array(z.string()).optional(),
 });
 
 /** A conffile move or removal a new package records (dpkg-maintscript-helper, remove-on-upgrade), and whether it applies. */
@@ -35,7 +54,7 @@ export const distributionRuleSchema = z.object({
   text: z.string(),
   status: z.enum(["applies", "not-applicable"]),
   reason: z.string(),
-  action: z.object({ kind: z.string() }).catchall(z.string()).nullable(),
+  action: z.object({ kind: z.string() }).catchall(z.union([z.string(), z.array(z.string())])).nullable(),
   /** "from bind9 1:9.20.30-1~deb13u1 postinst: dpkg-maintscript-helper rm_conffile /etc/bind/db.local 1:9.20.5-1~" */
   source: z.string(),
 });
@@ -209,6 +228,11 @@ export const restorePlanViewSchema = z.object({
    * while the new packages' facts are not known: they are read once a restore has built the packages stage.
    */
   merges: z.array(configMergeSummarySchema).nullable().optional(),
+  /**
+   * The data conversions the build runs (issue 15): a database across major versions (PostgreSQL dump and load,
+   * MariaDB upgrade), an admin's upgrade rules. Their output goes to the build log.
+   */
+  conversions: z.array(plannedConversionSchema).optional(),
 });
 
 export const restoreStepSchema = z.enum(["plan", "build", "merge", "config-check", "run", "verify", "check", "done"]);
@@ -256,6 +280,8 @@ export const restoreViewSchema = z.object({
   rewrites: z.array(contentRewriteSchema),
   /** The configuration merges the restore made (issue 14): one per archived configuration file; [] before the merge step. */
   merges: z.array(configMergeSummarySchema).optional(),
+  /** The data conversions this restore ran in its build (issue 15); [] before the build, or when there were none. */
+  conversions: z.array(plannedConversionSchema).optional(),
   /** the build log so far (the last ~200 KB) */
   log: z.string().optional(),
   createdBy: z.string(),

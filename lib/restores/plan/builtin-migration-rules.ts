@@ -2,6 +2,8 @@
 // where it comes from. People can disable them but not edit them (builtIn: true).
 
 import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
+import { MARIADB_RULE } from "@/lib/restores/plan/conversions/plan-mariadb-upgrade";
+import { POSTGRESQL_RULE } from "@/lib/restores/plan/conversions/plan-postgresql-major";
 
 const builtIn = (rule: Omit<MigrationRule, "builtIn" | "enabled">): MigrationRule => ({ ...rule, builtIn: true, enabled: true });
 
@@ -223,4 +225,7 @@ export const BUILTIN_MIGRATION_RULES: MigrationRule[] = [
     note: REDIS_BIND_NOTE,
   }),
   ...DOVECOT_RULES,
+  // Data conversions (issue 15): upgrade rules, run in the image by their planners (plan/conversions/).
+  POSTGRESQL_RULE,
+  MARIADB_RULE,
 ];

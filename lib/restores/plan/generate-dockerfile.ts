@@ -26,7 +26,7 @@ export type GenerateDockerfileOptions = {
   /** The build context's debconf selections file (plan-debconf.ts), preseeded before the install; absent: none. */
   debconfSelections?: string;
   /** Data conversions (issue 15): stages placed before the image's, and lines run after the restored files are copied. */
-  conversions?: { stages: readonly ConversionStage[]; finalLines: readonly string[] };
+  conversions?: { stages: readonly ConversionStage[]; finalLines: readonly string[]; firstStart?: readonly string[] };
 };
 
 /** The stage Kura builds on the build network; every other step is built without network. */
@@ -180,7 +180,10 @@ export function generateDockerfile(options: GenerateDockerfileOptions): Generate
       });
     else lines.push(`USER ${dockerfileWord(config.user)}`);
   }
-  if (config.entrypoint?.length) lines.push(`ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
+  // Upgrade steps at first start (issue 15) run before the container's own entrypoint and command, once.
+  const firstStart = (options.conversions?.firstStart?.length ?? 0) > 0 && (config.entrypoint?.length || config.cmd?.length);
+  if (firstStart) lines.push(`ENTRYPOINT ${JSON.stringify(["/bin/sh", "/kura/first-start.sh", ...(config.entrypoint ?? [])])}`);
+  else if (config.entrypoint?.length) lines.push(`ENTRYPOINT ${JSON.stringify(config.entrypoint)}`);
   if (config.cmd?.length) lines.push(`CMD ${JSON.stringify(config.cmd)}`);
 
   if (buildArgs.length)

@@ -34,6 +34,8 @@ function ruleFunction(match: RuleMatch, index: number): string[] {
   const name = `kura_rule_${index}`;
   const id = printable(rule.id);
   const action = rule.action;
+  // Upgrades run in the image (conversions, issue 15), never here: plan-restore leaves them out of the script's rules.
+  if (action.kind === "upgrade") return [];
   const source = action.kind === "move" ? action.from : action.kind === "delete" ? action.path : action.file;
   const lines = [
     `# ${id}: ${printable(rule.package)} ${printable(rule.fromVersions)} -> ${printable(rule.toVersions)} (${match.status})`,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_MIGRATION_RULES } from "@/lib/restores/plan/builtin-migration-rules";
 import { matchMigrationRules } from "@/lib/restores/plan/match-migration-rules";
-import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
+import { isFileRule, type MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
+
+// The restore script's rules: upgrade rules run as data conversions (plan/conversions/), never through this matcher.
+const FILE_RULES = BUILTIN_MIGRATION_RULES.filter(isFileRule);
 
 const rule = (extra: Partial<MigrationRule>): MigrationRule => ({
   id: "r",
@@ -71,7 +74,7 @@ describe("matchMigrationRules", () => {
 
   it("selects the built-in rules for a bullseye -> trixie restore", () => {
     const result = statusOf(
-      BUILTIN_MIGRATION_RULES,
+      FILE_RULES,
       {
         "openssh-server": "1:8.4p1-5+deb11u3",
         samba: "2:4.13.13+dfsg-1~deb11u6",
@@ -104,7 +107,7 @@ describe("matchMigrationRules", () => {
 
   it("selects the built-in rules for a wheezy -> bookworm restore", () => {
     const result = statusOf(
-      BUILTIN_MIGRATION_RULES,
+      FILE_RULES,
       { samba: "2:3.6.6-6+deb7u16", apache2: "2.2.22-13+deb7u7", "mysql-server": "5.5.62-0+deb7u1", "openssh-server": "1:6.0p1-4+deb7u10" },
       { samba: null, apache2: "2.4.62-1~deb12u2", "openssh-server": "1:9.2p1-2+deb12u3" },
     );

@@ -97,3 +97,28 @@ describe("migrationRuleSchema: rewrite and set", () => {
     expect(set({ value: "a\nb" })).toEqual([expect.stringMatching(/^action.value: .*one line/)]);
   });
 });
+
+describe("migrationRuleSchema: upgrade rules (issue 15)", () => {
+  const upgrade = { kind: "upgrade", data: "/var/lib/myservice", when: "build", run: ['myservice-upgrade --datadir "$KURA_DATA"'] };
+
+  it("accepts an upgrade: a data folder, when it runs (build or first-start), shell lines", () => {
+    expect(problems({ action: upgrade })).toEqual([]);
+    expect(problems({ action: { ...upgrade, when: "first-start", run: ["a", "b"] } })).toEqual([]);
+  });
+
+  it("refuses no lines, empty or multi-line ones, an unknown moment, a relative or protected data folder", () => {
+    expect(problems({ action: { ...upgrade, run: [] } })).toEqual(["action.run: An upgrade runs at least one line."]);
+    expect(problems({ action: { ...upgrade, run: ["  "] } })).toEqual(["action.run: A step is not empty."]);
+    expect(problems({ action: { ...upgrade, run: ["a\nb"] } })).toEqual(["action.run.0: A step is one line: no line breaks or NUL."]);
+    expect(problems({ action: { ...upgrade, run: Array.from({ length: 51 }, () => "true") } })).toEqual([
+      "action.run: An upgrade runs at most 50 lines.",
+    ]);
+    expect(problems({ action: { ...upgrade, when: "later" } })[0]).toMatch(/^action\.when: /);
+    expect(problems({ action: { ...upgrade, data: "var/lib/x" } })[0]).toMatch(/^action\.data: /);
+    expect(problems({ action: { ...upgrade, data: "/proc/x" } })[0]).toMatch(/^action\.data: .*Kura path/);
+  });
+
+  it("keeps the earlier payloads valid", () => {
+    expect(problems({ action: { kind: "delete", path: "/var/cache/samba" } })).toEqual([]);
+  });
+});

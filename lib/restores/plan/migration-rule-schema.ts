@@ -34,6 +34,7 @@ const versionRange = z.string().superRefine((text, ctx) => {
 });
 
 const MAX_VALUE_LENGTH = 1000;
+export const MAX_UPGRADE_LINES = 50;
 /** What stands between a key and its value: blanks, or blanks around one "=" (":" for YAML-like files). */
 const SEPARATOR_PATTERN = /^(?:[ \t]{1,4}|[ \t]{0,4}[=:][ \t]{0,4})$/;
 
@@ -77,6 +78,19 @@ export const migrationActionSchema = z.discriminatedUnion("kind", [
     separator: z.string().regex(SEPARATOR_PATTERN, 'A separator is blanks, or "=" or ":" with blanks around it (" = ", " ", "=").'),
     where: z.enum(["start", "end"]),
   }),
+  // Data the new version cannot read as archived (issue 15): shell lines run inside the restored image, as root, after the
+  // restored files are copied over / ("build": a build step without network) or once when the container first starts
+  // ("first-start": before its command). They see KURA_DATA (the data folder), KURA_FROM_VERSION and KURA_TO_VERSION.
+  z.object({
+    kind: z.literal("upgrade"),
+    data: rulePath,
+    when: z.enum(["build", "first-start"]),
+    run: z
+      .array(oneLine("A step"))
+      .min(1, "An upgrade runs at least one line.")
+      .max(MAX_UPGRADE_LINES, `An upgrade runs at most ${MAX_UPGRADE_LINES} lines.`)
+      .refine((lines) => lines.every((line) => line.trim() !== ""), "A step is not empty."),
+  }),
 ]);
 
 export const migrationRuleSchema = z.object({
@@ -92,3 +106,6 @@ export const migrationRuleSchema = z.object({
 
 export type MigrationRule = z.infer<typeof migrationRuleSchema>;
 export type MigrationAction = MigrationRule["action"];
+export type UpgradeAction = Extract<MigrationAction, { kind: "upgrade" }>;
+/** Rules the restore script runs on the staged files (an upgrade runs in the image: conversions, issue 15). */
+export const isFileRule = (rule: MigrationRule) => rule.action.kind !== "upgrade";

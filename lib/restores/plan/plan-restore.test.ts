@@ -5,6 +5,7 @@ import type { PackageStageFacts, StagePackage } from "@/lib/restores/package-sta
 import { manifestSchema } from "@/lib/archives/manifest";
 import { BUILTIN_MIGRATION_RULES } from "@/lib/restores/plan/builtin-migration-rules";
 import { planRestore, type RestorePlanInput } from "@/lib/restores/plan/plan-restore";
+import { isFileRule } from "@/lib/restores/plan/migration-rule-schema";
 import { makeEntry, makeManifest, readScriptsForTest } from "@/e2e/support/restore-fixtures";
 
 const scripts = readScriptsForTest();
@@ -135,7 +136,8 @@ describe("planRestore", () => {
       status: "not-applicable",
       fromVersion: "2:4.13.13+dfsg-1~deb11u6",
     });
-    expect(plan.migrationRules).toHaveLength(BUILTIN_MIGRATION_RULES.length);
+    // Upgrade rules are data conversions (plan.conversions), not the restore script's rules.
+    expect(plan.migrationRules).toHaveLength(BUILTIN_MIGRATION_RULES.filter(isFileRule).length);
     expect(plan.restoreScript).toContain(
       "kura_rename_key '/etc/ssh/sshd_config' 'ChallengeResponseAuthentication' 'KbdInteractiveAuthentication'",
     );
@@ -175,6 +177,9 @@ describe("planRestore", () => {
       ["kura/rename-key.awk", "644"],
       ["kura/rewrite.awk", "644"],
       ["kura/set-key.awk", "644"],
+      ["kura/postgresql-dump.sh", "755"],
+      ["kura/postgresql-load.sh", "755"],
+      ["kura/mariadb-upgrade.sh", "755"],
       ["kura/restore-plan.sh", "644"],
       ["kura/entries.nul", "644"],
       ["kura/metadata.sh", "644"],

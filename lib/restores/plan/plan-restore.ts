@@ -42,7 +42,7 @@ import { findAccountCollisions, userWillExist } from "@/lib/restores/plan/find-a
 import { generateDockerfile } from "@/lib/restores/plan/generate-dockerfile";
 import { generateRestoreScript } from "@/lib/restores/plan/generate-restore-script";
 import { matchMigrationRules, type RuleStatus } from "@/lib/restores/plan/match-migration-rules";
-import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
+import { isFileRule, type MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { findPackageRename } from "@/lib/restores/plan/package-renames";
 import { planPackages } from "@/lib/restores/plan/plan-packages";
 import { printable } from "@/lib/restores/plan/quote-shell";
@@ -221,7 +221,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   const manifest = versioned?.manifest ?? input.manifest;
   if (versioned) warnings.push(...versioned.warnings);
 
-  const selection = selectRestoreEntries(manifest);
+  let selection = selectRestoreEntries(manifest);
   warnings.push(...selection.warnings);
   const identity = checkIdentity(manifest);
   warnings.push(...identity.warnings);
@@ -257,12 +257,13 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   const matches = [
     ...toRuleMatches(distributionRules),
     ...matchMigrationRules({
-      rules: input.migrationRules,
+      // Upgrade rules run in the image, as data conversions (below), never in the restore script.
+      rules: input.migrationRules.filter(isFileRule),
       archivedPackages,
       // The stage holds every package the new image will have: what it lacks is absent.
       newVersions: input.stage
         ? stageVersions
-        : newVersionsOf(new Set(input.migrationRules.map((rule) => rule.package)), target, askedPackages(manifest)),
+        : newVersionsOf(new Set(input.migrationRules.filter(isFileRule).map((rule) => rule.package)), target, askedPackages(manifest)),
     }),
   ];
   const news = input.stage ? newsBetweenVersions({ stage: input.stage, archivedPackages }) : null;
@@ -286,9 +287,16 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     stage: input.stage ?? null,
     baseImage: target.baseImage,
     oldReleaseImage: input.oldReleaseImage ?? null,
+    rules: input.migrationRules,
     archivedTexts: input.archivedTexts ?? {},
   });
   warnings.push(...conversions.warnings);
+  // Raw files a conversion does not read (a cluster loaded from its capture) stay out of the build context.
+  const skipped = conversions.skipPayload ?? [];
+  if (skipped.length) {
+    const kept = (entry: ManifestEntry) => !skipped.some((folder) => entry.path === folder || entry.path.startsWith(`${folder}/`));
+    selection = { ...selection, payloadEntries: selection.payloadEntries.filter(kept), metadataEntries: selection.metadataEntries.filter(kept) };
+  }
   const install = [...new Set([...packages.install, ...conversions.install])].sort();
 
   const generated = generateDockerfile({

@@ -10,6 +10,10 @@ export const RESTORE_SCRIPT_FILES = [
   "rename-key.awk",
   "rewrite.awk",
   "set-key.awk",
+  // Data conversions (issue 15, plan/conversions/): run by the Dockerfile's conversion steps only.
+  "postgresql-dump.sh",
+  "postgresql-load.sh",
+  "mariadb-upgrade.sh",
 ] as const;
 export type RestoreScriptFile = (typeof RESTORE_SCRIPT_FILES)[number];
 /** File name -> its text. */

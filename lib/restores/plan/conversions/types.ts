@@ -8,6 +8,7 @@
 import type { Manifest, ManifestEntry } from "@/lib/archives/manifest";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
 import type { RestoreWarning } from "@/lib/restores/plan/types";
+import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 
 /** A file the planner adds to the build context (under kura/convert/ by convention). */
 export type ConversionContextFile = { path: string; content: string | Uint8Array; mode: number };
@@ -30,6 +31,11 @@ export type ConversionInput = {
    * versions' programs from the old release's repository; null when the engine has none.
    */
   oldReleaseImage: string | null;
+  /**
+   * The migration rules as the admin left them (built-in ones with their switch): the planners follow the "upgrade"
+   * ones (a built-in conversion switched off is not run, an admin's runs its lines). Absent: the built-in ones only.
+   */
+  rules?: readonly MigrationRule[];
   /**
    * Small archived text files some planners read (pyvenv.cfg, a distribution's RECORD), by archived path: read from the
    * store by make-restore-plan.ts (pythonVenvTextsWanted). Absent: none were read.
@@ -56,6 +62,11 @@ export type PlannedConversion = {
   source: string;
   status: ConversionStatus;
   /**
+   * Archived folders (and files) the conversion replaces or rewrites whole (the old cluster, an upgraded data
+   * directory): every entry under them is gone or changed in the image on purpose, so the verification skips them.
+   */
+  replaces?: string[];
+  /**
    * What the conversion changes in the restored files, so the restore's verification expects it (absent: nothing):
    * archived paths moved (a folder: every entry under it), archived paths it removes, archived files it rewrites.
    */
@@ -81,6 +92,13 @@ export type ConversionPlan = {
   /** Packages the packages stage installs in addition (e.g. python3-venv). */
   install: string[];
   warnings: RestoreWarning[];
+  /** Steps (paths in the image) run once when the container first starts, before its command (kura/first-start.sh). */
+  firstStart?: string[];
+  /**
+   * Archived folders whose raw files the build does not need (the conversion loads the data from a capture and removes
+   * the folder): left out of the build context and the restore stage. The archive keeps them.
+   */
+  skipPayload?: string[];
 };
 
 /** One kind of data: returns null when the archive holds none of it. */
