@@ -122,7 +122,7 @@ export function MigrationRuleFields({
             aria-invalid={Boolean(errors.run)}
             className={`${input} h-24 font-mono ${errors.run ? "border-red-400" : ""}`}
             value={draft.run}
-            placeholder={"myservice-upgrade --datadir \"$KURA_DATA\""}
+            placeholder={'myservice-upgrade --datadir "$KURA_DATA"'}
             onChange={(event) => onChange({ ...draft, run: event.target.value })}
           />
           <span className="text-xs text-slate-600">

@@ -134,7 +134,10 @@ function toAction(draft: RuleDraft): MigrationAction {
         kind: "upgrade",
         data: draft.data.trim(),
         when: draft.when,
-        run: draft.run.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== ""),
+        run: draft.run
+          .split("\n")
+          .map((line) => line.trimEnd())
+          .filter((line) => line.trim() !== ""),
       };
   }
 }

@@ -147,7 +147,14 @@ export async function benchPostgres({ base, token, dockerHost, runs = 3, buildNe
     rmSync(contextDir, { recursive: true, force: true });
   }
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { runs, stopped, ...results, kuraMedian: median(results.kura), handMedian: median(results.hand), ratio: median(results.kura) / median(results.hand) };
+  return {
+    runs,
+    stopped,
+    ...results,
+    kuraMedian: median(results.kura),
+    handMedian: median(results.hand),
+    ratio: median(results.kura) / median(results.hand),
+  };
 }
 
 export function formatPostgresMarkdown(result, meta) {
@@ -179,6 +186,9 @@ export async function runPostgresBench() {
     stopped: process.env.KURA_BENCH_PG_STOPPED === "1",
   });
   const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  writeFileSync(path.join(root, "e2e", "bench", "postgres.md"), formatPostgresMarkdown(result, { date: new Date().toISOString(), machine }));
+  writeFileSync(
+    path.join(root, "e2e", "bench", "postgres.md"),
+    formatPostgresMarkdown(result, { date: new Date().toISOString(), machine }),
+  );
   log(`postgres: Kura ${Math.round(result.kuraMedian)} ms, hand-written ${Math.round(result.handMedian)} ms, ${result.ratio.toFixed(2)}x`);
 }

@@ -14,7 +14,9 @@ test.afterAll(() => removeContainer(source));
 
 test("the plan lists the data conversions: PostgreSQL cluster 13/main into 17, and how", async ({ page, request }) => {
   test.setTimeout(300_000);
-  const response = await request.post(`/api/engines/local/containers/${source}/archives`, { data: { name: uniqueName("e2e conversions") } });
+  const response = await request.post(`/api/engines/local/containers/${source}/archives`, {
+    data: { name: uniqueName("e2e conversions") },
+  });
   expect(response.status()).toBe(202);
   const { jobId, archiveId } = (await response.json()) as { jobId: string; archiveId: string };
   await expect

@@ -115,7 +115,9 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     const noteConversions = async (conversions: PlannedConversion[]) => {
       await db.restore.update({ where: { id: restoreId }, data: { conversions: JSON.stringify(conversions) } });
       for (const item of conversions)
-        appendLog(`conversion ${item.status}: ${item.what} (${item.package} ${item.fromVersion ?? "?"} -> ${item.toVersion ?? "?"}): ${item.method}`);
+        appendLog(
+          `conversion ${item.status}: ${item.what} (${item.package} ${item.fromVersion ?? "?"} -> ${item.toVersion ?? "?"}): ${item.method}`,
+        );
     };
     await noteConversions(plan.conversions);
 
@@ -181,7 +183,8 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
         prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage, stage });
         merges = prepared.plan.merges ?? [];
         // The new versions are known now: the conversions as the build runs them.
-        if (JSON.stringify(prepared.plan.conversions) !== JSON.stringify(plan.conversions)) await noteConversions(prepared.plan.conversions);
+        if (JSON.stringify(prepared.plan.conversions) !== JSON.stringify(plan.conversions))
+          await noteConversions(prepared.plan.conversions);
         const appliedRules = prepared.plan.migrationRules
           .filter((match) => match.status !== "not-applicable")
           .map((match) => match.rule.id);

@@ -83,7 +83,9 @@ describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issu
     // The admin's pg_hba.conf came with it: a wrong password is refused.
     expect.soft(tryScript(restored, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
     // Only 17/main is left: the old cluster's configuration would make the init script try 13.
-    expect.soft(tryScript(restored, "ls /etc/postgresql/13 /var/lib/postgresql/13").output).toBe("/etc/postgresql/13:\n\n/var/lib/postgresql/13:");
+    expect
+      .soft(tryScript(restored, "ls /etc/postgresql/13 /var/lib/postgresql/13").output)
+      .toBe("/etc/postgresql/13:\n\n/var/lib/postgresql/13:");
     // The plan said it, the build log shows it, and the restore and the audit list it; 13/main was never mapped raw onto 17.
     expect(restore.conversions).toEqual([
       expect.objectContaining({
@@ -98,7 +100,9 @@ describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issu
     expect(restore.log).toMatch(/kura postgresql dump: wrote .*: 2 role\(s\), 1 database\(s\)/);
     expect(restore.log).toContain("kura postgresql load: carried max_connections = 77");
     const event = await db.auditEvent.findFirst({ where: { action: "archive.restore", detail: { contains: restore.id } } });
-    expect(JSON.parse(event?.detail ?? "{}").conversions).toEqual([expect.stringMatching(/^planned: PostgreSQL cluster 13\/main \(postgresql-13 13\..* -> 17\./)]);
+    expect(JSON.parse(event?.detail ?? "{}").conversions).toEqual([
+      expect.stringMatching(/^planned: PostgreSQL cluster 13\/main \(postgresql-13 13\..* -> 17\./),
+    ]);
     expect(error, restore.log).toBeNull();
     expect(restore.state).toBe("succeeded");
     expect(restore.check).toMatchObject({ exitCode: 0, ok: true });

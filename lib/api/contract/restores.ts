@@ -54,7 +54,10 @@ export const distributionRuleSchema = z.object({
   text: z.string(),
   status: z.enum(["applies", "not-applicable"]),
   reason: z.string(),
-  action: z.object({ kind: z.string() }).catchall(z.union([z.string(), z.array(z.string())])).nullable(),
+  action: z
+    .object({ kind: z.string() })
+    .catchall(z.union([z.string(), z.array(z.string())]))
+    .nullable(),
   /** "from bind9 1:9.20.30-1~deb13u1 postinst: dpkg-maintscript-helper rm_conffile /etc/bind/db.local 1:9.20.5-1~" */
   source: z.string(),
 });

@@ -295,7 +295,11 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   const skipped = conversions.skipPayload ?? [];
   if (skipped.length) {
     const kept = (entry: ManifestEntry) => !skipped.some((folder) => entry.path === folder || entry.path.startsWith(`${folder}/`));
-    selection = { ...selection, payloadEntries: selection.payloadEntries.filter(kept), metadataEntries: selection.metadataEntries.filter(kept) };
+    selection = {
+      ...selection,
+      payloadEntries: selection.payloadEntries.filter(kept),
+      metadataEntries: selection.metadataEntries.filter(kept),
+    };
   }
   const install = [...new Set([...packages.install, ...conversions.install])].sort();
 

@@ -169,7 +169,7 @@ describe("planUpgradeRules (an admin's)", () => {
     package: "postgresql-13",
     fromVersions: ">= 13",
     toVersions: "*",
-    action: { kind: "upgrade", data: "/srv/myapp", when: "build", run: ["myapp-reindex \"$KURA_DATA\"", "echo done"] },
+    action: { kind: "upgrade", data: "/srv/myapp", when: "build", run: ['myapp-reindex "$KURA_DATA"', "echo done"] },
     note: "",
     builtIn: false,
     enabled: true,
@@ -182,7 +182,11 @@ describe("planUpgradeRules (an admin's)", () => {
     expect(file?.path).toBe("kura/convert/01-myapp-reindex.sh");
     expect(String(file?.content)).toContain("KURA_DATA='/srv/myapp'\nKURA_FROM_VERSION='13.16-0+deb11u1'\n");
     expect(String(file?.content)).toMatch(/myapp-reindex "\$KURA_DATA"\necho done\n$/);
-    expect(plan?.conversions[0]).toMatchObject({ id: "myapp-reindex", status: "planned", source: expect.stringMatching(/^rule myapp-reindex/) });
+    expect(plan?.conversions[0]).toMatchObject({
+      id: "myapp-reindex",
+      status: "planned",
+      source: expect.stringMatching(/^rule myapp-reindex/),
+    });
   });
 
   it("at first start: a step under /kura/first-start.d and the wrapper that runs it before the command", () => {
@@ -215,7 +219,9 @@ describe("planOpenldap", () => {
 
   it("the same series, or no directory archived: nothing", () => {
     const ldap = [makeEntry("/var/lib/ldap/data.mdb", "file")];
-    expect(planOpenldap(input({ payloadEntries: ldap, archivedPackages: { slapd: "2.5.13" }, newPackages: { slapd: "2.6.10" } }))).toBeNull();
+    expect(
+      planOpenldap(input({ payloadEntries: ldap, archivedPackages: { slapd: "2.5.13" }, newPackages: { slapd: "2.6.10" } })),
+    ).toBeNull();
     expect(planOpenldap(input({ archivedPackages: { slapd: "2.4.57" }, newPackages: { slapd: "2.6.10" } }))).toBeNull();
   });
 });
@@ -233,7 +239,10 @@ describe("generateDockerfile with first-start steps", () => {
     const { generateDockerfile } = await import("@/lib/restores/plan/generate-dockerfile");
     const manifest = makeManifest();
     const options = { baseImage: "debian:trixie", manifest, install: [], hasPayload: false, hasAccountFiles: false, hasDeletions: false };
-    const plain = generateDockerfile({ ...options, conversions: { stages: [], finalLines: [], firstStart: ["/kura/first-start.d/01-x.sh"] } });
+    const plain = generateDockerfile({
+      ...options,
+      conversions: { stages: [], finalLines: [], firstStart: ["/kura/first-start.d/01-x.sh"] },
+    });
     expect(plain.dockerfile).toContain('ENTRYPOINT ["/bin/sh","/kura/first-start.sh"]\nCMD ["smbd","--foreground","--no-process-group"]');
     const withEntrypoint = generateDockerfile({
       ...options,

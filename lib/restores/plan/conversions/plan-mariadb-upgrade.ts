@@ -16,7 +16,12 @@ export const MARIADB_RULE: UpgradeRule = {
   package: "mariadb-server",
   fromVersions: "*",
   toVersions: "*",
-  action: { kind: "upgrade", data: "/var/lib/mysql", when: "build", run: ["/bin/sh /kura/mariadb-upgrade.sh /var/lib/mysql ARCHIVED_COPY"] },
+  action: {
+    kind: "upgrade",
+    data: "/var/lib/mysql",
+    when: "build",
+    run: ["/bin/sh /kura/mariadb-upgrade.sh /var/lib/mysql ARCHIVED_COPY"],
+  },
   note:
     "A MariaDB data directory made by an older server needs mariadb-upgrade (formerly mysql_upgrade) with the new one: it " +
     "updates the mysql system tables and checks every table (MariaDB's documentation: https://mariadb.com/kb/en/mariadb-upgrade/). " +

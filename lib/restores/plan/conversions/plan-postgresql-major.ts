@@ -76,7 +76,9 @@ export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | nu
     for (const cluster of clusters) {
       const data = `${dataRoot}/${cluster}`;
       const toText = next?.major ? `PostgreSQL ${next.major}` : "the new PostgreSQL";
-      const newCluster = next?.major ? `${next.major}/${cluster}` : `${cluster} of the installed server (its major is known once installed)`;
+      const newCluster = next?.major
+        ? `${next.major}/${cluster}`
+        : `${cluster} of the installed server (its major is known once installed)`;
       const base: Omit<PlannedConversion, "method" | "status"> = {
         id: POSTGRESQL_RULE.id,
         what: `PostgreSQL cluster ${oldMajor}/${cluster}`,

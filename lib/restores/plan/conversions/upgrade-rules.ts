@@ -51,7 +51,14 @@ export const hasEntriesUnder = (entries: readonly ManifestEntry[], folder: strin
   entries.some((entry) => entry.path === folder || entry.path.startsWith(`${folder}/`));
 
 /** A capture of the archive (issue 15, manifest.captures): the output of a recipe run in the container while it was archived. */
-export type CaptureRef = { recipe: string; package: string; packageVersion: string; serverVersion: string; format: string; name: string | null };
+export type CaptureRef = {
+  recipe: string;
+  package: string;
+  packageVersion: string;
+  serverVersion: string;
+  format: string;
+  name: string | null;
+};
 
 /** The capture a recipe made, when the manifest has one with an output (older archives have no captures). */
 export function findCapture(manifest: object, recipe: string): (CaptureRef & { name: string }) | null {
