@@ -528,8 +528,11 @@ export async function startArchive(input: StartArchiveInput): Promise<{ jobId: s
             files: result.files,
             bytes: result.bytes,
             storedBytes: result.storedBytes,
-            quiesce: result.quiesce,
-            captures: result.captures.map((item) => ({ recipe: item.recipe, serverVersion: item.serverVersion, size: item.size })),
+            // Plain words, as the audit page shows every detail: "pause (run again after)", "postgresql-dumpall: PostgreSQL 13.16, 2,345 bytes".
+            quiesce: result.quiesce ? `${result.quiesce.mode}${result.quiesce.restarted ? " (run again after)" : ""}` : "live",
+            captures: result.captures.map(
+              (item) => `${item.recipe}: ${item.serverVersion || "version unknown"}, ${item.size.toLocaleString("en")} bytes`,
+            ),
           },
         });
         return result;

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUSYBOX, docker, removeContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { BUSYBOX, docker, dockerHost, removeContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { CRON_IMAGE, ensureCron } from "@/e2e/fixtures/cron";
 import { testLabelArgs } from "@/e2e/harness/engine.mjs";
 import { readLowestLayerFile } from "@/lib/docker/read-lowest-layer-file";
@@ -19,6 +19,9 @@ const busyboxName = uniqueName("kura-it-base-busybox");
 const linkName = uniqueName("kura-it-base-link");
 // An image whose only layer has /var/lib/dpkg/status as a symlink to the host's /etc/passwd (if followed on the host).
 const linkImage = `kura-test/status-link:${Date.now().toString(36)}`;
+// A restore's packages stage built on debian:bullseye with nothing installed: the same single layer, other labels, a
+// tag that sorts before "debian". The base must still be named debian:bullseye.
+const decoyImage = `a-kura-restore/stage:${Date.now().toString(36)}`;
 
 const create = (name: string, image: string) => docker(["create", "--network", "none", ...testLabelArgs(), "--name", name, image, "true"]);
 
@@ -45,12 +48,18 @@ describe("readBasePackages", () => {
       rmSync(root, { recursive: true, force: true });
     }
     create(linkName, linkImage);
+    execFileSync("docker", ["-H", dockerHost(), "build", "--network", "none", "-t", decoyImage, "-"], {
+      input: "FROM debian:bullseye\nLABEL kura.restore=decoy\n",
+      env: process.env,
+      stdio: ["pipe", "ignore", "inherit"],
+    });
   }, 600_000);
   afterAll(() => {
     removeContainer(cronName);
     removeContainer(busyboxName);
     removeContainer(linkName);
     docker(["image", "rm", "-f", linkImage]);
+    docker(["image", "rm", "-f", decoyImage]);
   });
 
   it("reads debian:bullseye's own list from the lowest layer's folder: bash is there, cron (installed on top) is not", async () => {

@@ -1,5 +1,6 @@
 import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
+import { isDistributionImage } from "@/lib/changes/find-image-base";
 import { env } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
 import { dockerFor } from "./client";
@@ -79,15 +80,20 @@ async function searchSingleLayerImage(
   const docker = dockerFor(engine);
   const images = await withTimeout(docker.listImages(), env.KURA_ENGINE_TIMEOUT_MS);
   const tagOf = (tags: string[] | undefined) => (tags ?? []).filter((tag) => tag !== "<none>:<none>").sort()[0] ?? null;
+  const rank = (image: { RepoTags?: string[]; Labels?: Record<string, string> | null }) =>
+    (image.RepoTags ?? []).some((tag) => isDistributionImage(tag)) ? 2 : image.Labels?.["kura.restore"] ? 0 : 1;
   const candidates = images
     .filter((image) => sizeAtMost === null || image.Size <= sizeAtMost)
-    .sort((a, b) => Number(tagOf(b.RepoTags) !== null) - Number(tagOf(a.RepoTags) !== null) || a.Size - b.Size)
+    // A distribution's own image names the layer best (debian:bookworm); a restore's stage built on it (same single
+    // layer, other labels) never should.
+    .sort((a, b) => rank(b) - rank(a) || Number(tagOf(b.RepoTags) !== null) - Number(tagOf(a.RepoTags) !== null) || a.Size - b.Size)
     .slice(0, MAX_IMAGES_INSPECTED);
   for (const candidate of candidates) {
     try {
       const image = await withTimeout(docker.getImage(candidate.Id).inspect(), env.KURA_ENGINE_TIMEOUT_MS);
       const layers = image.RootFS?.Layers ?? [];
-      if (layers.length === 1 && layers[0] === diffId) return { id: image.Id, tag: tagOf(image.RepoTags) };
+      if (layers.length === 1 && layers[0] === diffId)
+        return { id: image.Id, tag: tagOf((image.RepoTags ?? []).filter(isDistributionImage)) ?? tagOf(image.RepoTags) };
     } catch {
       // removed meanwhile
     }
