@@ -108,8 +108,26 @@ describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issu
     expect(restore.check).toMatchObject({ exitCode: 0, ok: true });
   }, 1_200_000);
 
-  it("archived running: the pg_dumpall capture is loaded into 17/main, no old-release stage; rows, password and 77 hold", async () => {
+  it("archived running while rows are written: the pg_dumpall capture is loaded into 17/main, no old-release stage; consistent rows, password and 77 hold", async () => {
     makeSource(running);
+    // A writer that never stops while the archive runs: each transaction adds a ledger row and counts it in counter.
+    // The restored database is consistent when the two agree (the dump's transaction boundary), not a torn copy.
+    const app = `PGPASSWORD='${PASSWORD}' psql -X -q -h 127.0.0.1 -U app appdb`;
+    runScript(
+      running,
+      `${app} -c "CREATE TABLE ledger (id serial PRIMARY KEY, amount int NOT NULL); CREATE TABLE counter (n int NOT NULL); INSERT INTO counter VALUES (0)"`,
+    );
+    docker([
+      "exec",
+      "-d",
+      running,
+      "sh",
+      "-c",
+      `while true; do ${app} -c "BEGIN; INSERT INTO ledger (amount) VALUES (1); UPDATE counter SET n = n + 1; COMMIT;"; done`,
+    ]);
+    const CONSISTENT = `${app} -t -A -c "SELECT (SELECT count(*) FROM ledger) = (SELECT n FROM counter) AND (SELECT n FROM counter) > 0"`;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(runScript(running, `${app} -t -A -c "SELECT n > 0 FROM counter"`)).toBe("t");
     const runningArchive = await archiveService(running, "postgres it running");
     const { error, restore } = await restoreOntoTrixie(runningArchive, restoredRunning, CHECK);
     const started = tryScript(restoredRunning, START);
@@ -117,6 +135,7 @@ describe("a Debian 11 PostgreSQL 13 restored onto Debian 13 (PostgreSQL 17, issu
     expect.soft(tryScript(restoredRunning, "pg_lsclusters -h").output).toMatch(/^17 +main +5432 +online/);
     expect.soft(tryScript(restoredRunning, COUNT).output).toBe("42");
     expect.soft(tryScript(restoredRunning, MAX_CONNECTIONS).output).toBe("77");
+    expect.soft(tryScript(restoredRunning, CONSISTENT).output).toBe("t");
     expect.soft(tryScript(restoredRunning, "PGPASSWORD=wrong psql -X -h 127.0.0.1 -U app appdb -c 'SELECT 1'").exitCode).not.toBe(0);
     expect(restore.conversions).toEqual([
       expect.objectContaining({ id: "builtin-postgresql-major", status: "planned", method: expect.stringMatching(/pg_dumpall capture/) }),
