@@ -77,11 +77,35 @@ function handWrittenContext(dockerHost, container) {
   return dir;
 }
 
+/**
+ * Waits for a restore's job like waitJob, and notes when each of the restore log's "== " lines (its phases) first
+ * appeared, so the results say where Kura's time goes. Pushes one { phase: seconds } record per run onto `phases`.
+ */
+async function waitJobTimingPhases(base, token, restore, t0, phases) {
+  const seen = [];
+  const deadline = Date.now() + 900_000;
+  let job;
+  while (Date.now() < deadline) {
+    job = await api(base, token, `/api/jobs/${restore.jobId}`);
+    const detail = await api(base, token, `/api/restores/${restore.restoreId}`).catch(() => null);
+    for (const raw of String(detail?.log ?? "").split("\n")) {
+      const line = raw.replace(/kura-[\w./:-]+/g, "…");
+      if (raw.startsWith("== ") && !seen.some((item) => item.line === line)) seen.push({ line, at: performance.now() - t0 });
+    }
+    if (job.state !== "running" && job.state !== "queued") break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const end = performance.now() - t0;
+  phases.push(Object.fromEntries(seen.map((item, index) => [item.line.slice(3, 60), ((seen[index + 1]?.at ?? end) - item.at) / 1000])));
+  if (!job || job.state === "running" || job.state === "queued") throw new Error(`job ${restore.jobId} did not finish`);
+  return job;
+}
+
 export async function benchPostgres({ base, token, dockerHost, runs = 3, buildNetwork = "host", stopped = false }) {
   const source = `kura-bench-postgres-${Date.now().toString(36)}`;
   createPostgresContainer(dockerHost, source);
   const contextDir = handWrittenContext(dockerHost, source);
-  const results = { kura: [], hand: [], conversions: [] };
+  const results = { kura: [], hand: [], conversions: [], phases: [] };
   const images = [];
   try {
     // Archived running: the capture recipe (when Kura has one) makes the dump. Stopped (KURA_BENCH_PG_STOPPED=1): the raw
@@ -116,7 +140,7 @@ export async function benchPostgres({ base, token, dockerHost, runs = 3, buildNe
               checkCommand: `${WAIT}\n${COUNT}`,
             }),
           });
-          const job = await waitJob(base, token, restore.jobId);
+          const job = await waitJobTimingPhases(base, token, restore, t0, results.phases);
           const elapsed = performance.now() - t0;
           const detail = await api(base, token, `/api/restores/${restore.restoreId}`);
           images.push(detail.imageTag);
@@ -171,6 +195,15 @@ export function formatPostgresMarkdown(result, meta) {
     `| Kura: plan + restore job (build with the conversion, run, verify, check: the rows with app's password) through the API | ${s(result.kuraMedian)} | ${result.kura.map(s).join(", ")} |`,
     `| Hand-written Dockerfile: docker build --no-cache (install, load the dump) + docker run + the same check | ${s(result.handMedian)} | ${result.hand.map(s).join(", ")} |`,
     `| **Ratio Kura / hand-written** | **${result.ratio.toFixed(2)}x** | target: at most 1.3x |`,
+    "",
+    "Where Kura's time goes (seconds from each phase of the restore log to the next, per run; the first starts after the plan call):",
+    "",
+    "| Phase | Runs |",
+    "|---|---|",
+    ...[...new Set(result.phases.flatMap((run) => Object.keys(run)))].map(
+      (phase) =>
+        `| ${phase.replace(/\|/g, "/")} | ${result.phases.map((run) => (run[phase] === undefined ? "-" : run[phase].toFixed(1))).join(", ")} |`,
+    ),
     "",
   ].join("\n");
 }
