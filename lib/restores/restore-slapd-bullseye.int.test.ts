@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docker, dockerHost, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
+import { docker, dockerHost, exec, removeContainer, runContainer, TRIXIE, uniqueName } from "@/e2e/fixtures/containers";
 import { archiveService, restoreOntoTrixie, runScript, tryScript } from "@/e2e/fixtures/release-jump";
 import { ensureSlapdImage, SLAPD_ADMIN_PASSWORD, SLAPD_TAG } from "@/e2e/harness/bullseye-images.mjs";
 import { db } from "@/lib/db";
+import { makeRestorePlan } from "./make-restore-plan";
 
 // Issue 15: a Debian 11 OpenLDAP 2.4 (slapd 2.4.57, mdb, suffix dc=example,dc=org) set up by its admin: a password
 // policy as 2.4 did it (the ppolicy schema loaded into cn=config, the ppolicy module and its overlay on the directory,
@@ -70,7 +71,7 @@ const FIND_USER = `ldapsearch -x -LLL -H ldap://127.0.0.1 -D '${USER_DN}' -w '${
 const WRONG_PASSWORD = `ldapsearch -x -LLL -H ldap://127.0.0.1 -D '${USER_DN}' -w wrong-password -b dc=example,dc=org '(uid=alice)' dn`;
 const SIZE_LIMIT =
   "ldapsearch -Q -LLL -Y EXTERNAL -H ldapi:/// -b 'olcDatabase={-1}frontend,cn=config' -s base olcSizeLimit | sed -n 's/^olcSizeLimit: //p'";
-const OVERLAY = "ldapsearch -Q -LLL -Y EXTERNAL -H ldapi:/// -b cn=config '(olcOverlay=*ppolicy)' dn";
+const OVERLAY = "ldapsearch -Q -LLL -Y EXTERNAL -H ldapi:/// -b cn=config '(objectClass=olcPPolicyConfig)' dn";
 const CHECK = `set -e\n(${START})\n${FIND_USER}\n${SIZE_LIMIT}`;
 
 /** What the restored directory answers: the user's bind and entry, a wrong password refused, the admin's settings. */
@@ -116,6 +117,12 @@ describe("a Debian 11 OpenLDAP 2.4 restored onto Debian 13 (slapd 2.6, issue 15)
   });
 
   it("archived running: the slapcat capture is loaded with slapadd, no old-release stage; the user binds, the settings hold", async () => {
+    // The plan preview says it before anything runs.
+    const { view } = await makeRestorePlan(runningArchive, { engineId: "local", baseImage: TRIXIE });
+    expect(view.conversions).toEqual([
+      expect.objectContaining({ id: "builtin-openldap-reload", status: "planned", method: expect.stringMatching(/slapcat capture/) }),
+    ]);
+    expect(view.dockerfile).toContain('RUN ["/bin/sh", "/kura/openldap-load.sh", "/kura/convert/openldap"]');
     const { error, restore } = await restoreOntoTrixie(runningArchive, restoredRunning, CHECK);
     expectRestored(restoredRunning);
     expect(restore.conversions).toEqual([
