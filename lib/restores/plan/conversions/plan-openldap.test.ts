@@ -70,7 +70,7 @@ describe("planOpenldap", () => {
       }),
     ]);
     expect(plan?.conversions[0]?.method).toMatch(
-      /^take the archive's slapcat capture \(.*slapd 2\.4\.57.*: cn=config and 1 database\(s\)\) and load them with slapadd into slapd 2\.6/,
+      /^take the archive's slapcat capture \(slapd 2\.4\.57\+dfsg-3\+deb11u1: cn=config and 1 database\(s\)\) and load them with slapadd into slapd 2\.6,/,
     );
     expect(plan?.conversions[0]?.source).toMatch(/^built-in: builtin-openldap-reload/);
     expect(plan?.stages).toEqual([]);
@@ -168,6 +168,9 @@ describe("planOpenldap", () => {
 // (mawk) and busybox's, on Debian 11's real cn=config: slapcat -n 0 of kura-test/slapd:bullseye after its admin added
 // the ppolicy schema, loaded the ppolicy module and put the overlay on the mdb database. slapd 2.6.10 (Debian 13)
 // refuses that dump as it is ("Duplicate attributeType" for the ppolicy schema), and loads the converted one.
+// slapcat-0-hdb.ldif: the same image's cn=config after its admin added an hdb database (dc=hdb,dc=org in
+// /var/lib/ldap-hdb, with olcDbConfig and olcDbCacheSize) and the syncprov overlay on it; converted and loaded with
+// openldap-load.sh, slapd 2.6.10 served that database's entries as mdb.
 const SCRIPT = path.join(process.cwd(), "lib", "restores", "scripts", "openldap-config.awk");
 const BULLSEYE_CONFIG = path.join(process.cwd(), "lib", "restores", "plan", "fixtures", "bullseye", "slapd", "slapcat-0.ldif");
 const has = (command: string) => spawnSync("sh", ["-c", 'command -v "$1"', "sh", command], { stdio: "ignore" }).status === 0;
@@ -179,6 +182,7 @@ function convert(awk: string[], ldif: string, builtin = "config ldif monitor") {
   expect(run.status, run.stderr).toBe(0);
   return { ldif: run.stdout, said: run.stderr };
 }
+const BULLSEYE_HDB_CONFIG = path.join(process.cwd(), "lib", "restores", "plan", "fixtures", "bullseye", "slapd", "slapcat-0-hdb.ldif");
 const dns = (ldif: string) => ldif.split("\n").filter((line) => line.startsWith("dn: "));
 const record = (ldif: string, dn: string) => ldif.split("\n\n").find((part) => part.startsWith(`dn: ${dn}\n`)) ?? "";
 
@@ -233,6 +237,21 @@ describe.each(AWKS.map((awk) => [awk.join(" "), awk]))("openldap-config.awk (%s)
     const unfold = (text: string) => text.replace(/\n /g, "");
     expect(record(ldif, "olcDatabase={1}mdb,cn=config")).toBe(record(unfold(archived), "olcDatabase={1}mdb,cn=config"));
     expect(ldif.split("\n").some((line) => line.startsWith(" "))).toBe(false);
+  });
+
+  it("turns Debian 11's hdb database into mdb: its DN and overlay's, its settings mdb knows, back_hdb no longer loaded", () => {
+    const archived = readFileSync(BULLSEYE_HDB_CONFIG, "utf8");
+    const { ldif } = convert(awk as string[], archived, "config ldif monitor");
+    expect(dns(ldif)).toEqual(dns(archived).map((dn) => dn.replace("olcDatabase={2}hdb", "olcDatabase={2}mdb")));
+    expect(record(ldif, "cn=module{0},cn=config")).toMatch(/olcModuleLoad: \{0\}back_mdb\nolcModuleLoad: \{1\}syncprov\n/);
+    const database = record(ldif, "olcDatabase={2}mdb,cn=config");
+    expect(database).toMatch(/^objectClass: olcMdbConfig$/m);
+    expect(database).toMatch(/^olcDatabase: \{2\}mdb$/m);
+    expect(database).toMatch(/^olcDbDirectory: \/var\/lib\/ldap-hdb$/m);
+    expect(database).toMatch(/^olcRootPW:: c2VjcmV0$/m);
+    expect(database).toMatch(/^olcDbIndex: objectClass eq$/m);
+    expect(database).toMatch(/^olcDbMaxSize: 1073741824$/m);
+    expect(database).not.toMatch(/olcDbConfig|olcDbCacheSize|olcHdbConfig|\}hdb/);
   });
 
   it("turns an hdb database into mdb, drops what 2.5 has not, and numbers the schema and the modules without gaps", () => {

@@ -100,7 +100,9 @@ export function planOpenldap(input: ConversionInput): ConversionPlan | null {
     plan.finalLines.push(`COPY ${captures.map((capture) => `captures/${capture.name}`).join(" ")} ${DUMPS}/`);
     // The raw files are not read (the load replaces them): they stay out of the build.
     plan.skipPayload = [DATA, CONFIG].filter((folder) => hasEntriesUnder(input.payloadEntries, folder));
-    const server = captures[0]?.serverVersion || captures[0]?.packageVersion || "slapd";
+    // slapd -VV's first line ("@(#) $OpenLDAP: slapd 2.4.57+dfsg-3+deb11u1 (May 14 2022 18:32:57) $"): its name and version.
+    const first = captures[0];
+    const server = /slapd \S+/.exec(first?.serverVersion ?? "")?.[0] ?? (first?.packageVersion ? `slapd ${first.packageVersion}` : "slapd");
     plan.conversions.push({
       ...base,
       method: `take the archive's slapcat capture (${server}: cn=config and ${databases} database(s)) and ${load}`,
