@@ -3,6 +3,7 @@
 
 import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { MARIADB_RULE } from "@/lib/restores/plan/conversions/plan-mariadb-upgrade";
+import { OPENLDAP_RULE } from "@/lib/restores/plan/conversions/plan-openldap";
 import { POSTGRESQL_RULE } from "@/lib/restores/plan/conversions/plan-postgresql-major";
 
 const builtIn = (rule: Omit<MigrationRule, "builtIn" | "enabled">): MigrationRule => ({ ...rule, builtIn: true, enabled: true });
@@ -228,4 +229,5 @@ export const BUILTIN_MIGRATION_RULES: MigrationRule[] = [
   // Data conversions (issue 15): upgrade rules, run in the image by their planners (plan/conversions/).
   POSTGRESQL_RULE,
   MARIADB_RULE,
+  OPENLDAP_RULE,
 ];

@@ -14,6 +14,9 @@ export const RESTORE_SCRIPT_FILES = [
   "postgresql-dump.sh",
   "postgresql-load.sh",
   "mariadb-upgrade.sh",
+  "openldap-dump.sh",
+  "openldap-load.sh",
+  "openldap-config.awk",
 ] as const;
 export type RestoreScriptFile = (typeof RESTORE_SCRIPT_FILES)[number];
 /** File name -> its text. */

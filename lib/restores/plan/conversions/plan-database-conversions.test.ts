@@ -4,7 +4,6 @@ import { BUILTIN_MIGRATION_RULES } from "@/lib/restores/plan/builtin-migration-r
 import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
 import { planConversions } from "./plan-conversions";
 import { planMariadbUpgrade } from "./plan-mariadb-upgrade";
-import { planOpenldap } from "./plan-openldap";
 import { planPostgresqlMajor } from "./plan-postgresql-major";
 import { planUpgradeRules } from "./plan-upgrade-rules";
 import type { ConversionInput } from "./types";
@@ -200,29 +199,6 @@ describe("planUpgradeRules (an admin's)", () => {
     expect(planUpgradeRules(input({ rules: [{ ...rule, fromVersions: "< 13" }] }))).toBeNull();
     expect(planUpgradeRules(input({ rules: [{ ...rule, enabled: false }] }))).toBeNull();
     expect(planUpgradeRules(input({ rules: BUILTIN_MIGRATION_RULES }))).toBeNull();
-  });
-});
-
-describe("planOpenldap", () => {
-  it("2.4 -> 2.6: not covered, a warning naming the directory at risk", () => {
-    const plan = planOpenldap(
-      input({
-        payloadEntries: [makeEntry("/var/lib/ldap/data.mdb", "file")],
-        archivedPackages: { slapd: "2.4.57+dfsg-3+deb11u1" },
-        newPackages: { slapd: "2.6.10+dfsg-1" },
-      }),
-    );
-    expect(plan?.conversions[0]).toMatchObject({ id: "openldap-2.5", status: "not-covered", fromVersion: "2.4.57+dfsg-3+deb11u1" });
-    expect(plan?.warnings[0]?.message).toMatch(/^OpenLDAP 2\.4 -> 2\.6: the directory in \/var\/lib\/ldap .* at risk/);
-    expect(plan?.finalLines).toEqual([]);
-  });
-
-  it("the same series, or no directory archived: nothing", () => {
-    const ldap = [makeEntry("/var/lib/ldap/data.mdb", "file")];
-    expect(
-      planOpenldap(input({ payloadEntries: ldap, archivedPackages: { slapd: "2.5.13" }, newPackages: { slapd: "2.6.10" } })),
-    ).toBeNull();
-    expect(planOpenldap(input({ archivedPackages: { slapd: "2.4.57" }, newPackages: { slapd: "2.6.10" } }))).toBeNull();
   });
 });
 

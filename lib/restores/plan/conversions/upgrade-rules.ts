@@ -1,5 +1,5 @@
 // The upgrade rules a conversion follows (issue 15): migration rules of kind "upgrade", keyed on package version ranges.
-// The built-in ones name the steps Kura ships (PostgreSQL, MariaDB); an admin's run its own shell lines. Pure.
+// The built-in ones name the steps Kura ships (PostgreSQL, MariaDB, OpenLDAP); an admin's run its own shell lines. Pure.
 
 import type { ManifestEntry } from "@/lib/archives/manifest";
 import type { MigrationRule, UpgradeAction } from "@/lib/restores/plan/migration-rule-schema";
@@ -60,13 +60,20 @@ export type CaptureRef = {
   name: string | null;
 };
 
+/**
+ * The captures a recipe made with an output, in the manifest's order (older archives have no captures): one, or one per
+ * item for a recipe run once per item (slapcat, one per database: slapcat-0.ldif, slapcat-1.ldif).
+ */
+export function findCaptures(manifest: object, recipe: string): (CaptureRef & { name: string })[] {
+  const captures = (manifest as { captures?: unknown }).captures;
+  if (!Array.isArray(captures)) return [];
+  return (captures as CaptureRef[]).filter(
+    (capture): capture is CaptureRef & { name: string } =>
+      capture?.recipe === recipe && typeof capture.name === "string" && /^[A-Za-z0-9._-]{1,100}$/.test(capture.name),
+  );
+}
+
 /** The capture a recipe made, when the manifest has one with an output (older archives have no captures). */
 export function findCapture(manifest: object, recipe: string): (CaptureRef & { name: string }) | null {
-  const captures = (manifest as { captures?: unknown }).captures;
-  if (!Array.isArray(captures)) return null;
-  for (const capture of captures as CaptureRef[]) {
-    if (capture?.recipe === recipe && typeof capture.name === "string" && /^[A-Za-z0-9._-]{1,100}$/.test(capture.name))
-      return capture as CaptureRef & { name: string };
-  }
-  return null;
+  return findCaptures(manifest, recipe)[0] ?? null;
 }
