@@ -180,6 +180,7 @@ describe("planRestore", () => {
       ["kura/postgresql-dump.sh", "755"],
       ["kura/postgresql-load.sh", "755"],
       ["kura/mariadb-upgrade.sh", "755"],
+      ["kura/mariadb-dump-load.sh", "755"],
       ["kura/restore-plan.sh", "644"],
       ["kura/entries.nul", "644"],
       ["kura/metadata.sh", "644"],

@@ -14,6 +14,7 @@ export const RESTORE_SCRIPT_FILES = [
   "postgresql-dump.sh",
   "postgresql-load.sh",
   "mariadb-upgrade.sh",
+  "mariadb-dump-load.sh",
 ] as const;
 export type RestoreScriptFile = (typeof RESTORE_SCRIPT_FILES)[number];
 /** File name -> its text. */
