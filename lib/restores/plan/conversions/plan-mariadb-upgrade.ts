@@ -7,9 +7,10 @@
 //   events), and MariaDB documents upgrading in place from ANY earlier MariaDB version to the latest one, and "mainly"
 //   from MySQL before 8.0 (https://mariadb.com/kb/en/upgrading-between-major-mariadb-versions/).
 // - the dump (builtin-mariadb-dump-load): the archive's mariadb-dump capture (--all-databases --routines --events, made
-//   while the container ran) loaded with the mariadb client into a fresh data directory (mariadb-install-db), then
-//   FLUSH PRIVILEGES and mariadb-upgrade (the dump recreates the mysql system tables as the old server had them). The
-//   archived raw directory is then not read: it stays out of the build.
+//   while the container ran) loaded with the mariadb client into a fresh data directory (mariadb-install-db): the mysql
+//   database's tables first (the old server's system tables and accounts), brought to the new server by mariadb-upgrade,
+//   then the routines, events and databases, then FLUSH PRIVILEGES (mariadb-dump-load.sh). The archived raw directory
+//   is then not read: it stays out of the build.
 // Which one, when the archive holds a data directory (/var/lib/mysql/mysql) and the series differ:
 // 1. the dump, when the archive has a mariadb-dump capture (and builtin-mariadb-dump-load is on) and the in-place
 //    upgrade does not cover the jump: the directory came from MySQL (mysql-server: MariaDB documents the in-place
@@ -64,14 +65,16 @@ export const MARIADB_DUMP_RULE: UpgradeRule = {
     `before 8.0 (${UPGRADING}); MySQL 8.0's data directory is not one MariaDB reads, and mariadb-upgrade does not ` +
     "downgrade. Then, and when the in-place rule builtin-mariadb-upgrade is switched off, Kura loads the archive's " +
     "mariadb-dump capture (--all-databases --routines --events, made while the container ran) with the mariadb client " +
-    "into a fresh data directory (mariadb-install-db), then FLUSH PRIVILEGES and mariadb-upgrade, in the build, with the " +
-    "server started without networking and shut down cleanly.",
+    "into a fresh data directory (mariadb-install-db): the mysql system tables first, brought to the new server by " +
+    "mariadb-upgrade, then the routines, events and databases, then FLUSH PRIVILEGES; in the build, with the server " +
+    "started without networking and shut down cleanly.",
   builtIn: true,
   enabled: true,
 };
 
 const DATA = "/var/lib/mysql";
 const DUMP = "/kura/convert/mariadb-dump.sql";
+const NO_CAPTURE = "the archive has no mariadb-dump capture (archive the container running)";
 
 /** major.minor of a Debian MariaDB or MySQL version ("1:10.5.29-0+deb11u1" -> "10.5"). */
 const series = (version: string | null | undefined) => (version ? (/^(?:\d+:)?(\d+\.\d+)/.exec(version)?.[1] ?? null) : null);
@@ -130,7 +133,7 @@ export function planMariadbUpgrade(input: ConversionInput): ConversionPlan | nul
   const toVersion = next?.version ?? null;
   const fromText = `${archived.origin === "mysql" ? "MySQL" : "MariaDB"} ${from}`;
   const base: Omit<PlannedConversion, "id" | "method" | "source" | "status"> = {
-    what: `MariaDB data directory ${DATA}`,
+    what: `${archived.origin === "mysql" ? "MySQL" : "MariaDB"} data directory ${DATA}`,
     data: DATA,
     package: archived.name,
     fromVersion: archived.version,
@@ -143,14 +146,16 @@ export function planMariadbUpgrade(input: ConversionInput): ConversionPlan | nul
   const dump = builtInVerdict(input.rules, MARIADB_DUMP_RULE, archived.version, toVersion);
   const limit = inPlaceLimit(archived, from, to);
   // Why the directory is not upgraded in place (null: it can be).
-  const noInPlace = !next
-    ? "no MariaDB server is installed in the new image"
-    : (limit ??
-      (inPlace.ok
-        ? archived.origin === "mysql" && capture
-          ? 'the data directory was made by MySQL, which MariaDB upgrades in place only "mainly"'
-          : null
-        : inPlace.reason));
+  const whyNotInPlace = (): string | null => {
+    if (!next) return "no MariaDB server is installed in the new image";
+    if (limit) return limit;
+    if (!inPlace.ok) return inPlace.reason;
+    // MariaDB upgrades a MySQL directory in place only "mainly": the dump, when there is one, is the sure way.
+    if (archived.origin === "mysql" && capture)
+      return `the data directory was made by MySQL, which MariaDB upgrades in place only "mainly" (${UPGRADING})`;
+    return null;
+  };
+  const noInPlace = whyNotInPlace();
 
   if (next && noInPlace !== null && capture && dump.ok) {
     plan.conversions.push({
@@ -158,8 +163,9 @@ export function planMariadbUpgrade(input: ConversionInput): ConversionPlan | nul
       id: MARIADB_DUMP_RULE.id,
       method:
         `load the archive's mariadb-dump capture (${capture.serverVersion || capture.packageVersion}) with the mariadb client into a fresh ` +
-        `data directory of MariaDB ${to ?? "(the installed version)"}, then FLUSH PRIVILEGES and mariadb-upgrade, in the build ` +
-        `(the server started without networking, shut down cleanly); not in place: ${noInPlace}`,
+        `data directory of MariaDB ${to ?? "(the installed version)"} (the mysql system tables first, brought to it by mariadb-upgrade, ` +
+        `then the routines, events and databases, then FLUSH PRIVILEGES), in the build (the server started without networking, ` +
+        `shut down cleanly); not in place: ${noInPlace}`,
       source: `built-in: ${MARIADB_DUMP_RULE.id} (the mariadb-dump capture loaded into a fresh directory)`,
       status: "planned",
     });
@@ -183,13 +189,8 @@ export function planMariadbUpgrade(input: ConversionInput): ConversionPlan | nul
     );
     return plan;
   }
-  const noDump = !next
-    ? null
-    : !capture
-      ? "the archive has no mariadb-dump capture (archive the container running)"
-      : dump.ok
-        ? null
-        : dump.reason;
+  // Why not the dump either (null: nothing to add, no server in the new image).
+  const noDump = !next ? null : !capture ? NO_CAPTURE : dump.ok ? null : dump.reason;
   const why = noDump ? `${noInPlace}; ${noDump}` : noInPlace;
   plan.conversions.push({
     ...base,
