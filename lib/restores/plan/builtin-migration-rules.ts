@@ -2,7 +2,7 @@
 // where it comes from. People can disable them but not edit them (builtIn: true).
 
 import type { MigrationRule } from "@/lib/restores/plan/migration-rule-schema";
-import { MARIADB_RULE } from "@/lib/restores/plan/conversions/plan-mariadb-upgrade";
+import { MARIADB_DUMP_RULE, MARIADB_RULE } from "@/lib/restores/plan/conversions/plan-mariadb-upgrade";
 import { OPENLDAP_RULE } from "@/lib/restores/plan/conversions/plan-openldap";
 import { POSTGRESQL_RULE } from "@/lib/restores/plan/conversions/plan-postgresql-major";
 
@@ -229,5 +229,6 @@ export const BUILTIN_MIGRATION_RULES: MigrationRule[] = [
   // Data conversions (issue 15): upgrade rules, run in the image by their planners (plan/conversions/).
   POSTGRESQL_RULE,
   MARIADB_RULE,
+  MARIADB_DUMP_RULE,
   OPENLDAP_RULE,
 ];

@@ -183,6 +183,7 @@ describe("planRestore", () => {
       ["kura/openldap-dump.sh", "755"],
       ["kura/openldap-load.sh", "755"],
       ["kura/openldap-config.awk", "644"],
+      ["kura/mariadb-dump-load.sh", "755"],
       ["kura/restore-plan.sh", "644"],
       ["kura/entries.nul", "644"],
       ["kura/metadata.sh", "644"],

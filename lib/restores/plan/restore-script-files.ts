@@ -17,6 +17,7 @@ export const RESTORE_SCRIPT_FILES = [
   "openldap-dump.sh",
   "openldap-load.sh",
   "openldap-config.awk",
+  "mariadb-dump-load.sh",
 ] as const;
 export type RestoreScriptFile = (typeof RESTORE_SCRIPT_FILES)[number];
 /** File name -> its text. */

@@ -154,6 +154,88 @@ describe("planMariadbUpgrade", () => {
     expect(plan?.stages).toEqual([]);
   });
 
+  const dumpCapture = {
+    ...capture,
+    recipe: "mariadb-dump",
+    service: "MariaDB/MySQL",
+    package: "mariadb-server-10.5",
+    packageVersion: MARIADB_105,
+    serverVersion: "10.5.29-MariaDB-0+deb11u1",
+    argv: ["sh", "-c", "...", "dump", "mariadb-dump mysqldump", "--all-databases", "--routines", "--events", "--single-transaction"],
+    user: "root",
+    name: "mariadb-dump.sql",
+  };
+  const withCapture = (extra: Partial<ConversionInput> = {}) =>
+    input({ manifest: { ...makeManifest({ entries: mariadbEntries }), captures: [dumpCapture] } as never, ...extra });
+  const switchedOff = (...ids: string[]): MigrationRule[] =>
+    BUILTIN_MIGRATION_RULES.map((rule) => (ids.includes(rule.id) ? { ...rule, enabled: false } : rule));
+  const DUMP_LINES = [
+    "COPY captures/mariadb-dump.sql /kura/convert/mariadb-dump.sql",
+    'RUN ["/bin/sh", "/kura/mariadb-dump-load.sh", "/var/lib/mysql", "/kura/convert/mariadb-dump.sql"]',
+  ];
+
+  it("in place by default, even with a mariadb-dump capture: MariaDB upgrades any earlier MariaDB directory", () => {
+    const plan = planMariadbUpgrade(withCapture({ rules: BUILTIN_MIGRATION_RULES }));
+    expect(plan?.conversions.map((item) => [item.id, item.status])).toEqual([["builtin-mariadb-upgrade", "planned"]]);
+    expect(plan?.finalLines[1]).toContain("/kura/mariadb-upgrade.sh");
+    expect(plan?.skipPayload).toBeUndefined();
+  });
+
+  it("the in-place rule switched off and a capture: the dump is loaded into a fresh directory, the raw one left out", () => {
+    const plan = planMariadbUpgrade(withCapture({ rules: switchedOff("builtin-mariadb-upgrade") }));
+    expect(plan?.conversions).toEqual([
+      expect.objectContaining({
+        id: "builtin-mariadb-dump-load",
+        data: "/var/lib/mysql",
+        package: "mariadb-server-10.5",
+        fromVersion: MARIADB_105,
+        toVersion: MARIADB_118,
+        status: "planned",
+        replaces: ["/var/lib/mysql"],
+      }),
+    ]);
+    expect(plan?.conversions[0]?.method).toMatch(
+      /^load the archive's mariadb-dump capture \(10\.5\.29-MariaDB.*fresh data directory of MariaDB 11\.8.*not in place: the built-in upgrade rule builtin-mariadb-upgrade is switched off$/,
+    );
+    expect(plan?.finalLines).toEqual(DUMP_LINES);
+    expect(plan?.skipPayload).toEqual(["/var/lib/mysql"]);
+    expect(plan?.warnings).toEqual([]);
+  });
+
+  it("a MySQL data directory with a capture: the dump; without one: in place before MySQL 8.0, not covered from 8.0", () => {
+    const mysql57 = { archivedPackages: { "mysql-server-5.7": "5.7.42-1" } };
+    const dumpPlan = planMariadbUpgrade(withCapture(mysql57));
+    expect(dumpPlan?.conversions[0]).toMatchObject({ id: "builtin-mariadb-dump-load", package: "mysql-server-5.7", status: "planned" });
+    expect(dumpPlan?.conversions[0]?.method).toMatch(/not in place: the data directory was made by MySQL/);
+    expect(dumpPlan?.finalLines).toEqual(DUMP_LINES);
+    expect(planMariadbUpgrade(input(mysql57))?.conversions[0]).toMatchObject({ id: "builtin-mariadb-upgrade", status: "planned" });
+    const mysql80 = planMariadbUpgrade(input({ archivedPackages: { "mysql-server-8.0": "8.0.36-1" } }));
+    expect(mysql80?.conversions[0]).toMatchObject({ status: "not-covered" });
+    expect(mysql80?.warnings[0]?.message).toMatch(
+      /^MySQL 8\.0 -> MariaDB 11\.8: the data directory \/var\/lib\/mysql \(its accounts, databases and rows\) .*only from MySQL before 8\.0 .*no mariadb-dump capture/,
+    );
+    expect(planMariadbUpgrade(withCapture({ archivedPackages: { "mysql-server-8.0": "8.0.36-1" } }))?.finalLines).toEqual(DUMP_LINES);
+  });
+
+  it("a newer archived server than the new one: the dump when captured (mariadb-upgrade does not downgrade)", () => {
+    const newer = { archivedPackages: { "mariadb-server": "1:11.8.3-0+deb13u1" }, newPackages: { "mariadb-server-10.5": MARIADB_105 } };
+    expect(planMariadbUpgrade(withCapture(newer))?.conversions[0]?.method).toMatch(/does not downgrade/);
+    expect(planMariadbUpgrade(input(newer))?.conversions[0]?.status).toBe("not-covered");
+  });
+
+  it("the in-place rule off and no capture, or both rules off: not covered, a warning naming the data at risk and why", () => {
+    const noCapture = planMariadbUpgrade(input({ rules: switchedOff("builtin-mariadb-upgrade") }));
+    expect(noCapture?.conversions[0]).toMatchObject({ id: "builtin-mariadb-upgrade", status: "not-covered" });
+    expect(noCapture?.finalLines).toEqual([]);
+    expect(noCapture?.skipPayload).toBeUndefined();
+    expect(noCapture?.warnings[0]?.message).toMatch(
+      /^MariaDB 10\.5 -> MariaDB 11\.8: the data directory \/var\/lib\/mysql \(its accounts, databases and rows\) is restored as archived, but no step upgrades it: the built-in upgrade rule builtin-mariadb-upgrade is switched off; the archive has no mariadb-dump capture/,
+    );
+    const bothOff = planMariadbUpgrade(withCapture({ rules: switchedOff("builtin-mariadb-upgrade", "builtin-mariadb-dump-load") }));
+    expect(bothOff?.conversions[0]?.status).toBe("not-covered");
+    expect(bothOff?.warnings[0]?.message).toMatch(/builtin-mariadb-dump-load is switched off/);
+  });
+
   it("the same series needs nothing; no server in the new image is a warning", () => {
     expect(planMariadbUpgrade(input({ newPackages: { "mariadb-server-10.5": MARIADB_105 } }))).toBeNull();
     const plan = planMariadbUpgrade(input({ newPackages: {} }));
