@@ -8,7 +8,9 @@ import { processSingleton } from "@/lib/process-singleton";
 export const store: BlobStore = processSingleton("store", () => {
   const root = path.join(env.KURA_DATA_DIR, "store");
   const compressionLevel = env.KURA_COMPRESSION_LEVEL;
-  if (env.KURA_STORE.kind === "file") return createBlobStore(root, { compressionLevel });
+  // Encrypted when KURA_STORE_KEY_FILE is set (or refused without it when the store is encrypted): see crypto/.
+  const keyFile = env.KURA_STORE_KEY_FILE;
+  if (env.KURA_STORE.kind === "file") return createBlobStore(root, { compressionLevel, keyFile });
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   // The SDK reads credentials (and the endpoint) from the AWS variables, ~/.aws/credentials and ~/.aws/config itself;
   // the region falls back to us-east-1, which S3-compatible stores accept.
@@ -18,6 +20,7 @@ export const store: BlobStore = processSingleton("store", () => {
     prefix: env.KURA_STORE.prefix,
     root,
     compressionLevel,
+    keyFile,
     client: { region, ...(endpoint ? { endpoint } : {}) },
   });
 });
