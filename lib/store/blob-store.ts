@@ -419,6 +419,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     const gunzip = createGunzip();
     encryption().then(
       (sealed) => {
+        if (gunzip.destroyed) return; // the consumer stopped before the store was open
         const file = createReadStream(blobPath(sha256, sealed));
         const decrypted = sealed ? file.pipe(opening(sealed.contentKey)) : file;
         const fail = (err: Error) =>
