@@ -5,7 +5,8 @@ import { parseStoreUrl } from "./store/s3/parse-store-url";
 
 // Read and checked once; everything else imports `env` instead of touching process.env.
 const schema = z.object({
-  DATABASE_URL: z.string().startsWith("file:", "DATABASE_URL must be a SQLite file: URL"),
+  /** The metadata database: a SQLite `file:` URL (the default) or PostgreSQL, `postgresql://user:password@host/db`. */
+  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/i, "DATABASE_URL must be a SQLite file: URL or a postgresql:// URL"),
   KURA_DATA_DIR: z.string().min(1),
   DOCKER_HOST: z.string().optional(),
   /** Network for `docker build` steps (e.g. "host" where the engine has no bridge). */

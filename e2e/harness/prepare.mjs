@@ -32,6 +32,7 @@ import { cephEnvironment, ensureCeph, stopCeph } from "./ceph.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
 import { ensureNginxAppImage } from "./nginx-app-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
+import { generateClients, migrateDatabase } from "../../lib/cli/migrate.mjs";
 
 /** Returns the engines and the list of daemons this run started (to stop at the end). */
 export async function prepare({ artifacts }) {
@@ -116,8 +117,8 @@ export async function prepare({ artifacts }) {
     ...(ceph ? cephEnvironment() : {}),
   };
   Object.assign(process.env, env);
-  run(["npx", "prisma", "generate"], { quiet: true });
-  run(["npx", "prisma", "migrate", "deploy"], { quiet: true });
+  generateClients({ quiet: true });
+  migrateDatabase({ quiet: true });
   log("building the dashboard (next build)");
   run(["npx", "next", "build"], { quiet: true });
   return { primary, secondary, started, ceph };

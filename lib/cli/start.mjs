@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: install what is missing, generate the Prisma client, migrate the SQLite
-// database, build when the sources changed, and serve on PORT (default 3000).
+// `npm start`: install what is missing, generate the Prisma clients, migrate the database (SQLite by default,
+// PostgreSQL when DATABASE_URL is postgresql://...), build when the sources changed, and serve on PORT (default 3000).
 // Plain Node with no dependencies: it runs before node_modules exists.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { databaseProvider, generateClients, migrateDatabase } from "./migrate.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 process.chdir(root);
@@ -47,8 +48,22 @@ if (!existsSync("/usr/bin/getfattr") && process.getuid?.() === 0 && existsSync("
     env: { ...env, DEBIAN_FRONTEND: "noninteractive" },
   });
 }
-step("generating the database client", ["npx", "prisma", "generate"]);
-step(`migrating the database (${env.DATABASE_URL})`, ["npx", "prisma", "migrate", "deploy"]);
+function databaseStep(label, action) {
+  process.stdout.write(`[kura] ${label}\n`);
+  try {
+    action();
+  } catch (error) {
+    process.stderr.write(`[kura] ${label} failed: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+// The URL without its password: it is printed.
+const shownDatabase = env.DATABASE_URL.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, "$1:***@");
+databaseStep("generating the database clients", () => generateClients({ env }));
+databaseStep(
+  `migrating the ${databaseProvider(env.DATABASE_URL) === "postgresql" ? "PostgreSQL" : "SQLite"} database (${shownDatabase})`,
+  () => migrateDatabase({ env }),
+);
 
 // Rebuild only when a source file changed since the last build.
 function fingerprint() {
