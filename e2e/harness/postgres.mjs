@@ -89,10 +89,12 @@ function psql(bin, port, sql, database = "postgres") {
 }
 
 /**
- * Make sure the test cluster runs and hold an empty database `database` owned by the test user.
+ * Make sure the test cluster runs and holds an empty database `database` (a name of letters, digits and _) owned
+ * by the test user.
  * Returns { url, port, started, bin } (started: this call started the server, so cleanUp stops it).
  */
 export async function ensurePostgres({ database = "kura_integration" } = {}) {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`not a database name for the tests: ${database}`);
   if (!isRootOnDebian() && !binDir()) throw new Error("no PostgreSQL: install Debian's postgresql package");
   const bin = ensureInstalled();
   let port = runningPort();
@@ -150,9 +152,15 @@ export function countRows(postgres, table) {
   return Number(psql(postgres.bin, postgres.port, `SELECT count(*) FROM "${table}"`, postgres.database));
 }
 
-/** Stop the cluster when this run started it. */
+/** Drop this run's database, and stop the cluster when this run started it. */
 export function stopPostgres(postgres) {
-  if (!postgres?.started) return;
+  if (!postgres) return;
+  try {
+    psql(postgres.bin, postgres.port, `DROP DATABASE IF EXISTS ${postgres.database} WITH (FORCE)`);
+  } catch (error) {
+    log(`could not drop the test database ${postgres.database}: ${error.message}`);
+  }
+  if (!postgres.started) return;
   try {
     asServerUser([path.join(postgres.bin, "pg_ctl"), "-D", DATA_DIR, "-m", "fast", "-w", "stop"]);
   } catch (error) {

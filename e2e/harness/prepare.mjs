@@ -29,6 +29,7 @@ import {
 } from "./bullseye-images.mjs";
 import { ensureRpmImage } from "./rpm-image.mjs";
 import { cephEnvironment, ensureCeph, stopCeph } from "./ceph.mjs";
+import { ensurePostgres, stopPostgres } from "./postgres.mjs";
 import { ensureSambaImage } from "./samba-image.mjs";
 import { ensureNginxAppImage } from "./nginx-app-image.mjs";
 import { aptInstall, log, run } from "./sh.mjs";
@@ -82,6 +83,16 @@ export async function prepare({ artifacts }) {
     return null;
   });
   process.env.KURA_TEST_RUN ??= `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+  // Issue 16: a PostgreSQL cluster on 127.0.0.1 for the integration tests' second run (the metadata database on
+  // PostgreSQL), reused when it runs, with a database of this run's own. One that cannot start fails that run only.
+  const postgres = await ensurePostgres({
+    database: `kura_it_${testRunId()
+      .replace(/[^a-z0-9]/gi, "_")
+      .toLowerCase()}`,
+  }).catch((error) => {
+    log(`no PostgreSQL for the integration tests' PostgreSQL run: ${error.message}`);
+    return null;
+  });
   removeTestContainers(primary.socketPath);
   removeTestContainers(secondary.socketPath);
   // Only on the engines the harness keeps for itself: on a person's own engine, restored images are theirs.
@@ -121,7 +132,7 @@ export async function prepare({ artifacts }) {
   migrateDatabase({ quiet: true });
   log("building the dashboard (next build)");
   run(["npx", "next", "build"], { quiet: true });
-  return { primary, secondary, started, ceph };
+  return { primary, secondary, started, ceph, postgres };
 }
 
 /** Remove test containers and stop the daemons this run started. */
@@ -131,5 +142,6 @@ export async function cleanUp(prepared) {
   removeTestContainers(prepared.secondary.socketPath, { run: testRunId() });
   // Like the engines: stopped only when this run started it.
   stopCeph(prepared.ceph);
+  stopPostgres(prepared.postgres);
   for (const engine of prepared.started) await stopEngine(engine);
 }
