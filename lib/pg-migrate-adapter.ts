@@ -35,10 +35,10 @@ class CatalogTextPool extends pg.Pool {
   }
 }
 
-type ScriptRunner = { executeScript(script: string): Promise<void>; underlyingDriver(): unknown };
+type ScriptRunner = { executeScript(script: string): Promise<void>; underlyingDriver(): unknown; dispose(): Promise<void> };
 
-/** A PrismaPg factory for `prisma migrate deploy` on `url`. */
-export function pgMigrateAdapter(url: string) {
+/** A PrismaPg factory for the migrate CLI (`migrate deploy`, `migrate diff --from-migrations`) on `url`. */
+export function pgMigrateAdapter(url: string): PrismaPg {
   const factory = new PrismaPg(new CatalogTextPool({ connectionString: url }), { disposeExternalPool: true });
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
@@ -48,6 +48,23 @@ export function pgMigrateAdapter(url: string) {
       await (runner.underlyingDriver() as pg.Pool).query(script);
     };
     return adapter;
+  };
+  // The adapter's own shadow database keeps the connection string, whose database name wins over the shadow's: it
+  // would apply the migrations to the real database. This one connects to the shadow database it made.
+  factory.connectToShadowDb = async () => {
+    const main = (await factory.connect()) as unknown as ScriptRunner;
+    const name = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID()}`;
+    await main.executeScript(`CREATE DATABASE "${name}"`);
+    const shadowUrl = new URL(url);
+    shadowUrl.pathname = `/${name}`;
+    const shadow = await pgMigrateAdapter(shadowUrl.toString()).connect();
+    const dispose = shadow.dispose.bind(shadow);
+    shadow.dispose = async () => {
+      await dispose();
+      await main.executeScript(`DROP DATABASE "${name}"`);
+      await main.dispose();
+    };
+    return shadow;
   };
   return factory;
 }

@@ -27,6 +27,7 @@ const STATIC_CHECKS = [
 // quiesce, config merges), whose database work is the same as restore-archive's and archive-container's here.
 const POSTGRES_INTEGRATION_TESTS = [
   "lib/db.int.test.ts",
+  "lib/cli/postgres-migrations.int.test.ts",
   "lib/jobs/job-runner.int.test.ts",
   "lib/auth/user-store.int.test.ts",
   "lib/audit/list-events.int.test.ts",
