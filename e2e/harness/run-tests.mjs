@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: prepare everything the tests need (see prepare.mjs), run the static checks (types,
-// lint, format), unit, integration and e2e tests, clean up what it created, and print one
+// lint, format), unit and integration tests, the integration tests that use the database again on
+// PostgreSQL (postgres-tests.mjs), e2e tests, clean up what it created, and print one
 // "N passed, N failed" line.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { migrateDatabase } from "../../lib/cli/migrate.mjs";
-import { countRows } from "./postgres.mjs";
+import { runIntegrationOnPostgres } from "./postgres-tests.mjs";
 import { cleanUp, prepare } from "./prepare.mjs";
 import { log, run, runAsync } from "./sh.mjs";
 
@@ -18,36 +18,6 @@ const STATIC_CHECKS = [
   ["types (tsc --noEmit)", ["npx", "tsc", "--noEmit"]],
   ["lint (eslint: the house rules)", ["npx", "eslint", "--max-warnings=0", "."]],
   ["format (prettier --check)", ["npx", "prettier", "--check", "--log-level=warn", "."]],
-];
-
-// Issue 16: the integration tests that run a second time with the metadata database on PostgreSQL: the ones that
-// write and read it (jobs, archives, restores, bundles, auth and sessions, audit, rules, the object store's quota).
-// The whole suite twice would add about 22 minutes; left out are the tests that never touch the database (detection,
-// the store contract, base images) and the long service scenarios (the Debian 11 -> 13 restores, package pristines,
-// quiesce, config merges), whose database work is the same as restore-archive's and archive-container's here.
-const POSTGRES_INTEGRATION_TESTS = [
-  "lib/db.int.test.ts",
-  "lib/cli/postgres-migrations.int.test.ts",
-  "lib/jobs/job-runner.int.test.ts",
-  "lib/auth/user-store.int.test.ts",
-  "lib/audit/list-events.int.test.ts",
-  "lib/rules/preview-rule-set.int.test.ts",
-  "lib/archives/archive-container.int.test.ts",
-  "lib/archives/archive-capture.int.test.ts",
-  "lib/archives/archive-hostile-container.int.test.ts",
-  "lib/archives/left-out.int.test.ts",
-  "lib/bundles/bundle.int.test.ts",
-  "lib/bundles/bundle-capture.int.test.ts",
-  "lib/changes/tree/change-tree-routes.int.test.ts",
-  "lib/changes/tree/keep-detection.int.test.ts",
-  "lib/restores/restore-archive.int.test.ts",
-  "lib/restores/restore-migration.int.test.ts",
-  "lib/restores/restore-config-check.int.test.ts",
-  "lib/restores/restore-hostile.int.test.ts",
-  "lib/restores/restore-versioned-paths.int.test.ts",
-  "lib/restores/read-kept-texts.int.test.ts",
-  "lib/store/archive-on-ceph.int.test.ts",
-  "lib/store/archive-quota-on-ceph.int.test.ts",
 ];
 
 function readJson(file) {
@@ -97,60 +67,12 @@ async function main() {
     if (vitestCode !== 0) exitCode = 1;
     if (vitestCode !== 0 && !vitest?.numFailedTests) totals.failed += 1; // a crash counts as a failure
 
-    // The same integration tests (those that use the database) on PostgreSQL, counted like the first run's.
-    log(`integration tests with the metadata database on PostgreSQL (vitest, ${POSTGRES_INTEGRATION_TESTS.length} files)`);
-    if (!prepared.postgres) {
-      totals.failed += 1;
-      exitCode = 1;
-    } else {
-      const postgresEnv = { ...process.env, DATABASE_URL: prepared.postgres.url };
-      const postgresReport = path.join(artifacts, "vitest-postgresql.json");
-      let postgresCode = 1;
-      try {
-        migrateDatabase({ env: postgresEnv, quiet: true });
-        postgresCode = await runAsync(
-          [
-            "npx",
-            "vitest",
-            "run",
-            "--project",
-            "integration",
-            "--reporter=default",
-            "--reporter=json",
-            `--outputFile.json=${postgresReport}`,
-            ...POSTGRES_INTEGRATION_TESTS,
-          ],
-          { env: postgresEnv },
-        );
-      } catch (error) {
-        log(`PostgreSQL run failed to start: ${error.message}`);
-      }
-      const postgresResults = readJson(postgresReport);
-      if (postgresResults) {
-        totals.passed += postgresResults.numPassedTests;
-        totals.failed += postgresResults.numFailedTests;
-        totals.skipped += postgresResults.numPendingTests + (postgresResults.numTodoTests ?? 0);
-      }
-      if (postgresCode !== 0) exitCode = 1;
-      if (postgresCode !== 0 && !postgresResults?.numFailedTests) totals.failed += 1;
-      // One more check, outside Prisma: the run's jobs and archives are rows in PostgreSQL (psql counts them).
-      const counts = Object.fromEntries(
-        ["Job", "Archive", "AuditEvent"].map((table) => {
-          try {
-            return [table, countRows(prepared.postgres, table)];
-          } catch (error) {
-            log(`could not count ${table} in PostgreSQL: ${error.message}`);
-            return [table, 0];
-          }
-        }),
-      );
-      log(`rows the PostgreSQL run left: ${JSON.stringify(counts)}`);
-      if (Object.values(counts).every((count) => count > 0)) totals.passed += 1;
-      else {
-        totals.failed += 1;
-        exitCode = 1;
-      }
-    }
+    // The integration tests that use the database again, on PostgreSQL (issue 16), counted like the first run's.
+    const onPostgres = await runIntegrationOnPostgres({ postgres: prepared.postgres, artifacts });
+    totals.passed += onPostgres.passed;
+    totals.failed += onPostgres.failed;
+    totals.skipped += onPostgres.skipped;
+    if (!onPostgres.ok) exitCode = 1;
 
     log("end-to-end tests (Playwright, Chromium)");
     const playwrightCode = await runAsync(["npx", "playwright", "test"]);
