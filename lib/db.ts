@@ -1,7 +1,7 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
-import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-postgresql/client";
+import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
+import { PrismaClient as PostgresPrismaClient, type Prisma as PostgresPrisma } from "@/lib/generated/prisma-postgresql/client";
 import { databaseProvider } from "@/lib/database-url";
 import { env } from "@/lib/env";
 import { processSingleton } from "@/lib/process-singleton";
@@ -18,5 +18,13 @@ function createClient(): PrismaClient {
   const adapter = new PrismaBetterSQLite3({ url: env.DATABASE_URL });
   return new PrismaClient({ adapter });
 }
+
+// Checked by tsc: every model's rows have the same fields and types in both clients (the cast above relies on it).
+type ModelRows<Models extends Record<string, { payload: { scalars: unknown } }>> = {
+  [Name in keyof Models]: Models[Name]["payload"]["scalars"];
+};
+type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<Check extends true> = Check;
+export type ClientsHoldTheSameRows = Holds<SameType<ModelRows<Prisma.TypeMap["model"]>, ModelRows<PostgresPrisma.TypeMap["model"]>>>;
 
 export const db: PrismaClient = processSingleton("prisma", createClient);
