@@ -1,7 +1,7 @@
 // The integration tests' second run, with the metadata database on PostgreSQL (issue 16): `prisma migrate deploy`
 // on the run's fresh database (e2e/harness/postgres.mjs), vitest's integration project on the files below, and one
 // more check outside Prisma, with psql, that the run's rows are in PostgreSQL. Plain Node.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { migrateDatabase } from "../../lib/cli/migrate.mjs";
 import { countRows } from "./postgres.mjs";
@@ -53,6 +53,13 @@ export async function runIntegrationOnPostgres({ postgres, artifacts, files = PO
   log(`integration tests with the metadata database on PostgreSQL (vitest, ${files.length} files)`);
   const counts = { passed: 0, failed: 0, skipped: 0, ok: true };
   if (!postgres) return { ...counts, failed: 1, ok: false };
+  // A renamed test file would otherwise drop out of this run unnoticed.
+  const missing = files.filter((file) => !existsSync(file));
+  if (missing.length) {
+    log(`not found, so not run on PostgreSQL: ${missing.join(", ")} (update POSTGRES_INTEGRATION_TESTS)`);
+    counts.failed += 1;
+    counts.ok = false;
+  }
   const env = { ...process.env, DATABASE_URL: postgres.url };
   const report = path.join(artifacts, "vitest-postgresql.json");
   let code = 1;
