@@ -18,7 +18,7 @@ import { log } from "./sh.mjs";
 const BASE_IMAGE = "debian:trixie";
 const PASSWORD = "app-secret-77";
 const COUNT = `PGPASSWORD='${PASSWORD}' psql -X -t -A -h 127.0.0.1 -U app appdb -c 'SELECT count(*) FROM items'`;
-const WAIT = "for i in $(seq 1 150); do pg_isready -q -h 127.0.0.1 && break; sleep 0.2; done";
+const WAIT = "for i in $(seq 1 600); do pg_isready -q -h 127.0.0.1 && break; sleep 0.2; done";
 
 function docker(dockerHost, args, options = {}) {
   return execFileSync("docker", ["-H", dockerHost, ...args], {

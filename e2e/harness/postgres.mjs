@@ -1,6 +1,7 @@
 // A real PostgreSQL on the host for the integration tests' second run (issue 16): Debian's `postgresql` package
 // (installed when missing), a throwaway cluster in KURA_TEST_PG_DIR (default /tmp/kura-test-pg) listening on
-// 127.0.0.1 only, on 5432 or the next free port. Reused when it already runs (fast); stopped at the end only when
+// 127.0.0.1 only, on 55432 or the next free port (never 5432: restore builds on the host network install
+// postgresql, whose new cluster would take 5433 if 5432 were taken). Reused when it already runs (fast); stopped at the end only when
 // this run started it, like the engines. Durability is off: the cluster is thrown away. Plain Node, argv only.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, chownSync } from "node:fs";
 import net from "node:net";
@@ -118,7 +119,7 @@ export async function ensurePostgres({ database = "kura_integration" } = {}) {
         "--locale=C.UTF-8",
       ]);
     }
-    port = 5432;
+    port = 55432;
     while (!(await portFree(port))) port += 1;
     const options = [
       `-c listen_addresses=127.0.0.1 -p ${port} -k ${SOCKET_DIR}`,
