@@ -9,6 +9,7 @@ import { createGunzip, createGzip } from "node:zlib";
 import { AppError } from "@/lib/api/app-error";
 import { createBlobWriterPool, type BlobTask, type BlobTaskResult, type StoredFileStats } from "./blob-writer-pool";
 import { compressionLevelFor, SAMPLE_BYTES } from "./compression-level.mjs";
+import { createFileMetaStore, type MetaStore } from "./meta-store";
 
 /**
  * A content-addressed store of file contents, rooted at one folder (the app uses `<KURA_DATA_DIR>/store`):
@@ -155,7 +156,7 @@ export function assertBlobId(value: unknown): asserts value is string {
 }
 
 /** `compressionLevel`: gzip level (1-9) for content that compresses; incompressible content is stored at level 0. */
-export function createBlobStore(root: string, options: { compressionLevel?: number } = {}): BlobStore {
+export function createBlobStore(root: string, options: { compressionLevel?: number } = {}): BlobStore & MetaStore {
   const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   const rootDir = path.resolve(root);
   const blobsDir = path.join(rootDir, "blobs");
@@ -461,6 +462,8 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
   }
 
   return {
+    // Small records beside the blobs (the chunked store's recipes, under recipes/).
+    ...createFileMetaStore(rootDir, { fileMode: FILE_MODE, dirMode: DIR_MODE }),
     root: rootDir,
     location: rootDir,
     put,

@@ -28,6 +28,8 @@ import { createBlobWriterPool, type BlobTask, type StoredFileStats } from "../bl
 import { gzipContent } from "../gzip-content";
 import { mapS3Error, s3ErrorName, s3Status } from "./map-s3-error";
 import type { S3StoreLocation } from "./parse-store-url";
+import type { MetaStore } from "../meta-store";
+import { createS3MetaStore } from "./s3-meta-store";
 
 /**
  * The content store on an S3 object store (Ceph RGW, AWS S3, Garage, SeaweedFS, MinIO...), behind the same BlobStore
@@ -90,7 +92,7 @@ function slots(limit: number) {
   };
 }
 
-export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
+export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & MetaStore {
   const { bucket, prefix } = options;
   const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   const singlePutBytes = options.singlePutBytes ?? 16 * MIB;
@@ -542,6 +544,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
   }
 
   return {
+    // Small records beside the blobs (the chunked store's recipes, under <prefix>recipes/).
+    ...createS3MetaStore({ client, bucket, prefix, ready, mapError: (error) => mapS3Error(error, context) }),
     root: rootDir,
     location,
     async put(source, putOptions = {}) {

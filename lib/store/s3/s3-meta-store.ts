@@ -1,0 +1,97 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { assertMetaFolder, assertMetaName, type MetaStore } from "../meta-store";
+import { s3Status } from "./map-s3-error";
+
+/**
+ * The object store's records (see meta-store.ts): one object each, `<prefix><folder>/<name>`. A PutObject is atomic,
+ * so a record is there whole or not at all.
+ */
+export function createS3MetaStore(options: {
+  client: S3Client;
+  bucket: string;
+  prefix: string;
+  /** Resolves once the bucket exists. */
+  ready: () => Promise<void>;
+  /** Maps the object store's failures to AppErrors. */
+  mapError: (error: unknown) => unknown;
+}): MetaStore {
+  const { client, bucket, prefix, ready, mapError } = options;
+  const send = async <T>(request: () => Promise<T>): Promise<T> => {
+    await ready();
+    try {
+      return await request();
+    } catch (error) {
+      throw mapError(error);
+    }
+  };
+  return {
+    async putMeta(name, bytes, putOptions = {}) {
+      assertMetaName(name);
+      await ready();
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `${prefix}${name}`,
+            Body: bytes,
+            ContentLength: bytes.byteLength,
+            ContentType: "application/json",
+            ...(putOptions.onlyIfAbsent ? { IfNoneMatch: "*" } : {}),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (putOptions.onlyIfAbsent && s3Status(error) === 412) return false;
+        throw mapError(error);
+      }
+    },
+    async getMeta(name) {
+      assertMetaName(name);
+      await ready();
+      try {
+        const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }));
+        return Buffer.from(await answer.Body!.transformToByteArray());
+      } catch (error) {
+        if (s3Status(error) === 404) return null;
+        throw mapError(error);
+      }
+    },
+    async removeMeta(name) {
+      assertMetaName(name);
+      await ready();
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }));
+      } catch (error) {
+        if (s3Status(error) === 404) return false;
+        throw mapError(error);
+      }
+      await send(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` })));
+      return true;
+    },
+    async listMeta(folder) {
+      assertMetaFolder(folder);
+      const records: { name: string; size: number }[] = [];
+      let token: string | undefined;
+      do {
+        const page = await send(() =>
+          client.send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${folder}/`, ...(token ? { ContinuationToken: token } : {}) }),
+          ),
+        );
+        for (const item of page.Contents ?? []) {
+          const name = item.Key?.slice(prefix.length) ?? "";
+          if (/^[a-z]+\/[0-9a-f]{64}\.json$/.test(name)) records.push({ name, size: item.Size ?? 0 });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return records;
+    },
+  };
+}
