@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { once } from "node:events";
 import { AppError } from "@/lib/api/app-error";
 import { ConfinedOpenError, openConfined } from "@/lib/docker/open-confined.mjs";
 import {
@@ -258,7 +257,16 @@ export function createChunkedBlobStore(whole: BlobStore & MetaStore, chunks: Blo
         return false;
       }
       onData?.(data as Buffer);
-      if (!out.write(data)) await Promise.race([once(out, "drain"), once(out, "close")]);
+      if (!out.write(data))
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            out.off("drain", done);
+            out.off("close", done);
+            resolve();
+          };
+          out.on("drain", done);
+          out.on("close", done);
+        });
     }
     return !out.destroyed;
   }
