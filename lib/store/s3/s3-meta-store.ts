@@ -35,21 +35,25 @@ export function createS3MetaStore(options: {
     async putMeta(name, bytes, putOptions = {}) {
       assertMetaName(name);
       await ready();
-      try {
-        await client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: `${prefix}${name}`,
-            Body: bytes,
-            ContentLength: bytes.byteLength,
-            ContentType: "application/json",
-            ...(putOptions.onlyIfAbsent ? { IfNoneMatch: "*" } : {}),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (putOptions.onlyIfAbsent && s3Status(error) === 412) return false;
-        throw mapError(error);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: `${prefix}${name}`,
+              Body: bytes,
+              ContentLength: bytes.byteLength,
+              ContentType: "application/json",
+              ...(putOptions.onlyIfAbsent ? { IfNoneMatch: "*" } : {}),
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (putOptions.onlyIfAbsent && s3Status(error) === 412) return false;
+          // 409 ConditionalRequestConflict: two conditional creates at once; asked again, one of them gets 412.
+          if (putOptions.onlyIfAbsent && s3Status(error) === 409 && attempt < 3) continue;
+          throw mapError(error);
+        }
       }
     },
     async getMeta(name) {
