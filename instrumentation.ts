@@ -8,7 +8,10 @@ export async function register() {
     const recovered = await recoverAfterRestart();
     if (recovered.jobs || recovered.archives || recovered.temporaryFiles) console.warn("[kura] recovered after a restart:", recovered);
   } catch (error) {
-    console.error("[kura] could not recover after a restart:", error);
+    // A refusal meant for a person (a missing or wrong KURA_STORE_KEY_FILE for an encrypted store) is said as such.
+    const { AppError } = await import("@/lib/api/app-error");
+    if (error instanceof AppError) console.error(`[kura] the archive store cannot be used (${error.code}): ${error.message}`);
+    else console.error("[kura] could not recover after a restart:", error);
   }
   const { ensureFirstAdmin } = await import("@/lib/auth/first-admin");
   try {

@@ -43,6 +43,14 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * Encrypt the content store (issue 16): a file holding a passphrase or key (e.g. `openssl rand -base64 32`) that
+   * wraps the store's repository key. Losing this file loses the archives. Unset: the store is not encrypted.
+   */
+  KURA_STORE_KEY_FILE: z
+    .string()
+    .optional()
+    .transform((value) => (value && value.trim() !== "" ? path.resolve(/*turbopackIgnore: true*/ value) : undefined)),
   /** The object store's endpoint (any S3 API: Ceph RGW, MinIO, Garage...); the SDK reads these too. */
   AWS_ENDPOINT_URL_S3: z.url({ protocol: /^https?$/, message: "AWS_ENDPOINT_URL_S3 must be an http(s) URL" }).optional(),
   AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/, message: "AWS_ENDPOINT_URL must be an http(s) URL" }).optional(),

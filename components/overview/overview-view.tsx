@@ -46,10 +46,34 @@ function StateWhen({ state, at, href }: { state: string; at: string; href?: stri
   );
 }
 
+/** Whether archived content is encrypted at rest (issue 16), and why the store cannot be opened when it cannot. */
+function StoreEncryption({ store }: { store: Overview["store"] }) {
+  const badge = {
+    encrypted: {
+      tone: "green" as const,
+      label: "encrypted",
+      text: "Archived files and manifests are encrypted at rest with the key from KURA_STORE_KEY_FILE.",
+    },
+    unencrypted: {
+      tone: "amber" as const,
+      label: "not encrypted",
+      text: "Archived files are stored compressed but readable by anyone with access to the store (set KURA_STORE_KEY_FILE for a new store).",
+    },
+    unavailable: { tone: "red" as const, label: "cannot be opened", text: store.problem ?? "" },
+  }[store.encryption];
+  return (
+    <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600" data-testid="store-encryption">
+      <span className="font-medium text-slate-700">Archive store:</span>
+      <Badge tone={badge.tone}>{badge.label}</Badge>
+      <span>{badge.text}</span>
+    </p>
+  );
+}
+
 /** The landing page: what is archived, what that saves, what was last checked, and what failed. */
 export function OverviewView({ initial }: { initial: Overview }) {
   const overview = useOverview(initial);
-  const { services, totals, failedJobs } = overview.data ?? initial;
+  const { services, totals, failedJobs, store } = overview.data ?? initial;
   return (
     <div className="space-y-6">
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4" data-testid="overview-totals">
@@ -76,6 +100,7 @@ export function OverviewView({ initial }: { initial: Overview }) {
           testId="total-saved"
         />
       </div>
+      <StoreEncryption store={store} />
 
       <DataTable
         columns={[

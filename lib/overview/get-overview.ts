@@ -1,5 +1,7 @@
 import { fullImageBytes, savingPercent } from "@/lib/archives/saving";
+import { AppError } from "@/lib/api/app-error";
 import { db } from "@/lib/db";
+import { store } from "@/lib/store/store";
 
 // The landing page's numbers: archived services and their sizes, what the store saves compared
 // with keeping every full image, when each was last verified and restored, and failed jobs.
@@ -13,15 +15,23 @@ export type ServiceOverview = {
   lastRestore: { at: string; state: string; id: string } | null;
 };
 
+/**
+ * Whether the archive store is encrypted at rest (KURA_STORE_KEY_FILE, issue 16); "unavailable" when it cannot be
+ * opened (a missing or wrong key file, a store that does not answer), with the reason in `problem`.
+ */
+export type StoreStatus = { encryption: "encrypted" | "unencrypted" | "unavailable"; problem: string | null };
+
 export type Overview = {
   services: ServiceOverview[];
+  store: StoreStatus;
   /** imageBytes: the full images (image plus data) of each service's latest archive; savedBytes is negative when the archives take more. */
   totals: { archives: number; services: number; storedBytes: number; imageBytes: number; savedBytes: number; savedPercent: number | null };
   failedJobs: { id: string; kind: string; target: string; error: string | null; createdBy: string; finishedAt: string | null }[];
 };
 
 export async function getOverview(): Promise<Overview> {
-  const [archives, restores, failedJobs] = await Promise.all([
+  const [storeStatus, archives, restores, failedJobs] = await Promise.all([
+    getStoreStatus(),
     db.archive.findMany({ where: { state: "complete" }, orderBy: { createdAt: "desc" } }),
     db.restore.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, archiveId: true, state: true, createdAt: true } }),
     db.job.findMany({
@@ -62,6 +72,7 @@ export async function getOverview(): Promise<Overview> {
   const imageBytes = services.reduce((sum, service) => sum + (fullImageBytes(service.latestArchive) ?? 0), 0);
   return {
     services,
+    store: storeStatus,
     totals: {
       archives: archives.length,
       services: services.length,
@@ -79,4 +90,13 @@ export async function getOverview(): Promise<Overview> {
       finishedAt: job.finishedAt?.toISOString() ?? null,
     })),
   };
+}
+
+async function getStoreStatus(): Promise<StoreStatus> {
+  try {
+    return { encryption: await store.encryption(), problem: null };
+  } catch (error) {
+    // The reasons said are the store's own sentences (a missing or wrong key file, a store that does not answer).
+    return { encryption: "unavailable", problem: error instanceof AppError ? error.message : "The archive store cannot be opened." };
+  }
 }

@@ -3,12 +3,15 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { link, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { AppError } from "@/lib/api/app-error";
-import { createBlobWriterPool, type BlobTask, type BlobTaskResult, type StoredFileStats } from "./blob-writer-pool";
+import { createBlobWriterPool, type BlobTask, type BlobTaskResult, type BlobWriterPool, type StoredFileStats } from "./blob-writer-pool";
 import { compressionLevelFor, SAMPLE_BYTES } from "./compression-level.mjs";
+import { BLOB_CIPHER_ERROR, opening, sealing } from "./crypto/blob-cipher.mjs";
+import { fileKeyRecord } from "./crypto/key-record-access";
+import { blobObjectName, isBlobFileName, lazyEncryption, openStoreEncryption, type StoreEncryption } from "./crypto/open-store-encryption";
 import { createFileMetaStore, type MetaStore } from "./meta-store";
 
 /**
@@ -17,6 +20,8 @@ import { createFileMetaStore, type MetaStore } from "./meta-store";
  *   blobs/<first 2 hex>/<sha256>.gz   each distinct content once, gzip (level 1 by default; level 0, only wrapped, for content that does not compress), named by the SHA-256 of the UNCOMPRESSED bytes
  *   tmp/<random>                      writes in progress; anything left here after a crash is garbage (see cleanTemporary)
  *   damaged/<sha256>.gz.<time>        blobs verification found damaged, moved aside (see quarantine)
+ *   keys/repository.json              only in an encrypted store (KURA_STORE_KEY_FILE): its wrapped repository key; blobs
+ *                                     are then blobs/<2 hex>/<keyed name>.enc, gzip sealed in frames (crypto/blob-cipher.mjs)
  *
  * A blob only ever appears under blobs/ complete and fsynced (written to tmp/, fsynced, then linked or renamed into
  * place), so a crash, kill -9 or full disk leaves at most a stray file in tmp/.
@@ -80,6 +85,13 @@ export type BlobStore = {
   totalStoredBytes(): Promise<number>;
   /** Deletes a blob (when no archive names it any more); returns the bytes freed, 0 when it was not stored. */
   remove(sha256: string): Promise<number>;
+  /**
+   * Whether content is sealed under the store's repository key (KURA_STORE_KEY_FILE). Rejects with an AppError 503
+   * (store_key_required, store_key_wrong, ...) when the store cannot be opened with the key given.
+   */
+  encryption(): Promise<"encrypted" | "unencrypted">;
+  /** Where the blob is (or would be) kept, relative to the store's root or prefix: `blobs/…` (for tests and messages). */
+  objectName(sha256: string): Promise<string>;
 };
 
 export type PutOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
@@ -155,8 +167,14 @@ export function assertBlobId(value: unknown): asserts value is string {
   );
 }
 
-/** `compressionLevel`: gzip level (1-9) for content that compresses; incompressible content is stored at level 0. */
-export function createBlobStore(root: string, options: { compressionLevel?: number } = {}): BlobStore & MetaStore {
+/**
+ * `compressionLevel`: gzip level (1-9) for content that compresses; incompressible content is stored at level 0.
+ * `keyFile` (KURA_STORE_KEY_FILE): encrypt the store under a repository key wrapped by this file (see crypto/).
+ */
+export function createBlobStore(
+  root: string,
+  options: { compressionLevel?: number; keyFile?: string | undefined } = {},
+): BlobStore & MetaStore {
   const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   const rootDir = path.resolve(root);
   const blobsDir = path.join(rootDir, "blobs");
@@ -167,10 +185,16 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
 
   const syncLimit = limiter(SYNC_CONCURRENCY);
   const syncFolder = folderSyncer();
-  const pool = createBlobWriterPool({ blobsDir, tmpDir, compressionLevel, fileMode: FILE_MODE, dirMode: DIR_MODE });
+  const encryption = lazyEncryption(() =>
+    openStoreEncryption({ keyFile: options.keyFile, access: fileKeyRecord(rootDir), location: rootDir }),
+  );
+  // Made once the store's encryption is known (the workers seal and name blobs too).
+  let pool: BlobWriterPool | null = null;
+  const poolFor = (sealed: StoreEncryption | null) =>
+    (pool ??= createBlobWriterPool({ blobsDir, tmpDir, compressionLevel, fileMode: FILE_MODE, dirMode: DIR_MODE, encryption: sealed }));
   // Shard folders known to exist (created once, not per blob); forgotten when a link finds one gone.
   const knownShards = new Set<string>();
-  const blobPath = (sha256: string) => path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
+  const blobPath = (sha256: string, sealed: StoreEncryption | null) => path.join(blobsDir, blobObjectName(sealed, sha256));
 
   const ensureDirs = () => {
     ready ??= Promise.all([mkdir(tmpDir, { recursive: true, mode: DIR_MODE }), mkdir(blobsDir, { recursive: true, mode: DIR_MODE })]).then(
@@ -232,6 +256,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     };
     try {
       await ensureDirs();
+      const sealed = await encryption();
       // Random-looking content (media, archives, encrypted files) does not shrink: gzip only wraps it (level 0),
       // which is ten times faster than compressing. The first 16 KiB decide.
       let level = compressionLevel;
@@ -290,7 +315,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
               yield next.value;
             }
           })();
-          yield* compressing(rest);
+          yield* sealed ? sealing(sealed.contentKey)(compressing(rest)) : compressing(rest);
         },
         out,
         signal ? { signal } : {},
@@ -302,10 +327,11 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     source.off("error", onSourceError);
     const sha256 = hash.digest("hex");
     const storedBytes = out.bytesWritten;
+    const sealed = await encryption(); // known by now: the write above awaited it
     const durable = syncLimit(async () => {
       try {
         await fsyncFile(tmpPath);
-        const placed = await place(tmpPath, sha256, storedBytes);
+        const placed = await place(tmpPath, blobPath(sha256, sealed), storedBytes);
         active.delete(name);
         return { sha256, size, ...placed };
       } catch (err) {
@@ -328,8 +354,9 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
   async function runTask(task: BlobTask, options: PutOptions): Promise<BlobTaskResult> {
     options.signal?.throwIfAborted();
     await ensureDirs();
+    const sealed = await encryption();
     try {
-      return await pool.run(task, options.signal);
+      return await poolFor(sealed).run(task, options.signal);
     } catch (err) {
       throw isNoSpace(err) ? diskFull() : err;
     }
@@ -346,8 +373,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
    * Links a finished, fsynced temp file into place and makes the link durable. `storedBytes` is the file's size;
    * when the blob was already there the temp file is dropped and the stored blob's size is returned.
    */
-  async function place(tmpPath: string, sha256: string, storedBytes: number): Promise<{ isNew: boolean; storedBytes: number }> {
-    const target = blobPath(sha256);
+  async function place(tmpPath: string, target: string, storedBytes: number): Promise<{ isNew: boolean; storedBytes: number }> {
     const shardDir = path.dirname(target);
     if (!knownShards.has(shardDir)) {
       await mkdir(shardDir, { recursive: true, mode: DIR_MODE });
@@ -394,26 +420,53 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
 
   function openBlob(sha256: string): Readable {
     assertBlobId(sha256);
-    const file = createReadStream(blobPath(sha256));
     const gunzip = createGunzip();
-    file.once("error", (err) =>
-      gunzip.destroy(errorCode(err) === "ENOENT" ? new AppError(404, "blob_not_found", `No stored content has the id ${sha256}.`) : err),
+    encryption().then(
+      (sealed) => {
+        if (gunzip.destroyed) return; // the consumer stopped before the store was open
+        const file = createReadStream(blobPath(sha256, sealed));
+        const decrypted = sealed ? file.pipe(opening(sealed.contentKey)) : file;
+        const fail = (err: Error) =>
+          gunzip.destroy(
+            errorCode(err) === "ENOENT" ? new AppError(404, "blob_not_found", `No stored content has the id ${sha256}.`) : err,
+          );
+        file.once("error", fail);
+        if (decrypted !== file) decrypted.once("error", fail);
+        // A consumer that stops early must not leave the file open.
+        gunzip.once("close", () => file.destroy());
+        decrypted.pipe(gunzip);
+      },
+      (err: unknown) => gunzip.destroy(err instanceof Error ? err : new Error(String(err))),
     );
-    // A consumer that stops early must not leave the file open.
-    gunzip.once("close", () => file.destroy());
-    return file.pipe(gunzip);
+    return gunzip;
   }
 
   async function verify(sha256: string): Promise<VerifyResult> {
     assertBlobId(sha256);
     const hash = createHash("sha256");
+    const sealed = await encryption();
     try {
-      await pipeline(createReadStream(blobPath(sha256)), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
-        for await (const chunk of chunks) hash.update(chunk);
+      const hashing = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          hash.update(chunk);
+          callback();
+        },
       });
+      await pipeline([
+        createReadStream(blobPath(sha256, sealed)),
+        ...(sealed ? [opening(sealed.contentKey)] : []),
+        createGunzip(),
+        hashing,
+      ]);
     } catch (err) {
       const code = errorCode(err) ?? "";
       if (code === "ENOENT") return { ok: false, actual: null, error: `The blob file for ${sha256} is missing from the store.` };
+      if (code === BLOB_CIPHER_ERROR)
+        return {
+          ok: false,
+          actual: null,
+          error: `The stored file is damaged: ${errorMessage(err)} (the encrypted content cannot be opened).`,
+        };
       if (code.startsWith("Z_"))
         return {
           ok: false,
@@ -429,6 +482,8 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
   }
 
   async function cleanTemporary(): Promise<number> {
+    // Run once at start-up: an encrypted store's key is made here the first time, and a wrong or missing key said.
+    await encryption();
     const names = await readdirOrEmpty(tmpDir);
     let removed = 0;
     for (const name of names) {
@@ -437,7 +492,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
       if (name.startsWith(`worker-${process.pid}-`)) {
         // A folder of this process's own blob workers: only what no running write uses.
         for (const inner of await readdirOrEmpty(full)) {
-          if (pool.active.has(inner)) continue;
+          if (pool?.active.has(inner)) continue;
           await rm(path.join(full, inner), { force: true });
           removed += 1;
         }
@@ -454,7 +509,7 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     for (const shard of await readdirOrEmpty(blobsDir)) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
       const shardDir = path.join(blobsDir, shard);
-      const names = (await readdirOrEmpty(shardDir)).filter((n) => n.endsWith(".gz") && BLOB_ID.test(n.slice(0, -3)));
+      const names = (await readdirOrEmpty(shardDir)).filter(isBlobFileName);
       const sizes = await Promise.all(names.map(async (n) => (await stat(path.join(shardDir, n))).size));
       for (const s of sizes) total += s;
     }
@@ -473,11 +528,19 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     verify,
     cleanTemporary,
     totalStoredBytes,
+    async encryption() {
+      return (await encryption()) ? "encrypted" : "unencrypted";
+    },
+    async objectName(sha256) {
+      assertBlobId(sha256);
+      return `blobs/${blobObjectName(await encryption(), sha256)}`;
+    },
     async remove(sha256) {
       assertBlobId(sha256);
+      const file = blobPath(sha256, await encryption());
       try {
-        const { size } = await stat(blobPath(sha256));
-        await unlink(blobPath(sha256));
+        const { size } = await stat(file);
+        await unlink(file);
         return size;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
@@ -486,10 +549,11 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     },
     async quarantine(sha256) {
       assertBlobId(sha256);
+      const file = blobPath(sha256, await encryption());
       const damagedDir = path.join(rootDir, "damaged");
       await mkdir(damagedDir, { recursive: true, mode: DIR_MODE });
       try {
-        await rename(blobPath(sha256), path.join(damagedDir, `${sha256}.gz.${Date.now()}`));
+        await rename(file, path.join(damagedDir, `${path.basename(file)}.${Date.now()}`));
         return true;
       } catch (err) {
         if (errorCode(err) === "ENOENT") return false;
@@ -498,11 +562,11 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
     },
     async has(sha256) {
       assertBlobId(sha256);
-      return exists(blobPath(sha256));
+      return exists(blobPath(sha256, await encryption()));
     },
     async stat(sha256) {
       assertBlobId(sha256);
-      const storedBytes = await storedSize(blobPath(sha256));
+      const storedBytes = await storedSize(blobPath(sha256, await encryption()));
       return storedBytes === null ? null : { storedBytes };
     },
   };

@@ -41,6 +41,8 @@ export function createBlobWriterPool(options: {
   workers?: number;
   /** "compressed": the workers only hash and compress, and hand the gzip bytes back (`compressed`) instead of storing. */
   output?: "store" | "compressed";
+  /** An encrypted store's keys: the workers seal what they compress (`compressed` is then sealed too) and name it by keyed hash. */
+  encryption?: { contentKey: Uint8Array; nameKey: Uint8Array } | null;
 }): BlobWriterPool {
   // Two per core: a worker waiting for its fsync leaves the core to another.
   const size = options.workers ?? Math.max(2, Math.min(6, os.availableParallelism() * 2));
@@ -87,6 +89,7 @@ export function createBlobWriterPool(options: {
           fileMode: options.fileMode,
           dirMode: options.dirMode,
           output: options.output ?? "store",
+          encryption: options.encryption ? { contentKey: options.encryption.contentKey, nameKey: options.encryption.nameKey } : null,
         },
       });
       worker.unref();

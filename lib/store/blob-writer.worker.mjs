@@ -6,7 +6,7 @@
 // written, fsynced and linked into place with none.
 //
 // Plain JavaScript with Node built-ins only: it is started by path, outside the app bundle.
-// It follows blob-store.ts's layout: blobs/<first 2 hex>/<sha256>.gz, temporary files in tmp/.
+// It follows blob-store.ts's layout: blobs/<first 2 hex>/<sha256>.gz (encrypted: <keyed name>.enc), temporary files in tmp/.
 
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
@@ -15,10 +15,22 @@ import { parentPort, threadId, workerData } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { ConfinedOpenError, readConfinedSync } from "../docker/open-confined.mjs";
 import { compressionLevelFor } from "./compression-level.mjs";
+import { sealedName, sealSync } from "./crypto/blob-cipher.mjs";
 
 const { blobsDir, compressionLevel, fileMode, dirMode } = workerData;
 // "compressed": only read, hash and compress, and hand the gzip bytes back (the object store uploads them itself).
 const output = workerData.output ?? "store";
+// An encrypted store's keys (crypto/blob-cipher.mjs): the gzip bytes are sealed, and named by keyed hash.
+/** @type {{ contentKey: Uint8Array; nameKey: Uint8Array } | null} */
+const encryption = workerData.encryption ?? null;
+/** @param {Buffer} compressed */
+const sealed = (compressed) => (encryption ? sealSync(encryption.contentKey, compressed) : compressed);
+/** @param {string} sha256 */
+function targetOf(sha256) {
+  if (!encryption) return path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
+  const name = sealedName(encryption.nameKey, sha256);
+  return path.join(blobsDir, name.slice(0, 2), `${name}.enc`);
+}
 // A temporary folder of this worker's own: workers creating and removing files in one shared folder
 // spent their time spinning on its lock. It lives in the store's tmp/, which start-up empties.
 // Made at the first write, so a worker that is only starting never touches the store.
@@ -126,19 +138,23 @@ function publish(tmpPath, target) {
 function storeBytes(bytes, tmpName) {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (output === "compressed") {
-    const compressed = gzipSync(bytes, {
-      level: compressionLevelFor(bytes, compressionLevel),
-      chunkSize: Math.max(64 * 1024, bytes.byteLength + (bytes.byteLength >> 8) + 1024),
-    });
+    const compressed = sealed(
+      gzipSync(bytes, {
+        level: compressionLevelFor(bytes, compressionLevel),
+        chunkSize: Math.max(64 * 1024, bytes.byteLength + (bytes.byteLength >> 8) + 1024),
+      }),
+    );
     return { sha256, size: bytes.byteLength, storedBytes: compressed.byteLength, isNew: false, shardDir: null, compressed };
   }
-  const target = path.join(blobsDir, sha256.slice(0, 2), `${sha256}.gz`);
+  const target = targetOf(sha256);
   const existing = storedSize(target);
   if (existing !== null) return { sha256, size: bytes.byteLength, storedBytes: existing, isNew: false, shardDir: null };
-  const compressed = gzipSync(bytes, {
-    level: compressionLevelFor(bytes, compressionLevel),
-    chunkSize: Math.max(64 * 1024, bytes.byteLength + (bytes.byteLength >> 8) + 1024),
-  });
+  const compressed = sealed(
+    gzipSync(bytes, {
+      level: compressionLevelFor(bytes, compressionLevel),
+      chunkSize: Math.max(64 * 1024, bytes.byteLength + (bytes.byteLength >> 8) + 1024),
+    }),
+  );
   const tmpPath = path.join(tmpDir, tmpName);
   let fd = null;
   try {

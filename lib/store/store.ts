@@ -11,11 +11,13 @@ import { processSingleton } from "@/lib/process-singleton";
 export const store: BlobStore = processSingleton("store", () => {
   const root = path.join(env.KURA_DATA_DIR, "store");
   const compressionLevel = env.KURA_COMPRESSION_LEVEL;
+  // Encrypted when KURA_STORE_KEY_FILE is set (or refused without it when the store is encrypted): see crypto/.
+  const keyFile = env.KURA_STORE_KEY_FILE;
   const chunked = { thresholdBytes: env.KURA_CHUNK_THRESHOLD_BYTES };
   if (env.KURA_STORE.kind === "file")
     return createChunkedBlobStore(
-      createBlobStore(root, { compressionLevel }),
-      createBlobStore(path.join(root, "chunks"), { compressionLevel }),
+      createBlobStore(root, { compressionLevel, keyFile }),
+      createBlobStore(path.join(root, "chunks"), { compressionLevel, keyFile }),
       chunked,
     );
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
@@ -29,6 +31,7 @@ export const store: BlobStore = processSingleton("store", () => {
       prefix: keyPrefix,
       root: local,
       compressionLevel,
+      keyFile,
       client: { region, ...(endpoint ? { endpoint } : {}) },
     });
   return createChunkedBlobStore(s3(prefix, root), s3(`${prefix}chunks/`, path.join(root, "chunks")), chunked);

@@ -21,6 +21,11 @@ export const overviewSchema = z.object({
       lastRestore: z.object({ at: isoTime, state: z.string(), id: z.string() }).nullable(),
     }),
   ),
+  /** Whether archived content and manifests are encrypted at rest (KURA_STORE_KEY_FILE); "unavailable" with the reason when the store cannot be opened. */
+  store: z.object({
+    encryption: z.enum(["encrypted", "unencrypted", "unavailable"]),
+    problem: z.string().nullable(),
+  }),
   /** imageBytes: the full images (image plus data) of each service's latest archive; savedBytes is negative when the archives take more. */
   totals: z.object({
     archives: z.number(),
@@ -46,7 +51,8 @@ export const getOverview = defineEntry({
   method: "GET",
   path: "/api/overview",
   access: "viewer",
-  summary: "Archived services and their sizes, storage saved against full images, last verify and restore, failed jobs",
+  summary:
+    "Archived services and their sizes, storage saved against full images, last verify and restore, failed jobs, whether the store is encrypted",
   status: 200,
   response: overviewSchema,
   errors: {},

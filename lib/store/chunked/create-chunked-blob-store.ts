@@ -447,6 +447,13 @@ export function createChunkedBlobStore(whole: BlobStore & MetaStore, chunks: Blo
       ]);
       return wholeBytes + chunkBytes + recipes.reduce((sum, record) => sum + record.size, 0);
     },
+    encryption: () => whole.encryption(),
+    async objectName(sha256) {
+      assertBlobId(sha256);
+      // A chunked content has no blob of its own: its recipe is named instead.
+      if (!(await whole.has(sha256)) && (await whole.getMeta(recipeName(sha256))) !== null) return recipeName(sha256);
+      return whole.objectName(sha256);
+    },
     async remove(sha256) {
       assertBlobId(sha256);
       const freed = await whole.remove(sha256);

@@ -8,11 +8,17 @@ import { createChunkedBlobStore } from "@/lib/store/chunked/create-chunked-blob-
 import { s3ClientConfig } from "@/e2e/support/s3";
 
 type Place = { root: string; bucket?: string; prefix?: string };
-const spec = JSON.parse(process.argv[2] ?? "{}") as { whole: Place; chunks: Place; thresholdBytes: number };
+const spec = JSON.parse(process.argv[2] ?? "{}") as { whole: Place; chunks: Place; thresholdBytes: number; keyFile?: string };
 const open = (place: Place) =>
   place.bucket
-    ? createS3BlobStore({ bucket: place.bucket, prefix: place.prefix ?? "", root: place.root, client: s3ClientConfig() })
-    : createBlobStore(place.root);
+    ? createS3BlobStore({
+        bucket: place.bucket,
+        prefix: place.prefix ?? "",
+        root: place.root,
+        client: s3ClientConfig(),
+        keyFile: spec.keyFile,
+      })
+    : createBlobStore(place.root, { keyFile: spec.keyFile });
 const store = createChunkedBlobStore(open(spec.whole), open(spec.chunks), { thresholdBytes: spec.thresholdBytes });
 const source = new Readable({
   read() {

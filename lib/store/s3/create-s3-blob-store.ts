@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import {
@@ -24,7 +24,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { AppError } from "@/lib/api/app-error";
 import { assertBlobId, DEFAULT_COMPRESSION_LEVEL, type BlobStore, type DeferredPut, type PutOptions, type PutResult } from "../blob-store";
-import { createBlobWriterPool, type BlobTask, type StoredFileStats } from "../blob-writer-pool";
+import { createBlobWriterPool, type BlobTask, type BlobWriterPool, type StoredFileStats } from "../blob-writer-pool";
+import { BLOB_CIPHER_ERROR, opening, sealing } from "../crypto/blob-cipher.mjs";
+import { s3KeyRecord } from "../crypto/key-record-access";
+import { blobObjectName, lazyEncryption, openStoreEncryption, type StoreEncryption } from "../crypto/open-store-encryption";
 import { gzipContent } from "../gzip-content";
 import { mapS3Error, s3ErrorName, s3Status } from "./map-s3-error";
 import type { S3StoreLocation } from "./parse-store-url";
@@ -39,6 +42,8 @@ import { createS3MetaStore } from "./s3-meta-store";
  *                                     of the uncompressed bytes
  *   tmp/<random>                      large contents being streamed (multipart uploads), copied to their name once hashed
  *   damaged/<sha256>.gz.<time>        blobs verification found damaged, moved aside
+ *   keys/repository.json              only in an encrypted store (KURA_STORE_KEY_FILE), as in the filesystem store;
+ *                                     blobs are then blobs/<2 hex>/<keyed name>.enc, sealed (crypto/blob-cipher.mjs)
  *
  * Written completely or not at all: a blob's key is only ever created by one request that carries the whole content.
  * A content is hashed and compressed as it streams; up to `singlePutBytes` compressed it is held in memory and put
@@ -67,6 +72,8 @@ export type S3BlobStoreOptions = S3StoreLocation & {
   singleCopyBytes?: number;
   /** cleanTemporary leaves younger leftovers (another dashboard's writes in progress) alone. */
   tmpMaxAgeMs?: number;
+  /** KURA_STORE_KEY_FILE: encrypt the store under a repository key wrapped by this file (see ../crypto/). */
+  keyFile?: string | undefined;
 };
 
 const MIB = 1024 * 1024;
@@ -113,19 +120,28 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     ...options.client,
   });
   const uploadSlot = slots(UPLOADS_IN_FLIGHT);
-  // Worker threads read, hash and compress whole small contents (and confined files) off the event loop.
-  const pool = createBlobWriterPool({
-    blobsDir: path.join(rootDir, "unused"),
-    tmpDir: spoolDir,
-    compressionLevel,
-    fileMode: 0o600,
-    dirMode: 0o700,
-    output: "compressed",
-  });
+  // Worker threads read, hash and compress (and seal) whole small contents (and confined files) off the event loop;
+  // made once the store's encryption is known.
+  let pool: BlobWriterPool | null = null;
+  const poolFor = (sealed: StoreEncryption | null) =>
+    (pool ??= createBlobWriterPool({
+      blobsDir: path.join(rootDir, "unused"),
+      tmpDir: spoolDir,
+      compressionLevel,
+      fileMode: 0o600,
+      dirMode: 0o700,
+      output: "compressed",
+      encryption: sealed,
+    }));
   // tmp/ keys of puts running in this process, so cleanTemporary never deletes one from under a put.
   const active = new Set<string>();
 
-  const blobKey = (sha256: string) => `${prefix}blobs/${sha256.slice(0, 2)}/${sha256}.gz`;
+  const blobKey = (sha256: string, sealed: StoreEncryption | null) => `${prefix}blobs/${blobObjectName(sealed, sha256)}`;
+  // A sealed object says nothing of its content, not even its size.
+  const described = (key: string, size: number) =>
+    key.endsWith(".enc")
+      ? { ContentType: "application/octet-stream" }
+      : { ContentType: "application/gzip", Metadata: { "kura-size": String(size) } };
   const tmpPrefix = `${prefix}tmp/`;
 
   /** Awaits a request, mapping the object store's failures to AppErrors. */
@@ -169,6 +185,15 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     return bucketReady;
   };
 
+  const encryption = lazyEncryption(async () => {
+    await ready();
+    return openStoreEncryption({
+      keyFile: options.keyFile,
+      location,
+      access: s3KeyRecord({ client, bucket, prefix, status: s3Status, mapError: (error) => mapS3Error(error, context) }),
+    });
+  });
+
   /**
    * An upload cut off by the store (EPIPE, ECONNRESET) while the store still answers is not "the store is down": it
    * closed the connection on this object, which radosgw does when it refuses the body part-way (a quota reached while
@@ -206,8 +231,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
    * Creates blobs/<sha256> from `body` unless it exists: `If-None-Match: *` makes the create atomic, so of concurrent
    * writers exactly one gets isNew (a 409 ConditionalRequestConflict, two creates at once, is tried again).
    */
-  async function createBlob(sha256: string, body: Uint8Array, size: number): Promise<PutResult> {
-    const key = blobKey(sha256);
+  async function createBlob(key: string, sha256: string, body: Uint8Array, size: number): Promise<PutResult> {
     for (let attempt = 0; ; attempt++) {
       try {
         await client.send(
@@ -216,9 +240,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
             Key: key,
             Body: body,
             ContentLength: body.byteLength,
-            ContentType: "application/gzip",
             IfNoneMatch: "*",
-            Metadata: { "kura-size": String(size) },
+            ...described(key, size),
           }),
         );
         return { sha256, size, storedBytes: body.byteLength, isNew: true };
@@ -231,8 +254,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
   }
 
   /** Copies a finished tmp/ object to blobs/<sha256> unless that exists, then deletes the tmp/ object. */
-  async function publishTmp(tmpKey: string, sha256: string, size: number, storedBytes: number): Promise<PutResult> {
-    const key = blobKey(sha256);
+  async function publishTmp(tmpKey: string, key: string, sha256: string, size: number, storedBytes: number): Promise<PutResult> {
     try {
       const existing = await headSize(key);
       if (existing !== null) return { sha256, size, storedBytes: existing, isNew: false };
@@ -245,8 +267,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
               CopySource: `${bucket}/${tmpKey}`,
               IfNoneMatch: "*",
               MetadataDirective: "REPLACE",
-              ContentType: "application/gzip",
-              Metadata: { "kura-size": String(size) },
+              ...described(key, size),
             }),
           );
         else await copyInParts(tmpKey, key, storedBytes, size);
@@ -269,8 +290,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
         new CreateMultipartUploadCommand({
           Bucket: bucket,
           Key: toKey,
-          ContentType: "application/gzip",
-          Metadata: { "kura-size": String(size) },
+          ...described(toKey, size),
         }),
       ),
     );
@@ -319,7 +339,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
       signal?.throwIfAborted();
       signal?.addEventListener("abort", onAbort, { once: true });
       await ready();
+      const sealed = await encryption();
       const content = gzipContent(source, { compressionLevel, ...(onBytes ? { onBytes } : {}) });
+      const stored = sealed ? sealing(sealed.contentKey)(content.chunks) : content.chunks;
       let held: Buffer[] = [];
       let heldBytes = 0;
       let uploadedBytes = 0;
@@ -347,7 +369,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
         sending.push(sent);
         uploadedBytes += body.byteLength;
       };
-      for await (const chunk of content.chunks) {
+      for await (const chunk of stored) {
         if (partError) throw partError;
         held.push(chunk);
         heldBytes += chunk.byteLength;
@@ -371,7 +393,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
       signal?.removeEventListener("abort", onAbort);
       if (!multipart) {
         const body = Buffer.concat(held, heldBytes);
-        const durable = createBlob(sha256, body, size).finally(release);
+        const durable = createBlob(blobKey(sha256, sealed), sha256, body, size).finally(release);
         return { sha256, size, durable };
       }
       if (heldBytes > 0 || partNumber === 0) await sendPart(Buffer.concat(held, heldBytes));
@@ -391,7 +413,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
         ),
       );
       multipart = null; // complete: from here the tmp/ object is publishTmp's to delete
-      const durable = publishTmp(upload.key, sha256, size, uploadedBytes).finally(release);
+      const durable = publishTmp(upload.key, blobKey(sha256, sealed), sha256, size, uploadedBytes).finally(release);
       return { sha256, size, durable };
     } catch (error) {
       signal?.removeEventListener("abort", onAbort);
@@ -419,14 +441,15 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     const release = await uploadSlot();
     try {
       await ready();
-      const result = await pool.run(task, putOptions.signal);
+      const sealed = await encryption();
+      const result = await poolFor(sealed).run(task, putOptions.signal);
       if ("skip" in result) {
         release();
         return { skip: result.skip };
       }
       putOptions.onBytes?.(result.size);
       const body = result.compressed!;
-      const durable = createBlob(result.sha256, body, result.size).finally(release);
+      const durable = createBlob(blobKey(result.sha256, sealed), result.sha256, body, result.size).finally(release);
       durable.catch(() => undefined);
       return { sha256: result.sha256, size: result.size, stats: result.stats, durable };
     } catch (error) {
@@ -449,9 +472,13 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
   function openBlob(sha256: string): Readable {
     assertBlobId(sha256);
     const out = new PassThrough();
-    client
-      .send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256) }))
-      .then((answer) => pipeline(answer.Body as Readable, createGunzip(), out))
+    let sealed: StoreEncryption | null = null;
+    encryption()
+      .then((opened) => {
+        sealed = opened;
+        return client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256, opened) }));
+      })
+      .then((answer) => pipeline([answer.Body as Readable, ...(sealed ? [opening(sealed.contentKey)] : []), createGunzip(), out]))
       .catch((error: unknown) => {
         out.destroy(
           s3Status(error) === 404
@@ -465,19 +492,30 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
   async function verify(sha256: string) {
     assertBlobId(sha256);
     const hash = createHash("sha256");
+    const sealed = await encryption();
     let answer;
     try {
-      answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256) }));
+      answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256, sealed) }));
     } catch (error) {
       if (s3Status(error) === 404) return { ok: false, actual: null, error: `The blob object for ${sha256} is missing from the store.` };
       throw mapS3Error(error, context); // the store does not answer: no proof that the blob is bad
     }
     try {
-      await pipeline(answer.Body as Readable, createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
-        for await (const chunk of chunks) hash.update(chunk);
+      const hashing = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          hash.update(chunk);
+          callback();
+        },
       });
+      await pipeline([answer.Body as Readable, ...(sealed ? [opening(sealed.contentKey)] : []), createGunzip(), hashing]);
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
+      if (code === BLOB_CIPHER_ERROR)
+        return {
+          ok: false,
+          actual: null,
+          error: `The stored object is damaged: ${error instanceof Error ? error.message : code} (the encrypted content cannot be opened).`,
+        };
       if (typeof code === "string" && code.startsWith("Z_"))
         return {
           ok: false,
@@ -513,6 +551,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
       removed += 1;
     }
     await ready();
+    await encryption(); // at start-up: an encrypted store's key is made the first time, a wrong or missing key said
     for await (const item of listKeys(tmpPrefix)) {
       if (active.has(item.key) || (item.modified && item.modified.getTime() > olderThan)) continue;
       await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: item.key })));
@@ -565,24 +604,36 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     async totalStoredBytes() {
       await ready();
       let total = 0;
-      for await (const item of listKeys(`${prefix}blobs/`)) if (item.key.endsWith(".gz")) total += item.size;
+      for await (const item of listKeys(`${prefix}blobs/`)) if (item.key.endsWith(".gz") || item.key.endsWith(".enc")) total += item.size;
       return total;
+    },
+    async encryption() {
+      return (await encryption()) ? "encrypted" : "unencrypted";
+    },
+    async objectName(sha256) {
+      assertBlobId(sha256);
+      return `blobs/${blobObjectName(await encryption(), sha256)}`;
     },
     async remove(sha256) {
       assertBlobId(sha256);
       await ready();
-      const size = await headSize(blobKey(sha256));
+      const key = blobKey(sha256, await encryption());
+      const size = await headSize(key);
       if (size === null) return 0;
-      await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: blobKey(sha256) })));
+      await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
       return size;
     },
     async quarantine(sha256) {
       assertBlobId(sha256);
       await ready();
-      const key = blobKey(sha256);
+      const key = blobKey(sha256, await encryption());
       try {
         await client.send(
-          new CopyObjectCommand({ Bucket: bucket, Key: `${prefix}damaged/${sha256}.gz.${Date.now()}`, CopySource: `${bucket}/${key}` }),
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: `${prefix}damaged/${key.slice(key.lastIndexOf("/") + 1)}.${Date.now()}`,
+            CopySource: `${bucket}/${key}`,
+          }),
         );
       } catch (error) {
         if (s3Status(error) === 404) return false;
@@ -594,12 +645,12 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     async has(sha256) {
       assertBlobId(sha256);
       await ready();
-      return (await headSize(blobKey(sha256))) !== null;
+      return (await headSize(blobKey(sha256, await encryption()))) !== null;
     },
     async stat(sha256) {
       assertBlobId(sha256);
       await ready();
-      const storedBytes = await headSize(blobKey(sha256));
+      const storedBytes = await headSize(blobKey(sha256, await encryption()));
       return storedBytes === null ? null : { storedBytes };
     },
   };
