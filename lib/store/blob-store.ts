@@ -12,7 +12,7 @@ import { compressionLevelFor, SAMPLE_BYTES } from "./compression-level.mjs";
 import { BLOB_CIPHER_ERROR, opening, sealing } from "./crypto/blob-cipher.mjs";
 import { fileKeyRecord } from "./crypto/key-record-access";
 import { blobObjectName, isBlobFileName, lazyEncryption, openStoreEncryption, type StoreEncryption } from "./crypto/open-store-encryption";
-import { createFileMetaStore, type MetaStore } from "./meta-store";
+import { createFileMetaStore, metaCodec, type MetaStore } from "./meta-store";
 
 /**
  * A content-addressed store of file contents, rooted at one folder (the app uses `<KURA_DATA_DIR>/store`):
@@ -518,7 +518,7 @@ export function createBlobStore(
 
   return {
     // Small records beside the blobs (the chunked store's recipes, under recipes/).
-    ...createFileMetaStore(rootDir, { fileMode: FILE_MODE, dirMode: DIR_MODE }),
+    ...createFileMetaStore(rootDir, { fileMode: FILE_MODE, dirMode: DIR_MODE }, metaCodec(encryption)),
     root: rootDir,
     location: rootDir,
     put,

@@ -58,7 +58,7 @@ export function createChunkedBlobStore(whole: BlobStore & MetaStore, chunks: Blo
   const sizes = options.chunkSizes ?? DEFAULT_CHUNK_SIZES;
   const lock = createSharedLock();
   // Recipes read by remove, by name: their chunk ids (a recipe is only ever rewritten by a repair; see put).
-  const knownRecipes = new Map<string, { size: number; chunkIds: string[] }>();
+  const knownRecipes = new Map<string, { size: number; sha256: string; chunkIds: string[] }>();
 
   /** The recipe of `sha256`: null when the content is not chunked, an Error when the recipe is damaged. */
   async function readRecipe(sha256: string): Promise<Recipe | Error | null> {
@@ -190,7 +190,7 @@ export function createChunkedBlobStore(whole: BlobStore & MetaStore, chunks: Blo
           parsed !== null && !(parsed instanceof Error) && parsed.chunks.map((c) => c[0]).join() === recipe.chunks.map((c) => c[0]).join();
         if (!sameChunks) {
           await whole.putMeta(name, bytes);
-          knownRecipes.delete(name);
+          knownRecipes.clear(); // remembered by stored name, which may be keyed: forget them all (a rare repair)
         }
       }
     }
@@ -346,23 +346,26 @@ export function createChunkedBlobStore(whole: BlobStore & MetaStore, chunks: Blo
     return result;
   }
 
-  /** Chunk ids named by every recipe but `except`; null when a recipe cannot be read (then no chunk may go). */
+  /**
+   * Chunk ids named by every recipe but that of `except` (a content id); null when a recipe cannot be read (then no
+   * chunk may go). Listed names are as stored (keyed, in an encrypted store), so each recipe says whose it is.
+   */
   async function chunksInUse(except: string): Promise<Set<string> | null> {
     const inUse = new Set<string>();
     const listed = await whole.listMeta("recipes");
     const names = new Set(listed.map((record) => record.name));
     for (const name of knownRecipes.keys()) if (!names.has(name)) knownRecipes.delete(name);
     for (const record of listed) {
-      if (record.name === except) continue;
       let known = knownRecipes.get(record.name);
       if (!known || known.size !== record.size) {
         const bytes = await whole.getMeta(record.name);
         if (bytes === null) continue; // removed meanwhile
-        const parsed = parseRecipe(bytes, record.name.slice("recipes/".length, -".json".length));
+        const parsed = parseRecipe(bytes, null);
         if (parsed instanceof Error) return null;
-        known = { size: bytes.byteLength, chunkIds: parsed.chunks.map(([id]) => id) };
+        known = { size: record.size, sha256: parsed.sha256, chunkIds: parsed.chunks.map(([id]) => id) };
         knownRecipes.set(record.name, known);
       }
+      if (known.sha256 === except) continue;
       for (const id of known.chunkIds) inUse.add(id);
     }
     return inUse;
@@ -381,7 +384,7 @@ export function createChunkedBlobStore(whole: BlobStore & MetaStore, chunks: Blo
       knownRecipes.delete(name);
       let freed = bytes.byteLength;
       if (recipe instanceof Error) return freed;
-      const inUse = await chunksInUse(name);
+      const inUse = await chunksInUse(sha256);
       if (!inUse) return freed;
       for (const chunkId of new Set(recipe.chunks.map(([id]) => id))) if (!inUse.has(chunkId)) freed += await chunks.remove(chunkId);
       return freed;

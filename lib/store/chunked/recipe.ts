@@ -24,8 +24,8 @@ export function serializeRecipe(recipe: Recipe): Buffer {
   return Buffer.from(JSON.stringify(recipe));
 }
 
-/** The recipe in `bytes`, or an Error saying why it is not one (a damaged record). */
-export function parseRecipe(bytes: Buffer, expectedSha256: string): Recipe | Error {
+/** The recipe in `bytes` (of the content `expectedSha256`, when given), or an Error saying why it is not one (a damaged record). */
+export function parseRecipe(bytes: Buffer, expectedSha256: string | null): Recipe | Error {
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString("utf8"));
@@ -35,7 +35,7 @@ export function parseRecipe(bytes: Buffer, expectedSha256: string): Recipe | Err
   const parsed = recipeSchema.safeParse(json);
   if (!parsed.success) return new Error("its recipe (the list of its chunks) is malformed");
   const recipe = parsed.data as Recipe;
-  if (recipe.sha256 !== expectedSha256) return new Error(`its recipe names another content (${recipe.sha256})`);
+  if (expectedSha256 !== null && recipe.sha256 !== expectedSha256) return new Error(`its recipe names another content (${recipe.sha256})`);
   const total = recipe.chunks.reduce((sum, [, size]) => sum + size, 0);
   if (total !== recipe.size) return new Error(`its recipe's chunks add up to ${total} bytes instead of ${recipe.size}`);
   return recipe;

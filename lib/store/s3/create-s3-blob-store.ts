@@ -31,7 +31,7 @@ import { blobObjectName, lazyEncryption, openStoreEncryption, type StoreEncrypti
 import { gzipContent } from "../gzip-content";
 import { mapS3Error, s3ErrorName, s3Status } from "./map-s3-error";
 import type { S3StoreLocation } from "./parse-store-url";
-import type { MetaStore } from "../meta-store";
+import { metaCodec, type MetaStore } from "../meta-store";
 import { createS3MetaStore } from "./s3-meta-store";
 
 /**
@@ -584,7 +584,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
 
   return {
     // Small records beside the blobs (the chunked store's recipes, under <prefix>recipes/).
-    ...createS3MetaStore({ client, bucket, prefix, ready, mapError: (error) => mapS3Error(error, context) }),
+    ...createS3MetaStore({ client, bucket, prefix, ready, mapError: (error) => mapS3Error(error, context), codec: metaCodec(encryption) }),
     root: rootDir,
     location,
     async put(source, putOptions = {}) {

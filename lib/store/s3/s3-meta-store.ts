@@ -6,7 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { assertMetaFolder, assertMetaName, type MetaStore } from "../meta-store";
+import { assertMetaFolder, assertMetaName, type MetaCodec, type MetaStore } from "../meta-store";
 import { s3Status } from "./map-s3-error";
 
 /**
@@ -21,8 +21,10 @@ export function createS3MetaStore(options: {
   ready: () => Promise<void>;
   /** Maps the object store's failures to AppErrors. */
   mapError: (error: unknown) => unknown;
+  /** Plain, or sealed under the store's keys (meta-store.ts). */
+  codec: MetaCodec;
 }): MetaStore {
-  const { client, bucket, prefix, ready, mapError } = options;
+  const { client, bucket, prefix, ready, mapError, codec } = options;
   const send = async <T>(request: () => Promise<T>): Promise<T> => {
     await ready();
     try {
@@ -32,18 +34,20 @@ export function createS3MetaStore(options: {
     }
   };
   return {
-    async putMeta(name, bytes, putOptions = {}) {
+    async putMeta(name, plain, putOptions = {}) {
       assertMetaName(name);
       await ready();
+      const key = `${prefix}${await codec.storedName(name)}`;
+      const bytes = await codec.seal(plain);
       for (let attempt = 0; ; attempt++) {
         try {
           await client.send(
             new PutObjectCommand({
               Bucket: bucket,
-              Key: `${prefix}${name}`,
+              Key: key,
               Body: bytes,
               ContentLength: bytes.byteLength,
-              ContentType: "application/json",
+              ContentType: key.endsWith(".enc") ? "application/octet-stream" : "application/json",
               ...(putOptions.onlyIfAbsent ? { IfNoneMatch: "*" } : {}),
             }),
           );
@@ -57,11 +61,12 @@ export function createS3MetaStore(options: {
       }
     },
     async getMeta(name) {
-      assertMetaName(name);
+      assertMetaName(name, { stored: true });
       await ready();
+      const stored = await codec.storedName(name);
       try {
-        const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }));
-        return Buffer.from(await answer.Body!.transformToByteArray());
+        const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${stored}` }));
+        return await codec.open(Buffer.from(await answer.Body!.transformToByteArray()), stored);
       } catch (error) {
         if (s3Status(error) === 404) return null;
         throw mapError(error);
@@ -70,13 +75,14 @@ export function createS3MetaStore(options: {
     async removeMeta(name) {
       assertMetaName(name);
       await ready();
+      const key = `${prefix}${await codec.storedName(name)}`;
       try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }));
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       } catch (error) {
         if (s3Status(error) === 404) return false;
         throw mapError(error);
       }
-      await send(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` })));
+      await send(() => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
       return true;
     },
     async listMeta(folder) {
@@ -91,7 +97,7 @@ export function createS3MetaStore(options: {
         );
         for (const item of page.Contents ?? []) {
           const name = item.Key?.slice(prefix.length) ?? "";
-          if (/^[a-z]+\/[0-9a-f]{64}\.json$/.test(name)) records.push({ name, size: item.Size ?? 0 });
+          if (/^[a-z]+\/[0-9a-f]{64}\.(json|enc)$/.test(name)) records.push({ name, size: item.Size ?? 0 });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
