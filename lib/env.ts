@@ -57,6 +57,16 @@ const schema = z.object({
   AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/, message: "AWS_ENDPOINT_URL must be an http(s) URL" }).optional(),
   AWS_REGION: z.string().min(1).optional(),
   AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  /**
+   * Contents larger than this (bytes) are stored in content-defined chunks (about 128 KiB each), so a large file
+   * archived again after a small change adds only the chunks that changed (issue 16). Default 8 MiB; a value above
+   * every file's size stores everything whole, as before.
+   */
+  KURA_CHUNK_THRESHOLD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024, "KURA_CHUNK_THRESHOLD_BYTES must be at least 1 MiB (1048576)")
+    .default(8 * 1024 * 1024),
   /** The most one capture recipe's output (a database dump) may hold; more is cut off and said (issue 15). Default 8 GiB. */
   KURA_CAPTURE_MAX_BYTES: z.coerce
     .number()

@@ -15,11 +15,14 @@
 //   postgres   Kura's restore of the PostgreSQL 13 -> 17 scenario (the data converted) vs a hand-written Dockerfile
 //              loading the same dump -> e2e/bench/postgres.md
 //   load       20 signed-in clients for 60 s browsing containers, changes and archives -> e2e/bench/load.md
+//   chunks     a 1 GiB file archived, 1% of it rewritten in place, archived again: the bytes the second archive adds,
+//              with the store's chunking on and off -> e2e/bench/chunks.md (about 5-10 minutes here)
 //   s3         archive throughput into Ceph RGW (KURA_STORE=s3://…) vs `tar | gzip -1` uploaded to the same bucket
 //              with the SDK -> e2e/bench/s3.md
 // e.g. `KURA_BENCH=archive npm run bench` runs only the archive part (about 6-8 minutes here).
 import { artifacts, root, servers, signIn, startServer } from "./bench-common.mjs";
 import { deleteSetAside, runArchiveBench } from "./bench-archive.mjs";
+import { runChunksBench } from "./bench-chunks.mjs";
 import { runDetectionBench } from "./bench-detection.mjs";
 import { runLoadBench } from "./bench-load.mjs";
 import { runMillionBench } from "./bench-million.mjs";
@@ -55,6 +58,7 @@ async function main() {
       ["postgres", runPostgresBench],
       ["load", runLoadBench],
       ["s3", runS3Bench],
+      ["chunks", runChunksBench],
     ]) {
       if (!runs(part)) continue;
       try {

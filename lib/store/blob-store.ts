@@ -12,6 +12,7 @@ import { compressionLevelFor, SAMPLE_BYTES } from "./compression-level.mjs";
 import { BLOB_CIPHER_ERROR, opening, sealing } from "./crypto/blob-cipher.mjs";
 import { fileKeyRecord } from "./crypto/key-record-access";
 import { blobObjectName, isBlobFileName, lazyEncryption, openStoreEncryption, type StoreEncryption } from "./crypto/open-store-encryption";
+import { createFileMetaStore, metaCodec, type MetaStore } from "./meta-store";
 
 /**
  * A content-addressed store of file contents, rooted at one folder (the app uses `<KURA_DATA_DIR>/store`):
@@ -170,7 +171,10 @@ export function assertBlobId(value: unknown): asserts value is string {
  * `compressionLevel`: gzip level (1-9) for content that compresses; incompressible content is stored at level 0.
  * `keyFile` (KURA_STORE_KEY_FILE): encrypt the store under a repository key wrapped by this file (see crypto/).
  */
-export function createBlobStore(root: string, options: { compressionLevel?: number; keyFile?: string | undefined } = {}): BlobStore {
+export function createBlobStore(
+  root: string,
+  options: { compressionLevel?: number; keyFile?: string | undefined } = {},
+): BlobStore & MetaStore {
   const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   const rootDir = path.resolve(root);
   const blobsDir = path.join(rootDir, "blobs");
@@ -513,6 +517,8 @@ export function createBlobStore(root: string, options: { compressionLevel?: numb
   }
 
   return {
+    // Small records beside the blobs (the chunked store's recipes, under recipes/).
+    ...createFileMetaStore(rootDir, { fileMode: FILE_MODE, dirMode: DIR_MODE }, metaCodec(encryption)),
     root: rootDir,
     location: rootDir,
     put,

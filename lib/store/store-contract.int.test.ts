@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorToResponse } from "@/lib/api/errors";
 import { createBlobStore, type BlobStore } from "./blob-store";
 import { createS3BlobStore } from "./s3/create-s3-blob-store";
+import { createChunkedBlobStore } from "./chunked/create-chunked-blob-store";
+import type { MetaStore } from "./meta-store";
 import { listFiles, readAll } from "@/e2e/support/test-files";
 import { cephSettings, createCephUser, radosgwAdmin, s3ClientConfig, testS3Client, uniqueBucket } from "@/e2e/support/s3";
 
@@ -485,3 +487,194 @@ describe("the S3 store's failures are clear errors, never a 500", () => {
     expect((listed.Contents ?? []).map((item) => item.Key)).toEqual([`a/b/blobs/${put.sha256.slice(0, 2)}/${put.sha256}.gz`]);
   });
 });
+
+// Large contents in chunks (issue 16): the chunked store over each backend, with a 4 MiB threshold and the default
+// ~128 KiB chunks. Its whole blobs and its chunks are two stores of the backend (as store.ts makes them).
+describe.each([filesystemBackend(false), s3Backend(false), filesystemBackend(true), s3Backend(true)])(
+  "the chunked content store on $name",
+  (backend) => {
+    const THRESHOLD = 4 * MIB;
+    let whole: BlobStore & MetaStore;
+    let chunks: BlobStore;
+    let store: BlobStore;
+    beforeAll(async () => {
+      whole = (await backend.create()) as BlobStore & MetaStore;
+      chunks = await backend.create();
+      store = createChunkedBlobStore(whole, chunks, { thresholdBytes: THRESHOLD });
+      await store.totalStoredBytes(); // makes the bucket, so each test can list it first
+    });
+    afterAll(() => backend.cleanUp());
+
+    const recipes = async () => (await whole.listMeta("recipes")).map((record) => record.name).sort();
+    /** 1% of `bytes` rewritten in place, in `writes` scattered stretches. */
+    const editInPlace = (bytes: Buffer, writes: number) => {
+      const edited = Buffer.from(bytes);
+      const stretch = Math.floor((bytes.length * 0.01) / writes);
+      for (let i = 0; i < writes; i++) randomBytes(stretch).copy(edited, Math.floor(((i + 0.5) * bytes.length) / writes));
+      return edited;
+    };
+
+    it("stores 24 MiB in chunks with a recipe and gives it back exactly; small contents stay whole; putFile chunks a large file", async () => {
+      const big = randomBytes(24 * MIB);
+      let counted = 0;
+      const put = await store.put(chunked(big), { onBytes: (n) => (counted += n) });
+      expect(put).toMatchObject({ sha256: sha(big), size: big.length, isNew: true });
+      expect(counted).toBe(big.length);
+      // Not a whole blob: ~190 chunks and one recipe.
+      expect(await backend.listBlobs(whole)).toEqual([]);
+      const chunkNames = await backend.listBlobs(chunks);
+      expect(chunkNames.length).toBeGreaterThan(100);
+      const listedRecipes = await recipes();
+      expect(listedRecipes).toHaveLength(1);
+      // Encrypted, a recipe is sealed under a keyed name: it names neither the content nor its chunks.
+      if (backend.encrypted) expect(listedRecipes[0]).not.toContain(sha(big));
+      else expect(listedRecipes).toEqual([`recipes/${sha(big)}.json`]);
+      expect(await store.has(sha(big))).toBe(true);
+      expect((await store.stat(sha(big)))?.storedBytes).toBe(put.storedBytes);
+      expect(sha(await readAll(store.open(sha(big))))).toBe(sha(big));
+      expect(await store.verify(sha(big))).toEqual({ ok: true, actual: sha(big) });
+      // Again: not new, nothing added.
+      expect(await store.put(Buffer.from(big))).toMatchObject({ sha256: sha(big), isNew: false });
+      expect(await backend.listBlobs(chunks)).toEqual(chunkNames);
+
+      const small = randomBytes(3 * MIB);
+      expect(await store.put(chunked(small))).toMatchObject({ sha256: sha(small), isNew: true });
+      expect(await backend.listBlobs(whole)).toEqual([(await whole.objectName(sha(small))).slice("blobs/".length)]);
+      expect(await readAll(store.open(sha(small)))).toEqual(small);
+
+      const dir = await mkdtemp(path.join(os.tmpdir(), "kura-chunked-file-"));
+      try {
+        const file = path.join(dir, "database.ibd");
+        const fileBytes = randomBytes(6 * MIB);
+        await writeFile(file, fileBytes);
+        const stored = await store.putFile(file, { confineTo: dir, maxBytes: 64 * MIB });
+        expect(stored).toMatchObject({ sha256: sha(fileBytes), size: fileBytes.length, isNew: true, stats: { mode: expect.any(Number) } });
+        expect(await recipes()).toHaveLength(2);
+        expect(sha(await readAll(store.open(sha(fileBytes))))).toBe(sha(fileBytes));
+        // The same refusals as for a file read whole.
+        expect(await store.putFile(file, { confineTo: dir, maxBytes: 5 * MIB })).toEqual({ skip: "too-large" });
+        expect(await store.putFile(file, { confineTo: path.join(dir, "other"), maxBytes: 64 * MIB })).toEqual({ skip: "outside" });
+        expect(await store.putFile(path.join(dir, "gone"), { confineTo: dir, maxBytes: 64 * MIB })).toEqual({ skip: "missing" });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      expect(await backend.listLeftovers(whole)).toEqual([]);
+      expect(await backend.listLeftovers(chunks)).toEqual([]);
+    });
+
+    it("a second version with 1% changed in place adds a few percent; concurrent writers agree on who created it", async () => {
+      const first = randomBytes(24 * MIB);
+      const second = editInPlace(first, 3);
+      const firstPut = await store.put(chunked(first));
+      const before = new Set(await backend.listBlobs(chunks));
+      const secondPuts = await Promise.all(Array.from({ length: 3 }, () => store.put(chunked(second))));
+      expect(new Set(secondPuts.map((put) => put.sha256))).toEqual(new Set([sha(second)]));
+      const created = secondPuts.filter((put) => put.isNew);
+      expect(created).toHaveLength(1);
+      // What the new version added: the chunks around the three edits, and its recipe.
+      expect(created[0]!.storedBytes).toBeLessThan(firstPut.storedBytes * 0.1);
+      const added = (await backend.listBlobs(chunks)).filter((name) => !before.has(name));
+      expect(added.length).toBeGreaterThan(0);
+      expect(added.length).toBeLessThan(15);
+      expect(sha(await readAll(store.open(sha(second))))).toBe(sha(second));
+    });
+
+    it("remove keeps the chunks another content shares and frees the rest", async () => {
+      const first = randomBytes(12 * MIB);
+      const second = editInPlace(first, 2);
+      const firstPut = await store.put(chunked(first));
+      const chunksBefore = new Set(await backend.listBlobs(chunks));
+      await store.put(chunked(second));
+      const onlySecond = (await backend.listBlobs(chunks)).filter((name) => !chunksBefore.has(name));
+      const freed = await store.remove(sha(first));
+      expect(freed).toBeGreaterThan(0);
+      expect(freed).toBeLessThan(firstPut.storedBytes * 0.2); // most of its chunks are the second's too
+      expect(await store.has(sha(first))).toBe(false);
+      expect(await store.remove(sha(first))).toBe(0);
+      expect(await store.verify(sha(second))).toEqual({ ok: true, actual: sha(second) });
+      expect(sha(await readAll(store.open(sha(second))))).toBe(sha(second));
+      const remaining = new Set(await backend.listBlobs(chunks));
+      await store.remove(sha(second));
+      const left = new Set(await backend.listBlobs(chunks));
+      const gone = [...remaining].filter((name) => !left.has(name));
+      for (const name of onlySecond) expect(gone).toContain(name);
+      expect(await store.has(sha(second))).toBe(false);
+      await expect(readAll(store.open(sha(second)))).rejects.toMatchObject({ status: 404, code: "blob_not_found" });
+    });
+
+    it("verify finds a flipped byte in one chunk; quarantine sets it aside and the next put repairs the content", async () => {
+      const content = randomBytes(10 * MIB);
+      const { sha256 } = await store.put(chunked(content));
+      const recipe = JSON.parse((await whole.getMeta(`recipes/${sha256}.json`))!.toString()) as { chunks: [string, number, number][] };
+      const victim = recipe.chunks[5]![0];
+      const stored = await backend.readStored(chunks, victim);
+      const middle = Math.floor(stored.length / 2);
+      stored[middle] = (stored[middle] ?? 0) ^ 0x01;
+      await backend.writeStored(chunks, victim, stored);
+      const result = await store.verify(sha256);
+      expect(result.ok).toBe(false);
+      expect(result.error).toMatch(new RegExp(`Chunk 6 of ${recipe.chunks.length} \\(${victim}\\).*(damaged|altered)`));
+      expect(await store.quarantine(sha256)).toBe(true);
+      expect(await store.has(sha256)).toBe(false);
+      expect(await store.put(chunked(content))).toMatchObject({ sha256, isNew: true });
+      expect(await store.verify(sha256)).toEqual({ ok: true, actual: sha256 });
+    });
+
+    it("a writer aborted or killed mid-stream leaves no recipe: the content is not there", async () => {
+      const wholeBefore = await backend.listBlobs(whole);
+      const recipesBefore = await recipes();
+      const controller = new AbortController();
+      const source = new Readable({ read() {} });
+      let pushed = 0;
+      const timer = setInterval(() => {
+        source.push(randomBytes(MIB));
+        if (++pushed === 12) controller.abort();
+      }, 20);
+      try {
+        await expect(store.put(source, { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+      } finally {
+        clearInterval(timer);
+      }
+      expect(await recipes()).toEqual(recipesBefore);
+
+      // A process of its own, killed (SIGKILL) once it has written chunks.
+      const place = (inner: BlobStore) => {
+        const s3 = /^s3:\/\/([^/]+)\/(\S*) at /.exec(inner.location);
+        return s3 ? { root: inner.root, bucket: s3[1], prefix: s3[2] } : { root: inner.root };
+      };
+      const chunksBefore = (await backend.listBlobs(chunks)).length;
+      const child = spawn(
+        path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+        [
+          path.join(process.cwd(), "lib", "store", "chunked", "put-until-killed.fixture.ts"),
+          JSON.stringify({
+            whole: place(whole),
+            chunks: place(chunks),
+            thresholdBytes: THRESHOLD,
+            keyFile: await keyFileFor(backend.encrypted),
+          }),
+        ],
+        { stdio: ["ignore", "ignore", "pipe"], detached: true },
+      );
+      let stderr = "";
+      child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+      try {
+        const deadline = Date.now() + 60_000;
+        while ((await backend.listBlobs(chunks)).length < chunksBefore + 40) {
+          if (child.exitCode !== null) expect.fail(`the writer stopped by itself: ${stderr}`);
+          if (Date.now() > deadline) expect.fail(`the writer wrote no chunks in 60 s: ${stderr}`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      } finally {
+        process.kill(-child.pid!, "SIGKILL");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await recipes()).toEqual(recipesBefore);
+      expect(await backend.listBlobs(whole)).toEqual(wholeBefore);
+      // Its chunks stay (unnamed), and what it left in tmp/ goes at the next start.
+      await store.cleanTemporary({ olderThanMs: 0 });
+      expect(await backend.listLeftovers(whole)).toEqual([]);
+      expect(await backend.listLeftovers(chunks)).toEqual([]);
+    }, 120_000);
+  },
+);

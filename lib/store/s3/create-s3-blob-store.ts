@@ -31,6 +31,8 @@ import { blobObjectName, lazyEncryption, openStoreEncryption, type StoreEncrypti
 import { gzipContent } from "../gzip-content";
 import { mapS3Error, s3ErrorName, s3Status } from "./map-s3-error";
 import type { S3StoreLocation } from "./parse-store-url";
+import { metaCodec, type MetaStore } from "../meta-store";
+import { createS3MetaStore } from "./s3-meta-store";
 
 /**
  * The content store on an S3 object store (Ceph RGW, AWS S3, Garage, SeaweedFS, MinIO...), behind the same BlobStore
@@ -97,7 +99,7 @@ function slots(limit: number) {
   };
 }
 
-export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
+export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & MetaStore {
   const { bucket, prefix } = options;
   const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   const singlePutBytes = options.singlePutBytes ?? 16 * MIB;
@@ -581,6 +583,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
   }
 
   return {
+    // Small records beside the blobs (the chunked store's recipes, under <prefix>recipes/).
+    ...createS3MetaStore({ client, bucket, prefix, ready, mapError: (error) => mapS3Error(error, context), codec: metaCodec(encryption) }),
     root: rootDir,
     location,
     async put(source, putOptions = {}) {
