@@ -4,6 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { readRegularFile, withImageContainer } from "@/lib/docker/read-image-files";
 import type { EngineConnection } from "@/lib/docker/types";
 import { walkArchive } from "@/lib/docker/walk-archive";
+import { mapLimit } from "@/lib/concurrency/map-limit";
 import { newsPathOf, parseStagePackages, type InfoFiles } from "./parse-stage-packages";
 import type { PackageStageFacts } from "./types";
 
@@ -27,6 +28,9 @@ export const STAGE_LIMITS = {
   /** A requested file (a new default): larger ones, and binary ones, are null. */
   wantedFile: 1024 * 1024,
 } as const;
+
+/** Engine calls in flight while reading NEWS.Debian files and the wanted files, one call per file. */
+const READS_IN_FLIGHT = 8;
 
 const INFO_KEPT = /\.(list|conffiles|preinst|postinst|prerm|postrm)$/;
 
@@ -78,11 +82,16 @@ export async function readPackageStage(
     const statusText = status.content.toString("utf8");
     const withoutNews = parseStagePackages(statusText, info, new Map());
     const news = new Map<string, string>();
-    for (const pkg of Object.values(withoutNews)) {
-      options.signal?.throwIfAborted();
+    // One engine call per file: several in flight (a stage holds hundreds of packages), read back in order.
+    const withNews = Object.values(withoutNews).flatMap((pkg) => {
       const newsPath = newsPathOf(pkg);
-      if (!newsPath) continue;
-      const read = await readRegularFile(engine, containerId, newsPath, STAGE_LIMITS.newsFile);
+      return newsPath ? [{ name: pkg.name, newsPath }] : [];
+    });
+    const newsReads = await mapLimit(withNews, READS_IN_FLIGHT, async (item) => {
+      options.signal?.throwIfAborted();
+      return { ...item, read: await readRegularFile(engine, containerId, item.newsPath, STAGE_LIMITS.newsFile) };
+    });
+    for (const { name, newsPath, read } of newsReads) {
       if (!read.content) {
         if (read.why !== "absent") warnings.push(`${newsPath} was not read (${read.why}).`);
         continue;
@@ -93,7 +102,7 @@ export async function readPackageStage(
           : read.content;
         const text = asText(bytes);
         if (text === null) warnings.push(`${newsPath} is not text: left out.`);
-        else news.set(pkg.name, text);
+        else news.set(name, text);
       } catch {
         warnings.push(`${newsPath} could not be uncompressed within ${STAGE_LIMITS.newsUncompressed} bytes: left out.`);
       }
@@ -104,10 +113,14 @@ export async function readPackageStage(
     async function readWanted(packages: PackageStageFacts["packages"]): Promise<Pick<PackageStageFacts, "files" | "fileSha256">> {
       const files: Record<string, string | null> = {};
       const fileSha256: Record<string, string> = {};
-      for (const file of new Set(typeof wantedFiles === "function" ? wantedFiles(packages) : wantedFiles)) {
+      const wanted = [...new Set(typeof wantedFiles === "function" ? wantedFiles(packages) : wantedFiles)].filter(
+        (file) => file.startsWith("/") && !file.includes("\0"),
+      );
+      const reads = await mapLimit(wanted, READS_IN_FLIGHT, async (file) => {
         options.signal?.throwIfAborted();
-        if (!file.startsWith("/") || file.includes("\0")) continue;
-        const read = await readRegularFile(engine, containerId, file, STAGE_LIMITS.wantedFile);
+        return { file, read: await readRegularFile(engine, containerId, file, STAGE_LIMITS.wantedFile) };
+      });
+      for (const { file, read } of reads) {
         const text = read.content ? asText(read.content) : null;
         files[file] = text;
         if (text !== null && read.content) fileSha256[file] = createHash("sha256").update(read.content).digest("hex");
