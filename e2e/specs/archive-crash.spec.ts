@@ -5,7 +5,9 @@ import { secondServer } from "../fixtures/second-server";
 // kill -9 of the dashboard in the middle of an archive: a second dashboard on its own data
 // directory and database is started, killed while it is writing a blob, and started again. The
 // archive must not look complete, the job must be failed, and the store's tmp/ must be empty.
-const server = secondServer(3107);
+// The large file is stored whole here (the chunk threshold above its size), so the kill lands in one half-written blob;
+// a writer killed while storing chunks is the store contract's test (lib/store/store-contract.int.test.ts).
+const server = secondServer(3107, { env: { KURA_CHUNK_THRESHOLD_BYTES: String(1024 * 1024 * 1024) } });
 const name = uniqueName("kura-e2e-crash");
 const tmpFiles = () => server.storeFiles("tmp");
 
