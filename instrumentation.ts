@@ -3,7 +3,7 @@
 // one-time setup token.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { recoverAfterRestart } = await import("@/lib/jobs/recover-after-restart");
+  const { recoverAfterRestart, startSweepingInterruptedWork } = await import("@/lib/jobs/recover-after-restart");
   try {
     const recovered = await recoverAfterRestart();
     if (recovered.jobs || recovered.archives || recovered.temporaryFiles) console.warn("[kura] recovered after a restart:", recovered);
@@ -13,6 +13,8 @@ export async function register() {
     if (error instanceof AppError) console.error(`[kura] the archive store cannot be used (${error.code}): ${error.message}`);
     else console.error("[kura] could not recover after a restart:", error);
   }
+  // Several dashboards on one PostgreSQL database (issue 16): end the jobs of one that dies, from here.
+  startSweepingInterruptedWork();
   const { ensureFirstAdmin } = await import("@/lib/auth/first-admin");
   try {
     await ensureFirstAdmin();

@@ -67,6 +67,17 @@ const schema = z.object({
     .int()
     .min(1024 * 1024, "KURA_CHUNK_THRESHOLD_BYTES must be at least 1 MiB (1048576)")
     .default(8 * 1024 * 1024),
+  /**
+   * Several dashboards on one PostgreSQL database (issue 16): each job is run by the dashboard that started it, which
+   * renews the job's lease this often x3; a job whose lease has run out (its dashboard died) is ended as interrupted by
+   * any other. Default 30 s.
+   */
+  KURA_JOB_LEASE_MS: z.coerce.number().int().min(1000, "KURA_JOB_LEASE_MS must be at least 1000").default(30_000),
+  /** This dashboard's name in the jobs it runs (default: host name, process id and a random suffix). */
+  KURA_REPLICA_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "KURA_REPLICA_ID may hold letters, digits, dots, dashes and underscores (at most 100)")
+    .optional(),
   /** The most one capture recipe's output (a database dump) may hold; more is cut off and said (issue 15). Default 8 GiB. */
   KURA_CAPTURE_MAX_BYTES: z.coerce
     .number()

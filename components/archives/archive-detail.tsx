@@ -118,6 +118,10 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
           {data.error ? `: ${data.error}` : ""}. Only complete archives hold a manifest and can be verified or restored.
         </Banner>
       ) : null}
+      {data.state === "creating" && data.jobId ? (
+        // Its job's progress, with cancel, whichever dashboard runs it (several may share the database, issue 16).
+        <JobProgress key={data.jobId} jobId={data.jobId} label="Archiving" />
+      ) : null}
       {manifest ? <ReadWarnings warnings={manifest.warnings} what="in the container when it was archived" /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Section title="Summary" testId="archive-summary">

@@ -17,6 +17,7 @@ export const POSTGRES_INTEGRATION_TESTS = [
   "lib/cli/postgres-migrations.int.test.ts",
   "lib/jobs/job-runner.int.test.ts",
   "lib/auth/user-store.int.test.ts",
+  "lib/auth/shared-sign-in-throttle.int.test.ts",
   "lib/audit/list-events.int.test.ts",
   "lib/rules/preview-rule-set.int.test.ts",
   "lib/archives/archive-container.int.test.ts",

@@ -17,7 +17,13 @@ const state = processSingleton("first-admin", (): { tokenHash: string | null } =
 export async function ensureFirstAdmin(log: (line: string) => void = console.warn): Promise<"exists" | "created" | "setup-token"> {
   if ((await db.user.count()) > 0) return "exists";
   if (env.KURA_ADMIN_PASSWORD) {
-    await createUser({ name: env.KURA_ADMIN_NAME, password: env.KURA_ADMIN_PASSWORD, role: "admin" }, "kura (KURA_ADMIN_PASSWORD)");
+    try {
+      await createUser({ name: env.KURA_ADMIN_NAME, password: env.KURA_ADMIN_PASSWORD, role: "admin" }, "kura (KURA_ADMIN_PASSWORD)");
+    } catch (error) {
+      // Another dashboard on the same database (issue 16) created it first.
+      if ((await db.user.count()) > 0) return "exists";
+      throw error;
+    }
     log(`[kura] created the first admin "${env.KURA_ADMIN_NAME}" from KURA_ADMIN_PASSWORD.`);
     return "created";
   }

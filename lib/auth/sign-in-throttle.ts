@@ -1,5 +1,6 @@
 // Slows password guessing: after MAX_FAILURES failed sign-ins for one name within WINDOW_MS, that
-// name is refused (429) until the window has passed. In memory: a restart forgets, which is fine.
+// name is refused (429) until the window has passed. In memory: a restart forgets, which is fine. Several
+// dashboards on one PostgreSQL database count in it instead (shared-sign-in-throttle.ts, issue 16).
 //
 // An attempt takes its slot BEFORE the (slow) password check: checking first and counting after let
 // 500 parallel guesses all through. Slots in flight count like failures; a success clears the name.
@@ -8,8 +9,8 @@
 
 import { processSingleton } from "@/lib/process-singleton";
 
-const MAX_FAILURES = 5;
-const WINDOW_MS = 5 * 60 * 1000;
+export const MAX_FAILURES = 5;
+export const WINDOW_MS = 5 * 60 * 1000;
 export const MAX_NAMES = 10_000;
 
 type Attempts = { failures: number[]; pending: number };

@@ -37,7 +37,7 @@ export async function saveSelection(
   });
   const sameRuleSet = input.ruleSetId === undefined || before?.ruleSetId === input.ruleSetId;
   const sameBase = input.baseContent === undefined || (before?.baseContent ?? false) === input.baseContent;
-  detectionInputsChanged({ ticksOnly: sameRuleSet && sameBase });
+  await detectionInputsChanged({ ticksOnly: sameRuleSet && sameBase });
   await recordEvent({
     actor,
     action: "selection.update",

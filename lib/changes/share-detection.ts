@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/api/app-error";
-import { detectionInputsVersion } from "@/lib/changes/detection-inputs";
+import { currentDetectionInputs } from "@/lib/changes/detection-inputs";
 import { detectContainerChanges, type DetectedChanges, type DetectOptions } from "./detect-container-changes";
 import { processSingleton } from "@/lib/process-singleton";
 
@@ -27,16 +27,17 @@ function tooMany(message: string): AppError {
  * detectContainerChanges, shared with identical requests already running. `caller` (a user name) is
  * who asks, for the per-caller bound; null for Kura's own work. The result must be treated as read-only.
  */
-export function detectContainerChangesShared(
+export async function detectContainerChangesShared(
   engineId: string,
   containerRef: string,
   options: DetectOptions = {},
   caller: string | null = null,
 ): Promise<DetectedChanges> {
+  const { version } = await currentDetectionInputs();
   const given = Object.entries(options)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => a.localeCompare(b));
-  const key = JSON.stringify([engineId, containerRef, detectionInputsVersion(), given]);
+  const key = JSON.stringify([engineId, containerRef, version, given]);
   const running = inflight.get(key);
   if (running) return running.promise;
   const all = [...inflight.values()];

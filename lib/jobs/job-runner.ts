@@ -1,10 +1,16 @@
 import { AppError, conflict, notFound } from "@/lib/api/app-error";
 import { db } from "@/lib/db";
 import { processSingleton } from "@/lib/process-singleton";
+import { jobLeaseMs, replicaId } from "./replica";
 
 // Long work runs in the dashboard's process as a Job row that the UI and scripts poll
 // (GET /api/jobs/{id}). Progress is written at most a few times a second; cancel aborts the
 // job's signal and the job's own code removes what it had half-made.
+//
+// Several dashboards on one database (issue 16): a job is run by the dashboard that started it (its
+// owner), which renews the job's lease while it runs. Cancel asked on another dashboard sets
+// cancelRequested, which the owner reads within a second; progress is in the row, so any dashboard
+// shows it. A job whose lease ran out (its dashboard died) is ended by failInterruptedJobs.
 
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 /** `done`/`total` in `unit` drive the bar; `items` counts whole things beside it (an archive's files while the bar counts bytes). */
@@ -27,6 +33,7 @@ export type JobView = {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  runBy: string | null;
 };
 
 export type JobContext = {
@@ -48,10 +55,53 @@ type JobRow = {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  owner: string | null;
 };
 
 const PROGRESS_INTERVAL_MS = 250;
+/** How often the owner looks for cancel asked elsewhere (and renews leases, every third look or so). */
+const WATCH_INTERVAL_MS = 1000;
 const running = processSingleton("jobs", () => new Map<string, AbortController>());
+const watcher = processSingleton("job-watcher", (): { timer: NodeJS.Timeout | null; renewedAt: number; busy: boolean } => ({
+  timer: null,
+  renewedAt: 0,
+  busy: false,
+}));
+
+const leaseFromNow = () => new Date(Date.now() + jobLeaseMs());
+
+/** While this process runs jobs: abort those cancelled on another dashboard, and renew their leases. */
+async function watchRunningJobs(): Promise<void> {
+  if (watcher.busy) return;
+  watcher.busy = true;
+  try {
+    const ids = [...running.keys()];
+    if (ids.length === 0) return;
+    const cancelled = await db.job.findMany({ where: { id: { in: ids }, cancelRequested: true }, select: { id: true } });
+    for (const { id } of cancelled) running.get(id)?.abort(new JobCancelled());
+    if (Date.now() - watcher.renewedAt >= jobLeaseMs() / 3) {
+      watcher.renewedAt = Date.now();
+      await db.job.updateMany({ where: { id: { in: ids }, state: "running" }, data: { leaseUntil: leaseFromNow(), owner: replicaId } });
+    }
+  } catch (error) {
+    console.warn("[kura] could not check this dashboard's running jobs:", error instanceof Error ? error.message : error);
+  } finally {
+    watcher.busy = false;
+  }
+}
+
+function startWatching(): void {
+  if (watcher.timer) return;
+  watcher.timer = setInterval(() => {
+    if (running.size === 0) {
+      clearInterval(watcher.timer!);
+      watcher.timer = null;
+      return;
+    }
+    void watchRunningJobs();
+  }, WATCH_INTERVAL_MS);
+  watcher.timer.unref();
+}
 
 function toView(row: JobRow): JobView {
   return {
@@ -66,6 +116,7 @@ function toView(row: JobRow): JobView {
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
+    runBy: row.owner,
   };
 }
 
@@ -95,10 +146,20 @@ export async function startJob<T>(input: {
   work: (context: JobContext) => Promise<T>;
 }): Promise<string> {
   const row = await db.job.create({
-    data: { kind: input.kind, target: input.target, createdBy: input.actor, state: "running", startedAt: new Date() },
+    data: {
+      kind: input.kind,
+      target: input.target,
+      createdBy: input.actor,
+      state: "running",
+      startedAt: new Date(),
+      owner: replicaId,
+      leaseUntil: leaseFromNow(),
+    },
   });
   const controller = new AbortController();
   running.set(row.id, controller);
+  watcher.renewedAt = Date.now();
+  startWatching();
 
   let latest: JobProgress = { done: 0, total: 0, unit: "", message: "" };
   let lastWrite = 0;
@@ -152,16 +213,29 @@ export async function listJobs(filter: { state?: JobState; target?: string } = {
   return rows.map(toView);
 }
 
-/** Ask a running job to stop. Its own cleanup removes what it had half-made. */
+/**
+ * Ask a running job to stop. Its own cleanup removes what it had half-made. A job another dashboard runs (issue 16)
+ * is asked through its row: its owner aborts it within a second or two.
+ */
 export async function cancelJob(jobId: string): Promise<JobView> {
   const job = await getJob(jobId);
   const controller = running.get(jobId);
   if (job.state !== "running" && job.state !== "queued")
     throw conflict("job_finished", `The job has already ${job.state === "succeeded" ? "succeeded" : `ended (${job.state})`}.`);
-  if (!controller)
-    throw conflict("job_not_here", "The job is not running in this dashboard process (it may have been interrupted by a restart).");
-  controller.abort(new JobCancelled());
-  return job;
+  if (controller) {
+    controller.abort(new JobCancelled());
+    return job;
+  }
+  const { count } = await db.job.updateMany({
+    where: { id: jobId, state: { in: ["queued", "running"] }, leaseUntil: { gt: new Date() } },
+    data: { cancelRequested: true },
+  });
+  if (count === 0)
+    throw conflict(
+      "job_not_here",
+      "No dashboard is running this job any more (the one that ran it stopped); it is marked failed shortly, and nothing it half-made is kept.",
+    );
+  return getJob(jobId);
 }
 
 /** Wait until a job has ended (for tests and scripts that run in-process). */
@@ -176,18 +250,35 @@ export async function waitForJob(jobId: string, timeoutMs = 120_000): Promise<Jo
 }
 
 /**
- * At start-up: jobs left running by a previous process (a crash, a kill -9, a restart) cannot
- * finish; mark them failed so nobody waits for them. Their half-made files are each job kind's
- * own clean-up (for archives: the store's temporary folder).
+ * Jobs that cannot finish: left running by a previous process of this dashboard (a crash, a kill -9, a restart), or by
+ * another dashboard whose lease ran out (issue 16). Marked failed so nobody waits for them; returns their ids and
+ * targets so each job kind's own leftovers are ended too (archives, restores). `everyone`: every job not running in
+ * this process (at the start of the only dashboard on a SQLite database); otherwise only jobs whose lease has run out,
+ * so a dashboard starting never fails the jobs another one is running.
  */
-export async function failInterruptedJobs(): Promise<number> {
-  const { count } = await db.job.updateMany({
-    where: { state: { in: ["queued", "running"] }, id: { notIn: [...running.keys()] } },
-    data: {
-      state: "failed",
-      error: "Interrupted: the dashboard stopped while this job was running. Nothing it had half-made was kept; start it again.",
-      finishedAt: new Date(),
-    },
-  });
-  return count;
+export async function failInterruptedJobs(options: { everyone: boolean }): Promise<{ id: string; target: string }[]> {
+  const now = new Date();
+  const where = {
+    state: { in: ["queued", "running"] },
+    id: { notIn: [...running.keys()] },
+    ...(options.everyone ? {} : { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }),
+  };
+  const jobs = await db.job.findMany({ where, select: { id: true, target: true, owner: true } });
+  if (jobs.length === 0) return [];
+  const ended: { id: string; target: string }[] = [];
+  for (const job of jobs) {
+    // Re-checked in the update: the owner may have renewed the lease, or ended the job, since the read.
+    const { count } = await db.job.updateMany({
+      where: { ...where, id: job.id },
+      data: {
+        state: "failed",
+        error: options.everyone
+          ? "Interrupted: the dashboard stopped while this job was running. Nothing it had half-made was kept; start it again."
+          : `Interrupted: the dashboard running this job${job.owner ? ` (${job.owner})` : ""} stopped answering. Nothing it had half-made was kept; start it again.`,
+        finishedAt: now,
+      },
+    });
+    if (count) ended.push({ id: job.id, target: job.target });
+  }
+  return ended;
 }

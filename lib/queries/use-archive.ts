@@ -11,5 +11,7 @@ export function useArchive(id: string, initialData?: ArchiveDetail) {
     queryKey: queryKeys.archive(id),
     queryFn: () => fetchJson<ArchiveDetail>(`/api/archives/${encodeURIComponent(id)}`),
     initialData,
+    // While it is being made (here or on another dashboard), until it is complete, failed or cancelled.
+    refetchInterval: (query) => (query.state.data?.state === "creating" ? 1000 : false),
   });
 }

@@ -76,7 +76,7 @@ export async function updateRuleSet(id: string, input: { name?: string; rules: R
     throw conflict("rule_set_name_taken", `A rule set named "${input.name}" already exists.`);
   }
   const row = await db.ruleSet.update({ where: { id }, data: { name: input.name ?? existing.name, rules: JSON.stringify(input.rules) } });
-  detectionInputsChanged();
+  await detectionInputsChanged();
   await recordEvent({ actor, action: "rule-set.update", target: `rule-set:${row.name}`, detail: { rules: input.rules.length } });
   return toRuleSet(row);
 }
@@ -88,6 +88,6 @@ export async function deleteRuleSet(id: string, actor: string): Promise<void> {
     db.selection.updateMany({ where: { ruleSetId: id }, data: { ruleSetId: null } }),
     db.ruleSet.delete({ where: { id } }),
   ]);
-  detectionInputsChanged();
+  await detectionInputsChanged();
   await recordEvent({ actor, action: "rule-set.delete", target: `rule-set:${existing.name}` });
 }

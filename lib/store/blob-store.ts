@@ -78,7 +78,8 @@ export type BlobStore = {
   quarantine(sha256: string): Promise<boolean>;
   /**
    * Removes leftovers of interrupted writes from tmp/ (skipping this store's own writes in progress); returns how many.
-   * The object store keeps those younger than `olderThanMs` (default an hour: another dashboard may be writing them).
+   * With `olderThanMs`, younger ones are kept (another dashboard may be writing them); the object store keeps those
+   * younger than an hour by default.
    */
   cleanTemporary(options?: { olderThanMs?: number }): Promise<number>;
   /** Sum of the sizes on disk of all blobs. */
@@ -481,14 +482,17 @@ export function createBlobStore(
     return { ok: false, actual, error: `The stored content hashes to ${actual} instead of ${sha256}: the file was altered.` };
   }
 
-  async function cleanTemporary(): Promise<number> {
+  async function cleanTemporary(cleanOptions: { olderThanMs?: number } = {}): Promise<number> {
     // Run once at start-up: an encrypted store's key is made here the first time, and a wrong or missing key said.
     await encryption();
     const names = await readdirOrEmpty(tmpDir);
     let removed = 0;
+    // With olderThanMs (a folder shared by several dashboards, issue 16): younger leftovers may be another's writes.
+    const cutoff = cleanOptions.olderThanMs === undefined ? null : Date.now() - cleanOptions.olderThanMs;
     for (const name of names) {
       if (active.has(name)) continue;
       const full = path.join(tmpDir, name);
+      if (cutoff !== null && ((await stat(full).catch(() => null))?.mtimeMs ?? 0) > cutoff) continue;
       if (name.startsWith(`worker-${process.pid}-`)) {
         // A folder of this process's own blob workers: only what no running write uses.
         for (const inner of await readdirOrEmpty(full)) {

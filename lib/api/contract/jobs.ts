@@ -23,6 +23,8 @@ export const jobViewSchema = z.object({
   createdAt: isoTime,
   startedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
+  /** The dashboard process that runs (or ran) it, when several share the database (issue 16); null for older jobs */
+  runBy: z.string().nullable(),
 });
 
 export const listJobs = defineEntry({
@@ -53,9 +55,10 @@ export const cancelJob = defineEntry({
   method: "POST",
   path: "/api/jobs/{jobId}/cancel",
   access: "operator",
-  summary: "Cancel a running job; it removes what it had half-made",
+  summary:
+    "Cancel a running job; it removes what it had half-made. Any dashboard on the database may be asked: the one running the job stops it within about a second",
   params: jobParams,
   status: 202,
   response: jobViewSchema,
-  errors: { 404: "unknown job", 409: "already ended" },
+  errors: { 404: "unknown job", 409: "already ended, or no dashboard runs it any more" },
 });

@@ -40,11 +40,11 @@ describe("kept detections", () => {
 
   it("survives a tick, goes with a rule change, and detects again when asked", async () => {
     const kept = await load(10);
-    detectionInputsChanged({ ticksOnly: true });
+    await detectionInputsChanged({ ticksOnly: true });
     expect(await load(10)).toBe(kept);
     expect(await load(10, { fresh: true })).not.toBe(kept);
     const current = await load(10);
-    detectionInputsChanged();
+    await detectionInputsChanged();
     expect(await load(10)).not.toBe(current);
     // A small detection is read anew when the caller says so (the summary does for whole lists).
     const small = await load(10);

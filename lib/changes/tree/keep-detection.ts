@@ -9,7 +9,7 @@
 // the key: the tree holds each entry's default and the selection is recomputed from the stored
 // overrides whenever they change (a typed-array pass, tens of milliseconds for 1,000,000 entries).
 
-import { detectionRulesVersion } from "@/lib/changes/detection-inputs";
+import { currentDetectionInputs } from "@/lib/changes/detection-inputs";
 import type { DetectedChanges, DetectOptions } from "@/lib/changes/detect-container-changes";
 import { getSelection } from "@/lib/changes/selection-store";
 import { detectContainerChangesShared } from "@/lib/changes/share-detection";
@@ -48,11 +48,11 @@ type Slot = { promise: Promise<KeptTree>; entries: number; usedAt: number; done:
 
 const kept = processSingleton("kept-detections", () => new Map<string, Slot>());
 
-function keyOf(engineId: string, containerRef: string, options: DetectOptions): string {
+function keyOf(engineId: string, containerRef: string, options: DetectOptions, rulesVersion: number): string {
   const given = Object.entries(options)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([engineId, containerRef, detectionRulesVersion(), given]);
+  return JSON.stringify([engineId, containerRef, rulesVersion, given]);
 }
 
 function evict(now: number, keep: string): void {
@@ -88,7 +88,7 @@ export async function loadChangeTree({ engineId, containerRef, options, caller, 
   // Keyed on the container's id: the page names it by its short id, scripts by its name, and a
   // container made anew under an old name is another container.
   const containerId = (await inspectContainer(await getEngine(engineId), containerRef)).id;
-  const key = keyOf(engineId, containerId, options);
+  const key = keyOf(engineId, containerId, options, (await currentDetectionInputs()).rulesVersion);
   const now = Date.now();
   let slot = fresh ? undefined : kept.get(key);
   if (slot && now - slot.usedAt > KEPT_FOR_MS) slot = undefined;

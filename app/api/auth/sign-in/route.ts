@@ -5,7 +5,7 @@ import { Reply, route } from "@/lib/api/route";
 import { recordEvent } from "@/lib/audit/record-event";
 import { setSessionCookie } from "@/lib/auth/session-cookie";
 import { createSession } from "@/lib/auth/session-store";
-import { clearFailures, noteFailure, releaseAttempt, reserveAttempt } from "@/lib/auth/sign-in-throttle";
+import { takeSignInSlot } from "@/lib/auth/sign-in-slot";
 import { checkCredentials } from "@/lib/auth/user-store";
 import { db } from "@/lib/db";
 
@@ -13,14 +13,14 @@ export const dynamic = "force-dynamic";
 
 export const POST = route(signIn, async ({ request, body }) => {
   const { name, password } = body;
-  const wait = reserveAttempt(name); // counted before the slow check, so parallel guesses cannot all get through
-  if (wait > 0) throw new AppError(429, "too_many_attempts", `Too many failed sign-ins for "${name}"; try again in ${wait} s.`);
-  const user = await checkCredentials(name, password).catch((error: unknown) => {
-    releaseAttempt(name);
+  const slot = await takeSignInSlot(name); // counted before the slow check, so parallel guesses cannot all get through
+  if (slot.wait > 0) throw new AppError(429, "too_many_attempts", `Too many failed sign-ins for "${name}"; try again in ${slot.wait} s.`);
+  const user = await checkCredentials(name, password).catch(async (error: unknown) => {
+    await slot.release();
     throw error;
   });
   if (!user) {
-    noteFailure(name);
+    await slot.failed();
     await recordEvent({
       actor: name,
       action: "auth.sign-in",
@@ -30,7 +30,7 @@ export const POST = route(signIn, async ({ request, body }) => {
     });
     throw new AppError(401, "sign_in_failed", "Wrong name or password.");
   }
-  clearFailures(name);
+  await slot.succeeded();
   const session = await createSession((await db.user.findUniqueOrThrow({ where: { name: user.name } })).id);
   await recordEvent({ actor: user.name, action: "auth.sign-in", target: `user:${user.name}` });
   return new Reply({ user }, { decorate: (response) => setSessionCookie(response, request, session.token, session.expiresAt) });
