@@ -9,6 +9,26 @@ import { replicaId } from "./replica";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A job that runs until cancelled, then cleans up; started, and given 100 ms to be under way. */
+async function startCancellable(target: string): Promise<{ jobId: string; cleanedUp: () => boolean }> {
+  let cleanedUp = false;
+  const jobId = await startJob({
+    kind: "test",
+    target,
+    actor: "tester",
+    work: async ({ signal }) => {
+      try {
+        while (!signal.aborted) await sleep(20);
+        throw signal.reason;
+      } finally {
+        cleanedUp = true;
+      }
+    },
+  });
+  await sleep(100);
+  return { jobId, cleanedUp: () => cleanedUp };
+}
+
 describe("job runner", () => {
   it("reports progress while running and the result when done", async () => {
     const jobId = await startJob({
@@ -52,25 +72,12 @@ describe("job runner", () => {
   });
 
   it("cancels: the job's signal aborts, its clean-up runs, the state says cancelled", async () => {
-    let cleanedUp = false;
-    const jobId = await startJob({
-      kind: "test",
-      target: "test:cancel",
-      actor: "tester",
-      work: async ({ signal }) => {
-        try {
-          while (!signal.aborted) await sleep(20);
-          throw signal.reason;
-        } finally {
-          cleanedUp = true;
-        }
-      },
-    });
-    await sleep(100);
-    expect((await cancelJob(jobId)).state).toBe("running");
-    const ended = await waitForJob(jobId);
+    const job = await startCancellable("test:cancel");
+    expect((await cancelJob(job.jobId)).state).toBe("running");
+    const ended = await waitForJob(job.jobId);
     expect(ended.state).toBe("cancelled");
-    expect(cleanedUp).toBe(true);
+    expect(job.cleanedUp()).toBe(true);
+    const jobId = job.jobId;
     await expect(cancelJob(jobId)).rejects.toMatchObject({ status: 409, code: "job_finished" });
   });
 
@@ -152,27 +159,13 @@ describe("job runner", () => {
     });
 
     it("a job run here stops within about a second when another dashboard asks to cancel it", async () => {
-      let cleanedUp = false;
-      const jobId = await startJob({
-        kind: "test",
-        target: "test:cancel-elsewhere",
-        actor: "tester",
-        work: async ({ signal }) => {
-          try {
-            while (!signal.aborted) await sleep(20);
-            throw signal.reason;
-          } finally {
-            cleanedUp = true;
-          }
-        },
-      });
-      await sleep(100);
+      const job = await startCancellable("test:cancel-elsewhere");
       // What cancelJob writes on a dashboard that does not run the job.
-      await db.job.update({ where: { id: jobId }, data: { cancelRequested: true } });
+      await db.job.update({ where: { id: job.jobId }, data: { cancelRequested: true } });
       const asked = Date.now();
-      const ended = await waitForJob(jobId, 10_000);
+      const ended = await waitForJob(job.jobId, 10_000);
       expect(ended.state).toBe("cancelled");
-      expect(cleanedUp).toBe(true);
+      expect(job.cleanedUp()).toBe(true);
       expect(Date.now() - asked).toBeLessThan(5000); // it looks every second
     });
   });
