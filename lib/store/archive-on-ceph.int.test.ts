@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { restoreVerified } from "@/e2e/support/restore-verified";
 
 // KURA_STORE must name the bucket before lib/env.ts is read (this file runs in a process of its own).
 const bucket = vi.hoisted(() => {
@@ -35,8 +36,6 @@ import { startVerify } from "@/lib/archives/verify-archive";
 import { exportBundle } from "@/lib/bundles/export-bundle";
 import { readBundle } from "@/lib/bundles/read-bundle";
 import { waitForJob } from "@/lib/jobs/job-runner";
-import { startRestore } from "@/lib/restores/restore-archive";
-import { getRestore } from "@/lib/restores/restore-registry";
 import { createS3BlobStore } from "./s3/create-s3-blob-store";
 import { store } from "./store";
 
@@ -136,17 +135,7 @@ describe("an archive's life with the store on Ceph RGW", () => {
   }, 320_000);
 
   it("restores from the bucket: the files come back with their hashes, owners and modes", async () => {
-    const { jobId, restoreId } = await startRestore(secondId, {
-      engineId: "local",
-      baseImage: BOOKWORM,
-      containerName: restored,
-      network: "none",
-      actor: "tester",
-    });
-    const job = await waitForJob(jobId, 900_000);
-    const restore = await getRestore(restoreId);
-    expect(job.error, restore.log).toBeNull();
-    expect(restore.verification?.mismatches).toEqual([]);
+    await restoreVerified(secondId, restored);
     expect(exec(restored, ["sha256sum", "/srv/ledger/big.bin"]).split(" ")[0]).toBe(sha(BIG));
     expect(exec(restored, ["stat", "-c", "%U %a", "/home/dora/notes.txt"])).toBe("dora 600");
   }, 900_000);

@@ -20,7 +20,7 @@ fi
 server=$(command -v mariadbd || command -v mysqld || true)
 [ -n "$server" ] || { say "no MariaDB server is installed in the image"; exit 1; }
 [ -d "$data/mysql" ] || { say "$data holds no MariaDB data directory (no mysql/ folder)"; exit 1; }
-say "data directory $data: $(cat "$data/mysql_upgrade_info" 2>/dev/null || echo 'version unknown'); server: $("$server" --version)"
+say "data directory $data: $(cat "$data/mariadb_upgrade_info" "$data/mysql_upgrade_info" 2>/dev/null | head -n 1 || true); server: $("$server" --version)"
 chown -R mysql:mysql "$data"
 socket=/run/mysqld/kura-upgrade.sock
 install -d -o mysql -g mysql /run/mysqld
@@ -46,4 +46,4 @@ wait "$pid" || true
 cat "$log"
 rm -f "$log"
 [ "$status" = 0 ] || { say "mariadb-upgrade failed (status $status)"; exit 1; }
-say "upgraded $data to $(cat "$data/mysql_upgrade_info" 2>/dev/null || echo '?')"
+say "upgraded $data to $(cat "$data/mariadb_upgrade_info" "$data/mysql_upgrade_info" 2>/dev/null | head -n 1)"

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { restoreVerified } from "@/e2e/support/restore-verified";
 import { BOOKWORM, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { getArchiveSummary, readManifest } from "@/lib/archives/archive-registry";
 import { startArchive } from "@/lib/archives/archive-container";
@@ -11,8 +12,6 @@ import { startVerify } from "@/lib/archives/verify-archive";
 import { exportBundle } from "@/lib/bundles/export-bundle";
 import { readBundle } from "@/lib/bundles/read-bundle";
 import { waitForJob } from "@/lib/jobs/job-runner";
-import { startRestore } from "@/lib/restores/restore-archive";
-import { getRestore } from "@/lib/restores/restore-registry";
 import { createBlobStore } from "@/lib/store/blob-store";
 import { createChunkedBlobStore } from "@/lib/store/chunked/create-chunked-blob-store";
 import { store } from "@/lib/store/store";
@@ -102,17 +101,7 @@ export function describeArchiveInChunks(where: string) {
     }, 600_000);
 
     it("restores the second archive: the file comes back with its hash", async () => {
-      const { jobId, restoreId } = await startRestore(second, {
-        engineId: "local",
-        baseImage: BOOKWORM,
-        containerName: restored,
-        network: "none",
-        actor: "tester",
-      });
-      const job = await waitForJob(jobId, 900_000);
-      const restore = await getRestore(restoreId);
-      expect(job.error, restore.log).toBeNull();
-      expect(restore.verification?.mismatches).toEqual([]);
+      await restoreVerified(second, restored);
       const original = exec(container, ["sha256sum", FILE]).split(" ")[0];
       expect(exec(restored, ["sha256sum", FILE]).split(" ")[0]).toBe(original);
     }, 900_000);

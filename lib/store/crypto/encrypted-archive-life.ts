@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { restoreVerified } from "@/e2e/support/restore-verified";
 import { BOOKWORM, docker, exec, removeContainer, runContainer, uniqueName } from "@/e2e/fixtures/containers";
 import { readAll } from "@/e2e/support/test-files";
 import { getArchiveSummary, readManifest } from "@/lib/archives/archive-registry";
@@ -11,8 +12,6 @@ import { startVerify } from "@/lib/archives/verify-archive";
 import { db } from "@/lib/db";
 import { waitForJob } from "@/lib/jobs/job-runner";
 import { getOverview } from "@/lib/overview/get-overview";
-import { startRestore } from "@/lib/restores/restore-archive";
-import { getRestore } from "@/lib/restores/restore-registry";
 import { store } from "@/lib/store/store";
 
 // The body of the encrypted-store integration tests (issue 16), shared by the folder and the bucket: a real
@@ -93,17 +92,7 @@ export function describeEncryptedArchive(options: {
     it.runIf(options.restore)(
       "restores: the files come back with their bytes",
       async () => {
-        const { jobId, restoreId } = await startRestore(archiveId, {
-          engineId: "local",
-          baseImage: BOOKWORM,
-          containerName: restored,
-          network: "none",
-          actor: "tester",
-        });
-        const job = await waitForJob(jobId, 900_000);
-        const restore = await getRestore(restoreId);
-        expect(job.error, restore.log).toBeNull();
-        expect(restore.verification?.mismatches).toEqual([]);
+        await restoreVerified(archiveId, restored);
         expect(exec(restored, ["sha256sum", "/srv/vault/secret.bin"]).split(" ")[0]).toBe(sha(secret));
         expect(exec(restored, ["cat", "/srv/vault/note.txt"])).toBe(note.trimEnd());
       },
