@@ -22,7 +22,7 @@ import { startArchive } from "./archive-container";
 // inside the container, as the cluster's owner), listed in the manifest with the server's version.
 
 const START_PG = ["sh", "-c", "service postgresql start && exec sleep infinity"];
-const START_MARIADB = ["sh", "-c", "service mariadb start && exec sleep infinity"];
+const START_MARIADB = ["sh", "-c", "service mariadb start; exec sleep infinity"];
 const START_SLAPD = ["sh", "-c", "service slapd start && exec sleep infinity"];
 
 export async function readBlobText(sha: string): Promise<string> {

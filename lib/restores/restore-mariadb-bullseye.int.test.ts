@@ -52,7 +52,7 @@ const CHECK = `set -e\n(${START})\n${COUNT}\n${MAX_CONNECTIONS}`;
 describe("a Debian 11 MariaDB 10.5 restored onto Debian 13 (MariaDB 11.8, issue 15)", () => {
   beforeAll(async () => {
     ensureMariadbImage(dockerHost());
-    runContainer({ name: source, image: MARIADB_TAG, command: ["sh", "-c", "service mariadb start && exec sleep infinity"] });
+    runContainer({ name: source, image: MARIADB_TAG, command: ["sh", "-c", "service mariadb start; exec sleep infinity"] });
     runScript(source, START);
     runScript(source, SETUP);
     runScript(source, START);
