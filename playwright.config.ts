@@ -19,7 +19,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
-    screenshot: "only-on-failure",
+    // KURA_SCREENSHOTS=on keeps a screenshot of every test's page (for reviewing pages), otherwise only of failures.
+    screenshot: process.env.KURA_SCREENSHOTS === "on" ? "on" : "only-on-failure",
     launchOptions: {
       executablePath: process.env.KURA_CHROMIUM ?? "/usr/bin/chromium",
       args: [

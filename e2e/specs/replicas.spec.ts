@@ -144,6 +144,7 @@ test("two dashboards on one PostgreSQL and one bucket: progress and cancel from 
   const progress = bPage.getByTestId("job-progress");
   await expect(progress).toHaveAttribute("data-state", "running");
   await expect(bPage.getByRole("progressbar", { name: "Archiving" })).toBeVisible();
+  await bPage.screenshot({ path: test.info().outputPath("archive-progress-on-the-other-dashboard.png"), fullPage: true });
   await progress.getByRole("button", { name: "Cancel" }).click();
   const cancelled = await waitJob(a, first.jobId, 30_000);
   expect(cancelled.state).toBe("cancelled");

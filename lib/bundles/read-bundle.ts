@@ -110,7 +110,10 @@ async function spoolUpload(
       yield data;
     }
   };
-  await pipeline(source, count, createWriteStream(file, { flags: "wx", mode: SPOOL_MODE }), signal ? { signal } : {});
+  // The file is made before the copy starts: a stream opening it itself could still make it after a refusal had ended
+  // the copy and the caller had removed the spool, leaving an empty file behind.
+  const handle = await open(file, "wx", SPOOL_MODE);
+  await pipeline(source, count, createWriteStream("", { fd: handle }), signal ? { signal } : {});
   return bytes;
 }
 
