@@ -9,7 +9,8 @@ import { sleep } from "./sh.mjs";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const artifacts = path.join(root, "e2e", ".artifacts");
-export const PORT = 3201;
+/** The benchmark's own dashboard: KURA_BENCH_PORT, or 3201 (two checkouts benchmarking at once need two ports). */
+export const PORT = Number(process.env.KURA_BENCH_PORT ?? 3201);
 export const BASE = `http://127.0.0.1:${PORT}`;
 export const RUNS = 3;
 
