@@ -100,21 +100,24 @@ export async function startServer(extraEnv = {}) {
   throw new Error("the dashboard did not start for the benchmark");
 }
 
-/** Stops the dashboard (its whole process group) and waits until its port is free. */
+/**
+ * Stops the dashboard (its whole process group) and waits until every process of it has exited (SIGKILL after 30 s),
+ * so a dashboard started next never shares the port with the old one still shutting down.
+ */
 export async function stopServer(server) {
-  try {
-    process.kill(-server.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 60; i++) {
+  const alive = () => {
     try {
-      await fetch(`${BASE}/api/health`);
+      process.kill(-server.pid, 0);
+      return true;
     } catch {
-      return;
+      return false;
     }
-    await sleep(250);
-  }
+  };
+  if (!alive()) return;
+  process.kill(-server.pid, "SIGTERM");
+  for (let i = 0; i < 120 && alive(); i++) await sleep(250);
+  if (alive()) process.kill(-server.pid, "SIGKILL");
+  for (let i = 0; i < 40 && alive(); i++) await sleep(250);
 }
 
 /** An API call as the bench's user; throws unless 2xx, returns the parsed JSON. */

@@ -37,6 +37,10 @@ const big = uniqueName("kura-e2e-replicas-big");
 const small = uniqueName("kura-e2e-replicas-small");
 let a: SecondServer;
 let b: SecondServer;
+/** A second Kura of its own (its own PostgreSQL database and bucket prefix), for the bundle test. */
+let c: SecondServer;
+let madeBefore: string | undefined;
+const restoredOnC = uniqueName("kura-e2e-replicas-restored");
 
 test.beforeAll(async () => {
   if (!s3.endpoint || !s3.accessKey || !s3.secretKey)
@@ -44,6 +48,9 @@ test.beforeAll(async () => {
   const postgres = (await ensurePostgres({ database: `kura_e2e_replicas_${run}`.slice(0, 63) })) as { url: string };
   a = secondServer(3111, shared(postgres.url, "dashboard-a"));
   b = secondServer(3112, shared(postgres.url, "dashboard-b"));
+  const other = (await ensurePostgres({ database: `kura_e2e_other_${run}`.slice(0, 63) })) as { url: string };
+  const own = shared(other.url, "other-kura");
+  c = secondServer(3113, { ...own, env: { ...own.env, KURA_STORE: `s3://kura-e2e-replicas/${run}-other` } });
   runContainer({ name: big, image: BOOKWORM });
   // One large incompressible file: archiving it into the bucket takes a while.
   exec(big, ["bash", "-c", "mkdir -p /srv/app && head -c 400000000 /dev/urandom > /srv/app/big.bin && echo hello > /srv/app/hello.txt"]);
@@ -54,6 +61,8 @@ test.beforeAll(async () => {
 test.afterAll(() => {
   a?.dispose();
   b?.dispose();
+  c?.dispose();
+  removeContainer(restoredOnC);
   removeContainer(big);
   removeContainer(small);
 });
@@ -110,6 +119,7 @@ test("two dashboards on one PostgreSQL and one bucket: progress and cancel from 
   // An archive made before the rest, on A; B lists it (one database) and reads its content (one bucket) later.
   const before = await startArchive(a, small, "made before");
   expect((await waitJob(a, before.jobId)).state).toBe("succeeded");
+  madeBefore = before.archiveId;
   expect((await json<Archive[]>(b, "/api/archives")).body.map((item) => item.id)).toContain(before.archiveId);
 
   // Sign-in failures count on both dashboards: 3 on A and 2 on B use up a name's 5 attempts; the next, on either, is
@@ -171,4 +181,36 @@ test("two dashboards on one PostgreSQL and one bucket: progress and cancel from 
   const verified = await waitJob(b, verify.body.jobId);
   expect(verified.state, verified.error ?? "").toBe("succeeded");
   expect((verified.result as { corrupt: unknown[] }).corrupt).toEqual([]);
+});
+
+test("an archive of the shared dashboards, exported as a bundle, imports into another Kura on PostgreSQL and Ceph, verifies and restores", async () => {
+  test.setTimeout(420_000);
+  await b.start().catch(() => undefined); // running already after the test above
+  if (!madeBefore) {
+    const made = await startArchive(b, small, "made before");
+    expect((await waitJob(b, made.jobId)).state).toBe("succeeded");
+    madeBefore = made.archiveId;
+  }
+  const exported = await b.fetch(`/api/archives/${madeBefore}/bundle`);
+  expect(exported.status).toBe(200);
+  const bundle = new Uint8Array(await exported.arrayBuffer());
+
+  await c.start();
+  const imported = await c.fetch("/api/archives/import", { method: "POST", body: bundle, headers: { "content-type": "application/gzip" } });
+  expect(imported.status).toBe(201);
+  const archive = (await imported.json()) as { id: string; state: string };
+  expect(archive.state).toBe("complete");
+  const verify = await json<{ jobId: string }>(c, `/api/archives/${archive.id}/verify`, { method: "POST" });
+  const verified = await waitJob(c, verify.body.jobId);
+  expect(verified.state, verified.error ?? "").toBe("succeeded");
+  expect((verified.result as { corrupt: unknown[] }).corrupt).toEqual([]);
+
+  const restore = await json<{ jobId: string; restoreId: string }>(c, `/api/archives/${archive.id}/restores`, {
+    method: "POST",
+    body: JSON.stringify({ engineId: "local", baseImage: BOOKWORM, containerName: restoredOnC, network: "none" }),
+  });
+  expect(restore.status, JSON.stringify(restore.body)).toBe(202);
+  const restored = await waitJob(c, restore.body.jobId, 400_000);
+  expect(restored.state, restored.error ?? "").toBe("succeeded");
+  expect(exec(restoredOnC, ["cat", "/srv/app/note.txt"]).trim()).toBe("made before the others");
 });
