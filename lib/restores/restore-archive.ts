@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from "diff";
 import { AppError, conflict } from "@/lib/api/app-error";
 import { store } from "@/lib/store/store";
 import { writeBundle } from "@/lib/bundles/write-bundle";
+import { writeBuildContext } from "@/lib/bundles/write-build-context";
 import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
 import { buildImage } from "@/lib/docker/build-image";
@@ -20,6 +21,7 @@ import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
 import { runConfigChecks, type ConfigCheckResult } from "./run-config-checks";
 import { PACKAGES_STAGE_LABEL } from "@/lib/restores/package-stage/packages-stage-key";
+import { packagesStageContextFiles } from "@/lib/restores/package-stage/packages-stage-context";
 import { listLabelledImages } from "@/lib/docker/find-labelled-image";
 import type { ConfigMerge } from "@/lib/restores/plan/plan-config-merges";
 
@@ -123,8 +125,17 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
 
     await enter("build", `Building ${restore.imageTag} from ${input.baseImage}`);
     progress({ done: 0, total: 1, unit: "steps" });
-    const context = () =>
-      writeBundle(
+    // The packages stage's build (the classic builder stops at the target) needs only the Dockerfile and the files that
+    // stage copies in (issue 15): not the archived payload and captures, sent again with the full build. Not when the
+    // Dockerfile is edited or the base has ONBUILD steps (they may read anything from the context).
+    const baseOnBuild = ((await inspectImage(engine, input.baseImage))?.onBuild.length ?? 0) > 0;
+    const context = (target: string | undefined) => {
+      const stageFiles =
+        target === PACKAGES_STAGE && !edited && !baseOnBuild
+          ? packagesStageContextFiles(dockerfile, PACKAGES_STAGE, prepared.plan.contextFiles)
+          : null;
+      if (stageFiles) return writeBuildContext([{ path: "Dockerfile", content: dockerfile, mode: 0o644 }, ...stageFiles]);
+      return writeBundle(
         {
           manifestJson: prepared.manifestJson,
           manifest,
@@ -136,10 +147,12 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
           payloadContent: prepared.plan.payloadContent,
         },
         store,
-        { gzip: false, signal },
+        // A build needs no blobs/ (the content the payload leaves out, such as a converted database's raw files).
+        { gzip: false, allContent: false, signal },
       );
+    };
     const build = async (options: { target?: string; networkMode?: string; noCache?: boolean }) => {
-      const buildContext = context();
+      const buildContext = context(options.target);
       try {
         return await buildImage(engine, buildContext, {
           tag: options.target ? `${restore.imageTag}-${options.target}` : restore.imageTag,
