@@ -92,6 +92,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
   let imageId: string | null = null;
   let packagesImageId: string | null = null;
   let configChecks: ConfigCheckResult[] = [];
+  let removeOlderStages: (() => Promise<void>) | null = null;
   let merges: ConfigMerge[] = [];
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
   try {
@@ -185,13 +186,19 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
         // The new packages are installed: read what they ship, and plan again with it (configuration merges, issue 14).
         await enter("merge", "Reading the new packages and merging the archived configuration");
         const stage = await readStageForPlan(engine, packagesImageId, manifest, signal);
-        // One packages stage image is kept per key (the newest, this one): those of earlier restores go, unless still running.
-        if (prepared.packagesStageKey && !edited) {
-          const running = new Set((await db.restore.findMany({ where: { state: "running" }, select: { id: true } })).map((row) => row.id));
-          for (const older of await listLabelledImages(engine, PACKAGES_STAGE_LABEL, prepared.packagesStageKey).catch(() => []))
-            if (older.id !== packagesImageId && !running.has(older.labels["kura.restore"] ?? ""))
-              await removeImage(engine, older.id).catch(() => undefined);
-        }
+        // One packages stage image is kept per key (the newest, this one): those of earlier restores go, unless still
+        // running. After the job's own work (issue 15: removing an image's layers takes a while on a busy engine).
+        const stageKey = prepared.packagesStageKey;
+        const newest = packagesImageId;
+        if (stageKey && !edited)
+          removeOlderStages = async () => {
+            const running = new Set(
+              (await db.restore.findMany({ where: { state: "running" }, select: { id: true } })).map((row) => row.id),
+            );
+            for (const older of await listLabelledImages(engine, PACKAGES_STAGE_LABEL, stageKey).catch(() => []))
+              if (older.id !== newest && !running.has(older.labels["kura.restore"] ?? ""))
+                await removeImage(engine, older.id).catch(() => undefined);
+          };
         for (const warning of stage.warnings ?? []) appendLog(`warning: ${warning}`);
         prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage, stage });
         merges = prepared.plan.merges ?? [];
@@ -327,6 +334,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     step = "done";
     await flush();
     await db.restore.update({ where: { id: restoreId }, data: { state: "succeeded", step: "done", finishedAt: new Date(), log } });
+    void removeOlderStages?.().catch(() => undefined);
     return {
       restoreId,
       imageId,
@@ -356,6 +364,8 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       // versions from it, and the restore after the resolution builds on it.
       if (engine && packagesImageId && failedStep !== "merge") await removeImage(engine, packagesImageId).catch(() => undefined);
     }
+    // This restore's packages stage is kept (a failed verification or check, a merge conflict): it is the newest of its key.
+    if (keep || failedStep === "merge") void removeOlderStages?.().catch(() => undefined);
     await db.restore.update({
       where: { id: restoreId },
       data: {

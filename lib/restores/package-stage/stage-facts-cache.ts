@@ -1,4 +1,4 @@
-import { processSingleton } from "@/lib/process-singleton";
+import { recentValues } from "@/lib/cache/recent-values";
 import type { PackageStageFacts } from "./types";
 
 // A packages-stage image never changes (its id is the hash of its content), so what Kura reads from it is read once:
@@ -9,7 +9,7 @@ import type { PackageStageFacts } from "./types";
 /** How many stage reads are kept (least recently used first out). */
 export const STAGE_FACTS_ENTRIES = 4;
 
-const cache = processSingleton("package-stage-facts", () => new Map<string, PackageStageFacts>());
+const recent = recentValues<PackageStageFacts>("package-stage-facts", STAGE_FACTS_ENTRIES);
 
 /** The key of one read: the engine, the image's id ("sha256:" or not) and what else decides the read (e.g. the archive). */
 export function stageFactsKey(engineId: string, imageId: string, reader: string): string {
@@ -20,23 +20,11 @@ export function stageFactsKey(engineId: string, imageId: string, reader: string)
  * The facts under `key`, else what `read` gives (kept once it succeeds; a failed or cancelled read is not kept, so the
  * next call reads again). Each hit makes the entry the most recently used one.
  */
-export async function rememberStageFacts(key: string, read: () => Promise<PackageStageFacts>): Promise<PackageStageFacts> {
-  const kept = cache.get(key);
-  if (kept) {
-    cache.delete(key);
-    cache.set(key, kept);
-    return kept;
-  }
-  const facts = await read();
-  cache.set(key, facts);
-  for (const oldest of cache.keys()) {
-    if (cache.size <= STAGE_FACTS_ENTRIES) break;
-    cache.delete(oldest);
-  }
-  return facts;
+export function rememberStageFacts(key: string, read: () => Promise<PackageStageFacts>): Promise<PackageStageFacts> {
+  return recent.remember(key, read);
 }
 
 /** How many reads are kept (for tests). */
 export function keptStageFacts(): number {
-  return cache.size;
+  return recent.size;
 }
