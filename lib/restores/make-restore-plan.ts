@@ -23,6 +23,8 @@ import { MERGE_MAX_BYTES, wantedStageFiles, type ArchivedConfigText, type MergeR
 import { PACKAGES_STAGE_LABEL, packagesStageKey } from "@/lib/restores/package-stage/packages-stage-key";
 import { asText, readPackageStage } from "@/lib/restores/package-stage/read-package-stage";
 import type { PackageStageFacts } from "@/lib/restores/package-stage/types";
+import { rememberStageFacts, stageFactsKey } from "@/lib/restores/package-stage/stage-facts-cache";
+import { manifestFingerprint } from "@/lib/archives/manifest-fingerprint";
 import { PYTHON_VENV_TEXT_MAX_BYTES, pythonVenvTextsWanted } from "@/lib/restores/plan/conversions/plan-python-venv";
 
 // The restore plan for an archive and a base image: gathers the facts (the manifest, the archived
@@ -86,9 +88,15 @@ export function stageFilesWanted(manifest: Manifest): (packages: PackageStageFac
   };
 }
 
-/** The packages stage's facts for a plan (stageFilesWanted says which files). */
+/**
+ * The packages stage's facts for a plan (stageFilesWanted says which files). Read once per image and manifest (the
+ * image never changes, and the manifest decides the files): the preview after a restore, or a restore after
+ * a preview, does not read it again.
+ */
 export function readStageForPlan(engine: Engine, imageId: string, manifest: Manifest, signal?: AbortSignal): Promise<PackageStageFacts> {
-  return readPackageStage(engine, imageId, stageFilesWanted(manifest), { signal });
+  return rememberStageFacts(stageFactsKey(engine.id, imageId, manifestFingerprint(manifest)), () =>
+    readPackageStage(engine, imageId, stageFilesWanted(manifest), { signal }),
+  );
 }
 
 export async function loadArchiveForRestore(archiveId: string) {

@@ -28,4 +28,21 @@ describe("readKeptTexts", () => {
     });
     expect(await readKeptTexts(manifest, [])).toEqual({});
   });
+
+  it("keeps the answer for the same manifest content and needles (issue 15), and reads again for another", async () => {
+    const snippet = await store.put(Buffer.from("include /etc/postgresql/13/main/extra.conf\n"));
+    const later = await store.put(Buffer.from("data_directory = '/var/lib/postgresql/13/main'\n"));
+    const entries = [makeEntry("/etc/kura-cache-test/a.conf", "file", { sha256: snippet.sha256, size: snippet.size })];
+    const first = await readKeptTexts(makeManifest({ entries }), ["/etc/postgresql/13", "/var/lib/postgresql/13"]);
+    expect(first).toEqual({ "/etc/kura-cache-test/a.conf": "include /etc/postgresql/13/main/extra.conf\n" });
+    // Another manifest object with the same content, the needles in another order: the kept answer itself.
+    expect(await readKeptTexts(makeManifest({ entries: structuredClone(entries) }), ["/var/lib/postgresql/13", "/etc/postgresql/13"])).toBe(
+      first,
+    );
+    // One more file: another manifest, read again.
+    const more = [...entries, makeEntry("/etc/kura-cache-test/b.conf", "file", { sha256: later.sha256, size: later.size })];
+    expect(
+      Object.keys(await readKeptTexts(makeManifest({ entries: more }), ["/etc/postgresql/13", "/var/lib/postgresql/13"])).sort(),
+    ).toEqual(["/etc/kura-cache-test/a.conf", "/etc/kura-cache-test/b.conf"]);
+  });
 });

@@ -2,6 +2,7 @@ import { createTwoFilesPatch } from "diff";
 import { AppError, conflict } from "@/lib/api/app-error";
 import { store } from "@/lib/store/store";
 import { writeBundle } from "@/lib/bundles/write-bundle";
+import { writeBuildContext } from "@/lib/bundles/write-build-context";
 import { recordEvent } from "@/lib/audit/record-event";
 import { db } from "@/lib/db";
 import { buildImage } from "@/lib/docker/build-image";
@@ -20,6 +21,7 @@ import { startJob, type JobContext } from "../jobs/job-runner";
 import { verifyRestoredFiles, type Move } from "./verify-restored-files";
 import { runConfigChecks, type ConfigCheckResult } from "./run-config-checks";
 import { PACKAGES_STAGE_LABEL } from "@/lib/restores/package-stage/packages-stage-key";
+import { packagesStageContextFiles } from "@/lib/restores/package-stage/packages-stage-context";
 import { listLabelledImages } from "@/lib/docker/find-labelled-image";
 import type { ConfigMerge } from "@/lib/restores/plan/plan-config-merges";
 
@@ -90,6 +92,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
   let imageId: string | null = null;
   let packagesImageId: string | null = null;
   let configChecks: ConfigCheckResult[] = [];
+  let removeOlderStages: (() => Promise<void>) | null = null;
   let merges: ConfigMerge[] = [];
   const restore = await db.restore.findUniqueOrThrow({ where: { id: restoreId } });
   try {
@@ -123,8 +126,17 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
 
     await enter("build", `Building ${restore.imageTag} from ${input.baseImage}`);
     progress({ done: 0, total: 1, unit: "steps" });
-    const context = () =>
-      writeBundle(
+    // The packages stage's build (the classic builder stops at the target) needs only the Dockerfile and the files that
+    // stage copies in (issue 15): not the archived payload and captures, sent again with the full build. Not when the
+    // Dockerfile is edited or the base has ONBUILD steps (they may read anything from the context).
+    const baseOnBuild = ((await inspectImage(engine, input.baseImage))?.onBuild.length ?? 0) > 0;
+    const context = (target: string | undefined) => {
+      const stageFiles =
+        target === PACKAGES_STAGE && !edited && !baseOnBuild
+          ? packagesStageContextFiles(dockerfile, PACKAGES_STAGE, prepared.plan.contextFiles)
+          : null;
+      if (stageFiles) return writeBuildContext([{ path: "Dockerfile", content: dockerfile, mode: 0o644 }, ...stageFiles]);
+      return writeBundle(
         {
           manifestJson: prepared.manifestJson,
           manifest,
@@ -136,10 +148,12 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
           payloadContent: prepared.plan.payloadContent,
         },
         store,
-        { gzip: false, signal },
+        // A build needs no blobs/ (the content the payload leaves out, such as a converted database's raw files).
+        { gzip: false, allContent: false, signal },
       );
+    };
     const build = async (options: { target?: string; networkMode?: string; noCache?: boolean }) => {
-      const buildContext = context();
+      const buildContext = context(options.target);
       try {
         return await buildImage(engine, buildContext, {
           tag: options.target ? `${restore.imageTag}-${options.target}` : restore.imageTag,
@@ -172,13 +186,19 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
         // The new packages are installed: read what they ship, and plan again with it (configuration merges, issue 14).
         await enter("merge", "Reading the new packages and merging the archived configuration");
         const stage = await readStageForPlan(engine, packagesImageId, manifest, signal);
-        // One packages stage image is kept per key (the newest, this one): those of earlier restores go, unless still running.
-        if (prepared.packagesStageKey && !edited) {
-          const running = new Set((await db.restore.findMany({ where: { state: "running" }, select: { id: true } })).map((row) => row.id));
-          for (const older of await listLabelledImages(engine, PACKAGES_STAGE_LABEL, prepared.packagesStageKey).catch(() => []))
-            if (older.id !== packagesImageId && !running.has(older.labels["kura.restore"] ?? ""))
-              await removeImage(engine, older.id).catch(() => undefined);
-        }
+        // One packages stage image is kept per key (the newest, this one): those of earlier restores go, unless still
+        // running. After the job's own work (issue 15: removing an image's layers takes a while on a busy engine).
+        const stageKey = prepared.packagesStageKey;
+        const newest = packagesImageId;
+        if (stageKey && !edited)
+          removeOlderStages = async () => {
+            const running = new Set(
+              (await db.restore.findMany({ where: { state: "running" }, select: { id: true } })).map((row) => row.id),
+            );
+            for (const older of await listLabelledImages(engine, PACKAGES_STAGE_LABEL, stageKey).catch(() => []))
+              if (older.id !== newest && !running.has(older.labels["kura.restore"] ?? ""))
+                await removeImage(engine, older.id).catch(() => undefined);
+          };
         for (const warning of stage.warnings ?? []) appendLog(`warning: ${warning}`);
         prepared = await makeRestorePlan(archiveId, { engineId: input.engineId, baseImage: input.baseImage, stage });
         merges = prepared.plan.merges ?? [];
@@ -314,6 +334,7 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
     step = "done";
     await flush();
     await db.restore.update({ where: { id: restoreId }, data: { state: "succeeded", step: "done", finishedAt: new Date(), log } });
+    void removeOlderStages?.().catch(() => undefined);
     return {
       restoreId,
       imageId,
@@ -343,6 +364,8 @@ async function runRestore(context: JobContext, restoreId: string, archiveId: str
       // versions from it, and the restore after the resolution builds on it.
       if (engine && packagesImageId && failedStep !== "merge") await removeImage(engine, packagesImageId).catch(() => undefined);
     }
+    // This restore's packages stage is kept (a failed verification or check, a merge conflict): it is the newest of its key.
+    if (keep || failedStep === "merge") void removeOlderStages?.().catch(() => undefined);
     await db.restore.update({
       where: { id: restoreId },
       data: {

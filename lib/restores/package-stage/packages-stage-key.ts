@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 export const PACKAGES_STAGE_LABEL = "kura.packages-stage";
 
 /** The Dockerfile's lines from "FROM … AS kura-packages" up to the next FROM. */
-function stageLines(dockerfile: string, stage: string): string[] {
+export function stageLines(dockerfile: string, stage: string): string[] {
   const lines = dockerfile.split("\n");
   const start = lines.findIndex((line) => new RegExp(`^\\s*FROM\\s+\\S+\\s+AS\\s+${stage}\\s*$`, "i").test(line));
   if (start === -1) return [];

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { docker, dockerHost } from "@/e2e/fixtures/containers";
+import { docker, dockerHost, uniqueName } from "@/e2e/fixtures/containers";
 import { CRON_IMAGE, ensureCron } from "@/e2e/fixtures/cron";
+import { makeEntry, makeManifest } from "@/e2e/support/restore-fixtures";
 import { getEngine } from "@/lib/engines/engine-registry";
+import { readStageForPlan } from "@/lib/restores/make-restore-plan";
 import { readPackageStage } from "./read-package-stage";
 
 // Issue 14: what a restore reads from its packages stage (the new base with the packages installed), here from a real
@@ -57,5 +59,50 @@ describe("readPackageStage", () => {
     expect(facts.files["/etc/localtime"]).toBeNull(); // a symlink is never followed
     expect(facts.files["/etc/no-such-file"]).toBeNull();
     expect(facts.warnings).toEqual([]);
+  }, 300_000);
+
+  it("reads a stage image once for a plan: the second read (a preview after the restore) does not touch the engine", async () => {
+    ensureCron();
+    const engine = await getEngine("local");
+    // An image of its own (the cron image and a label), so no other test's reads are counted.
+    const tag = `kura-test/stage-cache:${uniqueName("it")}`;
+    execFileSync("docker", ["-H", dockerHost(), "build", "--network", "none", "-q", "-t", tag, "-"], {
+      input: `FROM ${CRON_IMAGE}\nLABEL kura.test.stage-cache=${tag.split(":")[1]}\n`,
+    });
+    try {
+      const imageId = docker(["image", "inspect", "--format", "{{.Id}}", tag]);
+      const manifest = makeManifest({
+        archive: { id: uniqueName("archive"), name: "cache", note: "", createdAt: "2024-01-01T00:00:00.000Z", createdBy: "admin" },
+        entries: [makeEntry("/etc/logrotate.conf", "file", { conffile: "dpkg" })],
+      });
+      const since = Math.floor(Date.now() / 1000) - 1;
+      const first = await readStageForPlan(engine, imageId, manifest);
+      const second = await readStageForPlan(engine, imageId.replace(/^sha256:/, ""), manifest);
+      const until = Math.ceil(Date.now() / 1000) + 1;
+      expect(second).toBe(first);
+      expect(first.packages.logrotate?.version).toBeTruthy();
+      expect(first.files["/etc/logrotate.conf"]).toContain("weekly");
+      // One probe container for this image between the two reads' start and end: the first read's.
+      const created = docker([
+        "events",
+        "--since",
+        String(since),
+        "--until",
+        String(until),
+        "--filter",
+        "type=container",
+        "--filter",
+        "event=create",
+        "--filter",
+        "label=kura.role=package-stage-probe",
+        "--format",
+        "{{.Actor.Attributes.image}}",
+      ])
+        .split("\n")
+        .filter((image) => image && imageId.endsWith(image.replace(/^sha256:/, "")));
+      expect(created).toHaveLength(1);
+    } finally {
+      docker(["rmi", "-f", tag]);
+    }
   }, 300_000);
 });
