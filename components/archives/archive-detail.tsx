@@ -18,7 +18,7 @@ import { useStartVerify } from "@/lib/queries/use-start-verify";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { fullImageBytes } from "@/lib/archives/saving";
-import { saving } from "./archives-table";
+import { saving, stateTones } from "./archives-table";
 import { ReadWarnings } from "@/components/changes/read-warnings";
 import { ArchiveCaptures } from "./archive-captures";
 
@@ -114,7 +114,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
     <div className="space-y-4">
       {data.state !== "complete" ? (
         <Banner tone={data.state === "creating" ? "blue" : "red"}>
-          This archive is {data.state}
+          {data.state === "creating" ? "This archive is being made" : `This archive is ${data.state}`}
           {data.error ? `: ${data.error}` : ""}. Only complete archives hold a manifest and can be verified or restored.
         </Banner>
       ) : null}
@@ -127,7 +127,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
         <Section title="Summary" testId="archive-summary">
           <dl>
             <Field label="State">
-              <Badge tone={data.state === "complete" ? "green" : "red"}>{data.state}</Badge>
+              <Badge tone={stateTones[data.state] ?? "gray"}>{data.state}</Badge>
             </Field>
             <Field label="Service">
               {data.container.name} on {data.engine.name}
@@ -197,9 +197,7 @@ export function ArchiveDetail({ initial }: { initial: ArchiveDetailData }) {
               ) : null}
             </div>
           ) : null}
-          <div className="mt-3">
-            <DeleteArchive archiveId={data.id} name={data.name} />
-          </div>
+          <div className="mt-3">{data.state === "creating" ? null : <DeleteArchive archiveId={data.id} name={data.name} />}</div>
         </Section>
         {manifest ? (
           <Section title="System">

@@ -8,7 +8,8 @@ import type { ArchiveSummary } from "@/lib/archives/archive-registry";
 import { formatSaving, fullImageBytes, savingPercent } from "@/lib/archives/saving";
 import { useArchives } from "@/lib/queries/use-archives";
 
-const stateTones: Record<string, Tone> = { complete: "green", creating: "blue", failed: "red", cancelled: "amber" };
+/** An archive state's badge colour, the same in the list and on an archive's page. */
+export const stateTones: Record<string, Tone> = { complete: "green", creating: "blue", failed: "red", cancelled: "amber" };
 
 /** How much smaller the archive is than keeping the full image (the image plus the data). */
 export function saving(archive: Pick<ArchiveSummary, "storedBytes" | "imageBytes" | "bytes">): string {
