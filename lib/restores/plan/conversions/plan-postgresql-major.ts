@@ -60,6 +60,11 @@ function newServer(packages: Readonly<Record<string, string | null>>): { major: 
   return coming ? { major: null, version: null } : null;
 }
 
+/** "PostgreSQL 13.16" of `SELECT version()`'s "PostgreSQL 13.16 (Debian 13.16-0+deb11u1) on x86_64-pc-linux-gnu, compiled by …". */
+function shortServerVersion(version: string): string {
+  return /^PostgreSQL \S+/.exec(version)?.[0] ?? version;
+}
+
 export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | null {
   const entries = input.payloadEntries;
   const plan = emptyConversionPlan();
@@ -115,7 +120,7 @@ export function planPostgresqlMajor(input: ConversionInput): ConversionPlan | nu
         plan.skipPayload = [...(plan.skipPayload ?? []), data];
         plan.conversions.push({
           ...base,
-          method: `load the archive's pg_dumpall capture (${capture.serverVersion || capture.packageVersion}) into cluster ${newCluster} with psql, with ${carry}`,
+          method: `load the archive's pg_dumpall capture (${shortServerVersion(capture.serverVersion) || capture.packageVersion}) into cluster ${newCluster} with psql, with ${carry}`,
           status: "planned",
         });
       } else if (input.oldReleaseImage) {
