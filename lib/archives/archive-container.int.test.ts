@@ -7,6 +7,7 @@ import { BOOKWORM, docker, exec, removeContainer, runContainer, uniqueName } fro
 import { readManifest, getArchiveSummary } from "@/lib/archives/archive-registry";
 import { store } from "@/lib/store/store";
 import { db } from "@/lib/db";
+import { databaseIsShared } from "@/lib/jobs/replica";
 import { startArchive } from "./archive-container";
 import { cancelJob, waitForJob } from "../jobs/job-runner";
 import { recoverAfterRestart } from "../jobs/recover-after-restart";
@@ -182,19 +183,27 @@ describe("archive a container", () => {
   });
 
   it("after a restart, an archive left half-made is failed and temporary files are removed", async () => {
-    const orphan = await db.archive.create({
-      data: {
-        name: "orphan",
-        engineId: "local",
-        engineName: "local",
-        containerId: "x",
-        containerName: "x",
-        image: "x",
-        createdBy: "tester",
-      },
-    });
+    const orphanRow = (name: string, createdAt: Date) =>
+      db.archive.create({
+        data: {
+          name,
+          engineId: "local",
+          engineName: "local",
+          containerId: "x",
+          containerName: "x",
+          image: "x",
+          createdBy: "tester",
+          createdAt,
+        },
+      });
+    // Made ten minutes ago, and no job runs it.
+    const orphan = await orphanRow("orphan", new Date(Date.now() - 10 * 60_000));
+    // Made a moment ago: on a shared database (several dashboards, issue 16) another dashboard may be starting its job.
+    const fresh = await orphanRow("just made", new Date());
     const recovered = await recoverAfterRestart();
     expect(recovered.archives).toBeGreaterThanOrEqual(1);
     expect((await getArchiveSummary(orphan.id)).state).toBe("failed");
+    expect((await getArchiveSummary(fresh.id)).state).toBe(databaseIsShared() ? "creating" : "failed");
+    await db.archive.update({ where: { id: fresh.id }, data: { state: "failed" } });
   });
 });
