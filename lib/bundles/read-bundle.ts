@@ -165,6 +165,9 @@ async function storeBundle(walk: Omit<Walk, "visit" | "phase">, checked: Checked
   const handled = new Set<string>();
   let newBlobs = 0;
   let storedBytes = 0;
+  // Each content is written as the walk goes on, made durable in the background (small ones share the object store's
+  // packs), and every one is durable before the manifest is stored.
+  const durable: Promise<void>[] = [];
   await walkBundle({
     ...walk,
     phase: "storing",
@@ -177,16 +180,20 @@ async function storeBundle(walk: Omit<Walk, "visit" | "phase">, checked: Checked
         handled.add(expected.sha256);
         return drain(entry);
       }
-      const put = await store.put(entry as unknown as Readable, walk.signal ? { signal: walk.signal } : {});
+      const put = await store.putDeferred(entry as unknown as Readable, walk.signal ? { signal: walk.signal } : {});
       handled.add(put.sha256);
-      if (put.isNew) {
+      const stored = put.durable.then((result) => {
+        if (!result.isNew) return;
         newBlobs += 1;
-        storedBytes += put.storedBytes;
-      }
+        storedBytes += result.storedBytes;
+      });
+      stored.catch(() => undefined); // awaited below
+      durable.push(stored);
       if (put.sha256 !== expected.sha256)
         throw new Error(`The temporary copy of the bundle changed while it was being imported (${name}); import it again.`);
     },
   });
+  await Promise.all(durable);
   const stored = await store.put(Readable.from([checked.manifestJson]), walk.signal ? { signal: walk.signal } : {});
   if (stored.isNew) storedBytes += stored.storedBytes;
   const distinct = new Map([...contents.values()].map((content) => [content.sha256, content.size]));

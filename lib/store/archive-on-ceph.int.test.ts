@@ -61,7 +61,15 @@ const keysUnder = async (prefix: string) => {
   const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
   return (listed.Contents ?? []).map((item) => item.Key!);
 };
-const blobKey = (id: string) => `site-a/blobs/${id.slice(0, 2)}/${id}.gz`;
+// The same bucket prefix as the dashboard's store, opened as another dashboard would: where each content's bytes are
+// (small ones in packs, large ones as objects of their own: s3/packs.ts).
+const looking = createS3BlobStore({ bucket, prefix: "site-a/", root: path.join(work, "looking"), client: s3ClientConfig() });
+const storedBytesOf = async (id: string) => {
+  const where = (await looking.whereStored(id)) ?? expect.fail(`${id} is not in the bucket`);
+  const range = `bytes=${where.offset}-${where.offset + where.length - 1}`;
+  const answer = await testS3Client().send(new GetObjectCommand({ Bucket: bucket, Key: where.key, Range: range }));
+  return { where, bytes: Buffer.from(await answer.Body!.transformToByteArray()) };
+};
 
 describe("an archive's life with the store on Ceph RGW", () => {
   let firstId = "";
@@ -95,12 +103,19 @@ describe("an archive's life with the store on Ceph RGW", () => {
     expect(big).toMatchObject({ sha256: sha(BIG), size: BIG.length });
     const keys = await keysUnder("site-a/");
     const row = await db.archive.findUniqueOrThrow({ where: { id: archiveId } });
-    expect(keys).toContain(blobKey(row.manifestSha!));
-    for (const entry of manifest!.entries) if (entry.sha256) expect(keys).toContain(blobKey(entry.sha256));
-    expect(keys.filter((key) => !key.startsWith("site-a/blobs/"))).toEqual([]); // no tmp/ leftovers
-    // The bytes in the bucket are the file's, gzip-wrapped.
-    const answer = await testS3Client().send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha(BIG)) }));
-    expect(sha(gunzipSync(Buffer.from(await answer.Body!.transformToByteArray())))).toBe(sha(BIG));
+    const stored = await looking.storedNames();
+    expect(stored).toContain(`${row.manifestSha!.slice(0, 2)}/${row.manifestSha}.gz`);
+    for (const entry of manifest!.entries) if (entry.sha256) expect(stored).toContain(`${entry.sha256.slice(0, 2)}/${entry.sha256}.gz`);
+    // Blobs, packs of small contents with their indexes, and nothing else: no tmp/ leftovers.
+    expect(keys.filter((key) => !/^site-a\/(blobs|packs|index)\/|^site-a\/layout\.json$/.test(key))).toEqual([]);
+    expect(keys.filter((key) => key.startsWith("site-a/packs/")).length).toBeLessThan(stored.length);
+    // The bytes in the bucket are the files', gzip-wrapped: the big one an object of its own, a small one in a pack.
+    const whole = await storedBytesOf(sha(BIG));
+    expect(whole.where.key).toBe(`site-a/blobs/${sha(BIG).slice(0, 2)}/${sha(BIG)}.gz`);
+    expect(sha(gunzipSync(whole.bytes))).toBe(sha(BIG));
+    const books = await storedBytesOf(sha("accounts receivable: 1234 EUR\n"));
+    expect(books.where.key).toMatch(/^site-a\/packs\//);
+    expect(gunzipSync(books.bytes).toString()).toBe("accounts receivable: 1234 EUR\n");
   }, 320_000);
 
   it("verify re-reads every blob from the bucket", async () => {
@@ -141,12 +156,13 @@ describe("an archive's life with the store on Ceph RGW", () => {
   }, 900_000);
 
   it("a byte flipped in the bucket is found by verify, and the blob is moved aside", async () => {
-    const key = blobKey(sha("accounts receivable: 1234 EUR\n"));
-    const answer = await testS3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    // The pack holding the file, written back with one byte of that file's bytes flipped.
+    const { where } = await storedBytesOf(sha("accounts receivable: 1234 EUR\n"));
+    const answer = await testS3Client().send(new GetObjectCommand({ Bucket: bucket, Key: where.key }));
     const bytes = Buffer.from(await answer.Body!.transformToByteArray());
-    const middle = Math.floor(bytes.length / 2);
+    const middle = where.offset + Math.floor(where.length / 2);
     bytes[middle] = (bytes[middle] ?? 0) ^ 0x20;
-    await testS3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+    await testS3Client().send(new PutObjectCommand({ Bucket: bucket, Key: where.key, Body: bytes }));
     const { jobId } = await startVerify(secondId, "tester");
     const job = await waitForJob(jobId, 120_000);
     expect(job.result).toMatchObject({

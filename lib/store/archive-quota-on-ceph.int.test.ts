@@ -75,11 +75,12 @@ describe("an archive into a Ceph bucket whose quota is reached", () => {
     expect(summary.state).toBe("failed");
     const row = await db.archive.findUniqueOrThrow({ where: { id: archiveId } });
     expect(row.manifestSha).toBeNull();
-    // What is in the bucket are whole blobs only (small files that fitted), never the big file nor a tmp/ leftover.
+    // What is in the bucket are whole blobs and packs of small files with their indexes (what fitted), never the big
+    // file nor a tmp/ leftover.
     const client = new S3Client(s3ClientConfig(cephSettings(), { accessKeyId: quota.accessKeyId, secretAccessKey: quota.secretAccessKey }));
     const listed = await client.send(new ListObjectsV2Command({ Bucket: quota.bucket }));
     const keys = (listed.Contents ?? []).map((item) => item.Key!);
-    expect(keys.every((key) => key.startsWith("blobs/"))).toBe(true);
+    expect(keys.filter((key) => !/^(blobs|packs|index)\/|^layout\.json$/.test(key))).toEqual([]);
     expect(keys).not.toContain(
       `blobs/${createHash("sha256").update(BIG).digest("hex").slice(0, 2)}/${createHash("sha256").update(BIG).digest("hex")}.gz`,
     );

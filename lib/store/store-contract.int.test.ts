@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorToResponse } from "@/lib/api/errors";
 import { createBlobStore, type BlobStore } from "./blob-store";
-import { createS3BlobStore } from "./s3/create-s3-blob-store";
+import { createS3BlobStore, type S3BlobStore } from "./s3/create-s3-blob-store";
 import { createChunkedBlobStore } from "./chunked/create-chunked-blob-store";
 import type { MetaStore } from "./meta-store";
 import { listFiles, readAll } from "@/e2e/support/test-files";
@@ -133,7 +133,9 @@ function s3Backend(encrypted: boolean): Backend {
     const listed = await client.send(new ListObjectsV2Command({ Bucket: name, Prefix: `${prefix}${under}` }));
     return (listed.Contents ?? []).map((item) => item.Key!.slice(`${prefix}${under}`.length)).sort();
   };
-  const blobKey = async (store: BlobStore, id: string) => `${place(store).prefix}${await store.objectName(id)}`;
+  // Small contents are packed (s3/packs.ts): where a content's bytes are is a range of a pack, or an object of its own.
+  const whereStored = async (store: BlobStore, id: string) =>
+    (await (store as S3BlobStore).whereStored(id)) ?? expect.fail(`${id} is not stored`);
   return {
     name: encrypted ? "S3 (Ceph RGW), encrypted" : "S3 (Ceph RGW)",
     encrypted,
@@ -164,12 +166,15 @@ function s3Backend(encrypted: boolean): Backend {
       places.set(reopened, place(store));
       return reopened;
     },
-    listBlobs: (store) => keysUnder(store, "blobs/"),
+    listBlobs: (store) => (store as S3BlobStore).storedNames(),
     async listLeftovers(store) {
       const { bucket: name, prefix, client } = place(store);
       const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: name, Prefix: prefix }));
       const pending = (uploads.Uploads ?? []).map((upload) => `multipart upload of ${upload.Key}`);
-      return [...(await keysUnder(store, "tmp/")), ...pending];
+      // A pack no index names is what a writer killed between the two leaves.
+      const indexed = (await keysUnder(store, "index/")).map((name) => name.slice(14, 46));
+      const orphans = (await keysUnder(store, "packs/")).filter((id) => !indexed.includes(id)).map((id) => `pack ${id} without index`);
+      return [...(await keysUnder(store, "tmp/")), ...pending, ...orphans];
     },
     async leaveKilledWrite(store) {
       // A process killed mid-upload: a multipart upload to tmp/ with a part, never completed nor aborted.
@@ -181,11 +186,18 @@ function s3Backend(encrypted: boolean): Backend {
       );
     },
     async readStored(store, id) {
-      const answer = await place(store).client.send(new GetObjectCommand({ Bucket: place(store).bucket, Key: await blobKey(store, id) }));
+      const { key, offset, length } = await whereStored(store, id);
+      const range = `bytes=${offset}-${offset + length - 1}`;
+      const answer = await place(store).client.send(new GetObjectCommand({ Bucket: place(store).bucket, Key: key, Range: range }));
       return Buffer.from(await answer.Body!.transformToByteArray());
     },
     async writeStored(store, id, bytes) {
-      await place(store).client.send(new PutObjectCommand({ Bucket: place(store).bucket, Key: await blobKey(store, id), Body: bytes }));
+      // The whole object written back with these bytes in the content's place (a pack's other contents unchanged).
+      const { key, offset } = await whereStored(store, id);
+      const answer = await place(store).client.send(new GetObjectCommand({ Bucket: place(store).bucket, Key: key }));
+      const whole = Buffer.from(await answer.Body!.transformToByteArray());
+      bytes.copy(whole, offset);
+      await place(store).client.send(new PutObjectCommand({ Bucket: place(store).bucket, Key: key, Body: whole }));
     },
     async createFull() {
       // A user of its own with a 1 MiB user quota, set with radosgw-admin.
@@ -484,7 +496,95 @@ describe("the S3 store's failures are clear errors, never a 500", () => {
     const store = createS3BlobStore({ bucket, prefix: "a/b/", root: spool, client: s3ClientConfig() });
     const put = await store.put(Buffer.from("first content"));
     const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: bucket }));
-    expect((listed.Contents ?? []).map((item) => item.Key)).toEqual([`a/b/blobs/${put.sha256.slice(0, 2)}/${put.sha256}.gz`]);
+    // A small content goes into a pack, with its index, in a store that says it packs from the start.
+    expect((listed.Contents ?? []).map((item) => item.Key!.replace(/[0-9a-f]{32}/, "<id>").replace(/\d{13}/, "<time>"))).toEqual([
+      "a/b/index/<time>-<id>.json",
+      "a/b/layout.json",
+      "a/b/packs/<id>",
+    ]);
+    expect((await readAll(store.open(put.sha256))).toString()).toBe("first content");
+  });
+});
+
+// Small contents packed together (s3/packs.ts): what packing changes, and what it must not.
+describe("small contents in packs on Ceph RGW", () => {
+  const spool = path.join(os.tmpdir(), `kura-store-packs-${randomBytes(4).toString("hex")}`);
+  afterAll(() => rm(spool, { recursive: true, force: true }));
+  const bucket = uniqueBucket("kura-packs");
+  const make = (prefix: string) => createS3BlobStore({ bucket, prefix, root: spool, client: s3ClientConfig() });
+  const keysUnder = async (prefix: string) => {
+    const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    return (listed.Contents ?? []).map((item) => item.Key!);
+  };
+
+  it("300 small contents put at once take a few objects; another dashboard reads every one from the bucket", async () => {
+    const store = make("many/");
+    const contents = Array.from({ length: 300 }, (_, i) => Buffer.concat([Buffer.from(`file ${i}\n`), randomBytes(20_000)]));
+    const puts = await Promise.all(contents.map((content, i) => store.put(i % 2 ? Buffer.from(content) : chunked(content))));
+    expect(puts.every((put) => put.isNew)).toBe(true);
+    const keys = await keysUnder("many/");
+    // Packs are written when full (16 MiB) or when puts pause, so how many depends on timing: far fewer than contents.
+    expect(keys.filter((key) => key.startsWith("many/packs/")).length).toBeLessThan(30);
+    expect(keys.filter((key) => key.startsWith("many/blobs/"))).toEqual([]);
+    const other = make("many/");
+    for (const [i, content] of contents.entries()) {
+      if (i % 37 !== 0) continue;
+      expect(await readAll(other.open(sha(content)))).toEqual(content);
+      expect(await other.verify(sha(content))).toEqual({ ok: true, actual: sha(content) });
+    }
+    expect(await other.put(Buffer.from(contents[5]!))).toMatchObject({ isNew: false });
+    expect(await other.totalStoredBytes()).toBe(puts.reduce((sum, put) => sum + put.storedBytes, 0));
+  });
+
+  it("a content another dashboard removed is stored afresh, not trusted from memory; an emptied pack is deleted", async () => {
+    const a = make("removed/");
+    const b = make("removed/");
+    const content = Buffer.from(`removed by the other dashboard ${randomBytes(8).toString("hex")}`);
+    expect(await a.put(Buffer.from(content))).toMatchObject({ isNew: true });
+    expect(await b.has(sha(content))).toBe(true);
+    expect(await b.remove(sha(content))).toBeGreaterThan(0);
+    expect((await keysUnder("removed/")).filter((key) => !key.endsWith("layout.json"))).toEqual([]);
+    expect(await a.has(sha(content))).toBe(false);
+    expect(await a.put(Buffer.from(content))).toMatchObject({ isNew: true });
+    expect(await readAll(b.open(sha(content)))).toEqual(content);
+  });
+
+  it("removing from one pack on two dashboards at once loses neither removal", async () => {
+    const a = make("both/");
+    const b = make("both/");
+    const contents = Array.from({ length: 6 }, (_, i) => Buffer.from(`shared pack ${i} ${randomBytes(8).toString("hex")}`));
+    await Promise.all(contents.map((content) => a.put(Buffer.from(content))));
+    expect((await keysUnder("both/packs/")).length).toBe(1);
+    await b.has(sha(contents[0]!)); // b has the index in memory too
+    await Promise.all([a.remove(sha(contents[0]!)), b.remove(sha(contents[1]!)), a.remove(sha(contents[2]!)), b.remove(sha(contents[3]!))]);
+    const fresh = make("both/");
+    expect(await Promise.all(contents.map((content) => fresh.has(sha(content))))).toEqual([false, false, false, false, true, true]);
+  });
+
+  it("a pack whose index was never written (a killed writer) is not listed and is cleaned", async () => {
+    const store = make("orphan/");
+    await store.put(Buffer.from("makes the store"));
+    await testS3Client().send(new PutObjectCommand({ Bucket: bucket, Key: `orphan/packs/${"ab".repeat(16)}`, Body: randomBytes(500) }));
+    expect(await store.storedNames()).toHaveLength(1);
+    expect(await store.cleanTemporary({ olderThanMs: 0 })).toBe(1);
+    expect(await keysUnder("orphan/packs/")).toHaveLength(1);
+  });
+
+  it("a store from before packing keeps its small contents as objects: read, and not stored again", async () => {
+    const content = Buffer.from(`stored before packing ${randomBytes(8).toString("hex")}`);
+    const id = sha(content);
+    const { gzipSync } = await import("node:zlib");
+    await testS3Client().send(
+      new PutObjectCommand({ Bucket: bucket, Key: `legacy/blobs/${id.slice(0, 2)}/${id}.gz`, Body: gzipSync(content) }),
+    );
+    const store = make("legacy/");
+    expect(await readAll(store.open(id))).toEqual(content);
+    expect(await store.put(Buffer.from(content))).toMatchObject({ sha256: id, isNew: false });
+    expect(await keysUnder("legacy/packs/")).toEqual([]);
+    expect(await keysUnder("legacy/layout.json")).toEqual([]);
+    const fresh = Buffer.from("new content in the old store");
+    expect(await store.put(Buffer.from(fresh))).toMatchObject({ isNew: true });
+    expect(await keysUnder("legacy/packs/")).toHaveLength(1);
   });
 });
 

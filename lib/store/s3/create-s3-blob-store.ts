@@ -15,7 +15,6 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -33,14 +32,17 @@ import { mapS3Error, s3ErrorName, s3Status } from "./map-s3-error";
 import type { S3StoreLocation } from "./parse-store-url";
 import { metaCodec, type MetaStore } from "../meta-store";
 import { createS3MetaStore } from "./s3-meta-store";
+import { listKeys as listAll } from "./list-keys";
+import { createPacks } from "./packs";
 import { createSignedPut } from "./signed-put";
 
 /**
  * The content store on an S3 object store (Ceph RGW, AWS S3, Garage, SeaweedFS, MinIO...), behind the same BlobStore
  * interface and with the same guarantees as the filesystem store (blob-store.ts), keyed under `prefix`:
  *
- *   blobs/<first 2 hex>/<sha256>.gz   each distinct content once, gzip as in the filesystem store, named by the SHA-256
- *                                     of the uncompressed bytes
+ *   packs/, index/, layout.json       small contents (stored bytes up to `packEntryBytes`), packed together: packs.ts
+ *   blobs/<first 2 hex>/<sha256>.gz   each larger distinct content once, gzip as in the filesystem store, named by the
+ *                                     SHA-256 of the uncompressed bytes (a packed content has the same name in its index)
  *   tmp/<random>                      large contents being streamed (multipart uploads), copied to their name once hashed
  *   damaged/<sha256>.gz.<time>        blobs verification found damaged, moved aside
  *   keys/repository.json              only in an encrypted store (KURA_STORE_KEY_FILE), as in the filesystem store;
@@ -65,6 +67,10 @@ export type S3BlobStoreOptions = S3StoreLocation & {
   /** Shown in messages (which endpoint). */
   endpointLabel?: string;
   compressionLevel?: number;
+  /** Contents whose stored bytes are at most this go into packs (packs.ts); default 1 MiB, 0: none. */
+  packEntryBytes?: number;
+  /** A pack is written once it holds this many bytes; default 16 MiB. */
+  packBytes?: number;
   /** Compressed contents up to this size are put whole (conditional PutObject); larger ones go multipart. */
   singlePutBytes?: number;
   /** Multipart part size (at least 5 MiB, S3's minimum). */
@@ -105,10 +111,20 @@ function slots(limit: number) {
   };
 }
 
-export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & MetaStore {
+/** The S3 store, with where each content's bytes are (for tests and for people looking at a bucket). */
+export type S3BlobStore = BlobStore &
+  MetaStore & {
+    /** The object holding the content's stored bytes, and where in it (a pack holds many); null when not stored. */
+    whereStored(sha256: string): Promise<{ key: string; offset: number; length: number } | null>;
+    /** The names (as objectName gives them, without blobs/) of every stored content, packed or not. */
+    storedNames(): Promise<string[]>;
+  };
+
+export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
   const { bucket, prefix } = options;
   const compressionLevel = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   const singlePutBytes = options.singlePutBytes ?? 16 * MIB;
+  const packEntryBytes = options.packEntryBytes ?? MIB;
   const partBytes = Math.max(5 * MIB, options.partBytes ?? 8 * MIB);
   const singleCopyBytes = options.singleCopyBytes ?? 5 * 1024 * MIB;
   const tmpMaxAgeMs = options.tmpMaxAgeMs ?? 3600_000;
@@ -208,6 +224,42 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
       access: s3KeyRecord({ client, bucket, prefix, status: s3Status, mapError: (error) => mapS3Error(error, context) }),
     });
   });
+  const codec = metaCodec(encryption);
+  const packs = createPacks({
+    client,
+    bucket,
+    prefix,
+    codec,
+    sealed: async () => (await encryption()) !== null,
+    ready,
+    mapError: (error) => mapS3Error(error, context),
+    explainUpload: (error) => explainUploadFailure(error),
+    packBytes: options.packBytes ?? 16 * MIB,
+  });
+
+  /**
+   * Stores a content's stored bytes: in a pack when small, else as an object of its own. `durable` resolves once
+   * stored; the upload slot is given back as soon as a pack holds the bytes (the pack bounds them from there).
+   */
+  async function store(sha256: string, size: number, body: Uint8Array, sealed: StoreEncryption | null, release: () => void) {
+    const key = blobKey(sha256, sealed);
+    if (body.byteLength > packEntryBytes) return createBlob(key, sha256, body, size).finally(release);
+    try {
+      const packed = await packs.put(blobObjectName(sealed, sha256), Buffer.from(body.buffer, body.byteOffset, body.byteLength), () =>
+        headSize(key),
+      );
+      return packed.durable.then((result) => ({ sha256, size, ...result }));
+    } finally {
+      release();
+    }
+  }
+
+  /** The content's stored bytes as a stream: a range of its pack, or its own object. */
+  async function readStored(sha256: string, sealed: StoreEncryption | null): Promise<Readable> {
+    const packed = await packs.locate(blobObjectName(sealed, sha256));
+    if (packed) return packs.read(packed);
+    return (await client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256, sealed) }))).Body as Readable;
+  }
 
   /**
    * An upload cut off by the store (EPIPE, ECONNRESET) while the store still answers is not "the store is down": it
@@ -414,8 +466,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
       const { sha256, size } = content.digest();
       signal?.removeEventListener("abort", onAbort);
       if (!multipart) {
-        const body = Buffer.concat(held, heldBytes);
-        const durable = createBlob(blobKey(sha256, sealed), sha256, body, size).finally(release);
+        const durable = store(sha256, size, Buffer.concat(held, heldBytes), sealed, release);
+        durable.catch(() => undefined);
         return { sha256, size, durable };
       }
       if (heldBytes > 0 || partNumber === 0) await sendPart(Buffer.concat(held, heldBytes));
@@ -470,8 +522,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
         return { skip: result.skip };
       }
       putOptions.onBytes?.(result.size);
-      const body = result.compressed!;
-      const durable = createBlob(blobKey(result.sha256, sealed), result.sha256, body, result.size).finally(release);
+      const durable = store(result.sha256, result.size, result.compressed!, sealed, release);
       durable.catch(() => undefined);
       return { sha256: result.sha256, size: result.size, stats: result.stats, durable };
     } catch (error) {
@@ -498,9 +549,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     encryption()
       .then((opened) => {
         sealed = opened;
-        return client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256, opened) }));
+        return readStored(sha256, opened);
       })
-      .then((answer) => pipeline([answer.Body as Readable, ...(sealed ? [opening(sealed.contentKey)] : []), createGunzip(), out]))
+      .then((body) => pipeline([body, ...(sealed ? [opening(sealed.contentKey)] : []), createGunzip(), out]))
       .catch((error: unknown) => {
         out.destroy(
           s3Status(error) === 404
@@ -515,9 +566,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     assertBlobId(sha256);
     const hash = createHash("sha256");
     const sealed = await encryption();
-    let answer;
+    let body: Readable;
     try {
-      answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256, sealed) }));
+      body = await readStored(sha256, sealed);
     } catch (error) {
       if (s3Status(error) === 404) return { ok: false, actual: null, error: `The blob object for ${sha256} is missing from the store.` };
       throw mapS3Error(error, context); // the store does not answer: no proof that the blob is bad
@@ -529,7 +580,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
           callback();
         },
       });
-      await pipeline([answer.Body as Readable, ...(sealed ? [opening(sealed.contentKey)] : []), createGunzip(), hashing]);
+      await pipeline([body, ...(sealed ? [opening(sealed.contentKey)] : []), createGunzip(), hashing]);
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       if (code === BLOB_CIPHER_ERROR)
@@ -551,17 +602,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     return { ok: false, actual, error: `The stored content hashes to ${actual} instead of ${sha256}: the object was altered.` };
   }
 
-  /** Every key under `keyPrefix`, with its size and time. */
-  async function* listKeys(keyPrefix: string): AsyncGenerator<{ key: string; size: number; modified: Date | undefined }> {
-    let token: string | undefined;
-    do {
-      const page = await guard(
-        client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ...(token ? { ContinuationToken: token } : {}) })),
-      );
-      for (const item of page.Contents ?? []) if (item.Key) yield { key: item.Key, size: item.Size ?? 0, modified: item.LastModified };
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  }
+  const listKeys = (keyPrefix: string) => listAll(client, bucket, keyPrefix, (error) => mapS3Error(error, context));
 
   async function cleanTemporary(cleanOptions: { olderThanMs?: number } = {}): Promise<number> {
     const olderThan = Date.now() - (cleanOptions.olderThanMs ?? tmpMaxAgeMs);
@@ -574,6 +615,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     }
     await ready();
     await encryption(); // at start-up: an encrypted store's key is made the first time, a wrong or missing key said
+    removed += await packs.cleanOrphans(olderThan);
     for await (const item of listKeys(tmpPrefix)) {
       if (active.has(item.key) || (item.modified && item.modified.getTime() > olderThan)) continue;
       await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: item.key })));
@@ -606,7 +648,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
 
   return {
     // Small records beside the blobs (the chunked store's recipes, under <prefix>recipes/).
-    ...createS3MetaStore({ client, bucket, prefix, ready, mapError: (error) => mapS3Error(error, context), codec: metaCodec(encryption) }),
+    ...createS3MetaStore({ client, bucket, prefix, ready, mapError: (error) => mapS3Error(error, context), codec }),
     root: rootDir,
     location,
     async put(source, putOptions = {}) {
@@ -625,7 +667,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     cleanTemporary,
     async totalStoredBytes() {
       await ready();
-      let total = 0;
+      let total = await packs.storedBytes();
       for await (const item of listKeys(`${prefix}blobs/`)) if (item.key.endsWith(".gz") || item.key.endsWith(".enc")) total += item.size;
       return total;
     },
@@ -639,26 +681,45 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     async remove(sha256) {
       assertBlobId(sha256);
       await ready();
-      const key = blobKey(sha256, await encryption());
+      const sealed = await encryption();
+      const packed = (await packs.remove(blobObjectName(sealed, sha256))) ?? 0;
+      const key = blobKey(sha256, sealed);
       const size = await headSize(key);
-      if (size === null) return 0;
+      if (size === null) return packed;
       await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
-      return size;
+      return packed + size;
     },
     async quarantine(sha256) {
       assertBlobId(sha256);
       await ready();
-      const key = blobKey(sha256, await encryption());
+      const sealed = await encryption();
+      const key = blobKey(sha256, sealed);
+      const damagedKey = `${prefix}damaged/${key.slice(key.lastIndexOf("/") + 1)}.${Date.now()}`;
+      const packed = await packs.locate(blobObjectName(sealed, sha256));
+      if (packed) {
+        // Its bytes copied aside as an object of their own, then taken out of the pack's index.
+        let bytes: Buffer;
+        try {
+          bytes = Buffer.from(await (await packs.read(packed)).toArray().then((parts) => Buffer.concat(parts as Buffer[])));
+        } catch (error) {
+          if (s3Status(error) !== 404) throw mapS3Error(error, context);
+          bytes = Buffer.alloc(0);
+        }
+        if (bytes.byteLength > 0)
+          await guard(client.send(new PutObjectCommand({ Bucket: bucket, Key: damagedKey, Body: bytes, ContentLength: bytes.byteLength })));
+        await packs.remove(blobObjectName(sealed, sha256));
+        if ((await headSize(key)) === null) return true;
+      }
       try {
         await client.send(
           new CopyObjectCommand({
             Bucket: bucket,
-            Key: `${prefix}damaged/${key.slice(key.lastIndexOf("/") + 1)}.${Date.now()}`,
+            Key: damagedKey,
             CopySource: `${bucket}/${key}`,
           }),
         );
       } catch (error) {
-        if (s3Status(error) === 404) return false;
+        if (s3Status(error) === 404) return packed !== null;
         throw mapS3Error(error, context);
       }
       await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
@@ -667,13 +728,34 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore & Meta
     async has(sha256) {
       assertBlobId(sha256);
       await ready();
-      return (await headSize(blobKey(sha256, await encryption()))) !== null;
+      const sealed = await encryption();
+      if (await packs.locateConfirmed(blobObjectName(sealed, sha256))) return true;
+      return (await headSize(blobKey(sha256, sealed))) !== null;
     },
     async stat(sha256) {
       assertBlobId(sha256);
       await ready();
-      const storedBytes = await headSize(blobKey(sha256, await encryption()));
+      const sealed = await encryption();
+      const packed = await packs.locateConfirmed(blobObjectName(sealed, sha256));
+      if (packed) return { storedBytes: packed.length };
+      const storedBytes = await headSize(blobKey(sha256, sealed));
       return storedBytes === null ? null : { storedBytes };
+    },
+    async whereStored(sha256) {
+      assertBlobId(sha256);
+      await ready();
+      const sealed = await encryption();
+      const packed = await packs.locateConfirmed(blobObjectName(sealed, sha256));
+      if (packed) return { key: packs.packKey(packed.packId), offset: packed.offset, length: packed.length };
+      const key = blobKey(sha256, sealed);
+      const storedBytes = await headSize(key);
+      return storedBytes === null ? null : { key, offset: 0, length: storedBytes };
+    },
+    async storedNames() {
+      await ready();
+      const names = (await packs.list()).map((entry) => entry.name);
+      for await (const item of listKeys(`${prefix}blobs/`)) names.push(item.key.slice(`${prefix}blobs/`.length));
+      return names.sort();
     },
   };
 }
