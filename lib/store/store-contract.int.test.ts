@@ -561,6 +561,32 @@ describe("small contents in packs on Ceph RGW", () => {
     expect(await Promise.all(contents.map((content) => fresh.has(sha(content))))).toEqual([false, false, false, false, true, true]);
   });
 
+  it("a pack less than half named is rewritten: its bytes given back, the rest still read, on another dashboard too", async () => {
+    const a = make("repack/");
+    const b = make("repack/");
+    const contents = Array.from({ length: 10 }, (_, i) => Buffer.concat([Buffer.from(`repack ${i}\n`), randomBytes(30_000)]));
+    await Promise.all(contents.map((content) => a.put(Buffer.from(content))));
+    const packSize = async () => {
+      const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: "repack/packs/" }));
+      return (listed.Contents ?? []).map((item) => item.Size ?? 0);
+    };
+    const [before] = await packSize();
+    expect(before).toBeGreaterThan(300_000);
+    expect(await b.has(sha(contents[9]!))).toBe(true); // b knows the old pack
+    for (const content of contents.slice(0, 6)) await a.remove(sha(content));
+    const after = await packSize();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toBeLessThan(before! / 2);
+    expect(await a.totalStoredBytes()).toBe(after[0]);
+    for (const content of contents.slice(6)) {
+      expect(await readAll(b.open(sha(content)))).toEqual(content); // b's read of the old pack gets 404 and looks again
+      expect(await a.verify(sha(content))).toEqual({ ok: true, actual: sha(content) });
+    }
+    expect(await make("repack/").has(sha(contents[0]!))).toBe(false);
+    expect(await a.remove(sha(contents[7]!))).toBeGreaterThan(0);
+    expect(await make("repack/").has(sha(contents[7]!))).toBe(false);
+  });
+
   it("a pack whose index was never written (a killed writer) is not listed and is cleaned", async () => {
     const store = make("orphan/");
     await store.put(Buffer.from("makes the store"));
@@ -568,6 +594,19 @@ describe("small contents in packs on Ceph RGW", () => {
     expect(await store.storedNames()).toHaveLength(1);
     expect(await store.cleanTemporary({ olderThanMs: 0 })).toBe(1);
     expect(await keysUnder("orphan/packs/")).toHaveLength(1);
+  });
+
+  it("an index damaged in the bucket: its contents are missing to verify, and the next put stores them afresh", async () => {
+    const store = make("damaged-index/");
+    const content = Buffer.from(`named by a damaged index ${randomBytes(8).toString("hex")}`);
+    await store.put(Buffer.from(content));
+    const [indexKey] = await keysUnder("damaged-index/index/");
+    await testS3Client().send(new PutObjectCommand({ Bucket: bucket, Key: indexKey!, Body: Buffer.from('{"kura":"pack-index","ver') }));
+    const other = make("damaged-index/");
+    expect(await other.verify(sha(content))).toMatchObject({ ok: false, error: expect.stringContaining("missing") });
+    expect(await other.put(Buffer.from(content))).toMatchObject({ isNew: true });
+    expect(await other.verify(sha(content))).toEqual({ ok: true, actual: sha(content) });
+    expect(await readAll(make("damaged-index/").open(sha(content)))).toEqual(content);
   });
 
   it("a store from before packing keeps its small contents as objects: read, and not stored again", async () => {

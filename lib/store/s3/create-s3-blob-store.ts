@@ -256,8 +256,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
 
   /** The content's stored bytes as a stream: a range of its pack, or its own object. */
   async function readStored(sha256: string, sealed: StoreEncryption | null): Promise<Readable> {
-    const packed = await packs.locate(blobObjectName(sealed, sha256));
-    if (packed) return packs.read(packed);
+    const packed = await packs.open(blobObjectName(sealed, sha256));
+    if (packed) return packed;
     return (await client.send(new GetObjectCommand({ Bucket: bucket, Key: blobKey(sha256, sealed) }))).Body as Readable;
   }
 

@@ -9,6 +9,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { AppError } from "@/lib/api/app-error";
 import type { MetaCodec } from "../meta-store";
 import { listKeys } from "./list-keys";
 import { s3Status } from "./map-s3-error";
@@ -69,6 +70,8 @@ const IDLE_FLUSH_MS = 5;
 const MAX_WAIT_MS = 1000;
 /** Packs written at once; more full packs than that (plus the open one) make puts wait. */
 const FLUSHES_IN_FLIGHT = 3;
+/** A pack is written once it holds this many contents too (its index stays a few MB at most). */
+const MAX_ENTRIES = 20_000;
 /** Index objects read at once when loading. */
 const LOADS_IN_FLIGHT = 16;
 /** A listing after the first looks this far back in index names, for other dashboards' clocks and slow writes. */
@@ -78,6 +81,8 @@ const indexSchema = z.object({
   kura: z.literal("pack-index"),
   version: z.literal(1),
   pack: z.string().regex(PACK_NAME),
+  /** The pack object's size (what it costs whatever its index still names). */
+  size: z.number().int().nonnegative().optional(),
   entries: z.array(z.tuple([z.string().regex(BLOB_NAME), z.number().int().nonnegative(), z.number().int().positive()])),
 });
 type IndexBody = z.infer<typeof indexSchema>;
@@ -134,7 +139,8 @@ export function createPacks(options: PacksOptions) {
 
   // ---- the indexes, in memory ----
 
-  function register(indexKey: string, etag: string | undefined, body: IndexBody): void {
+  /** `takeOver`: this pack's contents are read from it from now on (a repacked pack's copies), not from another. */
+  function register(indexKey: string, etag: string | undefined, body: IndexBody, takeOver = false): void {
     const previous = packs.get(body.pack);
     if (previous) for (const name of previous.names) if (entries.get(name)?.packId === body.pack) entries.delete(name);
     const names = new Set<string>();
@@ -142,7 +148,8 @@ export function createPacks(options: PacksOptions) {
       names.add(name);
       // The first pack seen holding a content keeps it (two dashboards may have packed the same content at once).
       const held = entries.get(name);
-      if (!held || held.packId === body.pack || !packs.has(held.packId)) entries.set(name, { packId: body.pack, offset, length });
+      if (takeOver || !held || held.packId === body.pack || !packs.has(held.packId))
+        entries.set(name, { packId: body.pack, offset, length });
     }
     packs.set(body.pack, {
       indexKey,
@@ -170,10 +177,11 @@ export function createPacks(options: PacksOptions) {
       throw mapError(error);
     }
     const stored = Buffer.from(await answer.Body!.transformToByteArray());
-    const opened = await codec.open(stored, indexKey);
+    // An index that cannot be opened or parsed (damaged in the bucket) names nothing: its contents are then missing,
+    // which verify reports for every archive naming them.
     let parsed: unknown;
     try {
-      parsed = JSON.parse(opened.toString("utf8"));
+      parsed = JSON.parse((await codec.open(stored, indexKey)).toString("utf8"));
     } catch {
       return { etag: answer.ETag, body: null };
     }
@@ -321,7 +329,7 @@ export function createPacks(options: PacksOptions) {
     return { id: randomBytes(16).toString("hex"), parts: [], bytes: 0, entries: [], done, settle, timer: null, firstAt: Date.now() };
   }
 
-  async function writePack(pack: OpenPack): Promise<void> {
+  async function writePack(pack: OpenPack, writeOptions: { takeOver?: boolean } = {}): Promise<void> {
     const body = Buffer.concat(pack.parts, pack.bytes);
     pack.parts = [];
     const stamp = String(Date.now()).padStart(13, "0");
@@ -343,6 +351,7 @@ export function createPacks(options: PacksOptions) {
         kura: "pack-index",
         version: 1,
         pack: pack.id,
+        size: body.byteLength,
         entries: pack.entries.map((entry) => [entry.name, entry.offset, entry.length]),
       };
       const sealedIndex = await codec.seal(Buffer.from(JSON.stringify(index)));
@@ -357,7 +366,7 @@ export function createPacks(options: PacksOptions) {
         }),
       );
       knownIndexKeys.add(indexKey);
-      register(indexKey, written.ETag, index);
+      register(indexKey, written.ETag, index, writeOptions.takeOver);
     } catch (error) {
       if (packWritten) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: packKey(pack.id) })).catch(() => undefined);
       throw await options.explainUpload(error);
@@ -376,7 +385,7 @@ export function createPacks(options: PacksOptions) {
       .finally(() => {
         for (const entry of pack.entries) pending.delete(entry.name);
         flushing -= 1;
-        flushWaiters.shift()?.();
+        for (const wake of flushWaiters.splice(0)) wake(); // each looks again whether there is room
       });
   }
 
@@ -395,7 +404,7 @@ export function createPacks(options: PacksOptions) {
     const stored = pack.done.then(() => ({ storedBytes: entry.length }));
     stored.catch(() => undefined);
     pending.set(name, stored);
-    if (pack.bytes >= options.packBytes) flush(pack);
+    if (pack.bytes >= options.packBytes || pack.entries.length >= MAX_ENTRIES) flush(pack);
     else {
       if (pack.timer) clearTimeout(pack.timer);
       pack.timer = setTimeout(() => flush(pack), Math.max(0, Math.min(IDLE_FLUSH_MS, pack.firstAt + MAX_WAIT_MS - Date.now())));
@@ -430,9 +439,67 @@ export function createPacks(options: PacksOptions) {
   }
 
   /**
+   * Writes `body` over `indexKey` if the index is still the one whose ETag is `etag` (If-Match), and resolves with the
+   * new ETag; null when another dashboard changed it meanwhile. radosgw (18) matches the ETag only unquoted, others as
+   * they gave it: a refusal of the one form is tried in the other.
+   */
+  async function replaceIndex(indexKey: string, body: IndexBody, etag: string | undefined): Promise<string | null> {
+    const sealedIndex = await codec.seal(Buffer.from(JSON.stringify(body)));
+    const forms = etag ? [etag.replace(/"/g, ""), etag] : [undefined];
+    for (const form of forms) {
+      try {
+        const written = await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: indexKey,
+            Body: sealedIndex,
+            ContentLength: sealedIndex.byteLength,
+            ContentType: indexKey.endsWith(".enc") ? "application/octet-stream" : "application/json",
+            ...(form ? { IfMatch: form } : {}),
+          }),
+        );
+        return written.ETag ?? "";
+      } catch (error) {
+        if (s3Status(error) !== 412 && s3Status(error) !== 409) throw mapError(error);
+      }
+    }
+    return null;
+  }
+
+  /** Deletes a pack nothing names any more, then its index. */
+  async function deletePack(packId: string, indexKey: string): Promise<void> {
+    await send(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: packKey(packId) })));
+    await send(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: indexKey })));
+    forget(packId);
+    knownIndexKeys.delete(indexKey);
+  }
+
+  /**
+   * A pack less than half of whose bytes are still named is rewritten: its live contents copied (as they are stored)
+   * into a new pack with its own index, then the old index emptied (If-Match: if another dashboard changed it
+   * meanwhile, the old pack stays and the copies are only space) and the old pack deleted. Readers that still knew the
+   * old pack find the new one when their read gets 404 (see read).
+   */
+  async function repack(packId: string, indexKey: string, body: IndexBody, etag: string): Promise<void> {
+    const answer = await send(client.send(new GetObjectCommand({ Bucket: bucket, Key: packKey(packId) })));
+    const old = Buffer.from(await answer.Body!.transformToByteArray());
+    const pack = startPack();
+    for (const [name, offset, length] of body.entries) {
+      if (offset + length > old.byteLength) return; // not the pack its index describes: left alone
+      pack.parts.push(old.subarray(offset, offset + length));
+      pack.entries.push({ name, offset: pack.bytes, length });
+      pack.bytes += length;
+    }
+    await writePack(pack, { takeOver: true });
+    const emptied = await replaceIndex(indexKey, { ...body, entries: [] }, etag);
+    if (emptied === null) return;
+    await deletePack(packId, indexKey);
+  }
+
+  /**
    * Takes `names` out of their pack's index (If-Match on its ETag; read again and retried when another dashboard
-   * changed it meanwhile); the pack and its index are deleted once nothing is left. Resolves with the bytes of the
-   * entries that were there.
+   * changed it meanwhile); the pack and its index are deleted once nothing is left, and the pack is rewritten once less
+   * than half of it is named. Resolves with the bytes of the entries that were there.
    */
   async function drop(packId: string, names: string[]): Promise<number> {
     const info = packs.get(packId);
@@ -452,38 +519,28 @@ export function createPacks(options: PacksOptions) {
           return 0;
         }
         const body: IndexBody = { ...read.body, entries: kept };
-        const sealedIndex = await codec.seal(Buffer.from(JSON.stringify(body)));
-        let etag: string | undefined;
-        try {
-          const written = await client.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: info.indexKey,
-              Body: sealedIndex,
-              ContentLength: sealedIndex.byteLength,
-              ContentType: info.indexKey.endsWith(".enc") ? "application/octet-stream" : "application/json",
-              // radosgw (18) matches the ETag only unquoted, others as they gave it: tried both ways.
-              ...(read.etag ? { IfMatch: attempt % 2 === 0 ? read.etag.replace(/"/g, "") : read.etag } : {}),
-            }),
-          );
-          etag = written.ETag;
-        } catch (error) {
-          if ((s3Status(error) === 412 || s3Status(error) === 409) && attempt < 7) continue;
-          throw mapError(error);
+        const etag = await replaceIndex(info.indexKey, body, read.etag);
+        if (etag === null) {
+          if (attempt < 4) continue;
+          throw new AppError(503, "store_busy", `Another dashboard kept changing the index ${info.indexKey}; try again.`);
         }
         register(info.indexKey, etag, body);
-        if (kept.length === 0) {
-          // Empty now: nothing names the pack, so the pack goes first, then the index.
-          await send(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: packKey(packId) })));
-          await send(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: info.indexKey })));
-          forget(packId);
-          knownIndexKeys.delete(info.indexKey);
-        }
+        // Empty now: nothing names the pack, so the pack goes first, then the index.
+        if (kept.length === 0) await deletePack(packId, info.indexKey);
+        else if (body.size && kept.reduce((sum, [, , length]) => sum + length, 0) * 2 < body.size)
+          await repack(packId, info.indexKey, body, etag);
         return freed;
       }
     });
     info.removing = run.catch(() => undefined);
     return run;
+  }
+
+  /** Streams a packed content's stored bytes (a ranged GET of its pack). */
+  async function read(found: PackedEntry): Promise<Readable> {
+    const range = `bytes=${found.offset}-${found.offset + found.length - 1}`;
+    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: packKey(found.packId), Range: range }));
+    return answer.Body as Readable;
   }
 
   return {
@@ -497,18 +554,32 @@ export function createPacks(options: PacksOptions) {
     async remove(name: string): Promise<number | null> {
       const found = await locate(name);
       if (!found) return null;
-      return drop(found.packId, [name]);
+      let freed = await drop(found.packId, [name]);
+      // Repacked meanwhile (by this dashboard): taken out of the pack it moved to as well.
+      for (
+        let round = 0, moved = entries.get(name);
+        moved && moved.packId !== found.packId && round < 3;
+        round++, moved = entries.get(name)
+      )
+        freed += await drop(moved.packId, [name]);
+      return freed;
     },
-    /** Streams a packed content's stored bytes (a ranged GET of its pack). */
-    async read(found: PackedEntry): Promise<Readable> {
-      const answer = await client.send(
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: packKey(found.packId),
-          Range: `bytes=${found.offset}-${found.offset + found.length - 1}`,
-        }),
-      );
-      return answer.Body as Readable;
+    read,
+    /**
+     * Streams a packed content's stored bytes, or resolves with null when it is not packed. A pack gone meanwhile
+     * (repacked or emptied by another dashboard) is forgotten and the content looked for again.
+     */
+    async open(name: string): Promise<Readable | null> {
+      for (let round = 0; ; round++) {
+        const found = await locate(name);
+        if (!found) return null;
+        try {
+          return await read(found);
+        } catch (error) {
+          if (s3Status(error) !== 404 || round > 0) throw error;
+          forget(found.packId);
+        }
+      }
     },
     /** Every packed content's name with where it is, after listing the indexes again. */
     async list(): Promise<{ name: string; key: string; offset: number; length: number }[]> {
