@@ -4,7 +4,7 @@
 // `dbstore` backend, which corrupts multipart and ranged reads). The image is built once, cached by tag on
 // the test engine; the container runs on the host network as the recipe says, every daemon bound to
 // 127.0.0.1 (mon 3300, radosgw 7480), so no traffic leaves loopback. Plain Node, docker called with argv.
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { dockerHostArgument, ensureDebianImage, hasImage } from "./engine.mjs";
@@ -67,19 +67,43 @@ export function cephEnvironment() {
   };
 }
 
+/** The OSD file's bytes really written past which a running cluster is not reused (deleted objects do not shrink it). */
+const REUSE_MAX_WRITTEN = 4 * 2 ** 30;
+
 /**
- * Makes sure the Ceph cluster answers at CEPH_ENDPOINT: reuses a running one, else (re)creates the container and
+ * Why a running cluster should not be reused, or null: a (nearly) full OSD (radosgw then refuses every write, and a
+ * test run writes a few GB), or an OSD file already mostly written (earlier runs and benchmarks fill it; radosgw frees
+ * deleted objects only hours later, and bluestore never gives a file's blocks back).
+ */
+function tooFullToReuse(socketPath) {
+  let health;
+  try {
+    health = docker(socketPath, ["exec", CEPH_CONTAINER, "ceph", "health", "--connect-timeout", "10"], { quiet: true }).trim();
+  } catch {
+    return "its health cannot be read";
+  }
+  if (/full/i.test(health)) return `its OSD is full or nearly (${health})`;
+  const block = path.join(DATA_DIR, "ceph-0", "block");
+  const written = existsSync(block) ? statSync(block).blocks * 512 : 0;
+  if (written > REUSE_MAX_WRITTEN) return `its OSD file already holds ${(written / 2 ** 30).toFixed(1)} GiB of its 10`;
+  return null;
+}
+
+/**
+ * Makes sure the Ceph cluster answers at CEPH_ENDPOINT: reuses a running one with room, else (re)creates the container and
  * bootstraps a fresh cluster (about 17 s). Returns { started } (true when this call started it: the caller stops it
  * at the end, like an engine it started).
  */
 export async function ensureCeph(socketPath) {
   const state = containerState(socketPath);
-  if (state === "true" && (await rgwAnswers())) return { socketPath, started: false };
+  const answers = state === "true" && (await rgwAnswers());
+  const tooFull = answers ? tooFullToReuse(socketPath) : null;
+  if (answers && !tooFull) return { socketPath, started: false };
   if (state === null && (await rgwAnswers()))
     throw new Error(`something else answers at ${CEPH_ENDPOINT} (not the ${CEPH_CONTAINER} container); stop it or free port 7480`);
   ensureCephImage(socketPath);
   if (state !== null) {
-    log(`removing ${CEPH_CONTAINER} (${state === "true" ? "its radosgw does not answer" : "stopped"})`);
+    log(`removing ${CEPH_CONTAINER} (${tooFull ?? (state === "true" ? "its radosgw does not answer" : "stopped")})`);
     docker(socketPath, ["rm", "-f", CEPH_CONTAINER], { quiet: true });
   }
   rmSync(DATA_DIR, { recursive: true, force: true });

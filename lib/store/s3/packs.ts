@@ -65,7 +65,7 @@ const INDEX_NAME = /^(\d{13})-([0-9a-f]{32})\.(json|enc)$/;
 const PACK_NAME = /^[0-9a-f]{32}$/;
 const BLOB_NAME = /^[0-9a-f]{2}\/[0-9a-f]{64}\.(gz|enc)$/;
 /** A pack is written this long after the last content joined it, when it is not full. */
-const IDLE_FLUSH_MS = 5;
+const IDLE_FLUSH_MS = 25;
 /** ... and at the latest this long after its first content. */
 const MAX_WAIT_MS = 1000;
 /** Packs written at once; more full packs than that (plus the open one) make puts wait. */
