@@ -167,8 +167,10 @@ Where the time went before packing: one object per distinct content, so 10,000 P
 multipart parts, and radosgw and the OSD spend a few ms of CPU on each object (a bucket index update among it) on the
 same 2 cores. The previous run of this benchmark (one conditional PutObject per content, signed and sent with node:http)
 measured 0.72x (Kura 38.8 s against 27.8 s, runs 0.68x to 0.91x). Packing small contents (as restic and kopia do) leaves
-about 45 packs, as many indexes and the large contents' own objects (the "objects" column); what remains on Kura's side
-is reading, hashing and compressing 1 GB in the worker threads (the dashboard's CPU). Other work may share the machine
+a few hundred objects (the "objects" column: packs and their indexes, and the manifest). The packs are 3-4 MB rather
+than the 16 MiB they may reach: the archive has 512 files in flight, each waiting until its pack is stored, so a pack is
+written when they all wait (25 ms without a new content). What remains on Kura's side is reading, hashing and
+compressing 1 GB in the worker threads (the dashboard's CPU). Other work may share the machine
 (see the load average), so runs vary.
 `;
   writeFileSync(path.join(root, "e2e", "bench", "s3.md"), report);

@@ -329,6 +329,21 @@ export function createPacks(options: PacksOptions) {
     return { id: randomBytes(16).toString("hex"), parts: [], bytes: 0, entries: [], done, settle, timer: null, firstAt: Date.now() };
   }
 
+  /** Writes an index object (sealed already) under `condition`; resolves with its ETag. */
+  async function putIndex(indexKey: string, sealedIndex: Buffer, condition: { IfNoneMatch?: string; IfMatch?: string }) {
+    const written = await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: indexKey,
+        Body: sealedIndex,
+        ContentLength: sealedIndex.byteLength,
+        ContentType: indexKey.endsWith(".enc") ? "application/octet-stream" : "application/json",
+        ...condition,
+      }),
+    );
+    return written.ETag;
+  }
+
   async function writePack(pack: OpenPack, writeOptions: { takeOver?: boolean } = {}): Promise<void> {
     const body = Buffer.concat(pack.parts, pack.bytes);
     pack.parts = [];
@@ -354,19 +369,9 @@ export function createPacks(options: PacksOptions) {
         size: body.byteLength,
         entries: pack.entries.map((entry) => [entry.name, entry.offset, entry.length]),
       };
-      const sealedIndex = await codec.seal(Buffer.from(JSON.stringify(index)));
-      const written = await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: indexKey,
-          Body: sealedIndex,
-          ContentLength: sealedIndex.byteLength,
-          ContentType: indexKey.endsWith(".enc") ? "application/octet-stream" : "application/json",
-          IfNoneMatch: "*",
-        }),
-      );
+      const etag = await putIndex(indexKey, await codec.seal(Buffer.from(JSON.stringify(index))), { IfNoneMatch: "*" });
       knownIndexKeys.add(indexKey);
-      register(indexKey, written.ETag, index, writeOptions.takeOver);
+      register(indexKey, etag, index, writeOptions.takeOver);
     } catch (error) {
       if (packWritten) await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: packKey(pack.id) })).catch(() => undefined);
       throw await options.explainUpload(error);
@@ -448,17 +453,7 @@ export function createPacks(options: PacksOptions) {
     const forms = etag ? [etag.replace(/"/g, ""), etag] : [undefined];
     for (const form of forms) {
       try {
-        const written = await client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: indexKey,
-            Body: sealedIndex,
-            ContentLength: sealedIndex.byteLength,
-            ContentType: indexKey.endsWith(".enc") ? "application/octet-stream" : "application/json",
-            ...(form ? { IfMatch: form } : {}),
-          }),
-        );
-        return written.ETag ?? "";
+        return (await putIndex(indexKey, sealedIndex, form ? { IfMatch: form } : {})) ?? "";
       } catch (error) {
         if (s3Status(error) !== 412 && s3Status(error) !== 409) throw mapError(error);
       }
