@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: prepare everything the tests need (see prepare.mjs), run the static checks (types,
 // lint, format), unit and integration tests, the integration tests that use the database again on
-// PostgreSQL (postgres-tests.mjs), e2e tests, clean up what it created, and print one
-// "N passed, N failed" line.
+// PostgreSQL (postgres-tests.mjs), e2e tests, clean up what it created, name the tests that failed (failures.mjs)
+// and print one "N passed, N failed" line.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { describeFailures, playwrightFailures, vitestFailures } from "./failures.mjs";
 import { runIntegrationOnPostgres } from "./postgres-tests.mjs";
 import { cleanUp, prepare } from "./prepare.mjs";
 import { log, run, runAsync } from "./sh.mjs";
@@ -32,6 +33,7 @@ async function main() {
   let prepared;
   const totals = { passed: 0, failed: 0, skipped: 0 };
   let exitCode = 0;
+  const failedChecks = [];
   try {
     prepared = await prepare({ artifacts });
 
@@ -42,6 +44,7 @@ async function main() {
       if (code === 0) totals.passed += 1;
       else {
         totals.failed += 1;
+        failedChecks.push({ where: "static check", name: what, message: "" });
         exitCode = 1;
       }
     }
@@ -91,6 +94,13 @@ async function main() {
   } finally {
     await cleanUp(prepared);
   }
+  const lines = describeFailures([
+    { run: "the static checks", failures: failedChecks },
+    { run: "vitest (SQLite)", failures: vitestFailures(path.join(artifacts, "vitest.json"), root) },
+    { run: "vitest (PostgreSQL)", failures: vitestFailures(path.join(artifacts, "vitest-postgresql.json"), root) },
+    { run: "Playwright", failures: playwrightFailures(path.join(artifacts, "playwright.json")) },
+  ]);
+  if (lines.length) process.stdout.write(`\n${lines.join("\n")}\n`);
   process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
   process.exit(exitCode);
 }
