@@ -8,7 +8,7 @@ import path from "node:path";
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ARCHIVE_BYTES, ARCHIVE_FILES, ARCHIVE_ROOT, makeThroughputContainer } from "./bench-archive.mjs";
-import { archiveThroughApi, codeVersion, docker, mb, mbps, median, root, RUNS, startServer, stopServer } from "./bench-common.mjs";
+import { api, archiveThroughApi, codeVersion, docker, mb, mbps, median, root, RUNS, startServer, stopServer } from "./bench-common.mjs";
 import { CEPH_ACCESS_KEY, CEPH_ENDPOINT, CEPH_REGION, CEPH_SECRET_KEY } from "./ceph.mjs";
 import { log } from "./sh.mjs";
 
@@ -106,10 +106,16 @@ export async function runS3Bench(server) {
       if (archive.files !== ARCHIVE_FILES || archive.bytes !== ARCHIVE_BYTES)
         throw new Error(`the archive holds ${archive.files} files / ${archive.bytes} bytes; expected ${ARCHIVE_FILES} / ${ARCHIVE_BYTES}`);
       const objects = await countObjects(KURA_PREFIX);
-      kura.push({ ms: result.wall, jobMs: result.jobMs, cpu: result.cpu, storedBytes: archive.storedBytes, objects });
+      // Deleting the archive (nothing else names its contents): every pack emptied and deleted with its index.
+      const deleteStart = performance.now();
+      const deleted = await api("DELETE", `/api/archives/${archive.id}`);
+      const deleteMs = performance.now() - deleteStart;
+      const left = await countObjects(KURA_PREFIX);
+      kura.push({ ms: result.wall, jobMs: result.jobMs, cpu: result.cpu, storedBytes: archive.storedBytes, objects, deleteMs, left });
       log(
         `  run ${run + 1}: Kura into Ceph RGW ${(result.wall / 1000).toFixed(1)} s (${mbps(ARCHIVE_BYTES, result.wall).toFixed(1)} MB/s, ` +
-          `dashboard CPU ${result.cpu.toFixed(1)} s, stored ${mb(archive.storedBytes)} in ${objects} objects)`,
+          `dashboard CPU ${result.cpu.toFixed(1)} s, stored ${mb(archive.storedBytes)} in ${objects} objects); ` +
+          `deleted in ${(deleteMs / 1000).toFixed(1)} s (${deleted.blobsRemoved} contents, ${mb(deleted.freedBytes)} freed, ${left} objects left)`,
       );
       const key = `baseline/run-${run + 1}.tar.gz`;
       const elapsed = await tarGzipUploadBaseline(name, key);
@@ -152,14 +158,17 @@ ${loadBefore} before this part, ${os.loadavg()[0].toFixed(1)} after.
   deduplicates against an earlier one.
 - Baseline: \`docker exec <c> tar -c ${ARCHIVE_ROOT} | gzip -1\` streamed into one object of the same bucket with
   \`@aws-sdk/lib-storage\`'s \`Upload\` (multipart, ${PART_BYTES / 2 ** 20} MiB parts, 4 in flight), timed to the upload's end.
-- Runs alternate Kura, baseline, ...
+- Runs alternate Kura, baseline, ... After each Kura run its archive is deleted through the API (\`DELETE
+  /api/archives/{id}\`), timed ("delete"): nothing else names its contents, so every pack's index is emptied and every
+  pack deleted with it, 16 contents at a time, the ones of one pack taken out together. "left" is what the prefix
+  still holds after it (\`layout.json\`).
 
-| run | Kura wall | Kura job (server) | Kura MB/s | dashboard CPU | stored | objects | baseline | baseline MB/s | uploaded | ratio |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| run | Kura wall | Kura job (server) | Kura MB/s | dashboard CPU | stored | objects | delete | left | baseline | baseline MB/s | uploaded | ratio |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${kura
   .map((run, index) => {
     const base = baseline[index];
-    return `| ${index + 1} | ${(run.ms / 1000).toFixed(1)} s | ${(run.jobMs / 1000).toFixed(1)} s | ${mbps(ARCHIVE_BYTES, run.ms).toFixed(1)} | ${run.cpu.toFixed(1)} s | ${mb(run.storedBytes)} | ${run.objects.toLocaleString("en")} | ${(base.ms / 1000).toFixed(1)} s | ${mbps(ARCHIVE_BYTES, base.ms).toFixed(1)} | ${mb(base.bytes)} | ${(base.ms / run.ms).toFixed(2)}x |`;
+    return `| ${index + 1} | ${(run.ms / 1000).toFixed(1)} s | ${(run.jobMs / 1000).toFixed(1)} s | ${mbps(ARCHIVE_BYTES, run.ms).toFixed(1)} | ${run.cpu.toFixed(1)} s | ${mb(run.storedBytes)} | ${run.objects.toLocaleString("en")} | ${(run.deleteMs / 1000).toFixed(1)} s | ${run.left} | ${(base.ms / 1000).toFixed(1)} s | ${mbps(ARCHIVE_BYTES, base.ms).toFixed(1)} | ${mb(base.bytes)} | ${(base.ms / run.ms).toFixed(2)}x |`;
   })
   .join("\n")}
 

@@ -28,7 +28,7 @@ import { parseAccountLines } from "@/lib/restores/plan/find-account-collisions";
 import { getEngine } from "@/lib/engines/engine-registry";
 import { getRuleSet } from "@/lib/rules/rule-set-store";
 import { detectContainerChanges } from "../changes/detect-container-changes";
-import { forEachLimited } from "../jobs/for-each-limited";
+import { mapLimit } from "@/lib/concurrency/map-limit";
 import { startJob, type JobContext } from "../jobs/job-runner";
 
 // Archive: detect with the person's curation, stream the selected entries out of the container
@@ -290,7 +290,7 @@ async function runArchive(
     );
     const smallSet = new Set(small);
     const others = new Set(layerEntries.filter((entry) => !smallSet.has(entry)).map((entry) => entry.path));
-    await forEachLimited(small, FILES_IN_FLIGHT, async (entry) => {
+    await mapLimit(small, FILES_IN_FLIGHT, async (entry) => {
       const stored = await store.putFile(layerHostPath(layerDir, entry.path)!, {
         confineTo: layerDir,
         maxBytes: SMALL_FILE_BYTES,

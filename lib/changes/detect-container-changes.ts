@@ -21,7 +21,7 @@ import { walkArchive, WALK_DRAIN_MAX_BYTES, type ArchiveHeader, type HashAlgorit
 import { getEngine, type Engine } from "@/lib/engines/engine-registry";
 import { DEFAULT_RULE_SET_ID, getRuleSet } from "@/lib/rules/rule-set-store";
 import { getSelection } from "@/lib/changes/selection-store";
-import { forEachLimited } from "../jobs/for-each-limited";
+import { mapLimit } from "@/lib/concurrency/map-limit";
 import { processSingleton } from "@/lib/process-singleton";
 import { classifyImagePath } from "@/lib/changes/classify-image-path";
 import { readImageChanges, type DetectedImage, type ImageLayerRef } from "@/lib/changes/read-image-changes";
@@ -700,7 +700,7 @@ export async function detectContainerChanges(
   /** Walks each job; resolves with the roots whose walk stopped at a file too large to receive whole. */
   const walkEach = async (jobs: { path: string; firstOnly: boolean }[]): Promise<string[]> => {
     const cutShort: string[] = [];
-    await forEachLimited(jobs, CONCURRENCY, async (job) => {
+    await mapLimit(jobs, CONCURRENCY, async (job) => {
       await walkArchive(engine, containerId, job.path, collectLayer, {
         firstOnly: job.firstOnly,
         headBytes: HEAD_BYTES,

@@ -8,7 +8,7 @@ import type { HashAlgorithm } from "@/lib/docker/walk-archive";
 import type { ReadWarning } from "@/lib/docker/read-warning";
 import type { EngineConnection } from "@/lib/docker/types";
 import type { ArchiveHeader } from "@/lib/docker/walk-archive";
-import { forEachLimited } from "../jobs/for-each-limited";
+import { mapLimit } from "@/lib/concurrency/map-limit";
 
 // The image's own layers as mutable data: what a Dockerfile wrote above the base (COPY app/,
 // RUN sed -i on a conffile, a site in /var/www) comes back from no repository, so detection lists
@@ -123,7 +123,7 @@ export async function readImageChanges(
   const dirs = options.readLayers ? layers.layerDirs : null;
   if (dirs) {
     const chains = chainIds(layers.layers.map((layer) => layer.diffId));
-    await forEachLimited(layers.layers, LAYER_READ_CONCURRENCY, async (layer) => {
+    await mapLimit(layers.layers, LAYER_READ_CONCURRENCY, async (layer) => {
       // A base layer's files are never listed: no need to sniff their first bytes.
       const read = await readImageLayer(dirs[layer.index]!, layer.diffId, layer.index < base.layers ? 0 : 64, chains[layer.index] ?? null);
       analyses.set(layer.index, read.analysis);

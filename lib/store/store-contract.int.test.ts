@@ -14,6 +14,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mapLimit } from "@/lib/concurrency/map-limit";
 import { errorToResponse } from "@/lib/api/errors";
 import { createBlobStore, type BlobStore } from "./blob-store";
 import { createS3BlobStore, type S3BlobStore } from "./s3/create-s3-blob-store";
@@ -559,6 +560,22 @@ describe("small contents in packs on Ceph RGW", () => {
     await Promise.all([a.remove(sha(contents[0]!)), b.remove(sha(contents[1]!)), a.remove(sha(contents[2]!)), b.remove(sha(contents[3]!))]);
     const fresh = make("both/");
     expect(await Promise.all(contents.map((content) => fresh.has(sha(content))))).toEqual([false, false, false, false, true, true]);
+  });
+
+  it("removing 120 packed contents 16 at a time gives back each one's bytes once and leaves no pack or index", async () => {
+    const store = make("batch/");
+    const contents = Array.from({ length: 120 }, (_, i) => Buffer.concat([Buffer.from(`batch ${i}\n`), randomBytes(3_000)]));
+    const puts = await Promise.all(contents.map((content) => store.put(Buffer.from(content))));
+    const stored = puts.reduce((sum, put) => sum + put.storedBytes, 0);
+    // Each content asked for twice at once (as two archives' deletions might): its bytes are counted once.
+    const twice = [...contents, ...contents].map((content) => sha(content));
+    const freed = await mapLimit(twice, 16, (id) => store.remove(id));
+    expect(freed.reduce((sum, bytes) => sum + bytes, 0)).toBe(stored);
+    expect((await keysUnder("batch/")).filter((key) => !key.endsWith("layout.json"))).toEqual([]);
+    expect(await store.totalStoredBytes()).toBe(0);
+    const other = make("batch/");
+    expect(await Promise.all(contents.slice(0, 10).map((content) => other.has(sha(content))))).toEqual(Array(10).fill(false));
+    expect(await store.remove(sha(contents[0]!))).toBe(0);
   });
 
   it("a pack less than half named is rewritten: its bytes given back, the rest still read, on another dashboard too", async () => {

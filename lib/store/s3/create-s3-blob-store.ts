@@ -682,7 +682,10 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       assertBlobId(sha256);
       await ready();
       const sealed = await encryption();
-      const packed = (await packs.remove(blobObjectName(sealed, sha256))) ?? 0;
+      const removed = await packs.remove(blobObjectName(sealed, sha256));
+      // A packed content has no object of its own too, unless the store held stand-alone small contents before packing.
+      if (removed !== null && packs.packedFromStart()) return removed;
+      const packed = removed ?? 0;
       const key = blobKey(sha256, sealed);
       const size = await headSize(key);
       if (size === null) return packed;
@@ -695,21 +698,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       const sealed = await encryption();
       const key = blobKey(sha256, sealed);
       const damagedKey = `${prefix}damaged/${key.slice(key.lastIndexOf("/") + 1)}.${Date.now()}`;
-      const packed = await packs.locate(blobObjectName(sealed, sha256));
-      if (packed) {
-        // Its bytes copied aside as an object of their own, then taken out of the pack's index.
-        let bytes: Buffer;
-        try {
-          bytes = Buffer.from(await (await packs.read(packed)).toArray().then((parts) => Buffer.concat(parts as Buffer[])));
-        } catch (error) {
-          if (s3Status(error) !== 404) throw mapS3Error(error, context);
-          bytes = Buffer.alloc(0);
-        }
-        if (bytes.byteLength > 0)
-          await guard(client.send(new PutObjectCommand({ Bucket: bucket, Key: damagedKey, Body: bytes, ContentLength: bytes.byteLength })));
-        await packs.remove(blobObjectName(sealed, sha256));
-        if ((await headSize(key)) === null) return true;
-      }
+      const packed = await packs.quarantine(blobObjectName(sealed, sha256), damagedKey);
+      if (packed && (await headSize(key)) === null) return true;
       try {
         await client.send(
           new CopyObjectCommand({
@@ -719,7 +709,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
           }),
         );
       } catch (error) {
-        if (s3Status(error) === 404) return packed !== null;
+        if (s3Status(error) === 404) return packed;
         throw mapS3Error(error, context);
       }
       await guard(client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));

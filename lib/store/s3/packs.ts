@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { AppError } from "@/lib/api/app-error";
+import { mapLimit } from "@/lib/concurrency/map-limit";
 import type { MetaCodec } from "../meta-store";
 import { listKeys } from "./list-keys";
 import { s3Status } from "./map-s3-error";
@@ -93,8 +94,6 @@ type PackInfo = {
   names: Set<string>;
   /** A HEAD of the index in flight, with the tick it started at. */
   confirming: { tick: number; done: Promise<void> } | null;
-  /** Removals from this pack run one at a time. */
-  removing: Promise<unknown>;
 };
 
 type OpenPack = {
@@ -121,6 +120,15 @@ export function createPacks(options: PacksOptions) {
   const pending = new Map<string, Promise<{ storedBytes: number }>>();
   /** Packs being written by this process (cleanOrphans leaves them alone). */
   const writing = new Set<string>();
+  /** Per pack, the removals waiting for its index to be rewritten (see drop). */
+  const dropQueues = new Map<
+    string,
+    {
+      waiting: { names: string[]; resolve: (freed: number) => void; reject: (error: unknown) => void }[];
+      running: Promise<void>;
+      scheduled: boolean;
+    }
+  >();
   let open: OpenPack | null = null;
   let flushing = 0;
   const flushWaiters: (() => void)[] = [];
@@ -156,7 +164,6 @@ export function createPacks(options: PacksOptions) {
       etag,
       names,
       confirming: previous?.confirming ?? null,
-      removing: previous?.removing ?? Promise.resolve(),
     });
   }
 
@@ -201,16 +208,11 @@ export function createPacks(options: PacksOptions) {
     const fresh: string[] = [];
     for await (const item of listKeys(client, bucket, indexPrefix, mapError, startAfter))
       if (INDEX_NAME.test(item.key.slice(indexPrefix.length)) && !knownIndexKeys.has(item.key)) fresh.push(item.key);
-    let next = 0;
-    const loadOne = async () => {
-      while (next < fresh.length) {
-        const key = fresh[next++]!;
-        const read = await readIndex(key);
-        knownIndexKeys.add(key);
-        if (read?.body && `${read.body.pack}` === INDEX_NAME.exec(key.slice(indexPrefix.length))?.[2]) register(key, read.etag, read.body);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(LOADS_IN_FLIGHT, fresh.length) }, loadOne));
+    await mapLimit(fresh, LOADS_IN_FLIGHT, async (key) => {
+      const read = await readIndex(key);
+      knownIndexKeys.add(key);
+      if (read?.body && `${read.body.pack}` === INDEX_NAME.exec(key.slice(indexPrefix.length))?.[2]) register(key, read.etag, read.body);
+    });
     lastListedAt = startedAt;
   }
 
@@ -494,41 +496,84 @@ export function createPacks(options: PacksOptions) {
   /**
    * Takes `names` out of their pack's index (If-Match on its ETag; read again and retried when another dashboard
    * changed it meanwhile); the pack and its index are deleted once nothing is left, and the pack is rewritten once less
-   * than half of it is named. Resolves with the bytes of the entries that were there.
+   * than half of it is named. Resolves with how many bytes each name that was there held.
    */
-  async function drop(packId: string, names: string[]): Promise<number> {
+  async function dropNow(packId: string, names: Set<string>): Promise<Map<string, number>> {
     const info = packs.get(packId);
-    if (!info) return 0;
-    const run = info.removing.then(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const read = await readIndex(info.indexKey);
-        if (!read?.body) {
-          forget(packId);
-          return 0;
-        }
-        const gone = new Set(names);
-        const kept = read.body.entries.filter(([name]) => !gone.has(name));
-        const freed = read.body.entries.filter(([name]) => gone.has(name)).reduce((sum, [, , length]) => sum + length, 0);
-        if (kept.length === read.body.entries.length) {
-          register(info.indexKey, read.etag, read.body);
-          return 0;
-        }
-        const body: IndexBody = { ...read.body, entries: kept };
-        const etag = await replaceIndex(info.indexKey, body, read.etag);
-        if (etag === null) {
-          if (attempt < 4) continue;
-          throw new AppError(503, "store_busy", `Another dashboard kept changing the index ${info.indexKey}; try again.`);
-        }
-        register(info.indexKey, etag, body);
-        // Empty now: nothing names the pack, so the pack goes first, then the index.
-        if (kept.length === 0) await deletePack(packId, info.indexKey);
-        else if (body.size && kept.reduce((sum, [, , length]) => sum + length, 0) * 2 < body.size)
-          await repack(packId, info.indexKey, body, etag);
+    const freed = new Map<string, number>();
+    if (!info) return freed;
+    for (let attempt = 0; ; attempt++) {
+      const read = await readIndex(info.indexKey);
+      if (!read?.body) {
+        forget(packId);
         return freed;
       }
-    });
-    info.removing = run.catch(() => undefined);
-    return run;
+      const kept = read.body.entries.filter(([name]) => !names.has(name));
+      if (kept.length === read.body.entries.length) {
+        register(info.indexKey, read.etag, read.body);
+        return freed;
+      }
+      const body: IndexBody = { ...read.body, entries: kept };
+      const etag = await replaceIndex(info.indexKey, body, read.etag);
+      if (etag === null) {
+        if (attempt < 4) continue;
+        throw new AppError(503, "store_busy", `Another dashboard kept changing the index ${info.indexKey}; try again.`);
+      }
+      for (const [name, , length] of read.body.entries) if (names.has(name)) freed.set(name, length);
+      register(info.indexKey, etag, body);
+      // Empty now: nothing names the pack, so the pack goes first, then the index.
+      if (kept.length === 0) await deletePack(packId, info.indexKey);
+      else if (body.size && kept.reduce((sum, [, , length]) => sum + length, 0) * 2 < body.size)
+        await repack(packId, info.indexKey, body, etag);
+      return freed;
+    }
+  }
+
+  /**
+   * Removals from one pack run one index rewrite at a time, and the names asked for while one runs are taken out
+   * together by the next (deleting an archive removes its contents a few at once: a pack's index is then rewritten
+   * once per batch, not once per content, and is not repacked again and again as it empties). Resolves with the
+   * bytes `names` held.
+   */
+  function drop(packId: string, names: string[]): Promise<number> {
+    let queue = dropQueues.get(packId);
+    if (!queue) dropQueues.set(packId, (queue = { waiting: [], running: Promise.resolve(), scheduled: false }));
+    const current = queue;
+    const done = new Promise<number>((resolve, reject) => current.waiting.push({ names, resolve, reject }));
+    if (!current.scheduled) {
+      current.scheduled = true;
+      current.running = current.running.then(async () => {
+        current.scheduled = false;
+        const batch = current.waiting.splice(0);
+        try {
+          const freed = await dropNow(packId, new Set(batch.flatMap((waiter) => waiter.names)));
+          // A name asked for twice in one batch frees its bytes once, for the first asker (as one after the other would).
+          for (const waiter of batch) {
+            let bytes = 0;
+            for (const name of waiter.names) {
+              bytes += freed.get(name) ?? 0;
+              freed.delete(name);
+            }
+            waiter.resolve(bytes);
+          }
+        } catch (error) {
+          for (const waiter of batch) waiter.reject(error);
+        }
+        if (!current.scheduled && dropQueues.get(packId) === current) dropQueues.delete(packId);
+      });
+    }
+    return done;
+  }
+
+  /** Removes a packed content; resolves with its stored bytes, or null when it is not packed. */
+  async function remove(name: string): Promise<number | null> {
+    const found = await locate(name);
+    if (!found) return null;
+    let freed = await drop(found.packId, [name]);
+    // Repacked meanwhile (by this dashboard): taken out of the pack it moved to as well.
+    for (let round = 0, moved = entries.get(name); moved && moved.packId !== found.packId && round < 3; round++, moved = entries.get(name))
+      freed += await drop(moved.packId, [name]);
+    return freed;
   }
 
   /** Streams a packed content's stored bytes (a ranged GET of its pack). */
@@ -545,21 +590,29 @@ export function createPacks(options: PacksOptions) {
     locateConfirmed,
     put,
     packKey,
-    /** Removes a packed content; resolves with its stored bytes, or null when it is not packed. */
-    async remove(name: string): Promise<number | null> {
-      const found = await locate(name);
-      if (!found) return null;
-      let freed = await drop(found.packId, [name]);
-      // Repacked meanwhile (by this dashboard): taken out of the pack it moved to as well.
-      for (
-        let round = 0, moved = entries.get(name);
-        moved && moved.packId !== found.packId && round < 3;
-        round++, moved = entries.get(name)
-      )
-        freed += await drop(moved.packId, [name]);
-      return freed;
-    },
+    remove,
+    /** True once known that this store packed its small contents from the start (no older stand-alone ones). */
+    packedFromStart: () => !looseSmallContents,
     read,
+    /**
+     * Moves a packed content that failed verification aside: its stored bytes copied to `damagedKey` as an object of
+     * their own (kept for inspection, never read again), then taken out of its pack's index, so the next put stores
+     * it afresh. False when it is not packed.
+     */
+    async quarantine(name: string, damagedKey: string): Promise<boolean> {
+      const found = await locate(name);
+      if (!found) return false;
+      let bytes = Buffer.alloc(0);
+      try {
+        bytes = Buffer.concat((await (await read(found)).toArray()) as Buffer[]);
+      } catch (error) {
+        if (s3Status(error) !== 404) throw mapError(error);
+      }
+      if (bytes.byteLength > 0)
+        await send(client.send(new PutObjectCommand({ Bucket: bucket, Key: damagedKey, Body: bytes, ContentLength: bytes.byteLength })));
+      await remove(name);
+      return true;
+    },
     /**
      * Streams a packed content's stored bytes, or resolves with null when it is not packed. A pack gone meanwhile
      * (repacked or emptied by another dashboard) is forgotten and the content looked for again.
